@@ -1,0 +1,314 @@
+//! The HTTP edge: builds the client, sends one chat request and turns the response into
+//! sanitized [`StreamEvent`]s. Cancellation is by dropping the future (the runtime aborts
+//! the task), which drops the response and closes the connection.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::mpsc;
+
+use super::openai_compat::{self, OpenAiParser};
+use super::sse::SseDecoder;
+use super::{ChatRequest, Endpoint, Protocol, ProviderError, StreamEvent, StreamParser};
+use crate::text::redact::Redactor;
+use crate::text::sanitize::Sanitizer;
+
+/// Limits for one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// Longest silence allowed while waiting for headers or between chunks.
+    pub idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            idle: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One client per process: it pools connections. Redirects are never followed, so a
+/// credential header can never be replayed to another host.
+pub fn build_client(timeouts: Timeouts) -> reqwest::Client {
+    crate::install_crypto_provider();
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("keyturn/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("a reqwest client with rustls and no custom roots always builds")
+}
+
+/// Where the stream's events go. Returns false when nobody listens any more.
+pub trait EventSink {
+    fn send(&mut self, event: StreamEvent) -> impl std::future::Future<Output = bool> + Send;
+}
+
+/// Sends through a bounded channel, wrapping each event (e.g. with the request id).
+pub struct ChannelSink<M, F: Fn(StreamEvent) -> M> {
+    pub tx: mpsc::Sender<M>,
+    pub wrap: F,
+}
+
+impl<M: Send, F: Fn(StreamEvent) -> M + Send> EventSink for ChannelSink<M, F> {
+    async fn send(&mut self, event: StreamEvent) -> bool {
+        self.tx.send((self.wrap)(event)).await.is_ok()
+    }
+}
+
+fn auth_headers(
+    endpoint: &Endpoint,
+    key: Option<&SecretString>,
+) -> Result<HeaderMap, ProviderError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    for (name, value) in &endpoint.extra_headers {
+        let bad = |what: &str| ProviderError::Setup {
+            provider: endpoint.name.clone(),
+            detail: format!("the extra header {name:?} has an invalid {what}"),
+        };
+        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("name"))?;
+        let v = HeaderValue::from_str(value).map_err(|_| bad("value"))?;
+        headers.insert(n, v);
+    }
+    if let Some(key) = key {
+        let mut v =
+            HeaderValue::from_str(&format!("Bearer {}", key.expose_secret())).map_err(|_| {
+                ProviderError::Setup {
+                    provider: endpoint.name.clone(),
+                    detail: "the API key contains characters that cannot go in an HTTP header"
+                        .into(),
+                }
+            })?;
+        v.set_sensitive(true);
+        headers.insert(AUTHORIZATION, v);
+    }
+    Ok(headers)
+}
+
+/// Maps a transport failure to a user-facing error. reqwest's message can include the URL,
+/// never a header, but it still passes the redactor.
+pub fn transport_error(
+    endpoint: &Endpoint,
+    err: &reqwest::Error,
+    timeouts: Timeouts,
+    redactor: &Redactor,
+) -> ProviderError {
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    let detail = crate::text::sanitize::sanitize_line(&redactor.redact(&chain));
+    let provider = endpoint.name.clone();
+    let lower = detail.to_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        ProviderError::Tls { provider, detail }
+    } else if err.is_timeout() {
+        ProviderError::ConnectTimeout {
+            provider,
+            secs: timeouts.connect.as_secs(),
+        }
+    } else if err.is_connect() {
+        ProviderError::Connect {
+            provider,
+            url: endpoint.base_url.clone(),
+            detail: short_cause(&detail),
+        }
+    } else {
+        ProviderError::Dropped {
+            provider,
+            detail: short_cause(&detail),
+        }
+    }
+}
+
+/// The innermost cause is the useful part ("Connection refused (os error 111)").
+fn short_cause(chain: &str) -> String {
+    chain
+        .rsplit(": ")
+        .next()
+        .unwrap_or(chain)
+        .trim()
+        .to_string()
+}
+
+fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
+    if let Some(ms) = headers.get("retry-after-ms").and_then(|v| v.to_str().ok()) {
+        if let Ok(ms) = ms.trim().parse::<f64>() {
+            return Some((ms / 1000.0).ceil() as u64);
+        }
+    }
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<f64>().ok().map(|s| s.ceil() as u64)
+}
+
+/// Reads at most `limit` bytes of an error body, giving up after `idle` of silence.
+async fn read_error_body(resp: reqwest::Response, limit: usize, idle: Duration) -> String {
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while body.len() < limit {
+        match tokio::time::timeout(idle, stream.next()).await {
+            Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    body.truncate(limit);
+    String::from_utf8_lossy(&body).into_owned()
+}
+
+/// Runs one streaming chat request to the end, sending every event to `sink`.
+/// Always finishes with exactly one `Done` or `Error` unless the sink went away.
+pub async fn stream_chat(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    request: &ChatRequest,
+    key: Option<&SecretString>,
+    timeouts: Timeouts,
+    sink: &mut impl EventSink,
+) {
+    let redactor = match key {
+        Some(k) => Redactor::new().with_secret(k.expose_secret()),
+        None => Redactor::new(),
+    };
+    let fail = |e: ProviderError| StreamEvent::Error(e);
+    let (url, body, mut parser): (String, serde_json::Value, Box<dyn StreamParser>) = match endpoint
+        .protocol
+    {
+        Protocol::Openai => (
+            openai_compat::chat_url(&endpoint.base_url),
+            openai_compat::request_body(request),
+            Box::new(OpenAiParser::new(&endpoint.name, redactor.clone())),
+        ),
+        other => {
+            sink.send(fail(ProviderError::Setup {
+                provider: endpoint.name.clone(),
+                detail: format!(
+                    "the {} protocol is not supported by this build yet; use protocol = \"openai\"",
+                    other.name()
+                ),
+            }))
+            .await;
+            return;
+        }
+    };
+    let headers = match auth_headers(endpoint, key) {
+        Ok(h) => h,
+        Err(e) => {
+            sink.send(fail(e)).await;
+            return;
+        }
+    };
+    let send = client.post(&url).headers(headers).json(&body).send();
+    let resp = match tokio::time::timeout(timeouts.idle, send).await {
+        Err(_) => {
+            let e = ProviderError::IdleTimeout {
+                provider: endpoint.name.clone(),
+                secs: timeouts.idle.as_secs(),
+            };
+            sink.send(fail(e)).await;
+            return;
+        }
+        Ok(Err(e)) => {
+            sink.send(fail(transport_error(endpoint, &e, timeouts, &redactor)))
+                .await;
+            return;
+        }
+        Ok(Ok(r)) => r,
+    };
+    let status = resp.status();
+    if !status.is_success() {
+        let retry_after = retry_after_secs(resp.headers());
+        let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
+        let e = ProviderError::from_status(
+            &endpoint.name,
+            status.as_u16(),
+            &text,
+            retry_after,
+            &redactor,
+        );
+        sink.send(fail(e)).await;
+        return;
+    }
+    if !sink.send(StreamEvent::Connected).await {
+        return;
+    }
+    let is_json = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        // Some gateways answer an error as plain JSON with status 200.
+        let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let e = match value.get("error") {
+            Some(err) => ProviderError::in_stream(&endpoint.name, err, &redactor),
+            None => ProviderError::InStream {
+                provider: endpoint.name.clone(),
+                detail: "the server answered with JSON instead of a stream; does it support \"stream\": true?".into(),
+            },
+        };
+        sink.send(fail(e)).await;
+        return;
+    }
+
+    let mut decoder = SseDecoder::new();
+    let mut text_clean = Sanitizer::new();
+    let mut reasoning_clean = Sanitizer::new();
+    let mut stream = resp.bytes_stream();
+    loop {
+        let events = match tokio::time::timeout(timeouts.idle, stream.next()).await {
+            Err(_) => {
+                let e = ProviderError::IdleTimeout {
+                    provider: endpoint.name.clone(),
+                    secs: timeouts.idle.as_secs(),
+                };
+                sink.send(fail(e)).await;
+                return;
+            }
+            Ok(Some(Err(e))) => {
+                sink.send(fail(transport_error(endpoint, &e, timeouts, &redactor)))
+                    .await;
+                return;
+            }
+            Ok(Some(Ok(bytes))) => {
+                let mut out = Vec::new();
+                for ev in decoder.feed(&bytes) {
+                    out.extend(parser.on_event(&ev));
+                }
+                out
+            }
+            Ok(None) => {
+                let mut out = Vec::new();
+                for ev in decoder.finish() {
+                    out.extend(parser.on_event(&ev));
+                }
+                out.extend(parser.on_end());
+                out
+            }
+        };
+        for ev in events {
+            let ev = match ev {
+                StreamEvent::Text(t) => StreamEvent::Text(text_clean.push(&t)),
+                StreamEvent::Reasoning(r) => StreamEvent::Reasoning(reasoning_clean.push(&r)),
+                other => other,
+            };
+            let terminal = matches!(ev, StreamEvent::Done | StreamEvent::Error(_));
+            if !sink.send(ev).await || terminal {
+                return;
+            }
+        }
+        if parser.is_done() {
+            return;
+        }
+    }
+}

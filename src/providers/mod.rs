@@ -1,0 +1,132 @@
+//! Talking to model providers: the request/event vocabulary, one module per wire protocol,
+//! and the HTTP stream task. Never imports ratatui or crossterm.
+
+pub mod error;
+pub mod http;
+pub mod openai_compat;
+pub mod sse;
+
+pub use error::ProviderError;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: Role,
+    pub content: String,
+}
+
+/// Everything a protocol needs to build one chat request. Holds no secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRequest {
+    pub model: String,
+    pub system: Option<String>,
+    pub messages: Vec<ChatMessage>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+}
+
+/// Token counts as the provider reported them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub reasoning_tokens: u64,
+    pub cached_tokens: u64,
+}
+
+/// Why the model stopped, when it said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FinishReason {
+    Stop,
+    Length,
+    ContentFilter,
+    ToolCalls,
+    Other(String),
+}
+
+impl FinishReason {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "stop" | "end_turn" | "STOP" | "stop_sequence" | "eos" => Self::Stop,
+            "length" | "max_tokens" | "MAX_TOKENS" => Self::Length,
+            "content_filter" | "SAFETY" | "RECITATION" | "refusal" => Self::ContentFilter,
+            "tool_calls" | "tool_use" | "function_call" => Self::ToolCalls,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// A note for the user when the stop was not a normal one.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Self::Stop => None,
+            Self::Length => Some("stopped at the token limit (max_tokens)".into()),
+            Self::ContentFilter => Some("stopped by the provider's content filter".into()),
+            Self::ToolCalls => Some("the model asked to call a tool (not supported)".into()),
+            Self::Other(s) => Some(format!("stopped: {s}")),
+        }
+    }
+}
+
+/// What a protocol parser makes of the stream. Text is raw here; the stream task sanitizes
+/// it before it leaves the provider layer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// Response headers arrived with a success status.
+    Connected,
+    Text(String),
+    Reasoning(String),
+    Usage(Usage),
+    Finish(FinishReason),
+    /// A chunk that could not be read; the stream goes on.
+    Malformed(String),
+    Done,
+    Error(ProviderError),
+}
+
+/// The wire protocol a provider speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    #[default]
+    Openai,
+    Anthropic,
+    Gemini,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Openai => "openai",
+            Self::Anthropic => "anthropic",
+            Self::Gemini => "gemini",
+        }
+    }
+}
+
+/// Where and how to reach one provider. Holds no secret.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    pub id: String,
+    pub name: String,
+    pub protocol: Protocol,
+    pub base_url: String,
+    pub extra_headers: Vec<(String, String)>,
+}
+
+/// Turns a protocol's SSE events into [`StreamEvent`]s. Pure and incremental.
+pub trait StreamParser: Send {
+    fn on_event(&mut self, event: &sse::SseEvent) -> Vec<StreamEvent>;
+    /// The byte stream ended; returns `Done` or an `Incomplete` error as the protocol decides.
+    fn on_end(&mut self) -> Vec<StreamEvent>;
+    /// True once the protocol's own end marker was seen; the caller stops reading.
+    fn is_done(&self) -> bool;
+}

@@ -1,14 +1,14 @@
 //! keyturn: a full-screen terminal client for chatting with LLMs on your own API keys.
 //! The library holds every module so the binary, tests, benches and examples share one core.
 
-//pub mod app;
-//pub mod cli;
-//pub mod config;
-//pub mod mock;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod mock;
 pub mod providers;
-//pub mod runtime;
+pub mod runtime;
 pub mod text;
-//pub mod ui;
+pub mod ui;
 
 /// rustls is built without a default crypto provider (see CRATES.md); every entry point
 /// that builds an HTTP client calls this first. Safe to call more than once.

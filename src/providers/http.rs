@@ -180,16 +180,15 @@ pub async fn stream_chat(
         None => Redactor::new(),
     };
     let fail = |e: ProviderError| StreamEvent::Error(e);
-    let (url, body, mut parser): (String, serde_json::Value, Box<dyn StreamParser>) = match endpoint
-        .protocol
-    {
-        Protocol::Openai => (
-            openai_compat::chat_url(&endpoint.base_url),
-            openai_compat::request_body(request),
-            Box::new(OpenAiParser::new(&endpoint.name, redactor.clone())),
-        ),
-        other => {
-            sink.send(fail(ProviderError::Setup {
+    let (url, body, mut parser): (String, serde_json::Value, Box<dyn StreamParser>) =
+        match endpoint.protocol {
+            Protocol::Openai => (
+                openai_compat::chat_url(&endpoint.base_url),
+                openai_compat::request_body(request),
+                Box::new(OpenAiParser::new(&endpoint.name, redactor.clone())),
+            ),
+            other => {
+                sink.send(fail(ProviderError::Setup {
                 provider: endpoint.name.clone(),
                 detail: format!(
                     "the {} protocol is not supported by this build yet; use protocol = \"openai\"",
@@ -197,9 +196,9 @@ pub async fn stream_chat(
                 ),
             }))
             .await;
-            return;
-        }
-    };
+                return;
+            }
+        };
     let headers = match auth_headers(endpoint, key) {
         Ok(h) => h,
         Err(e) => {

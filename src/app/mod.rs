@@ -1,0 +1,175 @@
+//! The pure core: the App model, the messages that change it and the effects it asks for.
+//! `update` is the only function that mutates the model; nothing here does I/O.
+
+pub mod action;
+pub mod conversation;
+pub mod keymap;
+mod update;
+
+pub use action::Action;
+pub use conversation::{Conversation, Message, TurnState};
+pub use keymap::{KeyChord, Keymap, Scope};
+pub use update::update;
+
+use crossterm::event::KeyEvent;
+use tui_textarea::TextArea;
+
+use crate::providers::{ChatRequest, StreamEvent};
+
+/// Everything that can happen to the model.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Stream {
+        req: u64,
+        event: StreamEvent,
+    },
+    /// Facts the last frame learned (line count at the current width, viewport height).
+    Layout {
+        content_lines: usize,
+        viewport: usize,
+    },
+    /// Animation tick; the runtime sends it only while a request is in flight.
+    Tick,
+    /// SIGTERM, SIGHUP or similar: leave cleanly.
+    Terminate,
+}
+
+/// Side effects the runtime carries out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// The runtime resolves the key for `provider_id` itself: secrets never enter the model.
+    StartStream {
+        req: u64,
+        provider_id: String,
+        request: ChatRequest,
+    },
+    AbortStream {
+        req: u64,
+    },
+    Quit,
+}
+
+/// The provider and model in use, as shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderInfo {
+    pub id: String,
+    pub name: String,
+    pub model: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Composer,
+    Conversation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+}
+
+/// Where the conversation view is: following the tail, or pinned at a line from the top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scroll {
+    Follow,
+    Top(usize),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// Settings the app starts with (from config and CLI).
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub provider: Option<ProviderInfo>,
+    pub system_prompt: Option<String>,
+    pub show_reasoning: bool,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+    /// Shown in the empty conversation when no provider is configured.
+    pub setup_hint: Option<String>,
+    pub keymap: Keymap,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub provider: Option<ProviderInfo>,
+    pub conversation: Conversation,
+    pub composer: TextArea<'static>,
+    pub focus: Focus,
+    pub overlay: Option<Overlay>,
+    pub scroll: Scroll,
+    pub content_lines: usize,
+    pub viewport: usize,
+    /// The request in flight and the index of the assistant message it fills.
+    pub active: Option<(u64, usize)>,
+    pub next_req: u64,
+    pub notice: Option<Notice>,
+    pub size: (u16, u16),
+    pub options: AppOptions,
+    pub tick: u64,
+    pub quit: bool,
+    /// Something visible changed since the last frame.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(options: AppOptions) -> Self {
+        let mut composer = TextArea::default();
+        composer.set_placeholder_text("Type a message · Enter sends · Alt-Enter newline · F1 help");
+        composer.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+        Self {
+            provider: options.provider.clone(),
+            conversation: Conversation::default(),
+            composer,
+            focus: Focus::Composer,
+            overlay: None,
+            scroll: Scroll::Follow,
+            content_lines: 0,
+            viewport: 0,
+            active: None,
+            next_req: 1,
+            notice: None,
+            size: (80, 24),
+            options,
+            tick: 0,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    pub fn draft(&self) -> String {
+        self.composer.lines().join("\n")
+    }
+
+    /// Line offset of the top of the view.
+    pub fn scroll_top(&self) -> usize {
+        let max = self.content_lines.saturating_sub(self.viewport);
+        match self.scroll {
+            Scroll::Follow => max,
+            Scroll::Top(t) => t.min(max),
+        }
+    }
+
+    /// Phase of the current or last turn, for the status bar.
+    pub fn phase(&self) -> Option<&TurnState> {
+        self.conversation
+            .messages
+            .last()
+            .filter(|m| m.role == crate::providers::Role::Assistant)
+            .map(|m| &m.state)
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.active.is_some()
+    }
+}

@@ -1,0 +1,337 @@
+//! The reducer: `update(&mut App, Msg) -> Vec<Effect>`. Synchronous, no I/O.
+
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+
+use super::{Action, App, Effect, Focus, KeyChord, Msg, Notice, Overlay, Scope, Scroll, TurnState};
+use crate::providers::{ChatRequest, Role, StreamEvent};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => {
+            if key.kind != KeyEventKind::Press {
+                return Vec::new();
+            }
+            app.dirty = true;
+            app.notice = None;
+            on_key(app, key)
+        }
+        Msg::Paste(text) => {
+            app.dirty = true;
+            app.focus = Focus::Composer;
+            // Terminals send CR for newlines in bracketed paste; the composer wants LF.
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            app.composer
+                .insert_str(crate::text::sanitize::sanitize(&text));
+            Vec::new()
+        }
+        Msg::Resize { width, height } => {
+            app.size = (width, height);
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Layout {
+            content_lines,
+            viewport,
+        } => {
+            app.content_lines = content_lines;
+            app.viewport = viewport;
+            if let Scroll::Top(t) = app.scroll {
+                if t >= content_lines.saturating_sub(viewport) {
+                    app.scroll = Scroll::Follow;
+                }
+            }
+            Vec::new()
+        }
+        Msg::Stream { req, event } => on_stream(app, req, event),
+        Msg::Tick => {
+            if app.is_busy() {
+                app.tick = app.tick.wrapping_add(1);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Terminate => quit(app),
+    }
+}
+
+fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let chord = KeyChord::from_event(&key);
+    if let Some(Overlay::Help { scroll }) = app.overlay {
+        return on_help_key(app, chord, scroll);
+    }
+    let scope = match app.focus {
+        Focus::Composer => Scope::Composer,
+        Focus::Conversation => Scope::Conversation,
+    };
+    let action = app.options.keymap.lookup(scope, chord);
+    // '?' opens help from an empty composer; otherwise it is just a character.
+    let action = action.or_else(|| {
+        (scope == Scope::Composer && chord.code == KeyCode::Char('?') && app.composer.is_empty())
+            .then_some(Action::Help)
+    });
+    match action {
+        Some(a) => apply(app, a),
+        None => {
+            // Unbound keys type into the composer, from either pane.
+            let is_text = matches!(key.code, KeyCode::Char(_))
+                && !key.modifiers.contains(KeyModifiers::CONTROL);
+            if app.focus == Focus::Conversation && !is_text {
+                return Vec::new();
+            }
+            app.focus = Focus::Composer;
+            app.composer.input(key);
+            Vec::new()
+        }
+    }
+}
+
+fn on_help_key(app: &mut App, chord: KeyChord, scroll: u16) -> Vec<Effect> {
+    let action = app.options.keymap.lookup(Scope::Conversation, chord);
+    match (action, chord.code) {
+        (Some(Action::Quit), _) if chord.mods.contains(KeyModifiers::CONTROL) => return quit(app),
+        (Some(Action::ScrollDown | Action::PageDown), _) => {
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_add(if action == Some(Action::PageDown) {
+                    10
+                } else {
+                    1
+                }),
+            });
+        }
+        (Some(Action::ScrollUp | Action::PageUp), _) => {
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_sub(if action == Some(Action::PageUp) {
+                    10
+                } else {
+                    1
+                }),
+            });
+        }
+        _ => app.overlay = None,
+    }
+    Vec::new()
+}
+
+fn quit(app: &mut App) -> Vec<Effect> {
+    app.quit = true;
+    let mut effects = Vec::new();
+    if let Some((req, _)) = app.active.take() {
+        effects.push(Effect::AbortStream { req });
+    }
+    effects.push(Effect::Quit);
+    effects
+}
+
+fn notice(app: &mut App, text: impl Into<String>) {
+    app.notice = Some(Notice {
+        text: text.into(),
+        is_error: false,
+    });
+}
+
+pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = app.viewport.saturating_sub(2).max(1);
+    match action {
+        Action::Quit => return quit(app),
+        Action::Submit => return submit(app),
+        Action::Newline => {
+            app.focus = Focus::Composer;
+            app.composer.insert_newline();
+        }
+        Action::Cancel => return cancel(app),
+        Action::Retry => return retry(app),
+        Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::FocusNext => {
+            app.focus = match app.focus {
+                Focus::Composer => Focus::Conversation,
+                Focus::Conversation => Focus::Composer,
+            }
+        }
+        Action::ScrollUp => scroll_by(app, -1),
+        Action::ScrollDown => scroll_by(app, 1),
+        Action::PageUp => scroll_by(app, -(page as isize)),
+        Action::PageDown => scroll_by(app, page as isize),
+        Action::ScrollTop => app.scroll = Scroll::Top(0),
+        Action::ScrollBottom => app.scroll = Scroll::Follow,
+        Action::ToggleReasoning => toggle_reasoning(app),
+        Action::NewConversation => {
+            if app.is_busy() {
+                notice(
+                    app,
+                    "A reply is streaming; press Esc to stop it before starting anew.",
+                );
+            } else {
+                app.conversation = Default::default();
+                app.scroll = Scroll::Follow;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn scroll_by(app: &mut App, delta: isize) {
+    let max = app.content_lines.saturating_sub(app.viewport);
+    let top = app.scroll_top().saturating_add_signed(delta).min(max);
+    app.scroll = if top >= max {
+        Scroll::Follow
+    } else {
+        Scroll::Top(top)
+    };
+}
+
+fn toggle_reasoning(app: &mut App) {
+    // The newest message that has reasoning.
+    match app
+        .conversation
+        .messages
+        .iter_mut()
+        .rev()
+        .find(|m| !m.reasoning.is_empty())
+    {
+        Some(m) => {
+            m.reasoning_open = !m.reasoning_open;
+            m.touch();
+        }
+        None => notice(app, "No reasoning to show in this conversation."),
+    }
+}
+
+fn submit(app: &mut App) -> Vec<Effect> {
+    let draft = app.draft();
+    if draft.trim().is_empty() {
+        return Vec::new();
+    }
+    if app.provider.is_none() {
+        app.notice = Some(Notice {
+            text: "No provider is configured yet: add one to config.toml (see the hint above). Your draft is kept.".into(),
+            is_error: true,
+        });
+        return Vec::new();
+    }
+    if app.is_busy() {
+        notice(
+            app,
+            "A reply is still streaming: press Esc to stop it, or wait. Your draft is kept.",
+        );
+        return Vec::new();
+    }
+    app.conversation.push(Role::User, draft, TurnState::Done);
+    app.composer = {
+        let mut fresh = tui_textarea::TextArea::default();
+        fresh.set_placeholder_text(app.composer.placeholder_text().to_string());
+        fresh.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+        fresh
+    };
+    start_turn(app)
+}
+
+/// Opens an assistant turn for the conversation as it stands and asks for the stream.
+fn start_turn(app: &mut App) -> Vec<Effect> {
+    let Some(provider) = app.provider.clone() else {
+        return Vec::new();
+    };
+    let request = ChatRequest {
+        model: provider.model.clone(),
+        system: app.options.system_prompt.clone(),
+        messages: app.conversation.history(),
+        temperature: app.options.temperature,
+        max_tokens: app.options.max_tokens,
+    };
+    let index = app
+        .conversation
+        .push(Role::Assistant, String::new(), TurnState::Connecting);
+    let msg = &mut app.conversation.messages[index];
+    msg.model = provider.model.clone();
+    msg.provider = provider.name.clone();
+    msg.reasoning_open = app.options.show_reasoning;
+    let req = app.next_req;
+    app.next_req += 1;
+    app.active = Some((req, index));
+    app.scroll = Scroll::Follow;
+    app.focus = Focus::Composer;
+    vec![Effect::StartStream {
+        req,
+        provider_id: provider.id,
+        request,
+    }]
+}
+
+fn cancel(app: &mut App) -> Vec<Effect> {
+    if let Some((req, index)) = app.active.take() {
+        let msg = &mut app.conversation.messages[index];
+        msg.state = TurnState::Cancelled;
+        msg.touch();
+        return vec![Effect::AbortStream { req }];
+    }
+    if app.focus == Focus::Conversation {
+        app.focus = Focus::Composer;
+    }
+    Vec::new()
+}
+
+fn retry(app: &mut App) -> Vec<Effect> {
+    if app.is_busy() {
+        notice(
+            app,
+            "A reply is still streaming; press Esc first to stop it.",
+        );
+        return Vec::new();
+    }
+    match app.conversation.messages.last() {
+        Some(m) if m.role == Role::Assistant => {
+            app.conversation.messages.pop();
+        }
+        Some(_) => {}
+        None => {
+            notice(app, "Nothing to retry yet.");
+            return Vec::new();
+        }
+    }
+    if app.conversation.messages.last().map(|m| m.role) != Some(Role::User) {
+        notice(app, "Nothing to retry yet.");
+        return Vec::new();
+    }
+    start_turn(app)
+}
+
+fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effect> {
+    let Some((active_req, index)) = app.active else {
+        return Vec::new();
+    };
+    if req != active_req {
+        return Vec::new(); // a late event of a cancelled request
+    }
+    app.dirty = true;
+    let msg = &mut app.conversation.messages[index];
+    msg.touch();
+    match event {
+        StreamEvent::Connected => msg.state = TurnState::Streaming,
+        StreamEvent::Text(t) => {
+            msg.state = TurnState::Streaming;
+            msg.text.push_str(&t);
+        }
+        StreamEvent::Reasoning(r) => {
+            msg.state = TurnState::Streaming;
+            msg.reasoning.push_str(&r);
+        }
+        StreamEvent::Usage(u) => msg.usage = Some(u),
+        StreamEvent::Finish(reason) => {
+            if let Some(note) = reason.note() {
+                msg.notes.push(note);
+            }
+        }
+        StreamEvent::Malformed(snippet) => {
+            msg.notes
+                .push(format!("skipped a chunk keyturn could not read: {snippet}"));
+        }
+        StreamEvent::Done => {
+            msg.state = TurnState::Done;
+            app.active = None;
+        }
+        StreamEvent::Error(e) => {
+            msg.state = TurnState::Failed(e.to_string());
+            app.active = None;
+        }
+    }
+    Vec::new()
+}

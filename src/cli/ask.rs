@@ -1,0 +1,165 @@
+//! `keyturn ask [PROMPT...]`: one question, the answer streamed to stdout as it arrives.
+//! Text piped on stdin is appended to the prompt (`git diff | keyturn ask "review this"`).
+
+use std::io::{IsTerminal, Read, Write};
+
+use tokio::sync::mpsc;
+
+use super::exit;
+use crate::config::Config;
+use crate::providers::http::{ChannelSink, build_client, stream_chat};
+use crate::providers::{ChatMessage, ChatRequest, Role, StreamEvent};
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AskArgs {
+    /// The question; stdin is appended when it is not a terminal.
+    pub prompt: Vec<String>,
+    /// Provider id from config (default: default_provider).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Model to use (default: the provider's default model).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// System prompt for this question (default: system_prompt from config).
+    #[arg(long)]
+    pub system: Option<String>,
+}
+
+/// Joins the arguments and piped input into one prompt.
+pub fn build_prompt(args: &[String], piped: Option<&str>) -> String {
+    let mut prompt = args.join(" ");
+    if let Some(input) = piped.filter(|s| !s.trim().is_empty()) {
+        if !prompt.is_empty() {
+            prompt.push_str("\n\n");
+        }
+        prompt.push_str(input.trim_end());
+    }
+    prompt
+}
+
+pub async fn run(config: &Config, args: AskArgs) -> u8 {
+    let mut piped = None;
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut input = String::new();
+        if let Err(e) = stdin.lock().read_to_string(&mut input) {
+            eprintln!("keyturn: cannot read stdin: {e}");
+            return exit::USAGE;
+        }
+        piped = Some(input);
+    }
+    let prompt = build_prompt(&args.prompt, piped.as_deref());
+    if prompt.trim().is_empty() {
+        eprintln!("keyturn: nothing to ask: give a prompt (keyturn ask \"...\") or pipe text in");
+        return exit::USAGE;
+    }
+    let Some(provider_id) = args.provider.clone().or_else(|| config.start_provider_id()) else {
+        eprintln!(
+            "keyturn: no provider configured: add a [providers.<id>] table to config.toml (see config.example.toml)"
+        );
+        return exit::USAGE;
+    };
+    let choice = match config.provider(&provider_id, args.model.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("keyturn: {e}");
+            return exit::USAGE;
+        }
+    };
+    let key = match crate::runtime::keys::resolve(&choice) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("keyturn: {e}");
+            return exit::USAGE;
+        }
+    };
+    let request = ChatRequest {
+        model: choice.model.clone(),
+        system: args.system.or_else(|| config.system_prompt.clone()),
+        messages: vec![ChatMessage {
+            role: Role::User,
+            content: prompt,
+        }],
+        temperature: choice.temperature,
+        max_tokens: choice.max_tokens,
+    };
+    let client = build_client(config.timeouts());
+    let (tx, mut rx) = mpsc::channel(256);
+    let timeouts = config.timeouts();
+    let task = tokio::spawn(async move {
+        let mut sink = ChannelSink { tx, wrap: |e| e };
+        stream_chat(
+            &client,
+            &choice.endpoint,
+            &request,
+            key.as_ref(),
+            timeouts,
+            &mut sink,
+        )
+        .await;
+    });
+    let mut out = std::io::stdout().lock();
+    let mut last_char = '\n';
+    let code = loop {
+        let event = tokio::select! {
+            ev = rx.recv() => ev,
+            _ = tokio::signal::ctrl_c() => {
+                task.abort();
+                eprintln!("\nkeyturn: interrupted");
+                break exit::INTERRUPTED;
+            }
+        };
+        match event {
+            Some(StreamEvent::Text(t)) => {
+                if let Some(c) = t.chars().last() {
+                    last_char = c;
+                }
+                if out
+                    .write_all(t.as_bytes())
+                    .and_then(|_| out.flush())
+                    .is_err()
+                {
+                    task.abort();
+                    break exit::OK; // stdout closed (e.g. piped into head): not an error
+                }
+            }
+            Some(StreamEvent::Finish(reason)) => {
+                if let Some(note) = reason.note() {
+                    eprintln!("\nkeyturn: note: {note}");
+                }
+            }
+            Some(StreamEvent::Malformed(s)) => {
+                eprintln!("\nkeyturn: skipped a chunk that could not be read: {s}")
+            }
+            Some(StreamEvent::Done) | None => break exit::OK,
+            Some(StreamEvent::Error(e)) => {
+                if last_char != '\n' {
+                    let _ = writeln!(out);
+                }
+                eprintln!("keyturn: {e}");
+                break exit::PROVIDER;
+            }
+            Some(_) => {}
+        }
+    };
+    if code == exit::OK && last_char != '\n' {
+        let _ = writeln!(out);
+    }
+    let _ = out.flush();
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_joins_args_and_stdin() {
+        assert_eq!(
+            build_prompt(&["review".into(), "this".into()], Some("diff\n")),
+            "review this\n\ndiff"
+        );
+        assert_eq!(build_prompt(&[], Some("only stdin\n")), "only stdin");
+        assert_eq!(build_prompt(&["hi".into()], Some("  \n")), "hi");
+    }
+}

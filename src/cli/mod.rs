@@ -1,0 +1,15 @@
+//! Non-interactive subcommands. Each prints only its result on stdout; errors go to stderr
+//! with a non-zero exit code.
+
+pub mod ask;
+
+/// Exit codes shared by the subcommands.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// The provider or the network failed.
+    pub const PROVIDER: u8 = 1;
+    /// Bad usage or config: nothing was sent.
+    pub const USAGE: u8 = 2;
+    /// The reply ended early (cancelled by Ctrl-C).
+    pub const INTERRUPTED: u8 = 130;
+}

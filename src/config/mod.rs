@@ -1,0 +1,300 @@
+//! The config file: typed structs with serde defaults, strict parsing (unknown keys and wrong
+//! types are errors with file:line:column), and resolution of the provider to use.
+
+pub mod error;
+pub mod paths;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use error::ConfigError;
+pub use paths::Paths;
+
+use crate::providers::{Endpoint, Protocol};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Provider id used at start.
+    pub default_provider: Option<Spanned<String>>,
+    /// Model used at start; else the provider's `default_model`.
+    pub default_model: Option<String>,
+    /// Sent as the system prompt of every conversation.
+    pub system_prompt: Option<String>,
+    pub ui: UiConfig,
+    pub network: NetworkConfig,
+    pub providers: BTreeMap<String, ProviderConfig>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    pub theme: ThemeName,
+    /// Show reasoning text expanded instead of folded.
+    pub show_reasoning: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    pub connect_timeout_secs: u64,
+    /// Longest silence allowed between chunks of a reply (there is no total timeout).
+    pub idle_timeout_secs: u64,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout_secs: 10,
+            idle_timeout_secs: 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthKind {
+    None,
+    #[default]
+    Key,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConfig {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub protocol: Protocol,
+    pub base_url: Spanned<String>,
+    #[serde(default)]
+    pub auth: AuthKind,
+    /// Environment variable to read the key from (also an import source for the key store).
+    pub api_key_env: Option<String>,
+    pub default_model: Option<String>,
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Extra HTTP headers sent with every request.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+}
+
+/// A provider ready to use: where it is, how to authenticate, which model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderChoice {
+    pub endpoint: Endpoint,
+    pub auth: AuthKind,
+    pub api_key_env: Option<String>,
+    pub model: String,
+    pub models: Vec<String>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+}
+
+impl Config {
+    /// Reads and checks the config. A missing file gives the defaults.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let config: Config =
+            toml::from_str(text).map_err(|e| ConfigError::at(path, text, e.span(), e.message()))?;
+        config.validate(path, text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        if let Some(id) = &self.default_provider {
+            if !self.providers.contains_key(id.get_ref()) {
+                let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
+                let msg = format!(
+                    "default_provider = {:?} names no provider; defined: {}",
+                    id.get_ref(),
+                    if known.is_empty() {
+                        "none (add a [providers.<id>] table)".into()
+                    } else {
+                        known.join(", ")
+                    }
+                );
+                return Err(ConfigError::at(path, text, Some(id.span()), &msg));
+            }
+        }
+        for (id, p) in &self.providers {
+            let url = p.base_url.get_ref();
+            match reqwest::Url::parse(url) {
+                Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
+                _ => {
+                    let msg = format!("providers.{id}.base_url {url:?} is not an http(s) URL");
+                    return Err(ConfigError::at(path, text, Some(p.base_url.span()), &msg));
+                }
+            }
+        }
+        if self.network.idle_timeout_secs == 0 || self.network.connect_timeout_secs == 0 {
+            return Err(ConfigError::at(
+                path,
+                text,
+                None,
+                "network timeouts must be at least 1 second",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The provider id to start with: `default_provider`, else the first defined.
+    pub fn start_provider_id(&self) -> Option<String> {
+        self.default_provider
+            .as_ref()
+            .map(|s| s.get_ref().clone())
+            .or_else(|| self.providers.keys().next().cloned())
+    }
+
+    /// Resolves a provider id (and an optional model override) into a [`ProviderChoice`].
+    pub fn provider(&self, id: &str, model: Option<&str>) -> Result<ProviderChoice, String> {
+        let p = self.providers.get(id).ok_or_else(|| {
+            let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
+            format!(
+                "no provider {id:?} in config; defined: {}",
+                if known.is_empty() {
+                    "none".into()
+                } else {
+                    known.join(", ")
+                }
+            )
+        })?;
+        let is_start = self.start_provider_id().as_deref() == Some(id);
+        let model = model
+            .map(str::to_string)
+            .or_else(|| {
+                if is_start {
+                    self.default_model.clone()
+                } else {
+                    None
+                }
+            })
+            .or_else(|| p.default_model.clone())
+            .or_else(|| p.models.first().cloned())
+            .ok_or_else(|| {
+                format!("provider {id:?} has no default_model; set one in config or pass --model")
+            })?;
+        Ok(ProviderChoice {
+            endpoint: Endpoint {
+                id: id.to_string(),
+                name: p.name.clone().unwrap_or_else(|| id.to_string()),
+                protocol: p.protocol,
+                base_url: p.base_url.get_ref().clone(),
+                extra_headers: p
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            },
+            auth: p.auth,
+            api_key_env: p.api_key_env.clone(),
+            model,
+            models: p.models.clone(),
+            temperature: p.temperature,
+            max_tokens: p.max_tokens,
+        })
+    }
+
+    pub fn timeouts(&self) -> crate::providers::http::Timeouts {
+        crate::providers::http::Timeouts {
+            connect: std::time::Duration::from_secs(self.network.connect_timeout_secs),
+            idle: std::time::Duration::from_secs(self.network.idle_timeout_secs),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/tmp/c.toml"), text)
+    }
+
+    const GOOD: &str = r#"
+default_provider = "local"
+default_model = "mock-model"
+[ui]
+theme = "dark"
+[providers.local]
+name = "Local server"
+protocol = "openai"
+base_url = "http://127.0.0.1:8080/v1"
+auth = "none"
+default_model = "mock-model"
+models = ["mock-model"]
+"#;
+
+    #[test]
+    fn contract_shape_parses_and_resolves() {
+        let c = parse(GOOD).unwrap();
+        let p = c.provider("local", None).unwrap();
+        assert_eq!(p.endpoint.name, "Local server");
+        assert_eq!(p.model, "mock-model");
+        assert_eq!(p.auth, AuthKind::None);
+        assert_eq!(c.provider("local", Some("other")).unwrap().model, "other");
+    }
+
+    #[test]
+    fn unknown_key_names_line_column_and_key() {
+        let text = "default_model = \"x\"\n[ui]\nthem = \"dark\"\n";
+        let e = parse(text).unwrap_err().to_string();
+        assert!(e.starts_with("/tmp/c.toml:3:1: "), "{e}");
+        assert!(e.contains("them"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_and_bad_toml_are_located() {
+        let e = parse("[network]\nidle_timeout_secs = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("/tmp/c.toml:2:"), "{e}");
+        let e = parse("a = [\n").unwrap_err().to_string();
+        assert!(e.contains("/tmp/c.toml:"), "{e}");
+    }
+
+    #[test]
+    fn default_provider_must_exist() {
+        let e = parse("default_provider = \"nope\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("/tmp/c.toml:1:20: "), "{e}");
+        assert!(e.contains("nope"), "{e}");
+    }
+
+    #[test]
+    fn base_url_must_be_http() {
+        let text = "[providers.x]\nbase_url = \"ftp://x\"\n";
+        let e = parse(text).unwrap_err().to_string();
+        assert!(e.starts_with("/tmp/c.toml:2:12: "), "{e}");
+    }
+
+    #[test]
+    fn example_config_parses() {
+        let text = include_str!("../../config.example.toml");
+        let c = Config::parse(Path::new("config.example.toml"), text).unwrap();
+        assert!(c.start_provider_id().is_some());
+    }
+}

@@ -1,0 +1,206 @@
+//! The event loop and everything that waits: terminal input, stream tasks, signals. It turns
+//! events into `Msg`s, applies `update`, carries out `Effect`s, and draws at most once per
+//! frame and only when something changed (no timers while idle).
+
+pub mod keys;
+pub mod tasks;
+pub mod terminal;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+use crate::app::{self, App, Effect, Msg};
+use crate::config::Config;
+use crate::providers::StreamEvent;
+use crate::providers::http::{ChannelSink, build_client, stream_chat};
+use crate::ui::{self, RenderCache};
+use tasks::TaskRegistry;
+use terminal::TerminalGuard;
+
+/// Frame budget: at most ~60 draws a second however fast tokens arrive.
+const FRAME: Duration = Duration::from_millis(16);
+/// Spinner rate while a request is in flight.
+const TICK: Duration = Duration::from_millis(120);
+/// Stream events queued between the network tasks and the UI.
+const CHANNEL: usize = 1024;
+
+/// Carries out effects. Shared by the TUI loop and tests that drive the app headless.
+pub struct Effects {
+    pub config: Config,
+    pub client: reqwest::Client,
+    pub tasks: TaskRegistry,
+    pub tx: mpsc::Sender<Msg>,
+}
+
+impl Effects {
+    pub fn new(config: Config, tx: mpsc::Sender<Msg>) -> Self {
+        let client = build_client(config.timeouts());
+        Self {
+            config,
+            client,
+            tasks: TaskRegistry::default(),
+            tx,
+        }
+    }
+
+    /// Returns true when the app should exit.
+    pub fn run(&mut self, effect: Effect) -> bool {
+        match effect {
+            Effect::Quit => {
+                self.tasks.abort_all();
+                return true;
+            }
+            Effect::AbortStream { req } => self.tasks.abort(req),
+            Effect::StartStream {
+                req,
+                provider_id,
+                request,
+            } => {
+                let tx = self.tx.clone();
+                let resolved = self
+                    .config
+                    .provider(&provider_id, Some(&request.model))
+                    .map_err(|detail| crate::providers::ProviderError::Setup {
+                        provider: provider_id.clone(),
+                        detail,
+                    })
+                    .and_then(|choice| keys::resolve(&choice).map(|key| (choice, key)));
+                let client = self.client.clone();
+                let timeouts = self.config.timeouts();
+                self.tasks.spawn(req, async move {
+                    let mut sink = ChannelSink {
+                        tx,
+                        wrap: move |event| Msg::Stream { req, event },
+                    };
+                    match resolved {
+                        Ok((choice, key)) => {
+                            stream_chat(
+                                &client,
+                                &choice.endpoint,
+                                &request,
+                                key.as_ref(),
+                                timeouts,
+                                &mut sink,
+                            )
+                            .await
+                        }
+                        Err(e) => {
+                            use crate::providers::http::EventSink;
+                            sink.send(StreamEvent::Error(e)).await;
+                        }
+                    }
+                });
+            }
+        }
+        false
+    }
+}
+
+/// Applies a message and its effects. Returns true when the app should exit.
+pub fn dispatch(app: &mut App, effects: &mut Effects, msg: Msg) -> bool {
+    let mut quit = false;
+    for effect in app::update(app, msg) {
+        quit |= effects.run(effect);
+    }
+    quit || app.quit
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Paste(p) => Some(Msg::Paste(p)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        _ => None,
+    }
+}
+
+/// Runs the full-screen TUI until the user quits.
+pub async fn run_tui(config: Config, options: app::AppOptions) -> std::io::Result<()> {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = ui::Theme::new(config.ui.theme, no_color);
+    let (tx, mut rx) = mpsc::channel::<Msg>(CHANNEL);
+    let mut effects = Effects::new(config, tx);
+    let mut app = App::new(options);
+    let mut cache = RenderCache::new(theme);
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    app::update(
+        &mut app,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+
+    let mut term_events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut last_draw = Instant::now() - FRAME;
+
+    loop {
+        if app.dirty && last_draw.elapsed() >= FRAME {
+            draw(&mut guard, &mut app, &mut cache)?;
+            last_draw = Instant::now();
+        }
+        let next_draw = app
+            .dirty
+            .then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let msg = tokio::select! {
+            biased;
+            ev = term_events.next() => match ev {
+                Some(Ok(ev)) => to_msg(ev),
+                Some(Err(e)) => return Err(e),
+                None => Some(Msg::Terminate),
+            },
+            _ = sigterm.recv() => Some(Msg::Terminate),
+            _ = sighup.recv() => Some(Msg::Terminate),
+            Some(msg) = rx.recv() => Some(msg),
+            _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => None,
+            _ = ticker.tick(), if app.is_busy() => Some(Msg::Tick),
+        };
+        let mut quit = msg.is_some_and(|m| dispatch(&mut app, &mut effects, m));
+        // Drain everything already queued before drawing once.
+        while !quit {
+            match rx.try_recv() {
+                Ok(m) => quit = dispatch(&mut app, &mut effects, m),
+                Err(_) => break,
+            }
+        }
+        if quit {
+            effects.tasks.abort_all();
+            break;
+        }
+    }
+    drop(guard);
+    Ok(())
+}
+
+fn draw(guard: &mut TerminalGuard, app: &mut App, cache: &mut RenderCache) -> std::io::Result<()> {
+    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+    crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    guard.terminal.draw(|f| ui::draw(f, app, cache))?;
+    crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+    guard.terminal.backend_mut().flush()?;
+    app.dirty = false;
+    let (lines, viewport) = (
+        cache.conversation.content_lines,
+        cache.conversation.viewport,
+    );
+    if lines != app.content_lines || viewport != app.viewport {
+        app::update(
+            app,
+            Msg::Layout {
+                content_lines: lines,
+                viewport,
+            },
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! Drawing: state → frame. `draw` reads the model and writes only the render cache.
+//! One file per pane or bar; colours come from `theme`.
+
+pub mod composer;
+pub mod conversation;
+pub mod help;
+pub mod layout_cache;
+pub mod status;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::{Action, App, Overlay, Scope};
+pub use conversation::ConversationCache;
+pub use theme::Theme;
+
+/// Below this the full layout cannot fit; we show a notice instead.
+pub const MIN_WIDTH: u16 = 20;
+pub const MIN_HEIGHT: u16 = 5;
+
+/// Everything draw may write: caches, and layout facts for the runtime to report back.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    pub conversation: ConversationCache,
+    pub theme: Theme,
+}
+
+impl RenderCache {
+    pub fn new(theme: Theme) -> Self {
+        Self {
+            conversation: ConversationCache::default(),
+            theme,
+        }
+    }
+}
+
+fn key_for(app: &App, action: Action) -> String {
+    app.options
+        .keymap
+        .bindings
+        .iter()
+        .find(|(s, _, a)| *a == action && *s == Scope::Global)
+        .or_else(|| {
+            app.options
+                .keymap
+                .bindings
+                .iter()
+                .find(|(_, _, a)| *a == action)
+        })
+        .map(|(_, c, _)| c.display())
+        .unwrap_or_else(|| action.name().to_string())
+}
+
+pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        draw_too_small(frame, area);
+        return;
+    }
+    let theme = cache.theme.clone();
+    let composer_h = composer::height_for(app, area.height).min(area.height.saturating_sub(3));
+    let [conv, comp, status_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(composer_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let hints = conversation::Hints {
+        retry: key_for(app, Action::Retry),
+        reasoning: key_for(app, Action::ToggleReasoning),
+    };
+    conversation::render(
+        conv,
+        frame.buffer_mut(),
+        app,
+        &mut cache.conversation,
+        &theme,
+        &hints,
+    );
+    composer::render(frame, comp, app, &theme);
+    status::render(
+        status_area,
+        frame.buffer_mut(),
+        app,
+        &theme,
+        &key_for(app, Action::Help),
+    );
+    if let Some(Overlay::Help { scroll }) = app.overlay {
+        help::render(frame, area, app, &theme, scroll);
+    }
+}
+
+fn draw_too_small(frame: &mut Frame, area: Rect) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let text = "Window too small for keyturn: enlarge it (at least 20x5). Ctrl-C quits.";
+    let lines: Vec<Line> = crate::text::wrap::wrap_paragraph(text, area.width as usize)
+        .into_iter()
+        .map(|r| Line::from(text[r].to_string()))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,63 @@
+//! The status bar: provider, model, phase of the current turn, token counts, and notices.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+use crate::app::{App, TurnState};
+use crate::text::wrap::{str_width, truncate};
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: &str) {
+    let width = area.width as usize;
+    buf.set_style(area, theme.status);
+    let mut left: Vec<Span> = Vec::new();
+    match &app.provider {
+        Some(p) => {
+            left.push(Span::styled(format!(" {} ", p.name), theme.status_accent));
+            left.push(Span::styled(format!("{} ", p.model), theme.status));
+        }
+        None => left.push(Span::styled(" no provider ", theme.status_accent)),
+    }
+    let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
+    let phase = match app.phase() {
+        Some(TurnState::Connecting) => Some(format!("{spin} connecting")),
+        Some(TurnState::Streaming) => Some(format!("{spin} streaming")),
+        Some(TurnState::Done) => Some("✓ done".to_string()),
+        Some(TurnState::Cancelled) => Some("⊘ cancelled".to_string()),
+        Some(TurnState::Failed(_)) => Some("✗ error".to_string()),
+        None => None,
+    };
+    if let Some(p) = phase {
+        left.push(Span::styled(format!("│ {p} "), theme.status));
+    }
+    if let Some(u) = app.conversation.messages.last().and_then(|m| m.usage) {
+        left.push(Span::styled(
+            format!("│ ↑{} ↓{} tok ", u.input_tokens, u.output_tokens),
+            theme.status,
+        ));
+    }
+    if let Some(n) = &app.notice {
+        let style = if n.is_error {
+            theme.error.patch(theme.status)
+        } else {
+            theme.status_accent
+        };
+        left.push(Span::styled(format!("│ {} ", n.text), style));
+    }
+    let right = format!(" {help_key} help ");
+    let used: usize = left.iter().map(|s| str_width(&s.content)).sum();
+    let line = if used + str_width(&right) <= width {
+        let pad = width - used - str_width(&right);
+        left.push(Span::styled(" ".repeat(pad), theme.status));
+        left.push(Span::styled(right, theme.status));
+        Line::from(left)
+    } else {
+        // Too narrow for everything: keep the most important text and cut the rest.
+        let text: String = left.iter().map(|s| s.content.as_ref()).collect();
+        Line::from(Span::styled(truncate(&text, width), theme.status))
+    };
+    buf.set_line(area.x, area.y, &line, area.width);
+}

@@ -35,10 +35,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => {
             app.content_lines = content_lines;
             app.viewport = viewport;
-            if let Scroll::Top(t) = app.scroll {
-                if t >= content_lines.saturating_sub(viewport) {
-                    app.scroll = Scroll::Follow;
-                }
+            if let Scroll::Top(t) = app.scroll
+                && t >= content_lines.saturating_sub(viewport)
+            {
+                app.scroll = Scroll::Follow;
             }
             Vec::new()
         }

@@ -124,20 +124,20 @@ impl Config {
     }
 
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
-        if let Some(id) = &self.default_provider {
-            if !self.providers.contains_key(id.get_ref()) {
-                let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
-                let msg = format!(
-                    "default_provider = {:?} names no provider; defined: {}",
-                    id.get_ref(),
-                    if known.is_empty() {
-                        "none (add a [providers.<id>] table)".into()
-                    } else {
-                        known.join(", ")
-                    }
-                );
-                return Err(ConfigError::at(path, text, Some(id.span()), &msg));
-            }
+        if let Some(id) = &self.default_provider
+            && !self.providers.contains_key(id.get_ref())
+        {
+            let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
+            let msg = format!(
+                "default_provider = {:?} names no provider; defined: {}",
+                id.get_ref(),
+                if known.is_empty() {
+                    "none (add a [providers.<id>] table)".into()
+                } else {
+                    known.join(", ")
+                }
+            );
+            return Err(ConfigError::at(path, text, Some(id.span()), &msg));
         }
         for (id, p) in &self.providers {
             let url = p.base_url.get_ref();

@@ -94,12 +94,12 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     };
     state.requests.lock().unwrap().push(req.clone());
     let auth = req.header("authorization").unwrap_or("").to_string();
-    if let Some(key) = &state.required_key {
-        if auth != format!("Bearer {key}") {
-            let presented = auth.strip_prefix("Bearer ").unwrap_or(&auth);
-            let body = json!({"error": {"message": format!("Incorrect API key provided: {presented}. You can find your API key in your account settings."), "type": "invalid_request_error", "code": "invalid_api_key"}});
-            return respond(&mut stream, 401, "application/json", "", &body.to_string()).await;
-        }
+    if let Some(key) = &state.required_key
+        && auth != format!("Bearer {key}")
+    {
+        let presented = auth.strip_prefix("Bearer ").unwrap_or(&auth);
+        let body = json!({"error": {"message": format!("Incorrect API key provided: {presented}. You can find your API key in your account settings."), "type": "invalid_request_error", "code": "invalid_api_key"}});
+        return respond(&mut stream, 401, "application/json", "", &body.to_string()).await;
     }
     let path = req.path.split('?').next().unwrap_or("");
     match (req.method.as_str(), path) {

@@ -142,10 +142,10 @@ fn short_cause(chain: &str) -> String {
 }
 
 fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
-    if let Some(ms) = headers.get("retry-after-ms").and_then(|v| v.to_str().ok()) {
-        if let Ok(ms) = ms.trim().parse::<f64>() {
-            return Some((ms / 1000.0).ceil() as u64);
-        }
+    if let Some(ms) = headers.get("retry-after-ms").and_then(|v| v.to_str().ok())
+        && let Ok(ms) = ms.trim().parse::<f64>()
+    {
+        return Some((ms / 1000.0).ceil() as u64);
     }
     let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     v.trim().parse::<f64>().ok().map(|s| s.ceil() as u64)

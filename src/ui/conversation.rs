@@ -106,7 +106,11 @@ fn refresh(entry: &mut MessageLines, msg: &Message, width: usize, theme: &Theme,
             ])];
         }
     }
-    entry.body.update(&msg.text, text_width, INDENT, theme.base);
+    if msg.text.is_empty() {
+        entry.body.reset();
+    } else {
+        entry.body.update(&msg.text, text_width, INDENT, theme.base);
+    }
     entry.foot = foot_lines(msg, text_width, theme, hints);
 }
 

@@ -16,7 +16,7 @@ pub fn help_lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
         .map(|(_, k, _)| k.chars().count())
         .max()
         .unwrap_or(0)
-        .min(24);
+        .min(16);
     let mut out = Vec::new();
     for scope in [Scope::Global, Scope::Composer, Scope::Conversation] {
         out.push(Line::from(Span::styled(
@@ -25,9 +25,9 @@ pub fn help_lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
         )));
         for (_, keys, action) in rows.iter().filter(|(s, _, _)| *s == scope) {
             out.push(Line::from(vec![
-                Span::styled(format!("  {keys:<key_width$}  "), theme.help_key),
-                Span::styled(action.name().to_string(), theme.base),
-                Span::styled(format!(" — {}", action.describe()), theme.hint),
+                Span::styled(format!(" {keys:<key_width$} "), theme.help_key),
+                Span::styled(action.describe().to_string(), theme.base),
+                Span::styled(format!(" ({})", action.name()), theme.hint),
             ]));
         }
         out.push(Line::default());

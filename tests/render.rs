@@ -1,0 +1,250 @@
+//! Rendering tests: state → frame through ratatui's TestBackend, snapshotted with insta.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
+use keyturn::providers::{ProviderError, StreamEvent, Usage};
+use keyturn::ui::{self, RenderCache, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app() -> App {
+    App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "Local mock".into(),
+            model: "mock-model".into(),
+        }),
+        ..Default::default()
+    })
+}
+
+fn send(app: &mut App, text: &str) -> u64 {
+    for c in text.chars() {
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    match update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .as_slice()
+    {
+        [Effect::StartStream { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Draws like the runtime does (including the layout report) and returns the screen text.
+fn render(app: &mut App, cache: &mut RenderCache, w: u16, h: u16) -> String {
+    update(
+        app,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ui::draw(f, app, cache)).unwrap();
+    update(
+        app,
+        Msg::Layout {
+            content_lines: cache.conversation.content_lines,
+            viewport: cache.conversation.viewport,
+        },
+    );
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    render(app, &mut RenderCache::new(Theme::default()), w, h)
+}
+
+fn mid_stream() -> App {
+    let mut app = app();
+    let req = send(&mut app, "Explain streaming in one paragraph, please.");
+    for t in [
+        "Streaming sends ",
+        "the answer token by token, ",
+        "so you can start reading ",
+        "before the model has finished",
+    ] {
+        update(
+            &mut app,
+            Msg::Stream {
+                req,
+                event: StreamEvent::Text(t.into()),
+            },
+        );
+    }
+    app
+}
+
+#[test]
+fn empty_at_80x24() {
+    insta::assert_snapshot!(screen(&mut app(), 80, 24));
+}
+
+#[test]
+fn no_provider_shows_how_to_add_one() {
+    let mut app = App::new(AppOptions {
+        setup_hint: Some(
+            "Welcome to keyturn. No provider is configured yet. Add one to config.toml.".into(),
+        ),
+        ..Default::default()
+    });
+    let s = screen(&mut app, 80, 24);
+    assert!(s.contains("No provider is configured yet"), "{s}");
+    assert!(s.contains("no provider"), "{s}");
+}
+
+#[test]
+fn mid_stream_at_80x24() {
+    insta::assert_snapshot!(screen(&mut mid_stream(), 80, 24));
+}
+
+#[test]
+fn mid_stream_at_20x6() {
+    insta::assert_snapshot!(screen(&mut mid_stream(), 20, 6));
+}
+
+#[test]
+fn finished_with_usage_and_reasoning_at_80x24() {
+    let mut app = app();
+    let req = send(&mut app, "Is it?");
+    for e in [
+        StreamEvent::Reasoning("Let me think about whether it is.".into()),
+        StreamEvent::Text("Yes, it is.".into()),
+        StreamEvent::Usage(Usage {
+            input_tokens: 12,
+            output_tokens: 5,
+            ..Default::default()
+        }),
+        StreamEvent::Done,
+    ] {
+        update(&mut app, Msg::Stream { req, event: e });
+    }
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn failed_turn_shows_error_and_retry_key() {
+    let mut app = mid_stream();
+    let req = app.active.unwrap().0;
+    let err = ProviderError::Dropped {
+        provider: "Local mock".into(),
+        detail: "connection reset".into(),
+    };
+    update(
+        &mut app,
+        Msg::Stream {
+            req,
+            event: StreamEvent::Error(err),
+        },
+    );
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn help_overlay_at_80x24() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
+    );
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn too_small_shows_a_notice() {
+    let s = screen(&mut mid_stream(), 12, 4);
+    assert!(s.starts_with("Window too"), "{s}");
+}
+
+#[test]
+fn every_size_down_to_1x1_draws_without_panic() {
+    let mut app = mid_stream();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
+    );
+    let mut cache = RenderCache::new(Theme::default());
+    for w in 1..=40 {
+        for h in 1..=14 {
+            render(&mut app, &mut cache, w, h);
+        }
+    }
+}
+
+#[test]
+fn scrolled_up_view_stays_put_while_tokens_arrive() {
+    let mut app = app();
+    let req = send(&mut app, "long please");
+    let mut cache = RenderCache::new(Theme::default());
+    for i in 0..60 {
+        update(
+            &mut app,
+            Msg::Stream {
+                req,
+                event: StreamEvent::Text(format!("line {i}\n")),
+            },
+        );
+    }
+    render(&mut app, &mut cache, 40, 12);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE)),
+    );
+    let before = render(&mut app, &mut cache, 40, 12);
+    for i in 60..80 {
+        update(
+            &mut app,
+            Msg::Stream {
+                req,
+                event: StreamEvent::Text(format!("line {i}\n")),
+            },
+        );
+    }
+    let after = render(&mut app, &mut cache, 40, 12);
+    let rows = |s: &str| s.lines().take(8).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(rows(&before), rows(&after));
+    assert!(after.contains("↓ 27 more"), "{after}");
+    assert!(before.contains("more"), "{before}");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)),
+    );
+    let tail = render(&mut app, &mut cache, 40, 12);
+    assert!(tail.contains("line 79"), "{tail}");
+}
+
+#[test]
+fn hostile_model_output_never_reaches_the_screen_as_control_codes() {
+    // The stream task sanitizes; here we check the renderer shows what it is given and the
+    // sanitizer handles what a model might send.
+    let evil = "ok \x1b]52;c;ZXZpbA==\x07\x1b[2J\u{202E}done";
+    let clean = keyturn::text::sanitize::sanitize(evil);
+    let mut app = app();
+    let req = send(&mut app, "x");
+    update(
+        &mut app,
+        Msg::Stream {
+            req,
+            event: StreamEvent::Text(clean),
+        },
+    );
+    let s = screen(&mut app, 60, 10);
+    assert!(s.contains("ok done"), "{s}");
+    assert!(!s.contains('\x1b') && !s.contains('\u{202E}'));
+}

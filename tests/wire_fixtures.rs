@@ -1,0 +1,115 @@
+//! Every recorded-format stream in tests/fixtures/ is fed to the SSE framer and its
+//! protocol parser whole, byte by byte and split at every offset: the events must be the
+//! same each time, and must match the fixture's `.expected` summary.
+
+use std::path::Path;
+
+use keyturn::providers::openai_compat::OpenAiParser;
+use keyturn::providers::sse::SseDecoder;
+use keyturn::providers::{ProviderError, StreamEvent, StreamParser};
+use keyturn::text::redact::Redactor;
+
+fn run(pieces: &[&[u8]]) -> Vec<StreamEvent> {
+    let mut decoder = SseDecoder::new();
+    let mut parser = OpenAiParser::new("Test", Redactor::new());
+    let mut out = Vec::new();
+    for piece in pieces {
+        for ev in decoder.feed(piece) {
+            out.extend(parser.on_event(&ev));
+        }
+    }
+    for ev in decoder.finish() {
+        out.extend(parser.on_event(&ev));
+    }
+    out.extend(parser.on_end());
+    // Adjacent text pieces may merge differently per split; compare the merged form.
+    merge(out)
+}
+
+fn merge(events: Vec<StreamEvent>) -> Vec<StreamEvent> {
+    let mut out: Vec<StreamEvent> = Vec::new();
+    for e in events {
+        match (out.last_mut(), e) {
+            (Some(StreamEvent::Text(a)), StreamEvent::Text(b)) => a.push_str(&b),
+            (Some(StreamEvent::Reasoning(a)), StreamEvent::Reasoning(b)) => a.push_str(&b),
+            (_, e) => out.push(e),
+        }
+    }
+    out
+}
+
+fn summary(events: &[StreamEvent]) -> String {
+    let mut text = String::new();
+    let mut reasoning = String::new();
+    let mut usage = "none".to_string();
+    let mut finish = "none".to_string();
+    let mut malformed = 0;
+    let mut end = "none".to_string();
+    for e in events {
+        match e {
+            StreamEvent::Text(t) => text.push_str(t),
+            StreamEvent::Reasoning(r) => reasoning.push_str(r),
+            StreamEvent::Usage(u) => {
+                usage = format!(
+                    "in={} out={} reasoning={} cached={}",
+                    u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cached_tokens
+                )
+            }
+            StreamEvent::Finish(f) => finish = format!("{f:?}"),
+            StreamEvent::Malformed(_) => malformed += 1,
+            StreamEvent::Done => end = "Done".into(),
+            StreamEvent::Error(err) => {
+                let kind = match err {
+                    ProviderError::InStream { .. } => "InStream",
+                    ProviderError::Incomplete { .. } => "Incomplete",
+                    _ => "Other",
+                };
+                end = format!("Error: {kind}");
+            }
+            StreamEvent::Connected => {}
+        }
+    }
+    format!(
+        "text: {}\nreasoning: {}\nusage: {usage}\nfinish: {finish}\nmalformed: {malformed}\nend: {end}\n",
+        serde_json::to_string(&text).unwrap(),
+        serde_json::to_string(&reasoning).unwrap()
+    )
+}
+
+#[test]
+fn every_openai_fixture_parses_the_same_at_any_split() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openai");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("sse") {
+            continue;
+        }
+        seen += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let whole = run(&[&bytes]);
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+        assert_eq!(summary(&whole), expected, "{name}");
+        let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
+        assert_eq!(run(&bytewise), whole, "{name} byte by byte");
+        for i in 0..=bytes.len() {
+            assert_eq!(
+                run(&[&bytes[..i], &bytes[i..]]),
+                whole,
+                "{name} split at {i}"
+            );
+        }
+        // Three-way splits catch state carried across more than one boundary.
+        for i in (0..bytes.len()).step_by(7) {
+            for j in (i..bytes.len()).step_by(13) {
+                assert_eq!(
+                    run(&[&bytes[..i], &bytes[i..j], &bytes[j..]]),
+                    whole,
+                    "{name} split at {i},{j}"
+                );
+            }
+        }
+    }
+    assert!(seen >= 10, "only {seen} fixtures found");
+}

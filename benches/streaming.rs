@@ -1,1 +1,254 @@
-fn main() {}
+//! Streaming and frame-time benchmark (prints figures; asserts nothing).
+//!
+//! 1. 20,000 tokens of markdown-ish text as OpenAI SSE bytes → SSE framer → parser →
+//!    sanitizer → `update` → draw into a 160x48 TestBackend. CPU µs per token, with a draw
+//!    after every token (worst case: a slow stream) and with one draw per 4 KiB read (what
+//!    the frame budget does to a fast stream).
+//! 2. Frame time with 10, 1,000 and 10,000 messages of history while the last one streams.
+//!
+//! Run: `cargo bench --bench streaming`.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
+use keyturn::providers::openai_compat::OpenAiParser;
+use keyturn::providers::sse::SseDecoder;
+use keyturn::providers::{Role, StreamEvent, StreamParser};
+use keyturn::text::redact::Redactor;
+use keyturn::text::sanitize::Sanitizer;
+use keyturn::ui::{self, RenderCache, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// CPU time of this (single-threaded) process in nanoseconds, from the scheduler.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn markdown_tokens(n: usize) -> Vec<String> {
+    let words = [
+        "The ",
+        "quick ",
+        "**brown** ",
+        "fox ",
+        "`jumps` ",
+        "over ",
+        "the ",
+        "lazy ",
+        "dog, ",
+        "and ",
+        "then ",
+        "it ",
+        "writes ",
+        "some ",
+        "code:",
+        "\n\n```rust\n",
+        "fn ",
+        "main() ",
+        "{\n    ",
+        "println!(\"hi\");\n",
+        "}\n```\n\n",
+        "- a ",
+        "list ",
+        "item\n",
+        "## Heading\n",
+        "more ",
+        "prose ",
+        "follows ",
+        "here. ",
+    ];
+    (0..n).map(|i| words[i % words.len()].to_string()).collect()
+}
+
+fn sse_bytes(tokens: &[String]) -> Vec<u8> {
+    let mut out = String::new();
+    for t in tokens {
+        let chunk = serde_json::json!({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":t},"finish_reason":null}]});
+        out.push_str(&format!("data: {chunk}\n\n"));
+    }
+    out.push_str("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    out.into_bytes()
+}
+
+fn new_app() -> (App, u64) {
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "b".into(),
+            name: "Bench".into(),
+            model: "m".into(),
+        }),
+        ..Default::default()
+    });
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+    );
+    let req = match update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .as_slice()
+    {
+        [Effect::StartStream { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    };
+    (app, req)
+}
+
+fn draw(term: &mut Terminal<TestBackend>, app: &mut App, cache: &mut RenderCache) {
+    term.draw(|f| ui::draw(f, app, cache)).unwrap();
+    let (lines, viewport) = (
+        cache.conversation.content_lines,
+        cache.conversation.viewport,
+    );
+    update(
+        app,
+        Msg::Layout {
+            content_lines: lines,
+            viewport,
+        },
+    );
+}
+
+/// Streams the bytes in `read_size` pieces; draws after every token or after every read.
+fn stream_run(
+    bytes: &[u8],
+    read_size: usize,
+    draw_per_token: bool,
+) -> (Duration, u64, usize, usize) {
+    let (mut app, req) = new_app();
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    let mut decoder = SseDecoder::new();
+    let mut parser = OpenAiParser::new("Bench", Redactor::new());
+    let mut clean = Sanitizer::new();
+    let (mut tokens, mut frames) = (0, 0);
+    let cpu0 = cpu_ns();
+    let t0 = Instant::now();
+    for piece in bytes.chunks(read_size) {
+        for ev in decoder.feed(piece) {
+            for out in parser.on_event(&ev) {
+                let out = match out {
+                    StreamEvent::Text(t) => {
+                        tokens += 1;
+                        StreamEvent::Text(clean.push(&t))
+                    }
+                    other => other,
+                };
+                update(&mut app, Msg::Stream { req, event: out });
+                if draw_per_token {
+                    draw(&mut term, &mut app, &mut cache);
+                    frames += 1;
+                }
+            }
+        }
+        if !draw_per_token {
+            draw(&mut term, &mut app, &mut cache);
+            frames += 1;
+        }
+    }
+    let last_token_to_screen = Instant::now();
+    draw(&mut term, &mut app, &mut cache);
+    let tail = last_token_to_screen.elapsed();
+    let cpu = cpu_ns() - cpu0;
+    let _ = t0;
+    assert!(app.conversation.messages[1].text.len() > 10_000);
+    (tail, cpu, tokens, frames)
+}
+
+fn history_app(messages: usize) -> (App, u64) {
+    let (mut app, _) = new_app();
+    app.conversation = Default::default();
+    app.active = None;
+    let body = "Some earlier answer with a few lines of prose that wrap across the width of the pane, and `code`.\nSecond line.";
+    for i in 0..messages {
+        let role = if i % 2 == 0 {
+            Role::User
+        } else {
+            Role::Assistant
+        };
+        let idx = app
+            .conversation
+            .push(role, body.to_string(), keyturn::app::TurnState::Done);
+        app.conversation.messages[idx].model = "m".into();
+    }
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+    );
+    let req = match update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .as_slice()
+    {
+        [Effect::StartStream { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    };
+    (app, req)
+}
+
+fn frame_time(messages: usize) -> (Duration, Duration) {
+    let (mut app, req) = history_app(messages);
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    let first = Instant::now();
+    draw(&mut term, &mut app, &mut cache);
+    let first = first.elapsed();
+    let frames = 300;
+    let t0 = Instant::now();
+    for i in 0..frames {
+        update(
+            &mut app,
+            Msg::Stream {
+                req,
+                event: StreamEvent::Text(format!("tok{i} ")),
+            },
+        );
+        draw(&mut term, &mut app, &mut cache);
+    }
+    (t0.elapsed() / frames, first)
+}
+
+fn main() {
+    let tokens = markdown_tokens(20_000);
+    let bytes = sse_bytes(&tokens);
+    println!(
+        "streaming 20,000 tokens ({} KiB of SSE) into a 160x48 TestBackend",
+        bytes.len() / 1024
+    );
+    for (label, read, per_token) in [
+        ("draw after every token", 4096, true),
+        ("one draw per 4 KiB read", 4096, false),
+    ] {
+        let (tail, cpu, n, frames) = stream_run(&bytes, read, per_token);
+        println!(
+            "  {label:<26} {:>6.2} µs CPU/token  ({n} tokens, {frames} frames, {:.0} ms CPU total, last frame {:.2} ms)",
+            cpu as f64 / 1000.0 / n as f64,
+            cpu as f64 / 1e6,
+            tail.as_secs_f64() * 1000.0
+        );
+    }
+    println!("frame time while the last message streams (160x48):");
+    let base = frame_time(10).0;
+    for n in [10, 1_000, 10_000] {
+        let (avg, first) = frame_time(n);
+        println!(
+            "  {n:>6} messages: {:>7.1} µs/frame  ({:.2}x of 10 messages; first frame incl. layout {:.1} ms)",
+            avg.as_secs_f64() * 1e6,
+            avg.as_secs_f64() / base.as_secs_f64(),
+            first.as_secs_f64() * 1000.0
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! End to end: the real binary in a tmux pane (a real PTY) against the mock provider.
+//! Needs tmux; when CI=true or KEYTURN_REQUIRE_TMUX is set a missing tmux is a failure.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use keyturn::mock::{MockOptions, MockProvider};
+use support::{local_config, write_config};
+
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        let ok = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok
+            && (std::env::var_os("CI").is_some()
+                || std::env::var_os("KEYTURN_REQUIRE_TMUX").is_some())
+        {
+            panic!("tmux is required for the end-to-end tests (apt-get install tmux)");
+        }
+        ok
+    }
+
+    /// Starts `keyturn --home HOME` in an 80x24 pane; after it exits the shell prints the
+    /// terminal's mode so tests can check it was restored.
+    fn start(home: &Path, w: u16, h: u16) -> Self {
+        let session = format!("kt{}", std::process::id());
+        let socket = format!(
+            "keyturn-test-{}-{}",
+            std::process::id(),
+            home.file_name().unwrap().to_string_lossy()
+        );
+        let bin = env!("CARGO_BIN_EXE_keyturn");
+        let script = format!(
+            "{bin} --home '{}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
+            home.display()
+        );
+        let st = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ])
+            .arg(script)
+            .env_remove("TMUX")
+            .env("TERM", "xterm-256color")
+            .status()
+            .unwrap();
+        assert!(st.success());
+        Self { socket, session }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", &self.session])
+    }
+
+    /// Polls the screen until it contains `needle`.
+    fn wait_for(&self, needle: &str) -> String {
+        let end = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(
+                Instant::now() < end,
+                "timed out waiting for {needle:?}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn resize(&self, w: u16, h: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            &self.session,
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+async fn setup(rate: f64) -> (MockProvider, tempfile::TempDir) {
+    let mock = MockProvider::start(MockOptions {
+        tokens_per_sec: rate,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config(&mock.base_url(), ""));
+    (mock, home)
+}
+
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_cancel_resize_and_quit_through_the_real_binary() {
+    if !Tmux::available() {
+        eprintln!("tmux not installed; skipping");
+        return;
+    }
+    let (mock, home) = setup(200.0).await;
+    let h = home.path().to_path_buf();
+    let tmux = blocking(move || {
+        let t = Tmux::start(&h, 80, 24);
+        t.wait_for("Ask anything");
+        t.keys(&["hello there", "Enter"]);
+        let s = t.wait_for("✓ done");
+        assert!(s.contains("You said: \"hello there\""), "{s}");
+        assert!(s.contains("Local mock"), "{s}");
+        // Esc mid-stream: the partial answer stays, marked cancelled.
+        t.keys(&["mock:stall", "Enter"]);
+        t.wait_for("will not finish");
+        t.keys(&["Escape"]);
+        t.wait_for("cancelled · Ctrl-R to retry");
+        t
+    })
+    .await;
+    assert!(
+        mock.wait_for(Duration::from_secs(2), |m| !m.disconnects().is_empty())
+            .await,
+        "the server never saw the cancel"
+    );
+    blocking(move || {
+        for (w, h) in [(20, 6), (3, 2), (1, 1), (80, 24)] {
+            tmux.resize(w, h);
+            std::thread::sleep(Duration::from_millis(150));
+        }
+        tmux.wait_for("cancelled");
+        tmux.keys(&["C-c"]);
+        tmux.wait_for("EXIT=");
+        let s = tmux.wait_for("icanon");
+        assert!(s.contains("EXIT=0"), "{s}");
+        assert!(
+            s.contains(" icanon") || s.starts_with("icanon") || s.contains("\nicanon"),
+            "terminal left in raw mode: {s}"
+        );
+        assert!(!s.contains("-icanon"), "terminal left in raw mode: {s}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_restores_the_terminal() {
+    if !Tmux::available() {
+        return;
+    }
+    let (_mock, home) = setup(0.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        let t = Tmux::start(&h, 80, 24);
+        t.wait_for("Ask anything");
+        // The shell's own argv has the path in quotes; only keyturn's matches this.
+        let pattern = format!("keyturn --home {}", h.display());
+        let st = Command::new("pkill")
+            .args(["-TERM", "-f", &pattern])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        t.wait_for("EXIT=");
+        let s = t.wait_for("icanon");
+        assert!(
+            !s.contains("-icanon") && s.contains("icanon"),
+            "terminal not restored: {s}"
+        );
+    })
+    .await;
+}

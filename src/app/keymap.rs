@@ -291,3 +291,19 @@ mod tests {
         }
     }
 }
+
+/// The key table for the README, generated from the same map as the help overlay.
+pub fn markdown_table(keymap: &Keymap) -> String {
+    let mut out = String::from("| Where | Keys | Action | What it does |\n|---|---|---|---|\n");
+    for (scope, keys, action) in keymap.help_rows() {
+        let keys = keys.replace('|', "\\|");
+        out.push_str(&format!(
+            "| {} | `{}` | `{}` | {} |\n",
+            scope.title(),
+            keys.replace(", ", "`, `"),
+            action.name(),
+            action.describe()
+        ));
+    }
+    out
+}

@@ -7,9 +7,17 @@ use ratatui::widgets::{Block, Borders};
 use super::theme::Theme;
 use crate::app::{App, Focus};
 
-/// Rows the composer wants: its text lines (capped) plus the border.
-pub fn height_for(app: &App, screen_height: u16) -> u16 {
-    let lines = app.composer.lines().len() as u16;
+/// Rows the composer wants: its wrapped text rows (capped at a third of the screen) plus
+/// the border.
+pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
+    let width = (screen_width as usize).saturating_sub(1).max(1);
+    let rows: usize = app
+        .composer
+        .lines()
+        .iter()
+        .map(|l| crate::text::wrap::str_width(l).div_ceil(width).max(1))
+        .sum();
+    let lines = rows.min(u16::MAX as usize) as u16;
     let cap = (screen_height / 3).max(1);
     lines.clamp(1, cap) + 1
 }

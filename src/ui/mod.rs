@@ -61,7 +61,8 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         return;
     }
     let theme = cache.theme.clone();
-    let composer_h = composer::height_for(app, area.height).min(area.height.saturating_sub(3));
+    let composer_h =
+        composer::height_for(app, area.width, area.height).min(area.height.saturating_sub(3));
     let [conv, comp, status_area] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(composer_h),

@@ -238,6 +238,22 @@ impl Keymap {
     }
 }
 
+/// The key table for the README, generated from the same map as the help overlay.
+pub fn markdown_table(keymap: &Keymap) -> String {
+    let mut out = String::from("| Where | Keys | Action | What it does |\n|---|---|---|---|\n");
+    for (scope, keys, action) in keymap.help_rows() {
+        let keys = keys.replace('|', "\\|");
+        out.push_str(&format!(
+            "| {} | `{}` | `{}` | {} |\n",
+            scope.title(),
+            keys.replace(", ", "`, `"),
+            action.name(),
+            action.describe()
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,20 +306,4 @@ mod tests {
             assert_eq!(Action::from_name(a.name()), Some(a));
         }
     }
-}
-
-/// The key table for the README, generated from the same map as the help overlay.
-pub fn markdown_table(keymap: &Keymap) -> String {
-    let mut out = String::from("| Where | Keys | Action | What it does |\n|---|---|---|---|\n");
-    for (scope, keys, action) in keymap.help_rows() {
-        let keys = keys.replace('|', "\\|");
-        out.push_str(&format!(
-            "| {} | `{}` | `{}` | {} |\n",
-            scope.title(),
-            keys.replace(", ", "`, `"),
-            action.name(),
-            action.describe()
-        ));
-    }
-    out
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod keystore;
 pub mod mock;
 pub mod providers;
 pub mod runtime;

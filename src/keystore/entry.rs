@@ -1,0 +1,150 @@
+//! One stored key and the plaintext document. The secret is a `SecretString`; the types that
+//! hold it have hand-written `Debug` that shows the last 4 characters only, and only the
+//! private on-disk form in `document.rs` can serialize it.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::text::redact::mask;
+
+/// What testing a key against its provider found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyCheck {
+    Valid,
+    Invalid,
+    Unreachable,
+    RateLimited,
+    NoCredit,
+    Unknown,
+}
+
+impl KeyCheck {
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyCheck::Valid => "valid",
+            KeyCheck::Invalid => "invalid",
+            KeyCheck::Unreachable => "unreachable",
+            KeyCheck::RateLimited => "rate-limited",
+            KeyCheck::NoCredit => "no credit",
+            KeyCheck::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestRecord {
+    pub at: u64,
+    pub result: KeyCheck,
+    /// The provider's own words, already redacted.
+    pub detail: String,
+}
+
+#[derive(Clone)]
+pub struct KeyEntry {
+    pub id: String,
+    pub provider: String,
+    pub label: String,
+    pub secret: SecretString,
+    pub created: u64,
+    pub rotated: Option<u64>,
+    pub last_test: Option<TestRecord>,
+    pub active: bool,
+}
+
+impl KeyEntry {
+    pub fn new(provider: &str, label: &str, secret: SecretString, now: u64) -> Self {
+        Self {
+            id: new_id(),
+            provider: provider.to_string(),
+            label: label.to_string(),
+            secret,
+            created: now,
+            rotated: None,
+            last_test: None,
+            active: false,
+        }
+    }
+
+    /// "…9f2c": the only form of the secret ever shown.
+    pub fn masked(&self) -> String {
+        mask(self.secret.expose_secret())
+    }
+}
+
+impl std::fmt::Debug for KeyEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyEntry")
+            .field("id", &self.id)
+            .field("provider", &self.provider)
+            .field("label", &self.label)
+            .field("secret", &self.masked())
+            .field("created", &self.created)
+            .field("rotated", &self.rotated)
+            .field("last_test", &self.last_test)
+            .field("active", &self.active)
+            .finish()
+    }
+}
+
+/// Short random ids ("k3f9a0c1"): easy to type in `keyturn keys rm ID`.
+pub fn new_id() -> String {
+    use rand::Rng;
+    format!("k{:08x}", rand::thread_rng().r#gen::<u32>())
+}
+
+/// Trims whitespace and newlines a paste brings along.
+pub fn clean_secret(raw: &str) -> SecretString {
+    SecretString::from(raw.trim().to_string())
+}
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// "2026-11-23" (UTC) from unix seconds: civil-from-days (H. Hinnant).
+pub fn format_date(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let e = KeyEntry::new(
+            "openai",
+            "work",
+            SecretString::from("sk-test-CANARY-debug-abcd1234".to_string()),
+            0,
+        );
+        let shown = format!("{e:?} {:?}", vec![e.clone()]);
+        assert!(!shown.contains("CANARY"), "{shown}");
+        assert!(shown.contains("…1234"), "{shown}");
+    }
+
+    #[test]
+    fn dates_format_in_utc() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(1_795_000_000), "2026-11-19");
+        assert_eq!(format_date(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn pasted_secrets_are_trimmed() {
+        assert_eq!(clean_secret("  sk-abc\r\n").expose_secret(), "sk-abc");
+    }
+}

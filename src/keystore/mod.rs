@@ -1,0 +1,281 @@
+//! The age-encrypted key file: unlock, read, change (atomically, under a lock, merged with
+//! other processes' changes), undo from the encrypted backup, change the passphrase.
+//! Never imports ratatui or crossterm; slow calls (the first unlock) belong off the UI thread.
+
+pub mod crypto;
+mod document;
+pub mod entry;
+pub mod error;
+pub mod file;
+pub mod ops;
+pub mod unlock;
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+pub use crypto::{DEFAULT_LOG_N, MAX_LOG_N, Material};
+pub use document::SCHEMA_VERSION;
+pub use entry::{KeyCheck, KeyEntry, TestRecord};
+pub use error::KeystoreError;
+pub use ops::KeyOp;
+pub use unlock::Unlock;
+
+use crypto::DecryptFailure;
+use document::DecodeError;
+
+/// Asks the user for a passphrase (an SSH key's, during unlock). None = no way to ask.
+pub type Ask<'a> = &'a mut dyn FnMut(&str) -> Option<SecretString>;
+
+#[derive(Debug)]
+pub struct KeyStore {
+    path: PathBuf,
+    material: Material,
+    entries: Vec<KeyEntry>,
+    /// The ciphertext as we last read or wrote it: a different file on disk means another
+    /// process saved since, and its version is re-read before ours is applied.
+    seen: Vec<u8>,
+    /// Permission problems found when opening.
+    pub warnings: Vec<String>,
+}
+
+pub fn backup_path(path: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.bak", path.display()))
+}
+
+fn decode(path: &Path, plaintext: &[u8]) -> Result<Vec<KeyEntry>, KeystoreError> {
+    document::decode(plaintext).map_err(|e| match e {
+        DecodeError::NewerSchema(found) => KeystoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        },
+        DecodeError::Invalid(detail) => KeystoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        },
+    })
+}
+
+fn material_for(unlock: Unlock, log_n: u8, ask: Ask) -> Result<Material, KeystoreError> {
+    match unlock {
+        Unlock::Passphrase(p) => Ok(Material::Passphrase(crypto::ScryptKey::derive_new(
+            &p, log_n,
+        )?)),
+        Unlock::Identity(path) => crypto::load_identity(&path, ask),
+    }
+}
+
+impl KeyStore {
+    pub fn exists(path: &Path) -> bool {
+        std::fs::symlink_metadata(path).is_ok()
+    }
+
+    /// Opens an existing store. With a passphrase this pays scrypt once.
+    pub fn open(path: &Path, unlock: Unlock, ask: Ask) -> Result<Self, KeystoreError> {
+        let bytes = file::read(path)?.ok_or_else(|| KeystoreError::Missing {
+            path: path.to_path_buf(),
+        })?;
+        let (plaintext, material) = match unlock {
+            Unlock::Passphrase(p) => {
+                let (pt, key) = crypto::unlock_with_passphrase(&bytes, &p)
+                    .map_err(|e| e.into_error(path, None))?;
+                (pt, Material::Passphrase(key))
+            }
+            Unlock::Identity(id) => {
+                let material = crypto::load_identity(&id, ask)?;
+                let pt = crypto::decrypt(&bytes, &material)
+                    .map_err(|e| e.into_error(path, Some(&material)))?;
+                (pt, material)
+            }
+        };
+        let entries = decode(path, &plaintext)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            material,
+            entries,
+            seen: bytes,
+            warnings: file::permission_warnings(path),
+        })
+    }
+
+    /// Creates a new, empty store (fails if one exists). `log_n` is the scrypt work factor
+    /// for a passphrase.
+    pub fn create(path: &Path, unlock: Unlock, log_n: u8, ask: Ask) -> Result<Self, KeystoreError> {
+        let material = material_for(unlock, log_n, ask)?;
+        let _lock = file::StoreLock::acquire(path)?;
+        if file::read(path)?.is_some() {
+            return Err(KeystoreError::Io {
+                action: "create",
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a key store already exists",
+                ),
+            });
+        }
+        let ct =
+            crypto::encrypt(&document::encode(&[]), &material).map_err(|e| corrupt(path, e))?;
+        file::write_atomic(path, &ct)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            material,
+            entries: Vec::new(),
+            seen: ct,
+            warnings: Vec::new(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn material(&self) -> &Material {
+        &self.material
+    }
+
+    pub fn entries(&self) -> &[KeyEntry] {
+        &self.entries
+    }
+
+    /// The active key of a provider.
+    pub fn active(&self, provider: &str) -> Option<&KeyEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.provider == provider && e.active)
+    }
+
+    /// A key by id, or by a unique prefix of its id.
+    pub fn find(&self, id: &str) -> Result<&KeyEntry, KeystoreError> {
+        let mut hits = self
+            .entries
+            .iter()
+            .filter(|e| e.id == id || e.id.starts_with(id));
+        match (hits.next(), hits.next()) {
+            (Some(e), None) => Ok(e),
+            _ => self
+                .entries
+                .iter()
+                .find(|e| e.id == id)
+                .ok_or_else(|| KeystoreError::NoSuchKey { id: id.into() }),
+        }
+    }
+
+    /// Re-reads the file if another process changed it since we last saw it.
+    fn refresh_locked(&mut self) -> Result<Option<Vec<u8>>, KeystoreError> {
+        let current = file::read(&self.path)?;
+        if let Some(cur) = &current
+            && *cur != self.seen
+        {
+            let pt = crypto::decrypt(cur, &self.material)
+                .map_err(|e| e.into_error(&self.path, Some(&self.material)))?;
+            self.entries = decode(&self.path, &pt)?;
+            self.seen = cur.clone();
+        }
+        Ok(current)
+    }
+
+    /// Picks up changes other processes made.
+    pub fn reload(&mut self) -> Result<(), KeystoreError> {
+        let _lock = file::StoreLock::acquire(&self.path)?;
+        self.refresh_locked().map(|_| ())
+    }
+
+    /// Applies one change: lock, re-read, apply, back up the current version, write.
+    pub fn commit(&mut self, op: KeyOp) -> Result<(), KeystoreError> {
+        let _lock = file::StoreLock::acquire(&self.path)?;
+        let current = self.refresh_locked()?;
+        let mut next = self.entries.clone();
+        ops::apply(&mut next, op).map_err(|id| KeystoreError::NoSuchKey { id })?;
+        let ct = crypto::encrypt(&document::encode(&next), &self.material)
+            .map_err(|e| corrupt(&self.path, e))?;
+        if let Some(cur) = current {
+            file::write_atomic(&backup_path(&self.path), &cur)?;
+        }
+        file::write_atomic(&self.path, &ct)?;
+        self.entries = next;
+        self.seen = ct;
+        Ok(())
+    }
+
+    /// Swaps the current version with the backup (so a second undo redoes).
+    pub fn undo(&mut self) -> Result<(), KeystoreError> {
+        let _lock = file::StoreLock::acquire(&self.path)?;
+        let bak_path = backup_path(&self.path);
+        let bak = file::read(&bak_path)?.ok_or(KeystoreError::NothingToUndo)?;
+        let pt = crypto::decrypt(&bak, &self.material)
+            .map_err(|e| e.into_error(&bak_path, Some(&self.material)))?;
+        let entries = decode(&bak_path, &pt)?;
+        if let Some(cur) = file::read(&self.path)? {
+            file::write_atomic(&bak_path, &cur)?;
+        }
+        file::write_atomic(&self.path, &bak)?;
+        self.entries = entries;
+        self.seen = bak;
+        Ok(())
+    }
+
+    /// Whether the backup still holds the key `id` (e.g. after it was deleted).
+    pub fn backup_holds(&self, id: &str) -> bool {
+        let Ok(Some(bak)) = file::read(&backup_path(&self.path)) else {
+            return false;
+        };
+        crypto::decrypt(&bak, &self.material)
+            .ok()
+            .and_then(|pt| document::decode(&pt).ok())
+            .is_some_and(|entries| entries.iter().any(|e| e.id == id))
+    }
+
+    /// Deletes the backup (after a confirmed delete or rotation). Returns whether one existed.
+    pub fn purge_backup(&self) -> Result<bool, KeystoreError> {
+        let _lock = file::StoreLock::acquire(&self.path)?;
+        file::remove(&backup_path(&self.path))
+    }
+
+    /// Moves the store to a new passphrase or identity. The backup is re-encrypted too, so
+    /// afterwards no file on disk opens with the old one.
+    pub fn change_unlock(
+        &mut self,
+        unlock: Unlock,
+        log_n: u8,
+        ask: Ask,
+    ) -> Result<(), KeystoreError> {
+        let material = material_for(unlock, log_n, ask)?;
+        let _lock = file::StoreLock::acquire(&self.path)?;
+        self.refresh_locked()?;
+        let bak_path = backup_path(&self.path);
+        let new_bak = match file::read(&bak_path)? {
+            Some(bak) => match crypto::decrypt(&bak, &self.material) {
+                Ok(pt) => Some(crypto::encrypt(&pt, &material).map_err(|e| corrupt(&bak_path, e))?),
+                Err(DecryptFailure::Corrupt(_)) | Err(_) => None,
+            },
+            None => None,
+        };
+        let ct = crypto::encrypt(&document::encode(&self.entries), &material)
+            .map_err(|e| corrupt(&self.path, e))?;
+        file::write_atomic(&self.path, &ct)?;
+        match new_bak {
+            Some(b) => file::write_atomic(&bak_path, &b)?,
+            // A backup we cannot re-encrypt must not keep the old passphrase alive.
+            None => {
+                file::remove(&bak_path)?;
+            }
+        }
+        self.material = material;
+        self.seen = ct;
+        Ok(())
+    }
+
+    pub fn fix_permissions(&mut self) -> Result<(), KeystoreError> {
+        file::fix_permissions(&self.path)?;
+        self.warnings = file::permission_warnings(&self.path);
+        Ok(())
+    }
+}
+
+fn corrupt(path: &Path, detail: String) -> KeystoreError {
+    KeystoreError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!("encryption failed: {detail}"),
+    }
+}

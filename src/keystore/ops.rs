@@ -1,0 +1,149 @@
+//! Changes to the key list as values, applied by one pure function. A save re-reads the file
+//! under the lock and re-applies the change, so two processes never lose each other's work.
+
+use secrecy::SecretString;
+
+use super::entry::{KeyEntry, TestRecord};
+
+#[derive(Debug, Clone)]
+pub enum KeyOp {
+    Add(KeyEntry),
+    Remove {
+        id: String,
+    },
+    Rotate {
+        id: String,
+        secret: SecretString,
+        at: u64,
+    },
+    Activate {
+        id: String,
+    },
+    Relabel {
+        id: String,
+        label: String,
+    },
+    RecordTest {
+        id: String,
+        record: TestRecord,
+    },
+}
+
+/// Applies `op`. Returns the id it could not find, if any.
+pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), String> {
+    let index = |entries: &[KeyEntry], id: &str| {
+        entries
+            .iter()
+            .position(|e| e.id == id)
+            .ok_or_else(|| id.to_string())
+    };
+    match op {
+        KeyOp::Add(mut entry) => {
+            // The first key of a provider becomes its active one.
+            entry.active = !entries
+                .iter()
+                .any(|e| e.provider == entry.provider && e.active);
+            entries.push(entry);
+        }
+        KeyOp::Remove { id } => {
+            let i = index(entries, &id)?;
+            let removed = entries.remove(i);
+            if removed.active
+                && let Some(next) = entries
+                    .iter_mut()
+                    .filter(|e| e.provider == removed.provider)
+                    .max_by_key(|e| e.rotated.unwrap_or(e.created))
+            {
+                next.active = true;
+            }
+        }
+        KeyOp::Rotate { id, secret, at } => {
+            let i = index(entries, &id)?;
+            entries[i].secret = secret;
+            entries[i].rotated = Some(at);
+            entries[i].last_test = None;
+        }
+        KeyOp::Activate { id } => {
+            let i = index(entries, &id)?;
+            let provider = entries[i].provider.clone();
+            for e in entries.iter_mut().filter(|e| e.provider == provider) {
+                e.active = e.id == id;
+            }
+        }
+        KeyOp::Relabel { id, label } => {
+            let i = index(entries, &id)?;
+            entries[i].label = label;
+        }
+        KeyOp::RecordTest { id, record } => {
+            let i = index(entries, &id)?;
+            entries[i].last_test = Some(record);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn key(provider: &str, at: u64) -> KeyEntry {
+        KeyEntry::new(
+            provider,
+            "l",
+            SecretString::from(format!("sk-test-{provider}-{at}")),
+            at,
+        )
+    }
+
+    #[test]
+    fn first_key_per_provider_is_active_and_activation_is_exclusive() {
+        let mut v = Vec::new();
+        let (a, b, c) = (key("openai", 1), key("openai", 2), key("groq", 3));
+        let (ida, idb) = (a.id.clone(), b.id.clone());
+        for k in [a, b, c] {
+            apply(&mut v, KeyOp::Add(k)).unwrap();
+        }
+        assert_eq!(
+            v.iter().map(|e| e.active).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+        apply(&mut v, KeyOp::Activate { id: idb.clone() }).unwrap();
+        assert_eq!(
+            v.iter().map(|e| e.active).collect::<Vec<_>>(),
+            [false, true, true]
+        );
+        apply(&mut v, KeyOp::Remove { id: idb }).unwrap();
+        assert!(
+            v.iter().find(|e| e.id == ida).unwrap().active,
+            "removing the active key activates another"
+        );
+    }
+
+    #[test]
+    fn rotate_replaces_the_secret_and_clears_the_test() {
+        let mut v = vec![key("openai", 1)];
+        let id = v[0].id.clone();
+        v[0].last_test = Some(TestRecord {
+            at: 1,
+            result: super::super::entry::KeyCheck::Valid,
+            detail: String::new(),
+        });
+        apply(
+            &mut v,
+            KeyOp::Rotate {
+                id,
+                secret: SecretString::from("sk-new".to_string()),
+                at: 9,
+            },
+        )
+        .unwrap();
+        assert_eq!(v[0].secret.expose_secret(), "sk-new");
+        assert_eq!(v[0].rotated, Some(9));
+        assert!(v[0].last_test.is_none());
+        assert_eq!(
+            apply(&mut v, KeyOp::Activate { id: "nope".into() }),
+            Err("nope".into())
+        );
+    }
+}

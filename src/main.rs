@@ -37,6 +37,9 @@ struct Cli {
 enum Command {
     /// Ask one question and stream the answer to stdout.
     Ask(AskArgs),
+    /// Manage the encrypted API keys (list, add, test, rotate, undo, rm, passwd, ...).
+    #[command(subcommand)]
+    Keys(keyturn::cli::keys::KeysCmd),
 }
 
 fn init_logging(paths: &Paths) {
@@ -102,7 +105,12 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Ask(args)) => ExitCode::from(runtime.block_on(cli::ask::run(&config, args))),
+        Some(Command::Ask(args)) => {
+            ExitCode::from(runtime.block_on(cli::ask::run(&paths, &config, args)))
+        }
+        Some(Command::Keys(cmd)) => {
+            ExitCode::from(runtime.block_on(cli::keys::run(&paths, &config, cmd)))
+        }
         None => {
             let provider_id = cli.provider.clone().or_else(|| config.start_provider_id());
             let provider = match provider_id.map(|id| config.provider(&id, cli.model.as_deref())) {

@@ -229,6 +229,7 @@ fn undo_restores_the_previous_version_and_redo_swaps_back() {
             id: id.clone(),
             secret: SecretString::from("sk-test-new-0000000000002".to_string()),
             at: 5,
+            test: None,
         })
         .unwrap();
     assert!(store.backup_holds(&id));
@@ -572,6 +573,7 @@ fn debug_of_every_type_that_holds_a_key_hides_it() {
         id,
         secret: SecretString::from(key.clone()),
         at: 1,
+        test: None,
     };
     let shown = format!(
         "{store:?} {entry:?} {op:?} {:?} {:?} {:?}",

@@ -37,7 +37,7 @@ pub fn build_prompt(args: &[String], piped: Option<&str>) -> String {
     prompt
 }
 
-pub async fn run(config: &Config, args: AskArgs) -> u8 {
+pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -> u8 {
     let mut piped = None;
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
@@ -66,13 +66,25 @@ pub async fn run(config: &Config, args: AskArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let key = match crate::runtime::keys::resolve(&choice) {
+    let store = if choice.auth == crate::config::AuthKind::Key {
+        match super::keys::open_existing(paths, config) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("keyturn: {e}");
+                return exit::KEYSTORE;
+            }
+        }
+    } else {
+        None
+    };
+    let key = match crate::runtime::keys::resolve(&choice, store.as_ref()) {
         Ok(k) => k,
         Err(e) => {
             eprintln!("keyturn: {e}");
             return exit::USAGE;
         }
     };
+    drop(store);
     let request = ChatRequest {
         model: choice.model.clone(),
         system: args.system.or_else(|| config.system_prompt.clone()),

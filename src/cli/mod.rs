@@ -2,6 +2,8 @@
 //! with a non-zero exit code.
 
 pub mod ask;
+pub mod keys;
+pub mod prompt;
 
 /// Exit codes shared by the subcommands.
 pub mod exit {
@@ -10,6 +12,8 @@ pub mod exit {
     pub const PROVIDER: u8 = 1;
     /// Bad usage or config: nothing was sent.
     pub const USAGE: u8 = 2;
+    /// The key store could not be opened or saved.
+    pub const KEYSTORE: u8 = 3;
     /// The reply ended early (cancelled by Ctrl-C).
     pub const INTERRUPTED: u8 = 130;
 }

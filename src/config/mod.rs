@@ -26,7 +26,26 @@ pub struct Config {
     pub system_prompt: Option<String>,
     pub ui: UiConfig,
     pub network: NetworkConfig,
+    pub keystore: KeystoreConfig,
     pub providers: BTreeMap<String, ProviderConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeystoreConfig {
+    /// Unlock keys.age with this age identity file or SSH private key instead of a passphrase.
+    pub identity_file: Option<std::path::PathBuf>,
+    /// scrypt work factor (log2 N) for new passphrases: each step doubles the unlock time.
+    pub scrypt_work_factor: u8,
+}
+
+impl Default for KeystoreConfig {
+    fn default() -> Self {
+        Self {
+            identity_file: None,
+            scrypt_work_factor: crate::keystore::DEFAULT_LOG_N,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -148,6 +167,14 @@ impl Config {
                     return Err(ConfigError::at(path, text, Some(p.base_url.span()), &msg));
                 }
             }
+        }
+        let wf = self.keystore.scrypt_work_factor;
+        if !(1..=crate::keystore::MAX_LOG_N).contains(&wf) {
+            let msg = format!(
+                "keystore.scrypt_work_factor = {wf} is out of range 1..={}",
+                crate::keystore::MAX_LOG_N
+            );
+            return Err(ConfigError::at(path, text, None, &msg));
         }
         if self.network.idle_timeout_secs == 0 || self.network.connect_timeout_secs == 0 {
             return Err(ConfigError::at(

@@ -11,10 +11,12 @@ pub enum KeyOp {
     Remove {
         id: String,
     },
+    /// Replaces the secret; `test` is the new secret's test result, if it was tested.
     Rotate {
         id: String,
         secret: SecretString,
         at: u64,
+        test: Option<TestRecord>,
     },
     Activate {
         id: String,
@@ -27,6 +29,8 @@ pub enum KeyOp {
         id: String,
         record: TestRecord,
     },
+    /// Several changes saved as one (one backup, one undo step).
+    Many(Vec<KeyOp>),
 }
 
 /// Applies `op`. Returns the id it could not find, if any.
@@ -57,11 +61,16 @@ pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), String> {
                 next.active = true;
             }
         }
-        KeyOp::Rotate { id, secret, at } => {
+        KeyOp::Rotate {
+            id,
+            secret,
+            at,
+            test,
+        } => {
             let i = index(entries, &id)?;
             entries[i].secret = secret;
             entries[i].rotated = Some(at);
-            entries[i].last_test = None;
+            entries[i].last_test = test;
         }
         KeyOp::Activate { id } => {
             let i = index(entries, &id)?;
@@ -77,6 +86,11 @@ pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), String> {
         KeyOp::RecordTest { id, record } => {
             let i = index(entries, &id)?;
             entries[i].last_test = Some(record);
+        }
+        KeyOp::Many(ops) => {
+            for op in ops {
+                apply(entries, op)?;
+            }
         }
     }
     Ok(())

@@ -101,6 +101,17 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
         let body = json!({"error": {"message": format!("Incorrect API key provided: {presented}. You can find your API key in your account settings."), "type": "invalid_request_error", "code": "invalid_api_key"}});
         return respond(&mut stream, 401, "application/json", "", &body.to_string()).await;
     }
+    // A scripted status or auth failure answers whatever route comes next (key tests too).
+    let front_is_status = matches!(
+        state.script.lock().unwrap().front(),
+        Some(Reply::Status { .. } | Reply::EchoAuth)
+    );
+    if front_is_status {
+        let reply = state.script.lock().unwrap().pop_front();
+        if let Some(reply) = reply {
+            return stream_reply(stream, &state, reply, &auth).await;
+        }
+    }
     let path = req.path.split('?').next().unwrap_or("");
     match (req.method.as_str(), path) {
         ("GET", "/v1/models") => {

@@ -2,9 +2,11 @@
 //! and the HTTP stream task. Never imports ratatui or crossterm.
 
 pub mod error;
+pub mod hints;
 pub mod http;
 pub mod openai_compat;
 pub mod sse;
+pub mod validate;
 
 pub use error::ProviderError;
 

@@ -1,29 +1,40 @@
-//! Finding the API key for a provider. Today: the environment variable named in config;
-//! the encrypted key store plugs in here. The key is a `SecretString` from here on.
+//! Finding the API key for a provider: the active key in the unlocked key store, else the
+//! environment variable named by `api_key_env` (kept as an import source). The key is a
+//! `SecretString` from here to the HTTP header.
 
 use secrecy::SecretString;
 
 use crate::config::{AuthKind, ProviderChoice};
+use crate::keystore::KeyStore;
 use crate::providers::ProviderError;
 
-pub fn resolve(choice: &ProviderChoice) -> Result<Option<SecretString>, ProviderError> {
+pub fn resolve(
+    choice: &ProviderChoice,
+    store: Option<&KeyStore>,
+) -> Result<Option<SecretString>, ProviderError> {
     if choice.auth == AuthKind::None {
         return Ok(None);
     }
-    let setup = |detail: String| ProviderError::Setup {
+    if let Some(entry) = store.and_then(|s| s.active(&choice.endpoint.id)) {
+        return Ok(Some(entry.secret.clone()));
+    }
+    if let Some(var) = &choice.api_key_env
+        && let Ok(v) = std::env::var(var)
+        && !v.trim().is_empty()
+    {
+        return Ok(Some(SecretString::from(v.trim().to_string())));
+    }
+    let id = &choice.endpoint.id;
+    let detail = match (&choice.api_key_env, store) {
+        (Some(var), _) => format!(
+            "it needs an API key: add one with `keyturn keys add {id}` (or in the key manager), or export {var}"
+        ),
+        (None, _) => format!(
+            "it needs an API key: add one with `keyturn keys add {id}` (or in the key manager)"
+        ),
+    };
+    Err(ProviderError::Setup {
         provider: choice.endpoint.name.clone(),
         detail,
-    };
-    let Some(var) = &choice.api_key_env else {
-        return Err(setup(format!(
-            "it needs an API key but none is configured; set api_key_env = \"VAR\" in [providers.{}] and export VAR",
-            choice.endpoint.id
-        )));
-    };
-    match std::env::var(var) {
-        Ok(v) if !v.trim().is_empty() => Ok(Some(SecretString::from(v.trim().to_string()))),
-        _ => Err(setup(format!(
-            "the environment variable {var} holding its API key is not set; export it and retry"
-        ))),
-    }
+    })
 }

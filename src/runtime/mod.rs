@@ -69,7 +69,7 @@ impl Effects {
                         provider: provider_id.clone(),
                         detail,
                     })
-                    .and_then(|choice| keys::resolve(&choice).map(|key| (choice, key)));
+                    .and_then(|choice| keys::resolve(&choice, None).map(|key| (choice, key)));
                 let client = self.client.clone();
                 let timeouts = self.config.timeouts();
                 self.tasks.spawn(req, async move {

@@ -1,0 +1,489 @@
+//! `keyturn keys ...`: the key store from scripts and SSH sessions. Secrets come from stdin
+//! or a hidden prompt, never argv. Exit codes: 0 done, 1 a key test failed or was refused,
+//! 2 usage or config, 3 the key store could not be opened or saved.
+
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{exit, prompt};
+use crate::config::{Config, Paths};
+use crate::keystore::entry::{format_date, now};
+use crate::keystore::{
+    KeyCheck, KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock,
+};
+use crate::providers::hints::{ENV_VARS, prefix_hint};
+use crate::providers::validate::{CheckOutcome, check_key};
+use crate::text::sanitize::sanitize_line;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum KeysCmd {
+    /// List keys (masked to their last 4 characters).
+    List,
+    /// Add a key for PROVIDER; the key is read from stdin or a hidden prompt.
+    Add {
+        provider: String,
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Save even if the provider does not accept the key.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Test one key (by id) or all keys against their providers, spending no tokens.
+    Test {
+        id: Option<String>,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Replace a key's secret (read from stdin or a hidden prompt); the old one stays in
+    /// the backup until the next change, so `keys undo` restores it.
+    Rotate {
+        id: String,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Undo the last change (swaps with the encrypted backup; run again to redo).
+    Undo,
+    /// Delete a key.
+    Rm {
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// Also delete the backup, which still holds the key.
+        #[arg(long)]
+        purge_backup: bool,
+    },
+    /// Make a key the active one for its provider.
+    Activate { id: String },
+    /// Change a key's label.
+    Label { id: String, label: String },
+    /// Import keys found in well-known environment variables.
+    ImportEnv,
+    /// Change the passphrase, or move to an identity file with --identity.
+    Passwd {
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
+    /// Delete the encrypted backup of the previous version.
+    PurgeBackup,
+    /// Set the key file to 0600 and its directory to 0700.
+    FixPermissions,
+}
+
+struct Ctx<'a> {
+    config: &'a Config,
+    path: PathBuf,
+}
+
+fn ask_tty(prompt_text: &str) -> Option<SecretString> {
+    prompt::hidden(prompt_text)
+}
+
+fn unlock_for_open(config: &Config, path: &std::path::Path) -> Result<Unlock, KeystoreError> {
+    if let Some(u) = unlock::from_environment(config.keystore.identity_file.as_deref())? {
+        return Ok(u);
+    }
+    prompt::hidden(&format!("Passphrase for {}", path.display()))
+        .map(Unlock::Passphrase)
+        .ok_or(KeystoreError::NoPassphraseSource)
+}
+
+fn open(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
+    if !KeyStore::exists(&ctx.path) {
+        return Err(KeystoreError::Missing {
+            path: ctx.path.clone(),
+        });
+    }
+    let store = KeyStore::open(
+        &ctx.path,
+        unlock_for_open(ctx.config, &ctx.path)?,
+        &mut ask_tty,
+    )?;
+    for w in &store.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(store)
+}
+
+/// Opens the store when there is one (for commands that need a provider key).
+pub fn open_existing(paths: &Paths, config: &Config) -> Result<Option<KeyStore>, KeystoreError> {
+    let ctx = Ctx {
+        config,
+        path: paths.keys_file(),
+    };
+    if !KeyStore::exists(&ctx.path) {
+        return Ok(None);
+    }
+    open(&ctx).map(Some)
+}
+
+fn open_or_create(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
+    if KeyStore::exists(&ctx.path) {
+        return open(ctx);
+    }
+    let unlock = match unlock::from_environment(ctx.config.keystore.identity_file.as_deref())? {
+        Some(u) => u,
+        None => prompt::new_passphrase("the new key store")
+            .map(Unlock::Passphrase)
+            .ok_or(KeystoreError::NoPassphraseSource)?,
+    };
+    let store = KeyStore::create(
+        &ctx.path,
+        unlock,
+        ctx.config.keystore.scrypt_work_factor,
+        &mut ask_tty,
+    )?;
+    eprintln!(
+        "Created {} (protected by {}).",
+        ctx.path.display(),
+        store.material().describe()
+    );
+    Ok(store)
+}
+
+async fn test_entry(config: &Config, client: &reqwest::Client, entry: &KeyEntry) -> CheckOutcome {
+    match config.provider(&entry.provider, None) {
+        Ok(choice) => check_key(client, &choice.endpoint, &entry.secret, config.timeouts()).await,
+        Err(e) => CheckOutcome {
+            check: KeyCheck::Unknown,
+            detail: format!("cannot test: {e}"),
+        },
+    }
+}
+
+fn describe(entry: &KeyEntry) -> String {
+    format!(
+        "{} ({} {}{})",
+        entry.id,
+        entry.provider,
+        entry.masked(),
+        if entry.label.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", sanitize_line(&entry.label))
+        }
+    )
+}
+
+/// Reads a new secret, tests it, and decides whether it may be saved.
+async fn new_secret_checked(
+    ctx: &Ctx<'_>,
+    provider: &str,
+    force: bool,
+) -> Result<(SecretString, Option<CheckOutcome>), u8> {
+    let Some(secret) = prompt::read_secret(&format!("API key for {provider} (hidden)")) else {
+        eprintln!(
+            "keyturn: no key given: pipe it on stdin or run in a terminal to be asked (never pass it as an argument)"
+        );
+        return Err(exit::USAGE);
+    };
+    if secret.expose_secret().is_empty() {
+        eprintln!("keyturn: the key is empty");
+        return Err(exit::USAGE);
+    }
+    if let Some(hint) = prefix_hint(provider, secret.expose_secret()) {
+        eprintln!("hint: {hint}");
+    }
+    let Ok(choice) = ctx.config.provider(provider, None) else {
+        if force {
+            return Ok((secret, None));
+        }
+        eprintln!(
+            "keyturn: no provider {provider:?} in config, so the key cannot be tested; add [providers.{provider}] or pass --force to save it untested"
+        );
+        return Err(exit::USAGE);
+    };
+    let client = crate::providers::http::build_client(ctx.config.timeouts());
+    let outcome = check_key(&client, &choice.endpoint, &secret, ctx.config.timeouts()).await;
+    eprintln!("test: {} — {}", outcome.check.label(), outcome.detail);
+    if outcome.check != KeyCheck::Valid
+        && !force
+        && !prompt::confirm("The key was not verified. Save it anyway?")
+    {
+        eprintln!("keyturn: not saved (pass --force to save an unverified key)");
+        return Err(exit::PROVIDER);
+    }
+    Ok((secret, Some(outcome)))
+}
+
+fn record(outcome: &CheckOutcome) -> TestRecord {
+    TestRecord {
+        at: now(),
+        result: outcome.check,
+        detail: outcome.detail.clone(),
+    }
+}
+
+fn print_list(store: &KeyStore) {
+    if store.entries().is_empty() {
+        println!("No keys yet. Add one with `keyturn keys add PROVIDER`.");
+        return;
+    }
+    println!(
+        "{:<10} {:<12} {:<16} {:<6} {:<6} {:<10} {:<10} LAST TEST",
+        "ID", "PROVIDER", "LABEL", "KEY", "ACTIVE", "CREATED", "ROTATED"
+    );
+    for e in store.entries() {
+        let test = e.last_test.as_ref().map_or("-".to_string(), |t| {
+            format!("{} ({})", t.result.label(), format_date(t.at))
+        });
+        println!(
+            "{:<10} {:<12} {:<16} {:<6} {:<6} {:<10} {:<10} {}",
+            e.id,
+            sanitize_line(&e.provider),
+            crate::text::wrap::truncate(&sanitize_line(&e.label), 16),
+            e.masked(),
+            if e.active { "*" } else { "" },
+            format_date(e.created),
+            e.rotated.map_or("-".into(), format_date),
+            test
+        );
+    }
+}
+
+pub async fn run(paths: &Paths, config: &Config, cmd: KeysCmd) -> u8 {
+    let ctx = Ctx {
+        config,
+        path: paths.keys_file(),
+    };
+    match run_inner(&ctx, cmd).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("keyturn: {e}");
+            match e {
+                KeystoreError::NoSuchKey { .. } | KeystoreError::NothingToUndo => exit::USAGE,
+                _ => exit::KEYSTORE,
+            }
+        }
+    }
+}
+
+async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
+    match cmd {
+        KeysCmd::List => print_list(&open(ctx)?),
+        KeysCmd::Add {
+            provider,
+            label,
+            force,
+        } => {
+            let (secret, outcome) = match new_secret_checked(ctx, &provider, force).await {
+                Ok(v) => v,
+                Err(code) => return Ok(code),
+            };
+            let mut store = open_or_create(ctx)?;
+            if store.entries().iter().any(|e| {
+                e.provider == provider && e.secret.expose_secret() == secret.expose_secret()
+            }) {
+                eprintln!("keyturn: this key is already stored for {provider}");
+                return Ok(exit::USAGE);
+            }
+            let mut entry = KeyEntry::new(&provider, &label, secret, now());
+            entry.last_test = outcome.as_ref().map(record);
+            let id = entry.id.clone();
+            store.commit(KeyOp::Add(entry))?;
+            let e = store.find(&id)?;
+            println!(
+                "Added {}{}.",
+                describe(e),
+                if e.active { ", active" } else { "" }
+            );
+        }
+        KeysCmd::Test { id, all } => {
+            let mut store = open(ctx)?;
+            let targets: Vec<KeyEntry> = match (id, all) {
+                (Some(id), false) => vec![store.find(&id)?.clone()],
+                (None, true) => store.entries().to_vec(),
+                _ => {
+                    eprintln!("keyturn: give a key id or --all");
+                    return Ok(exit::USAGE);
+                }
+            };
+            let client = crate::providers::http::build_client(ctx.config.timeouts());
+            let outcomes = futures_util::future::join_all(
+                targets.iter().map(|e| test_entry(ctx.config, &client, e)),
+            )
+            .await;
+            let mut all_valid = true;
+            let mut records = Vec::new();
+            for (e, o) in targets.iter().zip(outcomes) {
+                println!("{}: {} — {}", describe(e), o.check.label(), o.detail);
+                all_valid &= o.check == KeyCheck::Valid;
+                records.push(KeyOp::RecordTest {
+                    id: e.id.clone(),
+                    record: record(&o),
+                });
+            }
+            store.commit(KeyOp::Many(records))?;
+            return Ok(if all_valid { exit::OK } else { exit::PROVIDER });
+        }
+        KeysCmd::Rotate { id, force } => {
+            let store = open(ctx)?;
+            let entry = store.find(&id)?.clone();
+            drop(store);
+            let (secret, outcome) = match new_secret_checked(ctx, &entry.provider, force).await {
+                Ok(v) => v,
+                Err(code) => return Ok(code),
+            };
+            let mut store = open(ctx)?;
+            store.commit(KeyOp::Rotate {
+                id: entry.id.clone(),
+                secret,
+                at: now(),
+                test: outcome.as_ref().map(record),
+            })?;
+            println!(
+                "Rotated {}. The old key stays in the backup until the next change: `keyturn keys undo` restores it, `keyturn keys purge-backup` forgets it.",
+                describe(store.find(&entry.id)?)
+            );
+        }
+        KeysCmd::Undo => {
+            let mut store = open(ctx)?;
+            store.undo()?;
+            println!(
+                "Restored the previous version ({} keys). Run `keyturn keys undo` again to redo.",
+                store.entries().len()
+            );
+        }
+        KeysCmd::Rm {
+            id,
+            yes,
+            purge_backup,
+        } => {
+            let mut store = open(ctx)?;
+            let entry = store.find(&id)?.clone();
+            if !yes && !prompt::confirm(&format!("Delete key {}?", describe(&entry))) {
+                eprintln!("keyturn: not deleted (pass --yes to delete without asking)");
+                return Ok(exit::USAGE);
+            }
+            store.commit(KeyOp::Remove {
+                id: entry.id.clone(),
+            })?;
+            println!("Deleted {}.", describe(&entry));
+            if store.backup_holds(&entry.id) {
+                if purge_backup
+                    || prompt::confirm("The backup still holds this key. Delete the backup too?")
+                {
+                    store.purge_backup()?;
+                    println!("Deleted the backup.");
+                } else {
+                    println!(
+                        "The backup still holds it: `keyturn keys undo` brings it back, `keyturn keys purge-backup` forgets it."
+                    );
+                }
+            }
+        }
+        KeysCmd::Activate { id } => {
+            let mut store = open(ctx)?;
+            let entry = store.find(&id)?.clone();
+            store.commit(KeyOp::Activate {
+                id: entry.id.clone(),
+            })?;
+            println!(
+                "{} is now the active key for {}.",
+                describe(&entry),
+                entry.provider
+            );
+        }
+        KeysCmd::Label { id, label } => {
+            let mut store = open(ctx)?;
+            let entry = store.find(&id)?.clone();
+            store.commit(KeyOp::Relabel {
+                id: entry.id.clone(),
+                label,
+            })?;
+            println!("Relabelled {}.", describe(store.find(&entry.id)?));
+        }
+        KeysCmd::ImportEnv => {
+            let mut vars: Vec<(String, String)> = ENV_VARS
+                .iter()
+                .map(|(v, p)| (v.to_string(), p.to_string()))
+                .collect();
+            for (id, p) in &ctx.config.providers {
+                if let Some(var) = &p.api_key_env {
+                    vars.push((var.clone(), id.clone()));
+                }
+            }
+            let found: Vec<(String, String, SecretString)> = vars
+                .into_iter()
+                .filter_map(|(var, provider)| {
+                    let v = std::env::var(&var).ok().filter(|v| !v.trim().is_empty())?;
+                    Some((var, provider, SecretString::from(v.trim().to_string())))
+                })
+                .collect();
+            if found.is_empty() {
+                println!(
+                    "No keys found in the environment ({}).",
+                    ENV_VARS
+                        .iter()
+                        .map(|(v, _)| *v)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                return Ok(exit::OK);
+            }
+            let mut store = open_or_create(ctx)?;
+            let mut imported = Vec::new();
+            for (var, provider, secret) in found {
+                if store
+                    .entries()
+                    .iter()
+                    .any(|e| e.secret.expose_secret() == secret.expose_secret())
+                {
+                    println!("{var}: already stored.");
+                    continue;
+                }
+                let entry = KeyEntry::new(&provider, &format!("from {var}"), secret, now());
+                let id = entry.id.clone();
+                store.commit(KeyOp::Add(entry))?;
+                println!("{var}: imported as {}.", describe(store.find(&id)?));
+                imported.push(var);
+            }
+            if !imported.is_empty() {
+                println!(
+                    "Now unset them (e.g. `unset {}`) and remove them from your shell profile: keyturn reads the encrypted store.",
+                    imported.join(" ")
+                );
+            }
+        }
+        KeysCmd::Passwd { identity } => {
+            let mut store = open(ctx)?;
+            let unlock = match identity {
+                Some(path) => Unlock::Identity(unlock::expand_home(&path)),
+                None => match std::env::var("KEYTURN_NEW_PASSPHRASE")
+                    .ok()
+                    .filter(|p| !p.is_empty())
+                {
+                    Some(p) => Unlock::Passphrase(SecretString::from(p)),
+                    None => prompt::new_passphrase(&ctx.path.display().to_string())
+                        .map(Unlock::Passphrase)
+                        .ok_or(KeystoreError::NoPassphraseSource)?,
+                },
+            };
+            store.change_unlock(unlock, ctx.config.keystore.scrypt_work_factor, &mut ask_tty)?;
+            println!(
+                "{} is now protected by {}; the backup was re-encrypted too.",
+                ctx.path.display(),
+                store.material().describe()
+            );
+        }
+        KeysCmd::PurgeBackup => {
+            let store = open(ctx)?;
+            let existed = store.purge_backup()?;
+            println!(
+                "{}",
+                if existed {
+                    "Deleted the backup."
+                } else {
+                    "There was no backup."
+                }
+            );
+        }
+        KeysCmd::FixPermissions => {
+            let mut store = open(ctx)?;
+            store.fix_permissions()?;
+            println!("{} is 0600 and its directory 0700.", ctx.path.display());
+        }
+    }
+    Ok(exit::OK)
+}

@@ -149,6 +149,7 @@ mod tests {
                 id,
                 secret: SecretString::from("sk-new".to_string()),
                 at: 9,
+                test: None,
             },
         )
         .unwrap();

@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn dates_format_in_utc() {
         assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(1_795_000_000), "2026-11-19");
+        assert_eq!(format_date(1_795_000_000), "2026-11-18");
         assert_eq!(format_date(951_782_400), "2000-02-29");
     }
 

@@ -129,17 +129,32 @@ fn main() -> ExitCode {
                 .as_ref()
                 .and_then(|p| config.providers.get(&p.id))
                 .map_or((None, None), |p| (p.temperature, p.max_tokens));
+            let provider_needs_key = provider
+                .as_ref()
+                .and_then(|p| config.providers.get(&p.id))
+                .is_some_and(|p| {
+                    p.auth == keyturn::config::AuthKind::Key
+                        && p.api_key_env
+                            .as_ref()
+                            .is_none_or(|v| std::env::var_os(v).is_none())
+                });
             let options = AppOptions {
                 setup_hint: provider.is_none().then(|| setup_hint(&paths)),
+                provider_needs_key,
                 provider,
                 system_prompt: config.system_prompt.clone(),
                 show_reasoning: config.ui.show_reasoning,
                 temperature,
                 max_tokens,
                 keymap: Default::default(),
+                ..Default::default()
             };
             tracing::info!("starting the TUI");
-            match runtime.block_on(keyturn::runtime::run_tui(config, options)) {
+            match runtime.block_on(keyturn::runtime::run_tui(
+                config,
+                paths.keys_file(),
+                options,
+            )) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("keyturn: terminal error: {e}");

@@ -18,10 +18,20 @@ pub enum Action {
     ScrollBottom,
     ToggleReasoning,
     NewConversation,
+    OpenKeys,
+    KeyAdd,
+    KeyTest,
+    KeyTestAll,
+    KeyRotate,
+    KeyUndo,
+    KeyDelete,
+    KeyActivate,
+    KeyEditLabel,
+    KeyImportEnv,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 25] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -37,6 +47,16 @@ impl Action {
         Action::ScrollBottom,
         Action::ToggleReasoning,
         Action::NewConversation,
+        Action::OpenKeys,
+        Action::KeyAdd,
+        Action::KeyTest,
+        Action::KeyTestAll,
+        Action::KeyRotate,
+        Action::KeyUndo,
+        Action::KeyDelete,
+        Action::KeyActivate,
+        Action::KeyEditLabel,
+        Action::KeyImportEnv,
     ];
 
     pub fn name(self) -> &'static str {
@@ -56,6 +76,16 @@ impl Action {
             Action::ScrollBottom => "scroll_bottom",
             Action::ToggleReasoning => "toggle_reasoning",
             Action::NewConversation => "new_conversation",
+            Action::OpenKeys => "open_keys",
+            Action::KeyAdd => "key_add",
+            Action::KeyTest => "key_test",
+            Action::KeyTestAll => "key_test_all",
+            Action::KeyRotate => "key_rotate",
+            Action::KeyUndo => "key_undo",
+            Action::KeyDelete => "key_delete",
+            Action::KeyActivate => "key_activate",
+            Action::KeyEditLabel => "key_edit_label",
+            Action::KeyImportEnv => "key_import_env",
         }
     }
 
@@ -80,6 +110,16 @@ impl Action {
             Action::ScrollBottom => "jump to the end and follow the reply",
             Action::ToggleReasoning => "fold or unfold the model's reasoning",
             Action::NewConversation => "start a new conversation",
+            Action::OpenKeys => "show or hide the key manager",
+            Action::KeyAdd => "add a key (tested before it is saved)",
+            Action::KeyTest => "test the selected key (spends no tokens)",
+            Action::KeyTestAll => "test all keys in parallel",
+            Action::KeyRotate => "rotate: replace the selected key with a new one",
+            Action::KeyUndo => "undo the last change to the keys",
+            Action::KeyDelete => "delete the selected key",
+            Action::KeyActivate => "make the selected key active for its provider",
+            Action::KeyEditLabel => "edit the selected key's label",
+            Action::KeyImportEnv => "import keys found in environment variables",
         }
     }
 }

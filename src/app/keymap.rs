@@ -143,6 +143,7 @@ pub enum Scope {
     Global,
     Composer,
     Conversation,
+    Keys,
 }
 
 impl Scope {
@@ -151,6 +152,7 @@ impl Scope {
             Scope::Global => "Everywhere",
             Scope::Composer => "Composer (typing a message)",
             Scope::Conversation => "Conversation (after Tab)",
+            Scope::Keys => "Key manager (F3)",
         }
     }
 }
@@ -172,6 +174,7 @@ impl Default for Keymap {
             (Global, "ctrl-r", Retry),
             (Global, "ctrl-t", ToggleReasoning),
             (Global, "ctrl-n", NewConversation),
+            (Global, "f3", OpenKeys),
             (Global, "tab", FocusNext),
             (Global, "pgup", PageUp),
             (Global, "pgdn", PageDown),
@@ -194,6 +197,21 @@ impl Default for Keymap {
             (Conversation, "t", ToggleReasoning),
             (Conversation, "r", Retry),
             (Conversation, "q", Quit),
+            (Keys, "up", ScrollUp),
+            (Keys, "k", ScrollUp),
+            (Keys, "down", ScrollDown),
+            (Keys, "j", ScrollDown),
+            (Keys, "a", KeyAdd),
+            (Keys, "t", KeyTest),
+            (Keys, "T", KeyTestAll),
+            (Keys, "r", KeyRotate),
+            (Keys, "u", KeyUndo),
+            (Keys, "d", KeyDelete),
+            (Keys, "enter", KeyActivate),
+            (Keys, "e", KeyEditLabel),
+            (Keys, "i", KeyImportEnv),
+            (Keys, "?", Help),
+            (Keys, "q", OpenKeys),
         ];
         Self {
             bindings: table

@@ -4,6 +4,8 @@
 pub mod action;
 pub mod conversation;
 pub mod keymap;
+pub mod keys;
+pub mod secret;
 mod update;
 
 pub use action::Action;
@@ -38,6 +40,8 @@ pub enum Msg {
     Tick,
     /// SIGTERM, SIGHUP or similar: leave cleanly.
     Terminate,
+    /// The key store's background work reporting back.
+    Keys(keys::KeysMsg),
 }
 
 /// Side effects the runtime carries out.
@@ -52,6 +56,7 @@ pub enum Effect {
     AbortStream {
         req: u64,
     },
+    Keys(keys::KeysEffect),
     Quit,
 }
 
@@ -67,6 +72,13 @@ pub struct ProviderInfo {
 pub enum Focus {
     Composer,
     Conversation,
+}
+
+/// Which full pane is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Chat,
+    Keys,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +110,12 @@ pub struct AppOptions {
     /// Shown in the empty conversation when no provider is configured.
     pub setup_hint: Option<String>,
     pub keymap: Keymap,
+    /// The key store's state at start, and what can be added.
+    pub store: Option<keys::StoreState>,
+    pub key_providers: Vec<(String, String)>,
+    pub auto_unlock_source: bool,
+    /// The start provider needs a key: a locked store asks for its passphrase at once.
+    pub provider_needs_key: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -106,6 +124,8 @@ pub struct App {
     pub conversation: Conversation,
     pub composer: TextArea<'static>,
     pub focus: Focus,
+    pub view: View,
+    pub keys: keys::KeysPane,
     pub overlay: Option<Overlay>,
     pub scroll: Scroll,
     pub content_lines: usize,
@@ -127,11 +147,26 @@ impl App {
         let mut composer = TextArea::default();
         composer.set_placeholder_text("Type a message · Enter sends · Alt-Enter newline · F1 help");
         composer.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+        let mut keys = keys::KeysPane {
+            providers: options.key_providers.clone(),
+            auto_source: options.auto_unlock_source,
+            ..Default::default()
+        };
+        let mut view = View::Chat;
+        if let Some(state) = options.store.clone() {
+            if state == keys::StoreState::Locked && options.provider_needs_key {
+                keys.ask_passphrase(false);
+                view = View::Keys;
+            }
+            keys.state = state;
+        }
         Self {
             provider: options.provider.clone(),
             conversation: Conversation::default(),
             composer,
             focus: Focus::Composer,
+            view,
+            keys,
             overlay: None,
             scroll: Scroll::Follow,
             content_lines: 0,
@@ -171,5 +206,10 @@ impl App {
 
     pub fn is_busy(&self) -> bool {
         self.active.is_some()
+    }
+
+    /// Something is in flight that a spinner should show.
+    pub fn animating(&self) -> bool {
+        self.is_busy() || self.keys.busy()
     }
 }

@@ -2,7 +2,9 @@
 
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
-use super::{Action, App, Effect, Focus, KeyChord, Msg, Notice, Overlay, Scope, Scroll, TurnState};
+use super::{
+    Action, App, Effect, Focus, KeyChord, Msg, Notice, Overlay, Scope, Scroll, TurnState, View,
+};
 use crate::providers::{ChatRequest, Role, StreamEvent};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -17,6 +19,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Paste(text) => {
             app.dirty = true;
+            if app.view == View::Keys {
+                app.keys.paste(&text);
+                return Vec::new();
+            }
             app.focus = Focus::Composer;
             // Terminals send CR for newlines in bracketed paste; the composer wants LF.
             let text = text.replace("\r\n", "\n").replace('\r', "\n");
@@ -43,8 +49,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Stream { req, event } => on_stream(app, req, event),
+        Msg::Keys(msg) => {
+            app.dirty = true;
+            app.keys.on_msg(msg).into_iter().map(Effect::Keys).collect()
+        }
         Msg::Tick => {
-            if app.is_busy() {
+            if app.animating() {
                 app.tick = app.tick.wrapping_add(1);
                 app.dirty = true;
             }
@@ -58,6 +68,9 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     let chord = KeyChord::from_event(&key);
     if let Some(Overlay::Help { scroll }) = app.overlay {
         return on_help_key(app, chord, scroll);
+    }
+    if app.view == View::Keys {
+        return on_keys_key(app, key, chord);
     }
     let scope = match app.focus {
         Focus::Composer => Scope::Composer,
@@ -82,6 +95,40 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
             app.composer.input(key);
             Vec::new()
         }
+    }
+}
+
+fn on_keys_key(app: &mut App, key: crossterm::event::KeyEvent, chord: KeyChord) -> Vec<Effect> {
+    let global = app.options.keymap.lookup(Scope::Global, chord);
+    if global == Some(Action::Quit) {
+        return quit(app);
+    }
+    if app.keys.dialog.is_some() {
+        return app
+            .keys
+            .dialog_key(key)
+            .into_iter()
+            .map(Effect::Keys)
+            .collect();
+    }
+    match app.options.keymap.lookup(Scope::Keys, chord) {
+        Some(Action::OpenKeys | Action::Cancel) => {
+            app.view = View::Chat;
+            Vec::new()
+        }
+        Some(Action::Help) => {
+            app.overlay = Some(Overlay::Help { scroll: 0 });
+            Vec::new()
+        }
+        Some(
+            Action::Retry
+            | Action::NewConversation
+            | Action::FocusNext
+            | Action::Submit
+            | Action::Newline,
+        )
+        | None => Vec::new(),
+        Some(a) => app.keys.action(a).into_iter().map(Effect::Keys).collect(),
     }
 }
 
@@ -154,6 +201,21 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ScrollTop => app.scroll = Scroll::Top(0),
         Action::ScrollBottom => app.scroll = Scroll::Follow,
         Action::ToggleReasoning => toggle_reasoning(app),
+        Action::OpenKeys => {
+            app.view = View::Keys;
+            if app.keys.state == super::keys::StoreState::Locked && app.keys.dialog.is_none() {
+                app.keys.ask_passphrase(false);
+            }
+        }
+        Action::KeyAdd
+        | Action::KeyTest
+        | Action::KeyTestAll
+        | Action::KeyRotate
+        | Action::KeyUndo
+        | Action::KeyDelete
+        | Action::KeyActivate
+        | Action::KeyEditLabel
+        | Action::KeyImportEnv => {}
         Action::NewConversation => {
             if app.is_busy() {
                 notice(

@@ -183,13 +183,30 @@ impl KeyStore {
 
     /// Applies one change: lock, re-read, apply, back up the current version, write.
     pub fn commit(&mut self, op: KeyOp) -> Result<(), KeystoreError> {
+        self.commit_inner(op, true)
+    }
+
+    /// Saves test results. They are not a change to undo, so the backup (the version before
+    /// the last real change) is left alone.
+    pub fn record_tests(
+        &mut self,
+        records: Vec<(String, TestRecord)>,
+    ) -> Result<(), KeystoreError> {
+        let ops = records
+            .into_iter()
+            .map(|(id, record)| KeyOp::RecordTest { id, record })
+            .collect();
+        self.commit_inner(KeyOp::Many(ops), false)
+    }
+
+    fn commit_inner(&mut self, op: KeyOp, backup: bool) -> Result<(), KeystoreError> {
         let _lock = file::StoreLock::acquire(&self.path)?;
         let current = self.refresh_locked()?;
         let mut next = self.entries.clone();
         ops::apply(&mut next, op).map_err(|id| KeystoreError::NoSuchKey { id })?;
         let ct = crypto::encrypt(&document::encode(&next), &self.material)
             .map_err(|e| corrupt(&self.path, e))?;
-        if let Some(cur) = current {
+        if let Some(cur) = current.filter(|_| backup) {
             file::write_atomic(&backup_path(&self.path), &cur)?;
         }
         file::write_atomic(&self.path, &ct)?;

@@ -2,6 +2,7 @@
 //! events into `Msg`s, applies `update`, carries out `Effect`s, and draws at most once per
 //! frame and only when something changed (no timers while idle).
 
+pub mod key_service;
 pub mod keys;
 pub mod tasks;
 pub mod terminal;
@@ -31,20 +32,25 @@ const CHANNEL: usize = 1024;
 
 /// Carries out effects. Shared by the TUI loop and tests that drive the app headless.
 pub struct Effects {
-    pub config: Config,
+    pub config: std::sync::Arc<Config>,
     pub client: reqwest::Client,
     pub tasks: TaskRegistry,
     pub tx: mpsc::Sender<Msg>,
+    pub keys: key_service::KeyService,
 }
 
 impl Effects {
-    pub fn new(config: Config, tx: mpsc::Sender<Msg>) -> Self {
+    pub fn new(config: Config, keys_file: std::path::PathBuf, tx: mpsc::Sender<Msg>) -> Self {
         let client = build_client(config.timeouts());
+        let config = std::sync::Arc::new(config);
+        let keys =
+            key_service::KeyService::new(keys_file, config.clone(), client.clone(), tx.clone());
         Self {
             config,
             client,
             tasks: TaskRegistry::default(),
             tx,
+            keys,
         }
     }
 
@@ -56,12 +62,14 @@ impl Effects {
                 return true;
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
+            Effect::Keys(k) => self.keys.handle(k),
             Effect::StartStream {
                 req,
                 provider_id,
                 request,
             } => {
                 let tx = self.tx.clone();
+                let locked = self.keys.store_is_locked();
                 let resolved = self
                     .config
                     .provider(&provider_id, Some(&request.model))
@@ -69,7 +77,20 @@ impl Effects {
                         provider: provider_id.clone(),
                         detail,
                     })
-                    .and_then(|choice| keys::resolve(&choice, None).map(|key| (choice, key)));
+                    .and_then(|choice| {
+                        let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
+                        keys::resolve(&choice, guard.as_ref())
+                            .map_err(|e| match e {
+                                crate::providers::ProviderError::Setup { provider, .. } if locked => {
+                                    crate::providers::ProviderError::Setup {
+                                        provider,
+                                        detail: "the key store is locked: press F3 and unlock it, then retry".into(),
+                                    }
+                                }
+                                other => other,
+                            })
+                            .map(|key| (choice.clone(), key))
+                    });
                 let client = self.client.clone();
                 let timeouts = self.config.timeouts();
                 self.tasks.spawn(req, async move {
@@ -120,12 +141,30 @@ fn to_msg(event: Event) -> Option<Msg> {
 }
 
 /// Runs the full-screen TUI until the user quits.
-pub async fn run_tui(config: Config, options: app::AppOptions) -> std::io::Result<()> {
+pub async fn run_tui(
+    config: Config,
+    keys_file: std::path::PathBuf,
+    mut options: app::AppOptions,
+) -> std::io::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = ui::Theme::new(config.ui.theme, no_color);
     let (tx, mut rx) = mpsc::channel::<Msg>(CHANNEL);
-    let mut effects = Effects::new(config, tx);
+    options.key_providers = config
+        .providers
+        .iter()
+        .filter(|(_, p)| p.auth == crate::config::AuthKind::Key)
+        .map(|(id, p)| (id.clone(), p.name.clone().unwrap_or_else(|| id.clone())))
+        .collect();
+    options.auto_unlock_source = key_service::has_auto_source(&config);
+    let mut effects = Effects::new(config, keys_file, tx);
+    options.store = Some(if effects.keys.start() {
+        app::keys::StoreState::Unlocking
+    } else {
+        effects.keys.initial_state()
+    });
+    let env_candidates = effects.keys.env_candidates_now();
     let mut app = App::new(options);
+    app.keys.env_candidates = env_candidates;
     let mut cache = RenderCache::new(theme);
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -163,7 +202,7 @@ pub async fn run_tui(config: Config, options: app::AppOptions) -> std::io::Resul
             _ = sighup.recv() => Some(Msg::Terminate),
             Some(msg) = rx.recv() => Some(msg),
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => None,
-            _ = ticker.tick(), if app.is_busy() => Some(Msg::Tick),
+            _ = ticker.tick(), if app.animating() => Some(Msg::Tick),
         };
         let mut quit = msg.is_some_and(|m| dispatch(&mut app, &mut effects, m));
         // Drain everything already queued before drawing once.

@@ -18,7 +18,12 @@ pub fn help_lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
         .unwrap_or(0)
         .min(16);
     let mut out = Vec::new();
-    for scope in [Scope::Global, Scope::Composer, Scope::Conversation] {
+    for scope in [
+        Scope::Global,
+        Scope::Composer,
+        Scope::Conversation,
+        Scope::Keys,
+    ] {
         out.push(Line::from(Span::styled(
             scope.title(),
             theme.assistant_label,

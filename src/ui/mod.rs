@@ -4,6 +4,7 @@
 pub mod composer;
 pub mod conversation;
 pub mod help;
+pub mod keys;
 pub mod layout_cache;
 pub mod status;
 pub mod theme;
@@ -73,15 +74,23 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         retry: key_for(app, Action::Retry),
         reasoning: key_for(app, Action::ToggleReasoning),
     };
-    conversation::render(
-        conv,
-        frame.buffer_mut(),
-        app,
-        &mut cache.conversation,
-        &theme,
-        &hints,
-    );
-    composer::render(frame, comp, app, &theme);
+    if app.view == crate::app::View::Keys {
+        let pane = Rect {
+            height: conv.height + comp.height,
+            ..conv
+        };
+        keys::render(frame, pane, app, &theme);
+    } else {
+        conversation::render(
+            conv,
+            frame.buffer_mut(),
+            app,
+            &mut cache.conversation,
+            &theme,
+            &hints,
+        );
+        composer::render(frame, comp, app, &theme);
+    }
     status::render(
         status_area,
         frame.buffer_mut(),

@@ -1,0 +1,29 @@
+//! A secret typed into the TUI, on its way to the runtime. Wraps `SecretString`; `Debug`
+//! shows nothing, and equality exists only so effects can be compared in tests.
+
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Clone)]
+pub struct Secret(pub SecretString);
+
+impl Secret {
+    pub fn new(text: &str) -> Self {
+        Self(crate::keystore::entry::clean_secret(text))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.expose_secret().is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}

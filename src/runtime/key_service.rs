@@ -1,0 +1,463 @@
+//! The key manager's edge: owns the unlocked key store (the only place secrets live while
+//! the TUI runs), unlocks and saves on blocking threads, tests keys concurrently, and holds
+//! a new key's secret while it is being tested. Reports back as `Msg::Keys`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::mpsc;
+
+use crate::app::Msg;
+use crate::app::keys::{KeyMeta, KeysEffect, KeysMsg, StoreState};
+use crate::config::Config;
+use crate::keystore::entry::now;
+use crate::keystore::{KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock};
+use crate::providers::hints::ENV_VARS;
+use crate::providers::validate::{CheckOutcome, check_key};
+
+type Pending = HashMap<u64, (SecretString, Option<CheckOutcome>)>;
+
+#[derive(Clone)]
+pub struct KeyService {
+    path: PathBuf,
+    config: Arc<Config>,
+    client: reqwest::Client,
+    tx: mpsc::Sender<Msg>,
+    pub store: Arc<Mutex<Option<KeyStore>>>,
+    pending: Arc<Mutex<Pending>>,
+}
+
+pub fn meta(store: &KeyStore) -> Vec<KeyMeta> {
+    store
+        .entries()
+        .iter()
+        .map(|e| KeyMeta {
+            id: e.id.clone(),
+            provider: e.provider.clone(),
+            label: e.label.clone(),
+            masked: e.masked(),
+            created: e.created,
+            rotated: e.rotated,
+            last_test: e.last_test.clone(),
+            active: e.active,
+        })
+        .collect()
+}
+
+/// Environment variables (and config's api_key_env) that hold keys not in the store yet.
+fn env_keys(config: &Config) -> Vec<(String, String, SecretString)> {
+    let mut vars: Vec<(String, String)> = ENV_VARS
+        .iter()
+        .map(|(v, p)| (v.to_string(), p.to_string()))
+        .collect();
+    for (id, p) in &config.providers {
+        if let Some(var) = &p.api_key_env
+            && !vars.iter().any(|(v, _)| v == var) {
+                vars.push((var.clone(), id.clone()));
+            }
+    }
+    vars.into_iter()
+        .filter_map(|(var, provider)| {
+            let v = std::env::var(&var).ok().filter(|v| !v.trim().is_empty())?;
+            Some((var, provider, SecretString::from(v.trim().to_string())))
+        })
+        .collect()
+}
+
+fn candidates(config: &Config, store: Option<&KeyStore>) -> Vec<(String, String)> {
+    env_keys(config)
+        .into_iter()
+        .filter(|(_, _, secret)| {
+            !store.is_some_and(|s| {
+                s.entries()
+                    .iter()
+                    .any(|e| e.secret.expose_secret() == secret.expose_secret())
+            })
+        })
+        .map(|(var, provider, _)| (var, provider))
+        .collect()
+}
+
+/// Whether a non-interactive unlock source is configured (without running a command).
+pub fn has_auto_source(config: &Config) -> bool {
+    config.keystore.identity_file.is_some()
+        || [
+            "KEYTURN_IDENTITY",
+            "KEYTURN_PASSPHRASE_COMMAND",
+            "KEYTURN_PASSPHRASE_FILE",
+            "KEYTURN_PASSPHRASE",
+        ]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+}
+
+impl KeyService {
+    pub fn new(
+        path: PathBuf,
+        config: Arc<Config>,
+        client: reqwest::Client,
+        tx: mpsc::Sender<Msg>,
+    ) -> Self {
+        Self {
+            path,
+            config,
+            client,
+            tx,
+            store: Arc::new(Mutex::new(None)),
+            pending: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    pub fn initial_state(&self) -> StoreState {
+        if KeyStore::exists(&self.path) {
+            StoreState::Locked
+        } else {
+            StoreState::Absent
+        }
+    }
+
+    /// Unlocks in the background at start when no one needs to be asked.
+    pub fn start(&self) -> bool {
+        if KeyStore::exists(&self.path) && has_auto_source(&self.config) {
+            self.handle(KeysEffect::Unlock { passphrase: None });
+            return true;
+        }
+        false
+    }
+
+    /// True when keys.age exists but nobody unlocked it yet.
+    pub fn store_is_locked(&self) -> bool {
+        KeyStore::exists(&self.path) && self.store.lock().map(|s| s.is_none()).unwrap_or(true)
+    }
+
+    fn send(&self, msg: KeysMsg) {
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(Msg::Keys(msg)).await;
+        });
+    }
+
+    fn updated(&self, store: &KeyStore, note: String, backup_holds: Option<String>) -> KeysMsg {
+        KeysMsg::Updated {
+            entries: meta(store),
+            note,
+            backup_holds,
+            env_candidates: candidates(&self.config, Some(store)),
+        }
+    }
+
+    /// Runs a change on a blocking thread with the store locked.
+    fn with_store(
+        &self,
+        f: impl FnOnce(&mut KeyStore) -> Result<KeysMsg, KeystoreError> + Send + 'static,
+    ) {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let msg = {
+                let mut guard = this.store.lock().unwrap_or_else(|p| p.into_inner());
+                match guard.as_mut() {
+                    Some(store) => f(store).unwrap_or_else(|e| KeysMsg::Failed {
+                        error: e.to_string(),
+                    }),
+                    None => KeysMsg::Failed {
+                        error: "The key store is locked; unlock it first.".into(),
+                    },
+                }
+            };
+            this.send(msg);
+        });
+    }
+
+    fn unlock_source(&self, passphrase: Option<SecretString>) -> Result<Unlock, KeystoreError> {
+        match unlock::from_environment(self.config.keystore.identity_file.as_deref())? {
+            // A typed passphrase with an identity source is the SSH key's passphrase.
+            Some(u @ Unlock::Identity(_)) => Ok(u),
+            Some(u) if passphrase.is_none() => Ok(u),
+            _ => passphrase
+                .map(Unlock::Passphrase)
+                .ok_or(KeystoreError::NoPassphraseSource),
+        }
+    }
+
+    pub fn handle(&self, effect: KeysEffect) {
+        match effect {
+            KeysEffect::Unlock { passphrase } => {
+                self.open_or_create(passphrase.map(|s| s.0), false)
+            }
+            KeysEffect::Create { passphrase } => self.open_or_create(passphrase.map(|s| s.0), true),
+            KeysEffect::TestNew {
+                req,
+                provider,
+                secret,
+            } => {
+                self.pending
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(req, (secret.0.clone(), None));
+                let this = self.clone();
+                tokio::spawn(async move {
+                    let outcome = this.check(&provider, &secret.0).await;
+                    if let Some(p) = this
+                        .pending
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_mut(&req)
+                    {
+                        p.1 = Some(outcome.clone());
+                    }
+                    this.send(KeysMsg::NewTested { req, outcome });
+                });
+            }
+            KeysEffect::DropNew { req } => {
+                self.pending
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&req);
+            }
+            KeysEffect::SaveNew {
+                req,
+                provider,
+                label,
+                rotate,
+            } => {
+                let Some((secret, outcome)) = self
+                    .pending
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&req)
+                else {
+                    return;
+                };
+                let test = outcome.map(|o| TestRecord {
+                    at: now(),
+                    result: o.check,
+                    detail: o.detail,
+                });
+                let this = self.clone();
+                self.with_store(move |store| match rotate {
+                    Some(id) => {
+                        store.commit(KeyOp::Rotate {
+                            id: id.clone(),
+                            secret,
+                            at: now(),
+                            test,
+                        })?;
+                        let e = store.find(&id)?;
+                        let note = format!(
+                            "Rotated the {} key to {}; the old one stays in the backup: u undoes.",
+                            e.provider,
+                            e.masked()
+                        );
+                        Ok(this.updated(store, note, None))
+                    }
+                    None => {
+                        if store.entries().iter().any(|e| {
+                            e.provider == provider
+                                && e.secret.expose_secret() == secret.expose_secret()
+                        }) {
+                            return Ok(KeysMsg::Failed {
+                                error: format!("That key is already stored for {provider}."),
+                            });
+                        }
+                        let mut entry = KeyEntry::new(&provider, &label, secret, now());
+                        entry.last_test = test;
+                        let note = format!("Added {} for {provider}.", entry.masked());
+                        store.commit(KeyOp::Add(entry))?;
+                        Ok(this.updated(store, note, None))
+                    }
+                });
+            }
+            KeysEffect::Test { ids } => {
+                let targets: Vec<(String, String, SecretString)> = {
+                    let guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+                    let Some(store) = guard.as_ref() else { return };
+                    ids.iter()
+                        .filter_map(|id| {
+                            store
+                                .find(id)
+                                .ok()
+                                .map(|e| (e.id.clone(), e.provider.clone(), e.secret.clone()))
+                        })
+                        .collect()
+                };
+                for (id, provider, secret) in targets {
+                    let this = self.clone();
+                    tokio::spawn(async move {
+                        let outcome = this.check(&provider, &secret).await;
+                        this.send(KeysMsg::Tested {
+                            id: id.clone(),
+                            outcome: outcome.clone(),
+                        });
+                        let record = TestRecord {
+                            at: now(),
+                            result: outcome.check,
+                            detail: outcome.detail,
+                        };
+                        let store = this.store.clone();
+                        let _ = tokio::task::spawn_blocking(move || {
+                            if let Some(s) =
+                                store.lock().unwrap_or_else(|p| p.into_inner()).as_mut()
+                                && let Err(e) = s.record_tests(vec![(id, record)]) {
+                                    tracing::warn!("could not save a key test result: {e}");
+                                }
+                        })
+                        .await;
+                    });
+                }
+            }
+            KeysEffect::Remove { id } => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    let masked = store.find(&id)?.masked();
+                    store.commit(KeyOp::Remove { id: id.clone() })?;
+                    let holds = store.backup_holds(&id).then(|| id.clone());
+                    Ok(this.updated(store, format!("Deleted {masked}."), holds))
+                });
+            }
+            KeysEffect::Activate { id } => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    store.commit(KeyOp::Activate { id: id.clone() })?;
+                    let e = store.find(&id)?;
+                    Ok(this.updated(
+                        store,
+                        format!("{} is now the active {} key.", e.masked(), e.provider),
+                        None,
+                    ))
+                });
+            }
+            KeysEffect::Relabel { id, label } => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    store.commit(KeyOp::Relabel { id, label })?;
+                    Ok(this.updated(store, "Label saved.".into(), None))
+                });
+            }
+            KeysEffect::Undo => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    store.undo()?;
+                    Ok(this.updated(
+                        store,
+                        "Restored the previous version; u again redoes.".into(),
+                        None,
+                    ))
+                });
+            }
+            KeysEffect::PurgeBackup => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    store.purge_backup()?;
+                    Ok(this.updated(
+                        store,
+                        "Deleted the backup; the old key is gone for good.".into(),
+                        None,
+                    ))
+                });
+            }
+            KeysEffect::ImportEnv => {
+                let this = self.clone();
+                let config = self.config.clone();
+                self.with_store(move |store| {
+                    let mut imported = Vec::new();
+                    for (var, provider, secret) in env_keys(&config) {
+                        if store
+                            .entries()
+                            .iter()
+                            .any(|e| e.secret.expose_secret() == secret.expose_secret())
+                        {
+                            continue;
+                        }
+                        store.commit(KeyOp::Add(KeyEntry::new(
+                            &provider,
+                            &format!("from {var}"),
+                            secret,
+                            now(),
+                        )))?;
+                        imported.push(var);
+                    }
+                    let note = if imported.is_empty() {
+                        "Nothing new to import.".to_string()
+                    } else {
+                        format!(
+                            "Imported {}. Now unset them and remove them from your shell profile.",
+                            imported.join(", ")
+                        )
+                    };
+                    Ok(this.updated(store, note, None))
+                });
+            }
+        }
+    }
+
+    async fn check(&self, provider: &str, secret: &SecretString) -> CheckOutcome {
+        match self.config.provider(provider, None) {
+            Ok(choice) => {
+                check_key(
+                    &self.client,
+                    &choice.endpoint,
+                    secret,
+                    self.config.timeouts(),
+                )
+                .await
+            }
+            Err(e) => CheckOutcome {
+                check: crate::keystore::KeyCheck::Unknown,
+                detail: format!("cannot test: {e}"),
+            },
+        }
+    }
+
+    fn open_or_create(&self, passphrase: Option<SecretString>, create: bool) {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let typed = passphrase.clone();
+            let mut asked = false;
+            let mut ask = |_: &str| {
+                asked = true;
+                typed.clone()
+            };
+            let result = this.unlock_source(passphrase).and_then(|unlock| {
+                if create && !KeyStore::exists(&this.path) {
+                    KeyStore::create(
+                        &this.path,
+                        unlock,
+                        this.config.keystore.scrypt_work_factor,
+                        &mut ask,
+                    )
+                } else {
+                    KeyStore::open(&this.path, unlock, &mut ask)
+                }
+            });
+            let msg = match result {
+                Ok(store) => {
+                    let msg = KeysMsg::Unlocked {
+                        method: store.material().describe(),
+                        entries: meta(&store),
+                        warnings: store.warnings.clone(),
+                        env_candidates: candidates(&this.config, Some(&store)),
+                    };
+                    *this.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+                    msg
+                }
+                Err(e) => {
+                    let wrong = matches!(e, KeystoreError::WrongPassphrase { .. })
+                        || (asked && matches!(e, KeystoreError::BadIdentity { .. }));
+                    KeysMsg::UnlockFailed {
+                        error: e.to_string(),
+                        wrong_passphrase: wrong,
+                        store_exists: KeyStore::exists(&this.path),
+                    }
+                }
+            };
+            this.send(msg);
+        });
+    }
+
+    /// Env keys offered at start, before any unlock (names only).
+    pub fn env_candidates_now(&self) -> Vec<(String, String)> {
+        candidates(&self.config, None)
+    }
+}

@@ -248,3 +248,78 @@ fn hostile_model_output_never_reaches_the_screen_as_control_codes() {
     assert!(s.contains("ok done"), "{s}");
     assert!(!s.contains('\x1b') && !s.contains('\u{202E}'));
 }
+
+fn keys_app() -> App {
+    use keyturn::app::keys::{KeyMeta, KeysMsg, StoreState};
+    use keyturn::keystore::{KeyCheck, TestRecord};
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "openai".into(),
+            name: "OpenAI".into(),
+            model: "gpt-4o-mini".into(),
+        }),
+        store: Some(StoreState::Unlocked {
+            method: "a passphrase".into(),
+        }),
+        key_providers: vec![
+            ("groq".into(), "Groq".into()),
+            ("openai".into(), "OpenAI".into()),
+        ],
+        ..Default::default()
+    });
+    let meta =
+        |id: &str, label: &str, masked: &str, active: bool, test: Option<KeyCheck>| KeyMeta {
+            id: id.into(),
+            provider: "openai".into(),
+            label: label.into(),
+            masked: masked.into(),
+            created: 1_795_000_000,
+            rotated: None,
+            last_test: test.map(|result| TestRecord {
+                at: 1_795_100_000,
+                result,
+                detail: String::new(),
+            }),
+            active,
+        };
+    update(
+        &mut app,
+        Msg::Keys(KeysMsg::Unlocked {
+            method: "a passphrase".into(),
+            entries: vec![
+                meta("k1", "work", "…9f2c", true, Some(KeyCheck::Valid)),
+                meta("k2", "personal", "…1a2b", false, Some(KeyCheck::Invalid)),
+            ],
+            warnings: vec![],
+            env_candidates: vec![("GROQ_API_KEY".into(), "groq".into())],
+        }),
+    );
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
+    );
+    app
+}
+
+#[test]
+fn key_manager_at_80x24() {
+    insta::assert_snapshot!(screen(&mut keys_app(), 80, 24));
+}
+
+#[test]
+fn key_manager_at_20x6() {
+    insta::assert_snapshot!(screen(&mut keys_app(), 20, 6));
+}
+
+#[test]
+fn key_manager_masks_a_pasted_key() {
+    let mut app = keys_app();
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+    );
+    update(&mut app, Msg::Paste("sk-test-CANARY-render-000001".into()));
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("CANARY"), "{s}");
+    insta::assert_snapshot!(s);
+}

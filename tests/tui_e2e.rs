@@ -69,6 +69,7 @@ impl Tmux {
     }
 
     fn tmux(&self, args: &[&str]) -> String {
+        // tmux's own paste buffers never touch disk; the file fed to load-buffer is removed.
         let out = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -211,4 +212,86 @@ async fn sigterm_restores_the_terminal() {
         );
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_manager_adds_a_key_that_never_shows_on_screen_and_the_chat_uses_it() {
+    if !Tmux::available() {
+        return;
+    }
+    let key = support::canary_key();
+    let mock = MockProvider::start(MockOptions {
+        required_key: Some(key.clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let cfg = local_config(&mock.base_url(), "").replace("auth = \"none\"", "auth = \"key\"")
+        + "[keystore]\nscrypt_work_factor = 10\n";
+    write_config(home.path(), &cfg);
+    let h = home.path().to_path_buf();
+    let k = key.clone();
+    let screens = blocking(move || {
+        let t = Tmux::start(&h, 80, 24);
+        let mut screens = vec![t.wait_for("Ask anything")];
+        t.keys(&["F3"]);
+        t.keys(&["a"]);
+        screens.push(t.wait_for("New passphrase"));
+        t.keys(&["e2e passphrase", "Enter"]);
+        screens.push(t.wait_for("Repeat passphrase"));
+        t.keys(&["e2e passphrase", "Enter"]);
+        screens.push(t.wait_for("Add a key for which provider"));
+        t.keys(&["Enter"]);
+        screens.push(t.wait_for("A label for the new local key"));
+        t.keys(&["work", "Enter"]);
+        screens.push(t.wait_for("Paste the local API key"));
+        let paste = h.join("paste.txt");
+        std::fs::write(&paste, format!("  {k}\n")).unwrap();
+        t.tmux(&["load-buffer", paste.to_str().unwrap()]);
+        std::fs::remove_file(&paste).unwrap();
+        t.tmux(&["paste-buffer", "-p", "-t", &t.session]);
+        screens.push(t.screen());
+        t.keys(&["Enter"]);
+        let s = t.wait_for("Added …");
+        assert!(
+            s.contains(&format!("…{}", &k[k.len() - 4..])) && s.contains("valid"),
+            "{s}"
+        );
+        screens.push(s);
+        t.keys(&["Escape"]);
+        t.wait_for("Ask anything");
+        t.keys(&["hello with a stored key", "Enter"]);
+        screens.push(t.wait_for("✓ done"));
+        t.keys(&["C-c"]);
+        t.wait_for("EXIT=0");
+        screens
+    })
+    .await;
+    for s in &screens {
+        assert!(!s.contains("CANARY"), "the key reached the screen:\n{s}");
+    }
+    let mut stack = vec![home.path().to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                assert!(
+                    !bytes.windows(14).any(|w| w == b"sk-test-CANARY"),
+                    "the key leaked into {}",
+                    p.display()
+                );
+            }
+        }
+    }
+    let auth = mock
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .map(|r| r.header("authorization").map(str::to_string))
+        .next();
+    assert_eq!(auth.flatten(), Some(format!("Bearer {key}")));
 }

@@ -54,9 +54,10 @@ fn env_keys(config: &Config) -> Vec<(String, String, SecretString)> {
         .collect();
     for (id, p) in &config.providers {
         if let Some(var) = &p.api_key_env
-            && !vars.iter().any(|(v, _)| v == var) {
-                vars.push((var.clone(), id.clone()));
-            }
+            && !vars.iter().any(|(v, _)| v == var)
+        {
+            vars.push((var.clone(), id.clone()));
+        }
     }
     vars.into_iter()
         .filter_map(|(var, provider)| {
@@ -299,9 +300,10 @@ impl KeyService {
                         let _ = tokio::task::spawn_blocking(move || {
                             if let Some(s) =
                                 store.lock().unwrap_or_else(|p| p.into_inner()).as_mut()
-                                && let Err(e) = s.record_tests(vec![(id, record)]) {
-                                    tracing::warn!("could not save a key test result: {e}");
-                                }
+                                && let Err(e) = s.record_tests(vec![(id, record)])
+                            {
+                                tracing::warn!("could not save a key test result: {e}");
+                            }
                         })
                         .await;
                     });

@@ -381,11 +381,12 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
         },
     );
     if let Some(input) = input
-        && inner.height >= 2 {
-            let r = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
-            let mut field = input.clone();
-            field.set_cursor_line_style(theme.base);
-            field.set_placeholder_style(theme.hint);
-            frame.render_widget(&field, r);
-        }
+        && inner.height >= 2
+    {
+        let r = Rect::new(inner.x, inner.y + inner.height - 1, inner.width, 1);
+        let mut field = input.clone();
+        field.set_cursor_line_style(theme.base);
+        field.set_placeholder_style(theme.hint);
+        frame.render_widget(&field, r);
+    }
 }

@@ -1,0 +1,418 @@
+//! The key manager's reducer: every step of add, unlock, test, delete and their skip paths.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::keys::{KeyDialog, KeyMeta, KeysEffect, KeysMsg, StoreState};
+use keyturn::app::secret::Secret;
+use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, View, update};
+use keyturn::keystore::KeyCheck;
+use keyturn::providers::validate::CheckOutcome;
+
+fn app(store: StoreState, needs_key: bool) -> App {
+    App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "Local".into(),
+            model: "m".into(),
+        }),
+        store: Some(store),
+        key_providers: vec![
+            ("local".into(), "Local".into()),
+            ("other".into(), "Other".into()),
+        ],
+        provider_needs_key: needs_key,
+        ..Default::default()
+    })
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<KeysEffect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+        .into_iter()
+        .map(|e| match e {
+            Effect::Keys(k) => k,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect()
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        assert!(key(app, KeyCode::Char(c)).is_empty());
+    }
+}
+
+fn msg(app: &mut App, m: KeysMsg) -> Vec<KeysEffect> {
+    update(app, Msg::Keys(m))
+        .into_iter()
+        .map(|e| match e {
+            Effect::Keys(k) => k,
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect()
+}
+
+fn meta(id: &str, active: bool) -> KeyMeta {
+    KeyMeta {
+        id: id.into(),
+        provider: "local".into(),
+        label: format!("label {id}"),
+        masked: "…abcd".into(),
+        created: 1,
+        rotated: None,
+        last_test: None,
+        active,
+    }
+}
+
+fn test_req(effects: Vec<KeysEffect>) -> u64 {
+    match effects.as_slice() {
+        [KeysEffect::TestNew { req, .. }] => *req,
+        other => panic!("expected TestNew, got {other:?}"),
+    }
+}
+
+fn unlocked(entries: Vec<KeyMeta>) -> KeysMsg {
+    KeysMsg::Unlocked {
+        method: "a passphrase".into(),
+        entries,
+        warnings: vec![],
+        env_candidates: vec![],
+    }
+}
+
+fn outcome(check: KeyCheck) -> CheckOutcome {
+    CheckOutcome {
+        check,
+        detail: format!("{} detail", check.label()),
+    }
+}
+
+#[test]
+fn first_key_creates_the_store_then_adds_a_tested_key() {
+    let mut app = app(StoreState::Absent, false);
+    key(&mut app, KeyCode::F(3));
+    assert_eq!(app.view, View::Keys);
+    assert!(key(&mut app, KeyCode::Char('a')).is_empty());
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::Passphrase { creating: true, .. })
+    ));
+    typed(&mut app, "pass one");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "pass two");
+    key(&mut app, KeyCode::Enter);
+    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.keys.dialog else {
+        panic!("{:?}", app.keys.dialog)
+    };
+    assert!(e.contains("differ"));
+    typed(&mut app, "pass one");
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "pass one");
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![KeysEffect::Create {
+            passphrase: Some(Secret::new("pass one"))
+        }]
+    );
+    assert_eq!(app.keys.state, StoreState::Unlocking);
+    // Unlocked: the add flow resumes at the provider choice.
+    msg(&mut app, unlocked(vec![]));
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::ChooseProvider { .. })
+    ));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(&app.keys.dialog, Some(KeyDialog::Label { provider, .. }) if provider == "other")
+    );
+    typed(&mut app, "work");
+    key(&mut app, KeyCode::Enter);
+    update(
+        &mut app,
+        Msg::Paste("  sk-test-CANARY-reducer-0001\r\n".into()),
+    );
+    let effects = key(&mut app, KeyCode::Enter);
+    let [
+        KeysEffect::TestNew {
+            req,
+            provider,
+            secret,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(provider, "other");
+    assert_eq!(*secret, Secret::new("sk-test-CANARY-reducer-0001"));
+    let req = *req;
+    assert!(app.keys.busy());
+    let effects = msg(
+        &mut app,
+        KeysMsg::NewTested {
+            req,
+            outcome: outcome(KeyCheck::Valid),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![KeysEffect::SaveNew {
+            req,
+            provider: "other".into(),
+            label: "work".into(),
+            rotate: None
+        }]
+    );
+    assert!(app.keys.dialog.is_none());
+}
+
+#[test]
+fn an_unverified_key_needs_confirmation_and_can_be_discarded() {
+    let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
+    app.view = View::Keys;
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter); // no label
+    typed(&mut app, "sk-test-CANARY-reducer-0002");
+    let req = test_req(key(&mut app, KeyCode::Enter));
+    msg(
+        &mut app,
+        KeysMsg::NewTested {
+            req,
+            outcome: outcome(KeyCheck::Invalid),
+        },
+    );
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::ConfirmUnverified { .. })
+    ));
+    assert!(
+        key(&mut app, KeyCode::Char('x')).is_empty(),
+        "other keys do nothing"
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('n')),
+        vec![KeysEffect::DropNew { req }]
+    );
+    assert!(app.keys.dialog.is_none());
+    // The same again, confirmed this time.
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "sk-test-CANARY-reducer-0003");
+    let req = test_req(key(&mut app, KeyCode::Enter));
+    msg(
+        &mut app,
+        KeysMsg::NewTested {
+            req,
+            outcome: outcome(KeyCheck::Unreachable),
+        },
+    );
+    assert!(matches!(
+        key(&mut app, KeyCode::Char('y')).as_slice(),
+        [KeysEffect::SaveNew { .. }]
+    ));
+}
+
+#[test]
+fn esc_while_testing_drops_the_pending_key_and_a_late_result_is_ignored() {
+    let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
+    app.view = View::Keys;
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "sk-test-CANARY-reducer-0004");
+    let req = test_req(key(&mut app, KeyCode::Enter));
+    assert_eq!(
+        key(&mut app, KeyCode::Esc),
+        vec![KeysEffect::DropNew { req }]
+    );
+    assert_eq!(
+        msg(
+            &mut app,
+            KeysMsg::NewTested {
+                req,
+                outcome: outcome(KeyCheck::Valid)
+            }
+        ),
+        vec![KeysEffect::DropNew { req }]
+    );
+    assert!(app.keys.dialog.is_none());
+}
+
+#[test]
+fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
+    let app1 = app(StoreState::Locked, true);
+    assert_eq!(app1.view, View::Keys);
+    assert!(matches!(
+        app1.keys.dialog,
+        Some(KeyDialog::Passphrase {
+            creating: false,
+            ..
+        })
+    ));
+    let app2 = app(StoreState::Locked, false);
+    assert_eq!(app2.view, View::Chat);
+    let mut app = app1;
+    typed(&mut app, "wrong");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![KeysEffect::Unlock {
+            passphrase: Some(Secret::new("wrong"))
+        }]
+    );
+    msg(
+        &mut app,
+        KeysMsg::UnlockFailed {
+            error: "Wrong passphrase for keys.age.".into(),
+            wrong_passphrase: true,
+            store_exists: true,
+        },
+    );
+    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.keys.dialog else {
+        panic!()
+    };
+    assert!(e.contains("Wrong passphrase"));
+    assert_eq!(app.keys.state, StoreState::Locked);
+    // Esc skips unlocking; the chat is still usable.
+    key(&mut app, KeyCode::Esc);
+    assert!(app.keys.dialog.is_none());
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view, View::Chat);
+}
+
+#[test]
+fn test_all_delete_with_purge_activate_rotate_and_label() {
+    let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
+    app.view = View::Keys;
+    msg(
+        &mut app,
+        unlocked(vec![meta("k1", true), meta("k2", false)]),
+    );
+    assert_eq!(
+        key(&mut app, KeyCode::Char('T')),
+        vec![KeysEffect::Test {
+            ids: vec!["k1".into(), "k2".into()]
+        }]
+    );
+    assert!(app.keys.busy());
+    msg(
+        &mut app,
+        KeysMsg::Tested {
+            id: "k1".into(),
+            outcome: outcome(KeyCheck::Valid),
+        },
+    );
+    msg(
+        &mut app,
+        KeysMsg::Tested {
+            id: "k2".into(),
+            outcome: outcome(KeyCheck::RateLimited),
+        },
+    );
+    assert!(!app.keys.busy());
+    assert_eq!(
+        app.keys.entries[1].last_test.as_ref().unwrap().result,
+        KeyCheck::RateLimited
+    );
+    key(&mut app, KeyCode::Down);
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![KeysEffect::Activate { id: "k2".into() }]
+    );
+    // After activation the order changes; the selection stays on k2.
+    msg(
+        &mut app,
+        KeysMsg::Updated {
+            entries: vec![meta("k1", false), meta("k2", true)],
+            note: "ok".into(),
+            backup_holds: None,
+            env_candidates: vec![],
+        },
+    );
+    assert_eq!(app.keys.entries[app.keys.selected].id, "k2");
+    key(&mut app, KeyCode::Char('e'));
+    typed(&mut app, "!");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![KeysEffect::Relabel {
+            id: "k2".into(),
+            label: "label k2!".into()
+        }]
+    );
+    key(&mut app, KeyCode::Char('r'));
+    typed(&mut app, "sk-test-CANARY-reducer-0005");
+    let req = test_req(key(&mut app, KeyCode::Enter));
+    let effects = msg(
+        &mut app,
+        KeysMsg::NewTested {
+            req,
+            outcome: outcome(KeyCheck::Valid),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![KeysEffect::SaveNew {
+            req,
+            provider: "local".into(),
+            label: "label k2".into(),
+            rotate: Some("k2".into())
+        }]
+    );
+    key(&mut app, KeyCode::Char('d'));
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::ConfirmDelete { .. })
+    ));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        vec![KeysEffect::Remove { id: "k2".into() }]
+    );
+    msg(
+        &mut app,
+        KeysMsg::Updated {
+            entries: vec![meta("k1", true)],
+            note: "Deleted".into(),
+            backup_holds: Some("k2".into()),
+            env_candidates: vec![],
+        },
+    );
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::OfferPurge { .. })
+    ));
+    assert_eq!(
+        key(&mut app, KeyCode::Char('y')),
+        vec![KeysEffect::PurgeBackup]
+    );
+    assert_eq!(key(&mut app, KeyCode::Char('u')), vec![KeysEffect::Undo]);
+    assert!(
+        key(&mut app, KeyCode::Char('i')).is_empty(),
+        "nothing to import"
+    );
+}
+
+#[test]
+fn a_typed_key_never_shows_in_debug_output() {
+    let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
+    app.view = View::Keys;
+    key(&mut app, KeyCode::Char('a'));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    typed(&mut app, "sk-test-CANARY-reducer-0006");
+    let shown = format!("{app:?}");
+    assert!(!shown.contains("CANARY"), "{shown}");
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(!format!("{effects:?} {app:?}").contains("CANARY"));
+}
+
+#[test]
+fn paste_in_the_key_manager_never_reaches_the_composer() {
+    let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
+    app.view = View::Keys;
+    update(&mut app, Msg::Paste("sk-test-CANARY-reducer-0007".into()));
+    assert_eq!(app.draft(), "");
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::keys::{KeysEffect, StoreState};
 use keyturn::app::secret::Secret;
-use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, TurnState, update};
+use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, TurnState};
 use keyturn::config::Config;
 use keyturn::keystore::{KeyCheck, KeyStore, Unlock};
 use keyturn::mock::{MockOptions, MockProvider};
@@ -128,8 +128,7 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
     let chat = mock
         .requests()
         .into_iter()
-        .filter(|r| r.path == "/v1/chat/completions")
-        .next_back()
+        .rfind(|r| r.path == "/v1/chat/completions")
         .unwrap();
     assert_eq!(
         chat.header("authorization"),

@@ -328,6 +328,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
             note: "ok".into(),
             backup_holds: None,
             env_candidates: vec![],
+            warnings: vec![],
         },
     );
     assert_eq!(app.keys.entries[app.keys.selected].id, "k2");
@@ -375,6 +376,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
             note: "Deleted".into(),
             backup_holds: Some("k2".into()),
             env_candidates: vec![],
+            warnings: vec![],
         },
     );
     assert!(matches!(

@@ -33,6 +33,10 @@ impl Tmux {
     /// Starts `keyturn --home HOME` in an 80x24 pane; after it exits the shell prints the
     /// terminal's mode so tests can check it was restored.
     fn start(home: &Path, w: u16, h: u16) -> Self {
+        Self::start_env(home, w, h, "")
+    }
+
+    fn start_env(home: &Path, w: u16, h: u16, env: &str) -> Self {
         let session = format!("kt{}", std::process::id());
         let socket = format!(
             "keyturn-test-{}-{}",
@@ -41,7 +45,7 @@ impl Tmux {
         );
         let bin = env!("CARGO_BIN_EXE_keyturn");
         let script = format!(
-            "{bin} --home '{}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
+            "{env} {bin} --home '{}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
             home.display()
         );
         let st = Command::new("tmux")
@@ -294,4 +298,30 @@ async fn key_manager_adds_a_key_that_never_shows_on_screen_and_the_chat_uses_it(
         .map(|r| r.header("authorization").map(str::to_string))
         .next();
     assert_eq!(auth.flatten(), Some(format!("Bearer {key}")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_restores_the_terminal_and_its_message_is_readable() {
+    if !Tmux::available() {
+        return;
+    }
+    let (_mock, home) = setup(0.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        let t = Tmux::start_env(
+            &h,
+            80,
+            24,
+            "env RUST_BACKTRACE=0 KEYTURN_DEBUG_PANIC_AFTER_DRAW=1",
+        );
+        t.wait_for("EXIT=");
+        let s = t.wait_for("icanon");
+        assert!(s.contains("EXIT=101"), "{s}");
+        assert!(
+            s.contains("deliberate panic for the terminal-restore test"),
+            "{s}"
+        );
+        assert!(!s.contains("-icanon"), "terminal left in raw mode: {s}");
+    })
+    .await;
 }

@@ -28,10 +28,11 @@ pub enum Action {
     KeyActivate,
     KeyEditLabel,
     KeyImportEnv,
+    KeyFixPermissions,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -57,6 +58,7 @@ impl Action {
         Action::KeyActivate,
         Action::KeyEditLabel,
         Action::KeyImportEnv,
+        Action::KeyFixPermissions,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,6 +88,7 @@ impl Action {
             Action::KeyActivate => "key_activate",
             Action::KeyEditLabel => "key_edit_label",
             Action::KeyImportEnv => "key_import_env",
+            Action::KeyFixPermissions => "key_fix_permissions",
         }
     }
 
@@ -120,6 +123,7 @@ impl Action {
             Action::KeyActivate => "make the selected key active for its provider",
             Action::KeyEditLabel => "edit the selected key's label",
             Action::KeyImportEnv => "import keys found in environment variables",
+            Action::KeyFixPermissions => "make keys.age 0600 and its directory 0700",
         }
     }
 }

@@ -210,6 +210,7 @@ impl Default for Keymap {
             (Keys, "enter", KeyActivate),
             (Keys, "e", KeyEditLabel),
             (Keys, "i", KeyImportEnv),
+            (Keys, "p", KeyFixPermissions),
             (Keys, "?", Help),
             (Keys, "q", OpenKeys),
         ];

@@ -184,6 +184,7 @@ pub enum KeysEffect {
     Undo,
     PurgeBackup,
     ImportEnv,
+    FixPermissions,
 }
 
 /// What the runtime reports back.
@@ -205,6 +206,7 @@ pub enum KeysMsg {
         note: String,
         backup_holds: Option<String>,
         env_candidates: Vec<(String, String)>,
+        warnings: Vec<String>,
     },
     Failed {
         error: String,
@@ -372,6 +374,13 @@ impl KeysPane {
                     let mut t = input(false, "label");
                     t.insert_str(&m.label);
                     self.dialog = Some(KeyDialog::EditLabel { id: m.id, input: t });
+                }
+            }
+            Action::KeyFixPermissions => {
+                if self.warnings.is_empty() {
+                    self.note("Permissions are already owner-only.", false);
+                } else {
+                    return vec![KeysEffect::FixPermissions];
                 }
             }
             Action::KeyImportEnv => {
@@ -660,9 +669,11 @@ impl KeysPane {
                 note,
                 backup_holds,
                 env_candidates,
+                warnings,
             } => {
                 self.set_entries(entries);
                 self.env_candidates = env_candidates;
+                self.warnings = warnings;
                 self.note(note, false);
                 if let Some(id) = backup_holds {
                     self.dialog = Some(KeyDialog::OfferPurge { id });

@@ -215,7 +215,8 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::KeyDelete
         | Action::KeyActivate
         | Action::KeyEditLabel
-        | Action::KeyImportEnv => {}
+        | Action::KeyImportEnv
+        | Action::KeyFixPermissions => {}
         Action::NewConversation => {
             if app.is_busy() {
                 notice(

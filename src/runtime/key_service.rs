@@ -146,6 +146,7 @@ impl KeyService {
             note,
             backup_holds,
             env_candidates: candidates(&self.config, Some(store)),
+            warnings: store.warnings.clone(),
         }
     }
 
@@ -355,6 +356,17 @@ impl KeyService {
                     Ok(this.updated(
                         store,
                         "Deleted the backup; the old key is gone for good.".into(),
+                        None,
+                    ))
+                });
+            }
+            KeysEffect::FixPermissions => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    store.fix_permissions()?;
+                    Ok(this.updated(
+                        store,
+                        "keys.age is now 0600 and its directory 0700.".into(),
                         None,
                     ))
                 });

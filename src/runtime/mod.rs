@@ -187,6 +187,11 @@ pub async fn run_tui(
         if app.dirty && last_draw.elapsed() >= FRAME {
             draw(&mut guard, &mut app, &mut cache)?;
             last_draw = Instant::now();
+            // Debug builds only: lets the end-to-end tests prove a panic restores the terminal.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("KEYTURN_DEBUG_PANIC_AFTER_DRAW").is_some() {
+                panic!("deliberate panic for the terminal-restore test");
+            }
         }
         let next_draw = app
             .dirty

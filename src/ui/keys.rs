@@ -85,6 +85,12 @@ fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     for w in &pane.warnings {
         out.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.warning)));
     }
+    if !pane.warnings.is_empty() {
+        out.push(Line::from(Span::styled(
+            " Press p to fix the permissions.",
+            theme.warning,
+        )));
+    }
     for (var, provider) in &pane.env_candidates {
         out.push(Line::from(Span::styled(
             format!(" Found {var} in the environment ({provider}): press i to import it."),

@@ -133,11 +133,14 @@ impl KeyService {
         KeyStore::exists(&self.path) && self.store.lock().map(|s| s.is_none()).unwrap_or(true)
     }
 
-    fn send(&self, msg: KeysMsg) {
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let _ = tx.send(Msg::Keys(msg)).await;
-        });
+    /// Reports from a blocking thread, in order.
+    fn send_blocking(&self, msg: KeysMsg) {
+        let _ = self.tx.blocking_send(Msg::Keys(msg));
+    }
+
+    /// Reports from an async task, in order.
+    async fn send(&self, msg: KeysMsg) {
+        let _ = self.tx.send(Msg::Keys(msg)).await;
     }
 
     fn updated(&self, store: &KeyStore, note: String, backup_holds: Option<String>) -> KeysMsg {
@@ -168,7 +171,7 @@ impl KeyService {
                     },
                 }
             };
-            this.send(msg);
+            this.send_blocking(msg);
         });
     }
 
@@ -209,7 +212,7 @@ impl KeyService {
                     {
                         p.1 = Some(outcome.clone());
                     }
-                    this.send(KeysMsg::NewTested { req, outcome });
+                    this.send(KeysMsg::NewTested { req, outcome }).await;
                 });
             }
             KeysEffect::DropNew { req } => {
@@ -291,7 +294,8 @@ impl KeyService {
                         this.send(KeysMsg::Tested {
                             id: id.clone(),
                             outcome: outcome.clone(),
-                        });
+                        })
+                        .await;
                         let record = TestRecord {
                             at: now(),
                             result: outcome.check,
@@ -466,7 +470,7 @@ impl KeyService {
                     }
                 }
             };
-            this.send(msg);
+            this.send_blocking(msg);
         });
     }
 

@@ -274,14 +274,10 @@ impl KeysPane {
 
     /// Paste goes into the open dialog's input (a pasted key is the common case).
     pub fn paste(&mut self, text: &str) -> bool {
-        let target = match &mut self.dialog {
-            Some(KeyDialog::Passphrase { input, .. })
-            | Some(KeyDialog::Label { input, .. })
-            | Some(KeyDialog::Secret { input, .. })
-            | Some(KeyDialog::EditLabel { input, .. }) => input,
-            _ => return false,
+        match self.dialog_input() {
+            Some(field) => field.insert_str(text.trim()),
+            None => return false,
         };
-        target.insert_str(text.trim());
         true
     }
 
@@ -400,75 +396,39 @@ impl KeysPane {
 
     /// A key press while a dialog is open.
     pub fn dialog_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<KeysEffect> {
+        let code = key.code;
+        // In a dialog with a text field every key but Esc and Enter edits the field.
+        if !matches!(code, KeyCode::Esc | KeyCode::Enter) {
+            if let Some(KeyDialog::Passphrase { error, .. }) = &mut self.dialog {
+                *error = None;
+            }
+            if let Some(field) = self.dialog_input() {
+                field.input(key);
+                return Vec::new();
+            }
+        }
         let Some(dialog) = self.dialog.take() else {
             return Vec::new();
         };
-        let code = key.code;
         let esc = code == KeyCode::Esc;
-        let enter = code == KeyCode::Enter;
         let yes = matches!(code, KeyCode::Char('y') | KeyCode::Char('Y'));
         let no = matches!(code, KeyCode::Char('n') | KeyCode::Char('N')) || esc;
         match dialog {
+            // Esc closes any text dialog; what follows is Enter.
+            KeyDialog::Passphrase { .. }
+            | KeyDialog::Label { .. }
+            | KeyDialog::Secret { .. }
+            | KeyDialog::EditLabel { .. }
+                if esc =>
+            {
+                self.after_unlock = None;
+            }
             KeyDialog::Passphrase {
-                mut input,
+                input,
                 creating,
                 first,
                 ..
-            } => {
-                if esc {
-                    return Vec::new();
-                }
-                if !enter {
-                    input.input(key);
-                    self.dialog = Some(KeyDialog::Passphrase {
-                        input,
-                        creating,
-                        first,
-                        error: None,
-                    });
-                    return Vec::new();
-                }
-                let typed = Secret::new(&text_of(&input));
-                if typed.is_empty() {
-                    self.dialog = Some(KeyDialog::Passphrase {
-                        input,
-                        creating,
-                        first,
-                        error: Some("Type a passphrase, or Esc to cancel.".into()),
-                    });
-                    return Vec::new();
-                }
-                if !creating {
-                    self.state = StoreState::Unlocking;
-                    return vec![KeysEffect::Unlock {
-                        passphrase: Some(typed),
-                    }];
-                }
-                match first {
-                    None => {
-                        self.dialog = Some(KeyDialog::Passphrase {
-                            input: self::input(true, "repeat the new passphrase"),
-                            creating,
-                            first: Some(typed),
-                            error: None,
-                        });
-                    }
-                    Some(first) if first == typed => {
-                        self.state = StoreState::Unlocking;
-                        return vec![KeysEffect::Create {
-                            passphrase: Some(typed),
-                        }];
-                    }
-                    Some(_) => {
-                        self.dialog = Some(KeyDialog::Passphrase {
-                            input: self::input(true, "new passphrase for keys.age"),
-                            creating,
-                            first: None,
-                            error: Some("The two passphrases differ; type it again.".into()),
-                        });
-                    }
-                }
-            }
+            } => return self.submit_passphrase(input, creating, first),
             KeyDialog::ChooseProvider {
                 mut selected,
                 rotate,
@@ -493,45 +453,21 @@ impl KeysPane {
                 }
                 self.dialog = Some(KeyDialog::ChooseProvider { selected, rotate });
             }
-            KeyDialog::Label {
-                provider,
-                mut input,
-            } => {
-                if esc {
-                    return Vec::new();
-                }
-                if enter {
-                    let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
-                    self.dialog = Some(KeyDialog::Secret {
-                        provider,
-                        label,
-                        rotate: None,
-                        input: self::input(true, "paste the API key (hidden)"),
-                    });
-                } else {
-                    input.input(key);
-                    self.dialog = Some(KeyDialog::Label { provider, input });
-                }
+            KeyDialog::Label { provider, input } => {
+                let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
+                self.dialog = Some(KeyDialog::Secret {
+                    provider,
+                    label,
+                    rotate: None,
+                    input: self::input(true, "paste the API key (hidden)"),
+                });
             }
             KeyDialog::Secret {
                 provider,
                 label,
                 rotate,
-                mut input,
+                input,
             } => {
-                if esc {
-                    return Vec::new();
-                }
-                if !enter {
-                    input.input(key);
-                    self.dialog = Some(KeyDialog::Secret {
-                        provider,
-                        label,
-                        rotate,
-                        input,
-                    });
-                    return Vec::new();
-                }
                 let secret = Secret::new(&text_of(&input));
                 if secret.is_empty() {
                     self.dialog = Some(KeyDialog::Secret {
@@ -559,6 +495,10 @@ impl KeysPane {
                     provider,
                     secret,
                 }];
+            }
+            KeyDialog::EditLabel { id, input } => {
+                let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
+                return vec![KeysEffect::Relabel { id, label }];
             }
             KeyDialog::Testing { req, provider } => {
                 if esc {
@@ -594,19 +534,69 @@ impl KeysPane {
                     self.dialog = Some(KeyDialog::OfferPurge { id });
                 }
             }
-            KeyDialog::EditLabel { id, mut input } => {
-                if esc {
-                    return Vec::new();
-                }
-                if enter {
-                    let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
-                    return vec![KeysEffect::Relabel { id, label }];
-                }
-                input.input(key);
-                self.dialog = Some(KeyDialog::EditLabel { id, input });
+        }
+        Vec::new()
+    }
+
+    /// Enter in the passphrase dialog: unlock, or the two steps of choosing a new one.
+    fn submit_passphrase(
+        &mut self,
+        field: TextArea<'static>,
+        creating: bool,
+        first: Option<Secret>,
+    ) -> Vec<KeysEffect> {
+        let typed = Secret::new(&text_of(&field));
+        let retry = |field, first, error: &str| KeyDialog::Passphrase {
+            input: field,
+            creating,
+            first,
+            error: Some(error.into()),
+        };
+        if typed.is_empty() {
+            self.dialog = Some(retry(field, first, "Type a passphrase, or Esc to cancel."));
+            return Vec::new();
+        }
+        if !creating {
+            self.state = StoreState::Unlocking;
+            return vec![KeysEffect::Unlock {
+                passphrase: Some(typed),
+            }];
+        }
+        match first {
+            None => {
+                self.dialog = Some(KeyDialog::Passphrase {
+                    input: input(true, "repeat the new passphrase"),
+                    creating,
+                    first: Some(typed),
+                    error: None,
+                });
+            }
+            Some(first) if first == typed => {
+                self.state = StoreState::Unlocking;
+                return vec![KeysEffect::Create {
+                    passphrase: Some(typed),
+                }];
+            }
+            Some(_) => {
+                self.dialog = Some(retry(
+                    input(true, "new passphrase for keys.age"),
+                    None,
+                    "The two passphrases differ; type it again.",
+                ));
             }
         }
         Vec::new()
+    }
+
+    /// The text field of the open dialog, if it has one.
+    fn dialog_input(&mut self) -> Option<&mut TextArea<'static>> {
+        match &mut self.dialog {
+            Some(KeyDialog::Passphrase { input, .. })
+            | Some(KeyDialog::Label { input, .. })
+            | Some(KeyDialog::Secret { input, .. })
+            | Some(KeyDialog::EditLabel { input, .. }) => Some(input),
+            _ => None,
+        }
     }
 
     fn save_pending(&mut self, req: u64) -> Vec<KeysEffect> {

@@ -108,6 +108,20 @@ struct Outcome {
     salt_changed: Cell<bool>,
 }
 
+impl Outcome {
+    /// The salt and work factor of a scrypt stanza (None for other stanzas); a malformed
+    /// one is flagged so it is reported as damage, not as a wrong passphrase.
+    fn scrypt_args(
+        &self,
+        stanza: &Stanza,
+    ) -> Option<Result<([u8; SALT_LEN], u8), age::DecryptError>> {
+        Some(parse_scrypt_stanza(stanza)?.map_err(|()| {
+            self.bad_stanza.set(true);
+            age::DecryptError::InvalidHeader
+        }))
+    }
+}
+
 /// Unlocks with a passphrase and keeps the derived key for later saves.
 struct PassphraseIdentity<'a> {
     passphrase: &'a SecretString,
@@ -117,12 +131,9 @@ struct PassphraseIdentity<'a> {
 
 impl age::Identity for PassphraseIdentity<'_> {
     fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
-        let (salt, log_n) = match parse_scrypt_stanza(stanza)? {
+        let (salt, log_n) = match self.outcome.scrypt_args(stanza)? {
             Ok(v) => v,
-            Err(()) => {
-                self.outcome.bad_stanza.set(true);
-                return Some(Err(age::DecryptError::InvalidHeader));
-            }
+            Err(e) => return Some(Err(e)),
         };
         if log_n > MAX_LOG_N {
             self.outcome.excessive.set(Some(log_n));
@@ -153,12 +164,9 @@ struct CachedIdentity<'a> {
 
 impl age::Identity for CachedIdentity<'_> {
     fn unwrap_stanza(&self, stanza: &Stanza) -> Option<Result<FileKey, age::DecryptError>> {
-        let (salt, log_n) = match parse_scrypt_stanza(stanza)? {
+        let (salt, log_n) = match self.outcome.scrypt_args(stanza)? {
             Ok(v) => v,
-            Err(()) => {
-                self.outcome.bad_stanza.set(true);
-                return Some(Err(age::DecryptError::InvalidHeader));
-            }
+            Err(e) => return Some(Err(e)),
         };
         if salt != self.key.salt || log_n != self.key.log_n {
             self.outcome.salt_changed.set(true);

@@ -131,6 +131,14 @@ pub fn transport_error(
     }
 }
 
+/// The provider went silent for longer than the idle timeout.
+pub fn idle_timeout(endpoint: &Endpoint, timeouts: Timeouts) -> ProviderError {
+    ProviderError::IdleTimeout {
+        provider: endpoint.name.clone(),
+        secs: timeouts.idle.as_secs(),
+    }
+}
+
 /// The innermost cause is the useful part ("Connection refused (os error 111)").
 fn short_cause(chain: &str) -> String {
     chain
@@ -209,10 +217,7 @@ pub async fn stream_chat(
     let send = client.post(&url).headers(headers).json(&body).send();
     let resp = match tokio::time::timeout(timeouts.idle, send).await {
         Err(_) => {
-            let e = ProviderError::IdleTimeout {
-                provider: endpoint.name.clone(),
-                secs: timeouts.idle.as_secs(),
-            };
+            let e = idle_timeout(endpoint, timeouts);
             sink.send(fail(e)).await;
             return;
         }
@@ -267,10 +272,7 @@ pub async fn stream_chat(
     loop {
         let events = match tokio::time::timeout(timeouts.idle, stream.next()).await {
             Err(_) => {
-                let e = ProviderError::IdleTimeout {
-                    provider: endpoint.name.clone(),
-                    secs: timeouts.idle.as_secs(),
-                };
+                let e = idle_timeout(endpoint, timeouts);
                 sink.send(fail(e)).await;
                 return;
             }

@@ -5,7 +5,7 @@
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::http::{Timeouts, transport_error};
+use super::http::{Timeouts, idle_timeout, transport_error};
 use super::{Endpoint, Protocol, ProviderError};
 use crate::keystore::KeyCheck;
 use crate::text::redact::Redactor;
@@ -60,10 +60,7 @@ pub async fn check_key(
     }
     let resp = match tokio::time::timeout(timeouts.idle, req.send()).await {
         Err(_) => {
-            let e = ProviderError::IdleTimeout {
-                provider: endpoint.name.clone(),
-                secs: timeouts.idle.as_secs(),
-            };
+            let e = idle_timeout(endpoint, timeouts);
             return CheckOutcome {
                 check: KeyCheck::Unreachable,
                 detail: e.to_string(),

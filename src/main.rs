@@ -113,31 +113,28 @@ fn main() -> ExitCode {
         }
         None => {
             let provider_id = cli.provider.clone().or_else(|| config.start_provider_id());
-            let provider = match provider_id.map(|id| config.provider(&id, cli.model.as_deref())) {
-                Some(Ok(choice)) => Some(ProviderInfo {
-                    id: choice.endpoint.id.clone(),
-                    name: choice.endpoint.name.clone(),
-                    model: choice.model.clone(),
-                }),
+            let choice = match provider_id.map(|id| config.provider(&id, cli.model.as_deref())) {
+                Some(Ok(choice)) => Some(choice),
                 Some(Err(e)) => {
                     eprintln!("keyturn: {e}");
                     return ExitCode::from(exit::USAGE);
                 }
                 None => None,
             };
-            let (temperature, max_tokens) = provider
+            let provider = choice.as_ref().map(|c| ProviderInfo {
+                id: c.endpoint.id.clone(),
+                name: c.endpoint.name.clone(),
+                model: c.model.clone(),
+            });
+            let (temperature, max_tokens) = choice
                 .as_ref()
-                .and_then(|p| config.providers.get(&p.id))
-                .map_or((None, None), |p| (p.temperature, p.max_tokens));
-            let provider_needs_key = provider
-                .as_ref()
-                .and_then(|p| config.providers.get(&p.id))
-                .is_some_and(|p| {
-                    p.auth == keyturn::config::AuthKind::Key
-                        && p.api_key_env
-                            .as_ref()
-                            .is_none_or(|v| std::env::var_os(v).is_none())
-                });
+                .map_or((None, None), |c| (c.temperature, c.max_tokens));
+            let provider_needs_key = choice.as_ref().is_some_and(|c| {
+                c.auth == keyturn::config::AuthKind::Key
+                    && c.api_key_env
+                        .as_ref()
+                        .is_none_or(|v| std::env::var_os(v).is_none())
+            });
             let options = AppOptions {
                 setup_hint: provider.is_none().then(|| setup_hint(&paths)),
                 provider_needs_key,

@@ -119,6 +119,8 @@ pub struct KeysPane {
     pub after_unlock: Option<Action>,
     /// A non-interactive unlock source (identity file or passphrase variable) is configured.
     pub auto_source: bool,
+    /// The provider the chat uses: preselected when adding a key.
+    pub current_provider: Option<String>,
 }
 
 impl Default for KeysPane {
@@ -137,6 +139,7 @@ impl Default for KeysPane {
             pending: None,
             after_unlock: None,
             auto_source: false,
+            current_provider: None,
         }
     }
 }
@@ -321,8 +324,13 @@ impl KeysPane {
                 if self.providers.is_empty() {
                     self.note("No providers in config to add a key for: add a [providers.<id>] table first.", true);
                 } else {
+                    let selected = self
+                        .current_provider
+                        .as_ref()
+                        .and_then(|c| self.providers.iter().position(|(id, _)| id == c))
+                        .unwrap_or(0);
                     self.dialog = Some(KeyDialog::ChooseProvider {
-                        selected: 0,
+                        selected,
                         rotate: None,
                     });
                 }

@@ -150,6 +150,7 @@ impl App {
         let mut keys = keys::KeysPane {
             providers: options.key_providers.clone(),
             auto_source: options.auto_unlock_source,
+            current_provider: options.provider.as_ref().map(|p| p.id.clone()),
             ..Default::default()
         };
         let mut view = View::Chat;

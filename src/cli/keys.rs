@@ -12,7 +12,7 @@ use crate::keystore::entry::{format_date, now};
 use crate::keystore::{
     KeyCheck, KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock,
 };
-use crate::providers::hints::{ENV_VARS, prefix_hint};
+use crate::providers::hints::prefix_hint;
 use crate::providers::validate::{CheckOutcome, check_key};
 use crate::text::sanitize::sanitize_line;
 
@@ -395,31 +395,13 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
             println!("Relabelled {}.", describe(store.find(&entry.id)?));
         }
         KeysCmd::ImportEnv => {
-            let mut vars: Vec<(String, String)> = ENV_VARS
-                .iter()
-                .map(|(v, p)| (v.to_string(), p.to_string()))
-                .collect();
-            for (id, p) in &ctx.config.providers {
-                if let Some(var) = &p.api_key_env {
-                    vars.push((var.clone(), id.clone()));
-                }
-            }
-            let found: Vec<(String, String, SecretString)> = vars
-                .into_iter()
-                .filter_map(|(var, provider)| {
-                    let v = std::env::var(&var).ok().filter(|v| !v.trim().is_empty())?;
-                    Some((var, provider, SecretString::from(v.trim().to_string())))
-                })
-                .collect();
+            let found = crate::runtime::keys::env_keys(ctx.config);
             if found.is_empty() {
-                println!(
-                    "No keys found in the environment ({}).",
-                    ENV_VARS
-                        .iter()
-                        .map(|(v, _)| *v)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
+                let names: Vec<String> = crate::runtime::keys::key_env_vars(ctx.config)
+                    .into_iter()
+                    .map(|(v, _)| v)
+                    .collect();
+                println!("No keys found in the environment ({}).", names.join(", "));
                 return Ok(exit::OK);
             }
             let mut store = open_or_create(ctx)?;

@@ -13,6 +13,7 @@ use toml::Spanned;
 pub use error::ConfigError;
 pub use paths::Paths;
 
+use crate::providers::catalog::{CATALOG, builtin};
 use crate::providers::{Endpoint, Protocol};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -27,7 +28,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub network: NetworkConfig,
     pub keystore: KeystoreConfig,
-    pub providers: BTreeMap<String, ProviderConfig>,
+    pub providers: BTreeMap<String, Spanned<ProviderConfig>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,11 +94,12 @@ pub enum AuthKind {
 #[serde(deny_unknown_fields)]
 pub struct ProviderConfig {
     pub name: Option<String>,
-    #[serde(default)]
-    pub protocol: Protocol,
-    pub base_url: Spanned<String>,
-    #[serde(default)]
-    pub auth: AuthKind,
+    /// Default: the built-in provider's, else "openai".
+    pub protocol: Option<Protocol>,
+    /// Required for a provider that is not built in.
+    pub base_url: Option<Spanned<String>>,
+    /// Default: the built-in provider's, else "key".
+    pub auth: Option<AuthKind>,
     /// Environment variable to read the key from (also an import source for the key store).
     pub api_key_env: Option<String>,
     pub default_model: Option<String>,
@@ -145,27 +147,35 @@ impl Config {
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
         if let Some(id) = &self.default_provider
             && !self.providers.contains_key(id.get_ref())
+            && builtin(id.get_ref()).is_none()
         {
-            let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
             let msg = format!(
-                "default_provider = {:?} names no provider; defined: {}",
+                "default_provider = {:?} names no provider; known: {}",
                 id.get_ref(),
-                if known.is_empty() {
-                    "none (add a [providers.<id>] table)".into()
-                } else {
-                    known.join(", ")
-                }
+                self.provider_ids().join(", ")
             );
             return Err(ConfigError::at(path, text, Some(id.span()), &msg));
         }
         for (id, p) in &self.providers {
-            let url = p.base_url.get_ref();
-            match reqwest::Url::parse(url) {
-                Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
-                _ => {
-                    let msg = format!("providers.{id}.base_url {url:?} is not an http(s) URL");
-                    return Err(ConfigError::at(path, text, Some(p.base_url.span()), &msg));
+            match &p.get_ref().base_url {
+                Some(url) => match reqwest::Url::parse(url.get_ref()) {
+                    Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
+                    _ => {
+                        let msg = format!(
+                            "providers.{id}.base_url {:?} is not an http(s) URL",
+                            url.get_ref()
+                        );
+                        return Err(ConfigError::at(path, text, Some(url.span()), &msg));
+                    }
+                },
+                None if builtin(id).is_none() => {
+                    let msg = format!(
+                        "[providers.{id}] needs base_url: {id:?} is not a built-in provider (built-in: {})",
+                        CATALOG.iter().map(|b| b.id).collect::<Vec<_>>().join(", ")
+                    );
+                    return Err(ConfigError::at(path, text, Some(p.span()), &msg));
                 }
+                None => {}
             }
         }
         let wf = self.keystore.scrypt_work_factor;
@@ -187,28 +197,59 @@ impl Config {
         Ok(())
     }
 
-    /// The provider id to start with: `default_provider`, else the first defined.
+    /// Every provider id: the built-ins in catalogue order, then the ones config adds.
+    pub fn provider_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = CATALOG.iter().map(|b| b.id.to_string()).collect();
+        ids.extend(
+            self.providers
+                .keys()
+                .filter(|id| builtin(id).is_none())
+                .cloned(),
+        );
+        ids
+    }
+
+    /// The provider id to start with: `default_provider`, else the first one config defines,
+    /// else the first built-in whose key is in the environment.
     pub fn start_provider_id(&self) -> Option<String> {
         self.default_provider
             .as_ref()
             .map(|s| s.get_ref().clone())
             .or_else(|| self.providers.keys().next().cloned())
+            .or_else(|| {
+                CATALOG
+                    .iter()
+                    .find(|b| {
+                        b.key_env
+                            .iter()
+                            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+                    })
+                    .map(|b| b.id.to_string())
+            })
     }
 
-    /// Resolves a provider id (and an optional model override) into a [`ProviderChoice`].
+    /// Resolves a provider id (and an optional model override) into a [`ProviderChoice`]:
+    /// the built-in provider's settings, overridden by its `[providers.<id>]` table.
     pub fn provider(&self, id: &str, model: Option<&str>) -> Result<ProviderChoice, String> {
-        let p = self.providers.get(id).ok_or_else(|| {
-            let known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
-            format!(
-                "no provider {id:?} in config; defined: {}",
-                if known.is_empty() {
-                    "none".into()
-                } else {
-                    known.join(", ")
-                }
-            )
-        })?;
+        let b = builtin(id);
+        let p = self.providers.get(id).map(Spanned::get_ref);
+        if b.is_none() && p.is_none() {
+            return Err(format!(
+                "no provider {id:?}; known: {}",
+                self.provider_ids().join(", ")
+            ));
+        }
+        let base_url = p
+            .and_then(|p| p.base_url.as_ref().map(|u| u.get_ref().clone()))
+            .or_else(|| b.map(|b| b.base_url.to_string()))
+            .ok_or_else(|| format!("provider {id:?} has no base_url"))?;
         let is_start = self.start_provider_id().as_deref() == Some(id);
+        let static_models: Vec<String> = match p.map(|p| &p.models) {
+            Some(m) if !m.is_empty() => m.clone(),
+            _ => b
+                .map(|b| b.models.iter().map(|m| m.to_string()).collect())
+                .unwrap_or_default(),
+        };
         let model = model
             .map(str::to_string)
             .or_else(|| {
@@ -218,29 +259,45 @@ impl Config {
                     None
                 }
             })
-            .or_else(|| p.default_model.clone())
-            .or_else(|| p.models.first().cloned())
+            .or_else(|| p.and_then(|p| p.default_model.clone()))
+            .or_else(|| b.map(|b| b.default_model.to_string()))
+            .or_else(|| static_models.first().cloned())
             .ok_or_else(|| {
                 format!("provider {id:?} has no default_model; set one in config or pass --model")
             })?;
+        let auth = p.and_then(|p| p.auth).unwrap_or(match b {
+            Some(b) if !b.needs_key => AuthKind::None,
+            _ => AuthKind::Key,
+        });
         Ok(ProviderChoice {
             endpoint: Endpoint {
                 id: id.to_string(),
-                name: p.name.clone().unwrap_or_else(|| id.to_string()),
-                protocol: p.protocol,
-                base_url: p.base_url.get_ref().clone(),
+                name: p
+                    .and_then(|p| p.name.clone())
+                    .or_else(|| b.map(|b| b.name.to_string()))
+                    .unwrap_or_else(|| id.to_string()),
+                protocol: p
+                    .and_then(|p| p.protocol)
+                    .or_else(|| b.map(|b| b.protocol))
+                    .unwrap_or_default(),
+                base_url,
                 extra_headers: p
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
+                    .map(|p| {
+                        p.headers
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             },
-            auth: p.auth,
-            api_key_env: p.api_key_env.clone(),
+            auth,
+            api_key_env: p
+                .and_then(|p| p.api_key_env.clone())
+                .or_else(|| b.and_then(|b| b.key_env.first().map(|v| v.to_string()))),
             model,
-            models: p.models.clone(),
-            temperature: p.temperature,
-            max_tokens: p.max_tokens,
+            models: static_models,
+            temperature: p.and_then(|p| p.temperature),
+            max_tokens: p.and_then(|p| p.max_tokens),
         })
     }
 

@@ -1,20 +1,13 @@
 //! Small facts about providers' keys: which environment variables hold them, and which
 //! prefixes give a key's provider away (for a hint, never a refusal).
 
-/// Well-known environment variables and the provider id each belongs to.
-pub const ENV_VARS: &[(&str, &str)] = &[
-    ("OPENAI_API_KEY", "openai"),
-    ("ANTHROPIC_API_KEY", "anthropic"),
-    ("GEMINI_API_KEY", "gemini"),
-    ("GOOGLE_API_KEY", "gemini"),
-    ("MISTRAL_API_KEY", "mistral"),
-    ("GROQ_API_KEY", "groq"),
-    ("TOGETHER_API_KEY", "together"),
-    ("OPENROUTER_API_KEY", "openrouter"),
-    ("NVIDIA_API_KEY", "nvidia"),
-    ("DEEPSEEK_API_KEY", "deepseek"),
-    ("XAI_API_KEY", "xai"),
-];
+/// Well-known environment variables and the provider id each belongs to, from the catalogue.
+pub fn env_vars() -> Vec<(&'static str, &'static str)> {
+    super::catalog::CATALOG
+        .iter()
+        .flat_map(|b| b.key_env.iter().map(move |v| (*v, b.id)))
+        .collect()
+}
 
 /// Prefixes distinctive enough to name a provider. A bare `sk-` is shared by many.
 const PREFIXES: &[(&str, &str)] = &[

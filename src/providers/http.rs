@@ -5,13 +5,12 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
-use super::openai_compat::{self, OpenAiParser};
 use super::sse::SseDecoder;
-use super::{ChatRequest, Endpoint, Protocol, ProviderError, StreamEvent, StreamParser};
+use super::{ChatRequest, Endpoint, ProviderError, StreamEvent, wire};
 use crate::text::redact::Redactor;
 use crate::text::sanitize::Sanitizer;
 
@@ -59,37 +58,6 @@ impl<M: Send, F: Fn(StreamEvent) -> M + Send> EventSink for ChannelSink<M, F> {
     async fn send(&mut self, event: StreamEvent) -> bool {
         self.tx.send((self.wrap)(event)).await.is_ok()
     }
-}
-
-fn auth_headers(
-    endpoint: &Endpoint,
-    key: Option<&SecretString>,
-) -> Result<HeaderMap, ProviderError> {
-    let mut headers = HeaderMap::new();
-    headers.insert(ACCEPT, HeaderValue::from_static("text/event-stream"));
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    for (name, value) in &endpoint.extra_headers {
-        let bad = |what: &str| ProviderError::Setup {
-            provider: endpoint.name.clone(),
-            detail: format!("the extra header {name:?} has an invalid {what}"),
-        };
-        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("name"))?;
-        let v = HeaderValue::from_str(value).map_err(|_| bad("value"))?;
-        headers.insert(n, v);
-    }
-    if let Some(key) = key {
-        let mut v =
-            HeaderValue::from_str(&format!("Bearer {}", key.expose_secret())).map_err(|_| {
-                ProviderError::Setup {
-                    provider: endpoint.name.clone(),
-                    detail: "the API key contains characters that cannot go in an HTTP header"
-                        .into(),
-                }
-            })?;
-        v.set_sensitive(true);
-        headers.insert(AUTHORIZATION, v);
-    }
-    Ok(headers)
 }
 
 /// Maps a transport failure to a user-facing error. reqwest's message can include the URL,
@@ -188,33 +156,18 @@ pub async fn stream_chat(
         None => Redactor::new(),
     };
     let fail = |e: ProviderError| StreamEvent::Error(e);
-    let (url, body, mut parser): (String, serde_json::Value, Box<dyn StreamParser>) =
-        match endpoint.protocol {
-            Protocol::Openai => (
-                openai_compat::chat_url(&endpoint.base_url),
-                openai_compat::request_body(request),
-                Box::new(OpenAiParser::new(&endpoint.name, redactor.clone())),
-            ),
-            other => {
-                sink.send(fail(ProviderError::Setup {
-                provider: endpoint.name.clone(),
-                detail: format!(
-                    "the {} protocol is not supported by this build yet; use protocol = \"openai\"",
-                    other.name()
-                ),
-            }))
-            .await;
-                return;
-            }
-        };
-    let headers = match auth_headers(endpoint, key) {
-        Ok(h) => h,
+    let (wire, mut parser) = match wire::chat(endpoint, request, key, &redactor) {
+        Ok(w) => w,
         Err(e) => {
             sink.send(fail(e)).await;
             return;
         }
     };
-    let send = client.post(&url).headers(headers).json(&body).send();
+    let send = client
+        .post(&wire.url)
+        .headers(wire.headers)
+        .json(&wire.body)
+        .send();
     let resp = match tokio::time::timeout(timeouts.idle, send).await {
         Err(_) => {
             let e = idle_timeout(endpoint, timeouts);

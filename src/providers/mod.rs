@@ -1,12 +1,16 @@
 //! Talking to model providers: the request/event vocabulary, one module per wire protocol,
 //! and the HTTP stream task. Never imports ratatui or crossterm.
 
+pub mod anthropic;
+pub mod catalog;
 pub mod error;
+pub mod gemini;
 pub mod hints;
 pub mod http;
 pub mod openai_compat;
 pub mod sse;
 pub mod validate;
+pub mod wire;
 
 pub use error::ProviderError;
 
@@ -58,9 +62,15 @@ pub enum FinishReason {
 impl FinishReason {
     pub fn parse(s: &str) -> Self {
         match s {
-            "stop" | "end_turn" | "STOP" | "stop_sequence" | "eos" => Self::Stop,
+            "stop"
+            | "end_turn"
+            | "STOP"
+            | "stop_sequence"
+            | "eos"
+            | "FINISH_REASON_UNSPECIFIED" => Self::Stop,
             "length" | "max_tokens" | "MAX_TOKENS" => Self::Length,
-            "content_filter" | "SAFETY" | "RECITATION" | "refusal" => Self::ContentFilter,
+            "content_filter" | "SAFETY" | "RECITATION" | "BLOCKLIST" | "PROHIBITED_CONTENT"
+            | "SPII" | "refusal" => Self::ContentFilter,
             "tool_calls" | "tool_use" | "function_call" => Self::ToolCalls,
             other => Self::Other(other.to_string()),
         }

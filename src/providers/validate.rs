@@ -2,10 +2,10 @@
 //! (for OpenAI-compatible providers `GET /models`). The answer is classified for the key
 //! manager, with the provider's own words, redacted.
 
-use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::http::{Timeouts, idle_timeout, transport_error};
+use super::wire::auth_headers;
 use super::{Endpoint, Protocol, ProviderError};
 use crate::keystore::KeyCheck;
 use crate::text::redact::Redactor;
@@ -30,6 +30,101 @@ fn classify(err: &ProviderError) -> KeyCheck {
     }
 }
 
+/// Which call tests a key. Most providers: the model list. Where the model list needs no key
+/// (OpenRouter) or a better call exists (DeepSeek's balance, xAI's key info), that one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Models,
+    OpenRouterKey,
+    DeepSeekBalance,
+    XaiKey,
+}
+
+fn probe(endpoint: &Endpoint) -> (Probe, String) {
+    let base = endpoint.base_url.trim_end_matches('/');
+    let host_or_id = |id: &str, host: &str| endpoint.id == id || base.contains(host);
+    if endpoint.protocol == Protocol::Openai && host_or_id("openrouter", "openrouter.ai") {
+        (Probe::OpenRouterKey, format!("{base}/key"))
+    } else if endpoint.protocol == Protocol::Openai && host_or_id("deepseek", "api.deepseek.com") {
+        (
+            Probe::DeepSeekBalance,
+            format!("{}/user/balance", base.trim_end_matches("/v1")),
+        )
+    } else if endpoint.protocol == Protocol::Openai && host_or_id("xai", "api.x.ai") {
+        (Probe::XaiKey, format!("{base}/api-key"))
+    } else {
+        (Probe::Models, format!("{base}/models"))
+    }
+}
+
+/// What a successful answer says about the key.
+fn judge_success(probe: Probe, name: &str, body: &serde_json::Value) -> CheckOutcome {
+    let valid = |detail: String| CheckOutcome {
+        check: KeyCheck::Valid,
+        detail,
+    };
+    match probe {
+        Probe::Models => {
+            let n = body["data"]
+                .as_array()
+                .or_else(|| body["models"].as_array())
+                .map(Vec::len);
+            valid(match n {
+                Some(n) => format!("{name} accepted the key ({n} models available)"),
+                None => format!("{name} accepted the key"),
+            })
+        }
+        Probe::OpenRouterKey => {
+            let d = &body["data"];
+            match (d["limit_remaining"].as_f64(), d["limit"].as_f64()) {
+                (Some(left), Some(_)) if left <= 0.0 => CheckOutcome {
+                    check: KeyCheck::NoCredit,
+                    detail: format!("{name} accepted the key, but its credit limit is used up"),
+                },
+                _ => valid(format!(
+                    "{name} accepted the key ({} used)",
+                    d["usage"]
+                        .as_f64()
+                        .map_or("usage unknown".into(), |u| format!("${u:.2}"))
+                )),
+            }
+        }
+        Probe::DeepSeekBalance => {
+            if body["is_available"].as_bool() == Some(false) {
+                CheckOutcome {
+                    check: KeyCheck::NoCredit,
+                    detail: format!(
+                        "{name} accepted the key, but the balance is not enough to make calls"
+                    ),
+                }
+            } else {
+                let bal = body["balance_infos"][0]["total_balance"]
+                    .as_str()
+                    .unwrap_or("?");
+                let cur = body["balance_infos"][0]["currency"].as_str().unwrap_or("");
+                valid(format!("{name} accepted the key (balance {bal} {cur})"))
+            }
+        }
+        Probe::XaiKey => {
+            if body["api_key_blocked"].as_bool() == Some(true)
+                || body["team_blocked"].as_bool() == Some(true)
+            {
+                CheckOutcome {
+                    check: KeyCheck::Invalid,
+                    detail: format!("{name} says this key or its team is blocked"),
+                }
+            } else if body["api_key_disabled"].as_bool() == Some(true) {
+                CheckOutcome {
+                    check: KeyCheck::Invalid,
+                    detail: format!("{name} says this key is disabled"),
+                }
+            } else {
+                valid(format!("{name} accepted the key"))
+            }
+        }
+    }
+}
+
 pub async fn check_key(
     client: &reqwest::Client,
     endpoint: &Endpoint,
@@ -37,33 +132,25 @@ pub async fn check_key(
     timeouts: Timeouts,
 ) -> CheckOutcome {
     let redactor = Redactor::new().with_secret(key.expose_secret());
-    if endpoint.protocol != Protocol::Openai {
-        return CheckOutcome {
-            check: KeyCheck::Unknown,
-            detail: format!(
-                "testing {} keys is not supported by this build yet",
-                endpoint.protocol.name()
-            ),
-        };
-    }
-    let url = format!("{}/models", endpoint.base_url.trim_end_matches('/'));
-    let Ok(mut auth) = HeaderValue::from_str(&format!("Bearer {}", key.expose_secret())) else {
-        return CheckOutcome {
-            check: KeyCheck::Invalid,
-            detail: "the key contains characters no HTTP header allows".into(),
-        };
+    let auth = match auth_headers(endpoint.protocol, key) {
+        Ok(h) => h,
+        Err(detail) => {
+            return CheckOutcome {
+                check: KeyCheck::Invalid,
+                detail,
+            };
+        }
     };
-    auth.set_sensitive(true);
-    let mut req = client.get(&url).header(AUTHORIZATION, auth);
+    let (probe, url) = probe(endpoint);
+    let mut req = client.get(&url).headers(auth);
     for (k, v) in &endpoint.extra_headers {
         req = req.header(k.as_str(), v.as_str());
     }
     let resp = match tokio::time::timeout(timeouts.idle, req.send()).await {
         Err(_) => {
-            let e = idle_timeout(endpoint, timeouts);
             return CheckOutcome {
                 check: KeyCheck::Unreachable,
-                detail: e.to_string(),
+                detail: idle_timeout(endpoint, timeouts).to_string(),
             };
         }
         Ok(Err(e)) => {
@@ -87,21 +174,18 @@ pub async fn check_key(
         .and_then(Result::ok)
         .unwrap_or_default();
     if (200..300).contains(&status) {
-        let models = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v["data"].as_array().map(Vec::len));
-        let detail = match models {
-            Some(n) => format!("{} accepted the key ({n} models available)", endpoint.name),
-            None => format!("{} accepted the key", endpoint.name),
-        };
-        return CheckOutcome {
-            check: KeyCheck::Valid,
-            detail,
-        };
+        let value = serde_json::from_str(&body).unwrap_or_default();
+        return judge_success(probe, &endpoint.name, &value);
     }
     let e = ProviderError::from_status(&endpoint.name, status, &body, retry, &redactor);
+    // Gemini answers an invalid key with 400 API_KEY_INVALID, not 401.
+    let check = if status == 400 && body.contains("API_KEY_INVALID") {
+        KeyCheck::Invalid
+    } else {
+        classify(&e)
+    };
     CheckOutcome {
-        check: classify(&e),
+        check,
         detail: e.to_string(),
     }
 }

@@ -9,12 +9,12 @@ use std::sync::{Arc, Mutex};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
+use super::keys::env_keys;
 use crate::app::Msg;
 use crate::app::keys::{KeyMeta, KeysEffect, KeysMsg, StoreState};
 use crate::config::Config;
 use crate::keystore::entry::now;
 use crate::keystore::{KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock};
-use crate::providers::hints::ENV_VARS;
 use crate::providers::validate::{CheckOutcome, check_key};
 
 type Pending = HashMap<u64, (SecretString, Option<CheckOutcome>)>;
@@ -42,27 +42,6 @@ pub fn meta(store: &KeyStore) -> Vec<KeyMeta> {
             rotated: e.rotated,
             last_test: e.last_test.clone(),
             active: e.active,
-        })
-        .collect()
-}
-
-/// Environment variables (and config's api_key_env) that hold keys not in the store yet.
-fn env_keys(config: &Config) -> Vec<(String, String, SecretString)> {
-    let mut vars: Vec<(String, String)> = ENV_VARS
-        .iter()
-        .map(|(v, p)| (v.to_string(), p.to_string()))
-        .collect();
-    for (id, p) in &config.providers {
-        if let Some(var) = &p.api_key_env
-            && !vars.iter().any(|(v, _)| v == var)
-        {
-            vars.push((var.clone(), id.clone()));
-        }
-    }
-    vars.into_iter()
-        .filter_map(|(var, provider)| {
-            let v = std::env::var(&var).ok().filter(|v| !v.trim().is_empty())?;
-            Some((var, provider, SecretString::from(v.trim().to_string())))
         })
         .collect()
 }

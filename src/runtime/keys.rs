@@ -38,3 +38,31 @@ pub fn resolve(
         detail,
     })
 }
+
+/// Every environment variable that may hold a key: the catalogue's conventional ones and each
+/// provider's `api_key_env`, as (variable, provider id).
+pub fn key_env_vars(config: &crate::config::Config) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = crate::providers::hints::env_vars()
+        .into_iter()
+        .map(|(v, p)| (v.to_string(), p.to_string()))
+        .collect();
+    for (id, p) in &config.providers {
+        if let Some(var) = &p.get_ref().api_key_env
+            && !vars.iter().any(|(v, _)| v == var)
+        {
+            vars.push((var.clone(), id.clone()));
+        }
+    }
+    vars
+}
+
+/// The keys those variables hold right now: (variable, provider id, key).
+pub fn env_keys(config: &crate::config::Config) -> Vec<(String, String, SecretString)> {
+    key_env_vars(config)
+        .into_iter()
+        .filter_map(|(var, provider)| {
+            let v = std::env::var(&var).ok().filter(|v| !v.trim().is_empty())?;
+            Some((var, provider, SecretString::from(v.trim().to_string())))
+        })
+        .collect()
+}

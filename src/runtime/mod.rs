@@ -150,10 +150,11 @@ pub async fn run_tui(
     let theme = ui::Theme::new(config.ui.theme, no_color);
     let (tx, mut rx) = mpsc::channel::<Msg>(CHANNEL);
     options.key_providers = config
-        .providers
-        .iter()
-        .filter(|(_, p)| p.auth == crate::config::AuthKind::Key)
-        .map(|(id, p)| (id.clone(), p.name.clone().unwrap_or_else(|| id.clone())))
+        .provider_ids()
+        .into_iter()
+        .filter_map(|id| config.provider(&id, None).ok())
+        .filter(|c| c.auth == crate::config::AuthKind::Key)
+        .map(|c| (c.endpoint.id, c.endpoint.name))
         .collect();
     options.auto_unlock_source = key_service::has_auto_source(&config);
     let mut effects = Effects::new(config, keys_file, tx);

@@ -118,13 +118,29 @@ fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             )));
         }
         StoreState::Unlocked { .. } => {
-            let mut providers: Vec<(String, String)> = pane.providers.clone();
+            // Providers with keys, and the one the chat uses; the rest are named in one line.
+            let shown = |id: &str| {
+                pane.entries.iter().any(|e| e.provider == id)
+                    || pane.current_provider.as_deref() == Some(id)
+            };
+            let mut providers: Vec<(String, String)> = pane
+                .providers
+                .iter()
+                .filter(|(id, _)| shown(id))
+                .cloned()
+                .collect();
             for e in &pane.entries {
                 if !providers.iter().any(|(id, _)| *id == e.provider) {
                     providers.push((e.provider.clone(), e.provider.clone()));
                 }
             }
             providers.sort_by(|a, b| a.0.cmp(&b.0));
+            let others: Vec<&str> = pane
+                .providers
+                .iter()
+                .filter(|(id, _)| !shown(id))
+                .map(|(_, name)| name.as_str())
+                .collect();
             for (id, name) in providers {
                 let title = if name == id {
                     sanitize_line(&id)
@@ -158,6 +174,12 @@ fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                         theme.hint,
                     )));
                 }
+            }
+            if !others.is_empty() {
+                out.push(Line::from(Span::styled(
+                    format!(" a also adds keys for {}.", others.join(", ")),
+                    theme.hint,
+                )));
             }
         }
     }
@@ -237,7 +259,12 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
                 "Add a key for which provider? (↑↓, Enter)",
                 theme.hint,
             ))];
-            for (i, (id, name)) in app.keys.providers.iter().enumerate() {
+            // A window of the list that keeps the selection visible.
+            let room = (area.height as usize).saturating_sub(6).max(1);
+            let first = selected
+                .saturating_sub(room / 2)
+                .min(app.keys.providers.len().saturating_sub(room));
+            for (i, (id, name)) in app.keys.providers.iter().enumerate().skip(first).take(room) {
                 let style = if i == *selected {
                     theme.status_accent
                 } else {

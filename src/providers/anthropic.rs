@@ -91,10 +91,8 @@ impl StreamParser for AnthropicParser {
             .and_then(Value::as_str)
             .unwrap_or(event.event.as_str());
         match kind {
-            "message_start" => {
-                if self.take_usage(&v["message"]["usage"]) {
-                    out.push(StreamEvent::Usage(self.usage));
-                }
+            "message_start" if self.take_usage(&v["message"]["usage"]) => {
+                out.push(StreamEvent::Usage(self.usage));
             }
             "content_block_start" => {
                 let block = &v["content_block"];

@@ -4,14 +4,25 @@
 
 use std::path::Path;
 
+use keyturn::providers::anthropic::AnthropicParser;
+use keyturn::providers::gemini::GeminiParser;
 use keyturn::providers::openai_compat::OpenAiParser;
 use keyturn::providers::sse::SseDecoder;
 use keyturn::providers::{ProviderError, StreamEvent, StreamParser};
 use keyturn::text::redact::Redactor;
 
-fn run(pieces: &[&[u8]]) -> Vec<StreamEvent> {
+fn parser(protocol: &str) -> Box<dyn StreamParser> {
+    match protocol {
+        "openai" => Box::new(OpenAiParser::new("Test", Redactor::new())),
+        "anthropic" => Box::new(AnthropicParser::new("Test", Redactor::new())),
+        "gemini" => Box::new(GeminiParser::new("Test", Redactor::new())),
+        other => panic!("no parser for fixtures/{other}"),
+    }
+}
+
+fn run(protocol: &str, pieces: &[&[u8]]) -> Vec<StreamEvent> {
     let mut decoder = SseDecoder::new();
-    let mut parser = OpenAiParser::new("Test", Redactor::new());
+    let mut parser = parser(protocol);
     let mut out = Vec::new();
     for piece in pieces {
         for ev in decoder.feed(piece) {
@@ -76,9 +87,10 @@ fn summary(events: &[StreamEvent]) -> String {
     )
 }
 
-#[test]
-fn every_openai_fixture_parses_the_same_at_any_split() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openai");
+fn check_protocol(protocol: &str) -> usize {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(protocol);
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -88,14 +100,14 @@ fn every_openai_fixture_parses_the_same_at_any_split() {
         seen += 1;
         let bytes = std::fs::read(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let whole = run(&[&bytes]);
+        let whole = run(protocol, &[&bytes]);
         let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
         assert_eq!(summary(&whole), expected, "{name}");
         let bytewise: Vec<&[u8]> = bytes.chunks(1).collect();
-        assert_eq!(run(&bytewise), whole, "{name} byte by byte");
+        assert_eq!(run(protocol, &bytewise), whole, "{name} byte by byte");
         for i in 0..=bytes.len() {
             assert_eq!(
-                run(&[&bytes[..i], &bytes[i..]]),
+                run(protocol, &[&bytes[..i], &bytes[i..]]),
                 whole,
                 "{name} split at {i}"
             );
@@ -104,12 +116,62 @@ fn every_openai_fixture_parses_the_same_at_any_split() {
         for i in (0..bytes.len()).step_by(7) {
             for j in (i..bytes.len()).step_by(13) {
                 assert_eq!(
-                    run(&[&bytes[..i], &bytes[i..j], &bytes[j..]]),
+                    run(protocol, &[&bytes[..i], &bytes[i..j], &bytes[j..]]),
                     whole,
                     "{name} split at {i},{j}"
                 );
             }
         }
     }
-    assert!(seen >= 10, "only {seen} fixtures found");
+    seen
+}
+
+#[test]
+fn every_openai_fixture_parses_the_same_at_any_split() {
+    assert!(check_protocol("openai") >= 10);
+}
+
+#[test]
+fn every_anthropic_fixture_parses_the_same_at_any_split() {
+    assert!(check_protocol("anthropic") >= 4);
+}
+
+#[test]
+fn every_gemini_fixture_parses_the_same_at_any_split() {
+    assert!(check_protocol("gemini") >= 6);
+}
+
+/// Provider error bodies in all their shapes: each becomes the right kind of error with the
+/// provider's own words in it.
+#[test]
+fn every_error_body_fixture_is_classified_and_quoted() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("body") {
+            continue;
+        }
+        seen += 1;
+        let body = std::fs::read_to_string(&path).unwrap();
+        let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+        let field = |k: &str| {
+            expected
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}: ")))
+                .unwrap()
+                .to_string()
+        };
+        let status: u16 = field("status").parse().unwrap();
+        let err = ProviderError::from_status("Acme", status, &body, None, &Redactor::new());
+        let kind = format!("{err:?}");
+        let kind = kind.split([' ', '{']).next().unwrap();
+        assert_eq!(kind, field("kind"), "{}: {err}", path.display());
+        assert!(
+            err.to_string().contains(&field("contains")),
+            "{}: {err}",
+            path.display()
+        );
+    }
+    assert!(seen >= 15);
 }

@@ -118,9 +118,21 @@ impl ProviderError {
                 "insufficient_balance",
             ]
             .iter()
-            .any(|c| parsed.code.as_deref() == Some(*c));
+            .any(|c| parsed.code.as_deref() == Some(*c))
+            // Anthropic reports an empty balance as a 400 with these words.
+            || parsed.message.contains("credit balance is too low");
+        // Some providers answer a bad key with 400 (Gemini's API_KEY_INVALID, xAI).
+        let bad_key = status == 400
+            && ["API_KEY_INVALID", "API key not valid", "Incorrect API key"]
+                .iter()
+                .any(|m| body.contains(m));
         match status {
             _ if quota => Self::QuotaExceeded {
+                provider,
+                status,
+                detail,
+            },
+            _ if bad_key => Self::Unauthorized {
                 provider,
                 status,
                 detail,

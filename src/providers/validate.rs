@@ -178,14 +178,9 @@ pub async fn check_key(
         return judge_success(probe, &endpoint.name, &value);
     }
     let e = ProviderError::from_status(&endpoint.name, status, &body, retry, &redactor);
-    // Gemini answers an invalid key with 400 API_KEY_INVALID, not 401.
-    let check = if status == 400 && body.contains("API_KEY_INVALID") {
-        KeyCheck::Invalid
-    } else {
-        classify(&e)
-    };
+    // from_status already treats Gemini's 400 API_KEY_INVALID as a rejected key.
     CheckOutcome {
-        check,
+        check: classify(&e),
         detail: e.to_string(),
     }
 }

@@ -351,3 +351,198 @@ async fn cancelling_closes_the_connection_promptly() {
     );
     assert!(mock.disconnects()[0] >= cancelled_at);
 }
+
+fn endpoint_for(mock: &MockProvider, protocol: Protocol) -> Endpoint {
+    let base_url = match protocol {
+        Protocol::Gemini => format!("http://{}/v1beta", mock.addr),
+        _ => mock.base_url(),
+    };
+    Endpoint {
+        id: "p".into(),
+        name: "Mock".into(),
+        protocol,
+        base_url,
+        extra_headers: vec![],
+    }
+}
+
+async fn run_protocol(
+    mock: &MockProvider,
+    protocol: Protocol,
+    prompt: &str,
+    key: &str,
+) -> Vec<StreamEvent> {
+    let client = keyturn::providers::http::build_client(timeouts());
+    let key = SecretString::from(key.to_string());
+    let mut sink = Collect::default();
+    stream_chat(
+        &client,
+        &endpoint_for(mock, protocol),
+        &request(prompt),
+        Some(&key),
+        timeouts(),
+        &mut sink,
+    )
+    .await;
+    sink.0
+}
+
+#[tokio::test]
+async fn anthropic_and_gemini_stream_text_reasoning_and_usage_from_the_mock() {
+    for protocol in [Protocol::Anthropic, Protocol::Gemini] {
+        let key = canary_key();
+        keyturn::install_crypto_provider();
+        let mock = MockProvider::start(MockOptions {
+            required_key: Some(key.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let events = run_protocol(&mock, protocol, "mock:reasoning", &key).await;
+        assert_eq!(
+            text_of(&events),
+            "Thought about it: **yes**.",
+            "{protocol:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, StreamEvent::Reasoning(_))),
+            "{protocol:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, StreamEvent::Usage(u) if u.input_tokens == 12)),
+            "{protocol:?} {events:?}"
+        );
+        assert_eq!(events.last(), Some(&StreamEvent::Done), "{protocol:?}");
+        let req = &mock.requests()[0];
+        let body: serde_json::Value = serde_json::from_str(&req.body).unwrap();
+        match protocol {
+            Protocol::Anthropic => {
+                assert_eq!(req.path, "/v1/messages");
+                assert_eq!(req.header("x-api-key"), Some(key.as_str()));
+                assert_eq!(req.header("anthropic-version"), Some("2023-06-01"));
+                assert_eq!(body["system"], "be brief");
+                assert_eq!(body["max_tokens"], 4096);
+                assert_eq!(body["messages"][0]["role"], "user");
+            }
+            _ => {
+                assert_eq!(
+                    req.path,
+                    "/v1beta/models/mock-model:streamGenerateContent?alt=sse"
+                );
+                assert_eq!(req.header("x-goog-api-key"), Some(key.as_str()));
+                assert!(!req.path.contains(&key), "the key must never be in the URL");
+                assert_eq!(body["systemInstruction"]["parts"][0]["text"], "be brief");
+                assert_eq!(body["contents"][0]["parts"][0]["text"], "mock:reasoning");
+                assert_eq!(body["generationConfig"]["temperature"], 0.5);
+            }
+        }
+        assert!(
+            req.header("authorization").is_none(),
+            "{protocol:?} must not send a bearer token"
+        );
+    }
+}
+
+#[tokio::test]
+async fn anthropic_and_gemini_faults_map_like_openai() {
+    keyturn::install_crypto_provider();
+    for protocol in [Protocol::Anthropic, Protocol::Gemini] {
+        let key = canary_key();
+        let mock = MockProvider::start(MockOptions {
+            required_key: Some(key.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let wrong = canary_key();
+        let events = run_protocol(&mock, protocol, "hi", &wrong).await;
+        let err = last_error(&events);
+        assert!(
+            matches!(err, ProviderError::Unauthorized { .. }),
+            "{protocol:?}: {err:?}"
+        );
+        assert!(!err.to_string().contains("CANARY"), "{err}");
+        let events = run_protocol(&mock, protocol, "mock:429", &key).await;
+        assert!(matches!(
+            last_error(&events),
+            ProviderError::RateLimited {
+                retry_after_secs: Some(2),
+                ..
+            }
+        ));
+        let events = run_protocol(&mock, protocol, "mock:error-after-200", &key).await;
+        assert!(
+            last_error(&events).to_string().contains("overloaded"),
+            "{protocol:?}"
+        );
+        let events = run_protocol(&mock, protocol, "mock:no-done", &key).await;
+        assert!(
+            matches!(last_error(&events), ProviderError::Incomplete { .. }),
+            "{protocol:?}"
+        );
+        let events = run_protocol(&mock, protocol, "mock:reset", &key).await;
+        assert!(
+            matches!(last_error(&events), ProviderError::Dropped { .. }),
+            "{protocol:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn keys_are_validated_with_each_protocols_own_call() {
+    keyturn::install_crypto_provider();
+    let client = keyturn::providers::http::build_client(timeouts());
+    for protocol in [Protocol::Openai, Protocol::Anthropic, Protocol::Gemini] {
+        let key = canary_key();
+        let mock = MockProvider::start(MockOptions {
+            required_key: Some(key.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let ep = endpoint_for(&mock, protocol);
+        let ok = keyturn::providers::validate::check_key(
+            &client,
+            &ep,
+            &SecretString::from(key.clone()),
+            timeouts(),
+        )
+        .await;
+        assert_eq!(
+            ok.check,
+            keyturn::keystore::KeyCheck::Valid,
+            "{protocol:?}: {}",
+            ok.detail
+        );
+        assert!(ok.detail.contains("2 models"), "{}", ok.detail);
+        let bad = keyturn::providers::validate::check_key(
+            &client,
+            &ep,
+            &SecretString::from(canary_key()),
+            timeouts(),
+        )
+        .await;
+        assert_eq!(
+            bad.check,
+            keyturn::keystore::KeyCheck::Invalid,
+            "{protocol:?}: {}",
+            bad.detail
+        );
+        assert!(!bad.detail.contains("CANARY"));
+        let models = mock
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .collect::<Vec<_>>();
+        assert!(
+            models
+                .iter()
+                .all(|p| p == "/v1/models" || p == "/v1beta/models"),
+            "{models:?}"
+        );
+    }
+}

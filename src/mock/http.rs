@@ -88,18 +88,35 @@ async fn respond(stream: &mut TcpStream, status: u16, content_type: &str, extra:
     let _ = stream.shutdown().await;
 }
 
+/// The key the client presented, whichever protocol's header carries it.
+fn presented_key(req: &RecordedRequest) -> String {
+    req.header("authorization")
+        .map(|a| a.strip_prefix("Bearer ").unwrap_or(a).to_string())
+        .or_else(|| req.header("x-api-key").map(str::to_string))
+        .or_else(|| req.header("x-goog-api-key").map(str::to_string))
+        .unwrap_or_default()
+}
+
 async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     let Some(req) = read_request(&mut stream).await else {
         return;
     };
     state.requests.lock().unwrap().push(req.clone());
-    let auth = req.header("authorization").unwrap_or("").to_string();
-    if let Some(key) = &state.required_key
-        && auth != format!("Bearer {key}")
+    let key = presented_key(&req);
+    let path = req.path.split('?').next().unwrap_or("").to_string();
+    let dialect = if path.starts_with("/v1beta/") {
+        Dialect::Gemini
+    } else if path == "/v1/messages" || req.header("anthropic-version").is_some() {
+        Dialect::Anthropic
+    } else {
+        Dialect::Openai
+    };
+    if let Some(required) = &state.required_key
+        && key != *required
     {
-        let presented = auth.strip_prefix("Bearer ").unwrap_or(&auth);
-        let body = json!({"error": {"message": format!("Incorrect API key provided: {presented}. You can find your API key in your account settings."), "type": "invalid_request_error", "code": "invalid_api_key"}});
-        return respond(&mut stream, 401, "application/json", "", &body.to_string()).await;
+        let body = dialect.error_body(&format!("Incorrect API key provided: {key}. You can find your API key in your account settings."), "invalid_api_key");
+        let status = if dialect == Dialect::Gemini { 400 } else { 401 };
+        return respond(&mut stream, status, "application/json", "", &body).await;
     }
     // A scripted status or auth failure answers whatever route comes next (key tests too).
     let front_is_status = matches!(
@@ -109,30 +126,21 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     if front_is_status {
         let reply = state.script.lock().unwrap().pop_front();
         if let Some(reply) = reply {
-            return stream_reply(stream, &state, reply, &auth).await;
+            return stream_reply(stream, &state, reply, &key, dialect).await;
         }
     }
-    let path = req.path.split('?').next().unwrap_or("");
-    match (req.method.as_str(), path) {
-        ("GET", "/v1/models") => {
-            let data: Vec<_> = state
-                .models
-                .iter()
-                .map(|m| json!({"id": m, "object": "model", "owned_by": "keyturn-mock"}))
-                .collect();
-            respond(
-                &mut stream,
-                200,
-                "application/json",
-                "",
-                &json!({"object": "list", "data": data}).to_string(),
-            )
-            .await;
+    let is_stream = path == "/v1/chat/completions"
+        || path == "/v1/messages"
+        || path.ends_with(":streamGenerateContent");
+    match (req.method.as_str(), is_stream) {
+        ("GET", _) if path == "/v1/models" || path == "/v1beta/models" => {
+            let body = dialect.model_list(&state.models);
+            respond(&mut stream, 200, "application/json", "", &body).await;
         }
-        ("POST", "/v1/chat/completions") => {
+        ("POST", true) => {
             let scripted = state.script.lock().unwrap().pop_front();
             let reply = scripted.unwrap_or_else(|| reply_for_prompt(&last_user_text(&req.body)));
-            stream_reply(stream, &state, reply, &auth).await;
+            stream_reply(stream, &state, reply, &key, dialect).await;
         }
         _ => {
             let body =
@@ -142,12 +150,169 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     }
 }
 
+/// Which wire protocol a request speaks; the mock answers in the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Openai,
+    Anthropic,
+    Gemini,
+}
+
+impl Dialect {
+    fn error_body(self, message: &str, code: &str) -> String {
+        match self {
+            Dialect::Openai => json!({"error": {"message": message, "type": "invalid_request_error", "code": code}}),
+            Dialect::Anthropic => json!({"type": "error", "error": {"type": "authentication_error", "message": message}}),
+            Dialect::Gemini => json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}]}}),
+        }
+        .to_string()
+    }
+
+    fn model_list(self, models: &[String]) -> String {
+        match self {
+            Dialect::Openai => {
+                let data: Vec<_> = models.iter().map(|m| json!({"id": m, "object": "model", "owned_by": "keyturn-mock"})).collect();
+                json!({"object": "list", "data": data})
+            }
+            Dialect::Anthropic => {
+                let data: Vec<_> = models.iter().map(|m| json!({"id": m, "type": "model", "display_name": m, "created_at": "2025-01-01T00:00:00Z"})).collect();
+                json!({"data": data, "has_more": false, "first_id": models.first(), "last_id": models.last()})
+            }
+            Dialect::Gemini => {
+                let data: Vec<_> = models
+                    .iter()
+                    .map(|m| json!({"name": format!("models/{m}"), "displayName": m, "inputTokenLimit": 1048576, "outputTokenLimit": 65536,
+                        "supportedGenerationMethods": ["generateContent", "countTokens"]}))
+                    .collect();
+                json!({"models": data})
+            }
+        }
+        .to_string()
+    }
+
+    /// SSE framing: Gemini's native stream uses CRLF.
+    fn frame(self, event: Option<&str>, data: &str) -> String {
+        let nl = if self == Dialect::Gemini {
+            "\r\n"
+        } else {
+            "\n"
+        };
+        match event {
+            Some(e) => format!("event: {e}{nl}data: {data}{nl}{nl}"),
+            None => format!("data: {data}{nl}{nl}"),
+        }
+    }
+
+    fn preamble(self) -> Vec<String> {
+        match self {
+            Dialect::Anthropic => vec![
+                self.frame(Some("message_start"), &json!({"type": "message_start", "message": {"id": "msg_mock", "type": "message", "role": "assistant", "content": [], "model": "mock-model", "stop_reason": null, "usage": {"input_tokens": 12, "output_tokens": 1}}}).to_string()),
+                self.frame(Some("content_block_start"), &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}).to_string()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    fn delta(self, text: &str, reasoning: bool) -> String {
+        match self {
+            Dialect::Openai => {
+                let delta = if reasoning {
+                    json!({"reasoning_content": text})
+                } else {
+                    json!({"content": text})
+                };
+                self.frame(None, &chunk_json(delta, None))
+            }
+            Dialect::Anthropic => {
+                let delta = if reasoning {
+                    json!({"type": "thinking_delta", "thinking": text})
+                } else {
+                    json!({"type": "text_delta", "text": text})
+                };
+                self.frame(
+                    Some("content_block_delta"),
+                    &json!({"type": "content_block_delta", "index": 0, "delta": delta}).to_string(),
+                )
+            }
+            Dialect::Gemini => {
+                let part = if reasoning {
+                    json!({"text": text, "thought": true})
+                } else {
+                    json!({"text": text})
+                };
+                self.frame(None, &json!({"candidates": [{"content": {"parts": [part], "role": "model"}, "index": 0}]}).to_string())
+            }
+        }
+    }
+
+    /// The closing events: finish reason, usage, end marker (each optional).
+    fn ending(self, finish: Option<&str>, usage: Option<usize>, done: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        match self {
+            Dialect::Openai => {
+                if let Some(f) = finish {
+                    out.push(self.frame(None, &chunk_json(json!({}), Some(f))));
+                }
+                if let Some(n) = usage {
+                    let u = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "choices": [],
+                        "usage": {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n}});
+                    out.push(self.frame(None, &u.to_string()));
+                }
+                if done {
+                    out.push(self.frame(None, "[DONE]"));
+                }
+            }
+            Dialect::Anthropic => {
+                if finish.is_some() || usage.is_some() {
+                    let reason = finish.map(|f| if f == "stop" { "end_turn" } else { f });
+                    out.push(self.frame(Some("message_delta"), &json!({"type": "message_delta", "delta": {"stop_reason": reason}, "usage": {"output_tokens": usage.unwrap_or(0)}}).to_string()));
+                }
+                if done {
+                    out.push(self.frame(
+                        Some("message_stop"),
+                        &json!({"type": "message_stop"}).to_string(),
+                    ));
+                }
+            }
+            Dialect::Gemini => {
+                // Gemini has no end marker; the finish reason rides on the last chunk.
+                if finish.is_some() || usage.is_some() {
+                    let mut c = json!({"candidates": [{"content": {"parts": [{"text": ""}], "role": "model"}, "index": 0}]});
+                    if let Some(f) = finish {
+                        c["candidates"][0]["finishReason"] =
+                            json!(if f == "stop" { "STOP" } else { "MAX_TOKENS" });
+                    }
+                    if let Some(n) = usage {
+                        c["usageMetadata"] = json!({"promptTokenCount": 12, "candidatesTokenCount": n, "totalTokenCount": 12 + n});
+                    }
+                    out.push(self.frame(None, &c.to_string()));
+                }
+            }
+        }
+        out
+    }
+
+    fn stream_error(self, message: &str) -> String {
+        match self {
+            Dialect::Openai => self.frame(None, &json!({"error": {"message": message, "type": "server_error", "code": "overloaded"}}).to_string()),
+            Dialect::Anthropic => self.frame(Some("error"), &json!({"type": "error", "error": {"type": "overloaded_error", "message": message}}).to_string()),
+            Dialect::Gemini => self.frame(None, &json!({"error": {"code": 503, "message": message, "status": "UNAVAILABLE"}}).to_string()),
+        }
+    }
+}
+
 fn last_user_text(body: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    v["messages"]
+    let list = v["messages"]
         .as_array()
-        .and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
-        .and_then(|m| m["content"].as_str())
+        .or_else(|| v["contents"].as_array());
+    list.and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
+        .and_then(|m| {
+            m["content"]
+                .as_str()
+                .or_else(|| m["parts"][0]["text"].as_str())
+        })
         .unwrap_or("")
         .to_string()
 }
@@ -160,9 +325,8 @@ fn chunk_json(delta: serde_json::Value, finish: Option<&str>) -> String {
     .to_string()
 }
 
-/// Writes one SSE event as one HTTP chunk; false if the client is gone.
-async fn send_event(stream: &mut TcpStream, data: &str) -> bool {
-    let event = format!("data: {data}\n\n");
+/// Writes one framed SSE event as one HTTP chunk; false if the client is gone.
+async fn send_event(stream: &mut TcpStream, event: &str) -> bool {
     let framed = format!("{:x}\r\n{event}\r\n", event.len());
     stream.write_all(framed.as_bytes()).await.is_ok()
 }
@@ -176,7 +340,13 @@ async fn pause_or_leave(stream: &mut TcpStream, pause: Duration) -> bool {
     }
 }
 
-async fn stream_reply(mut stream: TcpStream, state: &MockState, reply: Reply, auth: &str) {
+async fn stream_reply(
+    mut stream: TcpStream,
+    state: &MockState,
+    reply: Reply,
+    key: &str,
+    dialect: Dialect,
+) {
     let tokens = match &reply {
         Reply::Status {
             status,
@@ -190,8 +360,11 @@ async fn stream_reply(mut stream: TcpStream, state: &MockState, reply: Reply, au
             return respond(&mut stream, *status, "application/json", &extra, body).await;
         }
         Reply::EchoAuth => {
-            let body = json!({"error": {"message": format!("Incorrect API key provided: {auth}"), "code": "invalid_api_key"}});
-            return respond(&mut stream, 401, "application/json", "", &body.to_string()).await;
+            let body = dialect.error_body(
+                &format!("Incorrect API key provided: {key}"),
+                "invalid_api_key",
+            );
+            return respond(&mut stream, 401, "application/json", "", &body).await;
         }
         Reply::Stream { tokens, .. }
         | Reply::ResetAfter { tokens }
@@ -209,34 +382,38 @@ async fn stream_reply(mut stream: TcpStream, state: &MockState, reply: Reply, au
         Duration::ZERO
     };
     let gone = |state: &MockState| state.disconnects.lock().unwrap().push(Instant::now());
-    if let Reply::Stream { reasoning, .. } = &reply {
-        for r in reasoning {
-            if !send_event(
-                &mut stream,
-                &chunk_json(json!({"reasoning_content": r}), None),
-            )
-            .await
-                || (!pause.is_zero() && !pause_or_leave(&mut stream, pause).await)
-            {
-                return gone(state);
-            }
+    for e in dialect.preamble() {
+        if !send_event(&mut stream, &e).await {
+            return gone(state);
         }
     }
-    let half = tokens.len() / 2;
-    for (i, t) in tokens.iter().enumerate() {
+    let reasoning = match &reply {
+        Reply::Stream { reasoning, .. } => reasoning.clone(),
+        _ => Vec::new(),
+    };
+    let pieces = reasoning
+        .iter()
+        .map(|r| (r, true))
+        .chain(tokens.iter().map(|t| (t, false)));
+    let half = reasoning.len() + tokens.len() / 2;
+    for (i, (piece, is_reasoning)) in pieces.enumerate() {
         if matches!(reply, Reply::Malformed { .. })
             && i == half
-            && !send_event(&mut stream, "{\"choices\":[{\"delta\":{\"content\":").await
+            && !send_event(
+                &mut stream,
+                &dialect.frame(None, "{\"choices\":[{\"delta\":{\"content\":"),
+            )
+            .await
         {
             return gone(state);
         }
-        if !send_event(&mut stream, &chunk_json(json!({"content": t}), None)).await
+        if !send_event(&mut stream, &dialect.delta(piece, is_reasoning)).await
             || (!pause.is_zero() && !pause_or_leave(&mut stream, pause).await)
         {
             return gone(state);
         }
     }
-    match reply {
+    let ending = match reply {
         Reply::ResetAfter { .. } => {
             let _ = stream.set_zero_linger();
             return drop(stream);
@@ -245,37 +422,21 @@ async fn stream_reply(mut stream: TcpStream, state: &MockState, reply: Reply, au
             if !pause_or_leave(&mut stream, Duration::from_secs(300)).await {
                 gone(state);
             }
+            return;
         }
-        Reply::ErrorAfter200 { message, .. } => {
-            let err = json!({"error": {"message": message, "type": "server_error", "code": "overloaded"}});
-            send_event(&mut stream, &err.to_string()).await;
-            let _ = stream.write_all(b"0\r\n\r\n").await;
-        }
+        Reply::ErrorAfter200 { message, .. } => vec![dialect.stream_error(&message)],
         Reply::Stream {
             finish,
             usage,
             done,
             ..
-        } => {
-            if let Some(f) = finish {
-                send_event(&mut stream, &chunk_json(json!({}), Some(&f))).await;
-            }
-            if usage {
-                let u = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "choices": [],
-                    "usage": {"prompt_tokens": 12, "completion_tokens": tokens.len(), "total_tokens": 12 + tokens.len()}});
-                send_event(&mut stream, &u.to_string()).await;
-            }
-            if done {
-                send_event(&mut stream, "[DONE]").await;
-            }
-            let _ = stream.write_all(b"0\r\n\r\n").await;
-        }
-        Reply::Malformed { .. } => {
-            send_event(&mut stream, &chunk_json(json!({}), Some("stop"))).await;
-            send_event(&mut stream, "[DONE]").await;
-            let _ = stream.write_all(b"0\r\n\r\n").await;
-        }
-        Reply::Status { .. } | Reply::EchoAuth => {}
+        } => dialect.ending(finish.as_deref(), usage.then_some(tokens.len()), done),
+        Reply::Malformed { .. } => dialect.ending(Some("stop"), None, true),
+        Reply::Status { .. } | Reply::EchoAuth => Vec::new(),
+    };
+    for e in ending {
+        send_event(&mut stream, &e).await;
     }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
     let _ = stream.shutdown().await;
 }

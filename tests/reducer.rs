@@ -291,3 +291,45 @@ fn terminate_quits_cleanly() {
     let mut app = app();
     assert_eq!(update(&mut app, Msg::Terminate), vec![Effect::Quit]);
 }
+
+#[test]
+fn a_pending_retry_shows_its_countdown_until_text_arrives() {
+    let mut app = app();
+    let req = send(&mut app, "hi");
+    let reason = "Local is rate-limiting requests (429: slow down).".to_string();
+    stream(
+        &mut app,
+        req,
+        StreamEvent::Retrying {
+            attempt: 2,
+            of: 3,
+            in_secs: 3,
+            reason: reason.clone(),
+        },
+    );
+    let note = app.conversation.messages[1].retry.clone().unwrap();
+    assert!(
+        note.contains("Retrying in 3s (attempt 2 of 3)") && note.contains("Esc cancels"),
+        "{note}"
+    );
+    stream(
+        &mut app,
+        req,
+        StreamEvent::Retrying {
+            attempt: 2,
+            of: 3,
+            in_secs: 2,
+            reason,
+        },
+    );
+    assert!(
+        app.conversation.messages[1]
+            .retry
+            .as_ref()
+            .unwrap()
+            .contains("in 2s")
+    );
+    assert_eq!(app.phase(), Some(&TurnState::Connecting));
+    stream(&mut app, req, StreamEvent::Text("ok".into()));
+    assert_eq!(app.conversation.messages[1].retry, None);
+}

@@ -77,7 +77,7 @@ fn summary(events: &[StreamEvent]) -> String {
                 };
                 end = format!("Error: {kind}");
             }
-            StreamEvent::Connected => {}
+            StreamEvent::Connected | StreamEvent::Retrying { .. } => {}
         }
     }
     format!(

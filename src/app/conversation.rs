@@ -31,6 +31,8 @@ pub struct Message {
     pub provider: String,
     /// Notes for the user: a finish reason that was not a normal stop, skipped chunks.
     pub notes: Vec<String>,
+    /// "Rate-limited… retrying in 3s (attempt 2 of 3)" while a retry is pending.
+    pub retry: Option<String>,
     /// Bumped on every change; render caches key on it.
     pub version: u64,
 }
@@ -61,6 +63,7 @@ impl Conversation {
             model: String::new(),
             provider: String::new(),
             notes: Vec::new(),
+            retry: None,
             version: 0,
         });
         self.messages.len() - 1

@@ -367,6 +367,9 @@ fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effect> {
     app.dirty = true;
     let msg = &mut app.conversation.messages[index];
     msg.touch();
+    if !matches!(event, StreamEvent::Retrying { .. } | StreamEvent::Usage(_)) {
+        msg.retry = None;
+    }
     match event {
         StreamEvent::Connected => msg.state = TurnState::Streaming,
         StreamEvent::Text(t) => {
@@ -386,6 +389,16 @@ fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effect> {
         StreamEvent::Malformed(snippet) => {
             msg.notes
                 .push(format!("skipped a chunk keyturn could not read: {snippet}"));
+        }
+        StreamEvent::Retrying {
+            attempt,
+            of,
+            in_secs,
+            reason,
+        } => {
+            msg.retry = Some(format!(
+                "{reason} Retrying in {in_secs}s (attempt {attempt} of {of}); Esc cancels."
+            ));
         }
         StreamEvent::Done => {
             msg.state = TurnState::Done;

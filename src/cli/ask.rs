@@ -7,7 +7,8 @@ use tokio::sync::mpsc;
 
 use super::exit;
 use crate::config::Config;
-use crate::providers::http::{ChannelSink, build_client, stream_chat};
+use crate::providers::http::{ChannelSink, build_client};
+use crate::providers::retry::{RetryPolicy, stream_with_retries};
 use crate::providers::{ChatMessage, ChatRequest, Role, StreamEvent};
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -100,18 +101,20 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
     let timeouts = config.timeouts();
     let task = tokio::spawn(async move {
         let mut sink = ChannelSink { tx, wrap: |e| e };
-        stream_chat(
+        stream_with_retries(
             &client,
             &choice.endpoint,
             &request,
             key.as_ref(),
             timeouts,
+            RetryPolicy::default(),
             &mut sink,
         )
         .await;
     });
     let mut out = std::io::stdout().lock();
     let mut last_char = '\n';
+    let mut last_retry = 0;
     let code = loop {
         let event = tokio::select! {
             ev = rx.recv() => ev,
@@ -142,6 +145,19 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
             }
             Some(StreamEvent::Malformed(s)) => {
                 eprintln!("\nkeyturn: skipped a chunk that could not be read: {s}")
+            }
+            Some(StreamEvent::Retrying {
+                attempt,
+                of,
+                in_secs,
+                reason,
+            }) => {
+                if attempt != last_retry {
+                    last_retry = attempt;
+                    eprintln!(
+                        "keyturn: {reason} Retrying in {in_secs}s (attempt {attempt} of {of})."
+                    );
+                }
             }
             Some(StreamEvent::Done) | None => break exit::OK,
             Some(StreamEvent::Error(e)) => {

@@ -52,6 +52,7 @@ pub enum ProviderError {
         provider: String,
         status: u16,
         detail: String,
+        retry_after_secs: Option<u64>,
     },
     #[error("{provider} answered with HTTP {status}: {detail}")]
     Http {
@@ -97,6 +98,19 @@ impl ProviderError {
     /// Errors worth an automatic retry before any token arrived (issue: backoff policy).
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::RateLimited { .. } | Self::Server { .. })
+    }
+
+    /// How long the provider asked us to wait, when it said.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited {
+                retry_after_secs, ..
+            }
+            | Self::Server {
+                retry_after_secs, ..
+            } => *retry_after_secs,
+            _ => None,
+        }
     }
 
     /// Builds the error for a non-success HTTP status from the response body, whatever shape
@@ -162,6 +176,7 @@ impl ProviderError {
                 provider,
                 status,
                 detail,
+                retry_after_secs,
             },
             _ => Self::Http {
                 provider,

@@ -117,14 +117,26 @@ fn short_cause(chain: &str) -> String {
         .to_string()
 }
 
-fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
+/// `retry-after-ms` (OpenAI, Anthropic), else `Retry-After` in seconds or as an HTTP date.
+pub fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
     if let Some(ms) = headers.get("retry-after-ms").and_then(|v| v.to_str().ok())
         && let Ok(ms) = ms.trim().parse::<f64>()
     {
         return Some((ms / 1000.0).ceil() as u64);
     }
-    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<f64>().ok().map(|s| s.ceil() as u64)
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(s) = v.parse::<f64>() {
+        return Some(s.max(0.0).ceil() as u64);
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    super::retry::parse_http_date(v).map(|at| at.saturating_sub(now))
 }
 
 /// Reads at most `limit` bytes of an error body, giving up after `idle` of silence.

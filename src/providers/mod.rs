@@ -8,6 +8,7 @@ pub mod gemini;
 pub mod hints;
 pub mod http;
 pub mod openai_compat;
+pub mod retry;
 pub mod sse;
 pub mod validate;
 pub mod wire;
@@ -100,6 +101,13 @@ pub enum StreamEvent {
     Finish(FinishReason),
     /// A chunk that could not be read; the stream goes on.
     Malformed(String),
+    /// A retryable failure before any token: trying again in `in_secs` (sent each second).
+    Retrying {
+        attempt: u32,
+        of: u32,
+        in_secs: u64,
+        reason: String,
+    },
     Done,
     Error(ProviderError),
 }

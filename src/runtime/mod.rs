@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use crate::app::{self, App, Effect, Msg};
 use crate::config::Config;
 use crate::providers::StreamEvent;
-use crate::providers::http::{ChannelSink, build_client, stream_chat};
+use crate::providers::http::{ChannelSink, build_client};
 use crate::ui::{self, RenderCache};
 use tasks::TaskRegistry;
 use terminal::TerminalGuard;
@@ -100,12 +100,13 @@ impl Effects {
                     };
                     match resolved {
                         Ok((choice, key)) => {
-                            stream_chat(
+                            crate::providers::retry::stream_with_retries(
                                 &client,
                                 &choice.endpoint,
                                 &request,
                                 key.as_ref(),
                                 timeouts,
+                                crate::providers::retry::RetryPolicy::default(),
                                 &mut sink,
                             )
                             .await

@@ -155,6 +155,14 @@ fn foot_lines(msg: &Message, width: usize, theme: &Theme, hints: &Hints) -> Vec<
         }
         TurnState::Streaming | TurnState::Done => {}
     }
+    if let Some(retry) = &msg.retry {
+        out.extend(wrap_all(
+            &format!("↻ {retry}"),
+            width,
+            INDENT,
+            theme.warning,
+        ));
+    }
     for note in &msg.notes {
         out.extend(wrap_all(
             &format!("note: {note}"),

@@ -23,6 +23,15 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
     }
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
     let phase = match app.phase() {
+        Some(TurnState::Connecting)
+            if app
+                .conversation
+                .messages
+                .last()
+                .is_some_and(|m| m.retry.is_some()) =>
+        {
+            Some(format!("{spin} waiting to retry"))
+        }
         Some(TurnState::Connecting) => Some(format!("{spin} connecting")),
         Some(TurnState::Streaming) => Some(format!("{spin} streaming")),
         Some(TurnState::Done) => Some("✓ done".to_string()),

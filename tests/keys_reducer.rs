@@ -418,3 +418,152 @@ fn paste_in_the_key_manager_never_reaches_the_composer() {
     update(&mut app, Msg::Paste("sk-test-CANARY-reducer-0007".into()));
     assert_eq!(app.draft(), "");
 }
+
+fn failover_app(mode: keyturn::config::Failover) -> App {
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "Local".into(),
+            model: "m".into(),
+        }),
+        store: Some(StoreState::Unlocked { method: "x".into() }),
+        failover: mode,
+        ..Default::default()
+    });
+    msg(
+        &mut app,
+        unlocked(vec![meta("k1", true), meta("k2", false)]),
+    );
+    app
+}
+
+fn chat(app: &mut App, text: &str) -> Vec<Effect> {
+    for c in text.chars() {
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+}
+
+fn started(effects: Vec<Effect>) -> u64 {
+    match effects.as_slice() {
+        [
+            Effect::StartStream {
+                req, key_id: None, ..
+            },
+        ] => *req,
+        other => panic!("expected StartStream, got {other:?}"),
+    }
+}
+
+fn rejected() -> keyturn::providers::StreamEvent {
+    keyturn::providers::StreamEvent::Error(keyturn::providers::ProviderError::Unauthorized {
+        provider: "Local".into(),
+        status: 401,
+        detail: "bad key".into(),
+    })
+}
+
+#[test]
+fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
+    let mut app = failover_app(keyturn::config::Failover::Ask);
+    let req = started(chat(&mut app, "hi"));
+    assert!(
+        update(
+            &mut app,
+            Msg::Stream {
+                req,
+                event: rejected()
+            }
+        )
+        .is_empty()
+    );
+    let note = app.conversation.messages.last().unwrap().notes.join(" ");
+    assert!(
+        note.contains("press Ctrl-F to switch") && note.contains("…abcd \"label k2\""),
+        "{note}"
+    );
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL)),
+    );
+    assert_eq!(
+        effects[0],
+        Effect::Keys(KeysEffect::Activate { id: "k2".into() })
+    );
+    let Effect::StartStream {
+        key_id, request, ..
+    } = &effects[1]
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(key_id.as_deref(), Some("k2"));
+    assert_eq!(
+        request.messages.len(),
+        1,
+        "the failed turn is replaced, the question asked again"
+    );
+    assert_eq!(app.conversation.messages.len(), 2);
+    // If the second key fails too there is nothing left to offer: no loop.
+    let req = app.active.unwrap().0;
+    update(
+        &mut app,
+        Msg::Stream {
+            req,
+            event: rejected(),
+        },
+    );
+    assert!(app.failover_offer.is_none());
+}
+
+#[test]
+fn auto_failover_switches_at_once_and_off_does_nothing() {
+    let mut app = failover_app(keyturn::config::Failover::Auto);
+    let req = started(chat(&mut app, "hi"));
+    let effects = update(
+        &mut app,
+        Msg::Stream {
+            req,
+            event: rejected(),
+        },
+    );
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Keys(KeysEffect::Activate { .. }),
+                Effect::StartStream {
+                    key_id: Some(_),
+                    ..
+                }
+            ]
+        ),
+        "{effects:?}"
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Switched to the key …abcd")
+    );
+
+    let mut app = failover_app(keyturn::config::Failover::Off);
+    let req = started(chat(&mut app, "hi"));
+    assert!(
+        update(
+            &mut app,
+            Msg::Stream {
+                req,
+                event: rejected()
+            }
+        )
+        .is_empty()
+    );
+    assert!(app.conversation.messages.last().unwrap().notes.is_empty());
+}

@@ -203,3 +203,75 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
         .await;
     assert!(h.app.keys.dialog.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
+    keyturn::install_crypto_provider();
+    let good = canary_key();
+    let mock = MockProvider::start(MockOptions {
+        required_key: Some(good.clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("keys.age");
+    let mut store = KeyStore::create(
+        &path,
+        Unlock::Passphrase(SecretString::from("p".to_string())),
+        10,
+        &mut |_| None,
+    )
+    .unwrap();
+    let bad = canary_key();
+    for (label, secret) in [("stale", bad.clone()), ("fresh", good.clone())] {
+        store
+            .commit(keyturn::keystore::KeyOp::Add(
+                keyturn::keystore::KeyEntry::new("local", label, SecretString::from(secret), 1),
+            ))
+            .unwrap();
+    }
+    drop(store);
+    let mut h = Harness::new(&mock.base_url(), home.path(), StoreState::Locked);
+    h.app.keys.state = StoreState::Unlocking;
+    h.run(KeysEffect::Unlock {
+        passphrase: Some(Secret::new("p")),
+    });
+    h.pump(|a| matches!(a.keys.state, StoreState::Unlocked { .. }))
+        .await;
+    h.type_and_send("hello");
+    h.pump(|a| !a.is_busy()).await;
+    let TurnState::Failed(e) = &h.app.conversation.messages[1].state else {
+        panic!()
+    };
+    assert!(
+        e.contains(&format!(
+            "Local mock (key \"stale\" …{})",
+            &bad[bad.len() - 4..]
+        )),
+        "{e}"
+    );
+    assert!(!e.contains("CANARY"), "{e}");
+    h.send(Msg::Key(KeyEvent::new(
+        KeyCode::Char('f'),
+        KeyModifiers::CONTROL,
+    )));
+    h.pump(|a| !a.is_busy()).await;
+    assert_eq!(
+        h.app.conversation.messages.last().unwrap().state,
+        TurnState::Done
+    );
+    let auths: Vec<String> = mock
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("authorization").map(str::to_string))
+        .collect();
+    assert_eq!(auths.last(), Some(&format!("Bearer {good}")));
+    h.pump(|a| {
+        a.keys
+            .entries
+            .iter()
+            .any(|e| e.label == "fresh" && e.active)
+    })
+    .await;
+}

@@ -29,10 +29,11 @@ pub enum Action {
     KeyEditLabel,
     KeyImportEnv,
     KeyFixPermissions,
+    Failover,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -59,6 +60,7 @@ impl Action {
         Action::KeyEditLabel,
         Action::KeyImportEnv,
         Action::KeyFixPermissions,
+        Action::Failover,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +91,7 @@ impl Action {
             Action::KeyEditLabel => "key_edit_label",
             Action::KeyImportEnv => "key_import_env",
             Action::KeyFixPermissions => "key_fix_permissions",
+            Action::Failover => "failover",
         }
     }
 
@@ -124,6 +127,7 @@ impl Action {
             Action::KeyEditLabel => "edit the selected key's label",
             Action::KeyImportEnv => "import keys found in environment variables",
             Action::KeyFixPermissions => "make keys.age 0600 and its directory 0700",
+            Action::Failover => "switch to the other stored key and ask again",
         }
     }
 }

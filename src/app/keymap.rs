@@ -175,6 +175,7 @@ impl Default for Keymap {
             (Global, "ctrl-t", ToggleReasoning),
             (Global, "ctrl-n", NewConversation),
             (Global, "f3", OpenKeys),
+            (Global, "ctrl-f", Failover),
             (Global, "tab", FocusNext),
             (Global, "pgup", PageUp),
             (Global, "pgdn", PageDown),
@@ -239,6 +240,15 @@ impl Keymap {
                 .map(|(_, _, a)| *a)
         };
         find(scope).or_else(|| find(Scope::Global))
+    }
+
+    /// How to show the key of an action in hints: its global binding, else any binding.
+    pub fn key_for(&self, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|(s, _, a)| *a == action && *s == Scope::Global)
+            .or_else(|| self.bindings.iter().find(|(_, _, a)| *a == action))
+            .map_or_else(|| action.name().to_string(), |(_, c, _)| c.display())
     }
 
     /// Help rows grouped by scope: (scope, "Ctrl-C, Ctrl-Q", action).

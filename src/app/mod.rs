@@ -52,6 +52,8 @@ pub enum Effect {
         req: u64,
         provider_id: String,
         request: ChatRequest,
+        /// Use this stored key instead of the provider's active one (failover).
+        key_id: Option<String>,
     },
     AbortStream {
         req: u64,
@@ -116,6 +118,7 @@ pub struct AppOptions {
     pub auto_unlock_source: bool,
     /// The start provider needs a key: a locked store asks for its passphrase at once.
     pub provider_needs_key: bool,
+    pub failover: crate::config::Failover,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +140,10 @@ pub struct App {
     pub size: (u16, u16),
     pub options: AppOptions,
     pub tick: u64,
+    /// A stored key offered for failover after the active one failed (Ctrl-F uses it).
+    pub failover_offer: Option<String>,
+    /// Keys this turn already failed with, so failover never goes round in circles.
+    pub failover_tried: Vec<String>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -178,6 +185,8 @@ impl App {
             size: (80, 24),
             options,
             tick: 0,
+            failover_offer: None,
+            failover_tried: Vec::new(),
             quit: false,
             dirty: true,
         }

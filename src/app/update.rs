@@ -201,6 +201,15 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ScrollTop => app.scroll = Scroll::Top(0),
         Action::ScrollBottom => app.scroll = Scroll::Follow,
         Action::ToggleReasoning => toggle_reasoning(app),
+        Action::Failover => match app.failover_offer.clone() {
+            Some(id) if !app.is_busy() => {
+                let who = failover_candidate(app)
+                    .filter(|(c, _)| *c == id)
+                    .map_or_else(|| id.clone(), |(_, w)| w);
+                return failover_to(app, id, &who);
+            }
+            _ => notice(app, "There is no other stored key to switch to."),
+        },
         Action::OpenKeys => {
             app.view = View::Keys;
             if app.keys.state == super::keys::StoreState::Locked && app.keys.dialog.is_none() {
@@ -278,6 +287,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    app.failover_tried.clear();
+    app.failover_offer = None;
     app.conversation.push(Role::User, draft, TurnState::Done);
     app.composer = {
         let mut fresh = tui_textarea::TextArea::default();
@@ -290,6 +301,11 @@ fn submit(app: &mut App) -> Vec<Effect> {
 
 /// Opens an assistant turn for the conversation as it stands and asks for the stream.
 fn start_turn(app: &mut App) -> Vec<Effect> {
+    start_turn_with(app, None)
+}
+
+/// Opens an assistant turn, optionally with a specific stored key (failover).
+fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effect> {
     let Some(provider) = app.provider.clone() else {
         return Vec::new();
     };
@@ -316,7 +332,85 @@ fn start_turn(app: &mut App) -> Vec<Effect> {
         req,
         provider_id: provider.id,
         request,
+        key_id,
     }]
+}
+
+/// Another stored key of the current provider that this turn has not failed with yet;
+/// a key whose last test passed is preferred.
+fn failover_candidate(app: &App) -> Option<(String, String)> {
+    let provider = app.provider.as_ref()?;
+    let entries = &app.keys.entries;
+    entries
+        .iter()
+        .find(|e| e.provider == provider.id && e.active)?;
+    entries
+        .iter()
+        .filter(|e| e.provider == provider.id && !e.active && !app.failover_tried.contains(&e.id))
+        .max_by_key(|e| {
+            e.last_test
+                .as_ref()
+                .is_some_and(|t| t.result == crate::keystore::KeyCheck::Valid)
+        })
+        .map(|e| {
+            let label = if e.label.is_empty() {
+                String::new()
+            } else {
+                format!(" \"{}\"", e.label)
+            };
+            (e.id.clone(), format!("{}{label}", e.masked))
+        })
+}
+
+/// After a key-caused failure: offer the other key, or switch to it (failover = "auto").
+fn offer_failover(app: &mut App) -> Vec<Effect> {
+    let Some((id, who)) = failover_candidate(app) else {
+        return Vec::new();
+    };
+    match app.options.failover {
+        crate::config::Failover::Off => Vec::new(),
+        crate::config::Failover::Auto => failover_to(app, id, &who),
+        crate::config::Failover::Ask => {
+            let key = app.options.keymap.key_for(Action::Failover);
+            if let Some(m) = app.conversation.messages.last_mut() {
+                m.notes.push(format!("Another key for this provider is stored ({who}): press {key} to switch to it and ask again."));
+                m.touch();
+            }
+            app.failover_offer = Some(id);
+            Vec::new()
+        }
+    }
+}
+
+/// Makes `id` the active key and asks the failed question again with it.
+fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
+    if let Some(current) = app
+        .keys
+        .entries
+        .iter()
+        .find(|e| e.active && Some(&e.provider) == app.provider.as_ref().map(|p| &p.id))
+    {
+        app.failover_tried.push(current.id.clone());
+    }
+    app.failover_tried.push(id.clone());
+    app.failover_offer = None;
+    if app
+        .conversation
+        .messages
+        .last()
+        .is_some_and(|m| m.role == Role::Assistant)
+    {
+        app.conversation.messages.pop();
+    }
+    app.notice = Some(Notice {
+        text: format!("Switched to the key {who} and asked again."),
+        is_error: false,
+    });
+    let mut effects = vec![Effect::Keys(super::keys::KeysEffect::Activate {
+        id: id.clone(),
+    })];
+    effects.extend(start_turn_with(app, Some(id)));
+    effects
 }
 
 fn cancel(app: &mut App) -> Vec<Effect> {
@@ -407,6 +501,9 @@ fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effect> {
         StreamEvent::Error(e) => {
             msg.state = TurnState::Failed(e.to_string());
             app.active = None;
+            if e.is_key_problem() {
+                return offer_failover(app);
+            }
         }
     }
     Vec::new()

@@ -78,7 +78,7 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
     } else {
         None
     };
-    let key = match crate::runtime::keys::resolve(&choice, store.as_ref()) {
+    let key = match crate::runtime::keys::resolve(&choice, store.as_ref(), None) {
         Ok(k) => k,
         Err(e) => {
             eprintln!("keyturn: {e}");
@@ -86,6 +86,10 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
         }
     };
     drop(store);
+    let (key, key_name) = match key {
+        Some(k) => (Some(k.secret), Some(k.describe)),
+        None => (None, None),
+    };
     let request = ChatRequest {
         model: choice.model.clone(),
         system: args.system.or_else(|| config.system_prompt.clone()),
@@ -164,6 +168,10 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
                 if last_char != '\n' {
                     let _ = writeln!(out);
                 }
+                let e = match &key_name {
+                    Some(k) => e.attribute_key(k),
+                    None => e,
+                };
                 eprintln!("keyturn: {e}");
                 break exit::PROVIDER;
             }

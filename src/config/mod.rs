@@ -71,6 +71,18 @@ pub struct NetworkConfig {
     pub connect_timeout_secs: u64,
     /// Longest silence allowed between chunks of a reply (there is no total timeout).
     pub idle_timeout_secs: u64,
+    /// When the active key is rejected or rate-limited and the provider has another key:
+    /// "ask" offers to switch (Ctrl-F), "auto" switches and asks again, "off" does neither.
+    pub failover: Failover,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Failover {
+    #[default]
+    Ask,
+    Auto,
+    Off,
 }
 
 impl Default for NetworkConfig {
@@ -78,6 +90,7 @@ impl Default for NetworkConfig {
         Self {
             connect_timeout_secs: 10,
             idle_timeout_secs: 60,
+            failover: Failover::Ask,
         }
     }
 }

@@ -100,6 +100,31 @@ impl ProviderError {
         matches!(self, Self::RateLimited { .. } | Self::Server { .. })
     }
 
+    /// Names the key in errors the key caused ("OpenAI (key \"work\" …9f2c) rejected…").
+    pub fn attribute_key(mut self, describe: &str) -> Self {
+        match &mut self {
+            Self::Unauthorized { provider, .. }
+            | Self::Forbidden { provider, .. }
+            | Self::RateLimited { provider, .. }
+            | Self::QuotaExceeded { provider, .. } => {
+                *provider = format!("{provider} (key {describe})");
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// A failure another key might not have (failover candidates).
+    pub fn is_key_problem(&self) -> bool {
+        matches!(
+            self,
+            Self::Unauthorized { .. }
+                | Self::Forbidden { .. }
+                | Self::RateLimited { .. }
+                | Self::QuotaExceeded { .. }
+        )
+    }
+
     /// How long the provider asked us to wait, when it said.
     pub fn retry_after(&self) -> Option<u64> {
         match self {

@@ -8,29 +8,55 @@ use crate::config::{AuthKind, ProviderChoice};
 use crate::keystore::KeyStore;
 use crate::providers::ProviderError;
 
+/// A key ready for a request, with how to name it in messages ("\"work\" …9f2c").
+pub struct ResolvedKey {
+    pub secret: SecretString,
+    pub describe: String,
+}
+
+/// The key for a request: `key_id` when given (failover), else the provider's active key in
+/// the store, else its `api_key_env` variable.
 pub fn resolve(
     choice: &ProviderChoice,
     store: Option<&KeyStore>,
-) -> Result<Option<SecretString>, ProviderError> {
+    key_id: Option<&str>,
+) -> Result<Option<ResolvedKey>, ProviderError> {
     if choice.auth == AuthKind::None {
         return Ok(None);
     }
-    if let Some(entry) = store.and_then(|s| s.active(&choice.endpoint.id)) {
-        return Ok(Some(entry.secret.clone()));
+    let from_store = match key_id {
+        Some(id) => store.and_then(|s| s.find(id).ok()),
+        None => store.and_then(|s| s.active(&choice.endpoint.id)),
+    };
+    if let Some(entry) = from_store {
+        let label = if entry.label.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\"{}\" ",
+                crate::text::sanitize::sanitize_line(&entry.label)
+            )
+        };
+        return Ok(Some(ResolvedKey {
+            secret: entry.secret.clone(),
+            describe: format!("{label}{}", entry.masked()),
+        }));
     }
     if let Some(var) = &choice.api_key_env
         && let Ok(v) = std::env::var(var)
         && !v.trim().is_empty()
     {
-        return Ok(Some(SecretString::from(v.trim().to_string())));
+        let secret = SecretString::from(v.trim().to_string());
+        let describe = format!("from {var} {}", crate::text::redact::mask(v.trim()));
+        return Ok(Some(ResolvedKey { secret, describe }));
     }
     let id = &choice.endpoint.id;
-    let detail = match (&choice.api_key_env, store) {
-        (Some(var), _) => format!(
-            "it needs an API key: add one with `keyturn keys add {id}` (or in the key manager), or export {var}"
+    let detail = match &choice.api_key_env {
+        Some(var) => format!(
+            "it needs an API key: add one with `keyturn keys add {id}` (or F3, the key manager), or export {var}"
         ),
-        (None, _) => format!(
-            "it needs an API key: add one with `keyturn keys add {id}` (or in the key manager)"
+        None => format!(
+            "it needs an API key: add one with `keyturn keys add {id}` (or F3, the key manager)"
         ),
     };
     Err(ProviderError::Setup {

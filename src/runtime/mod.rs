@@ -54,6 +54,74 @@ impl Effects {
         }
     }
 
+    fn start_stream(
+        &mut self,
+        req: u64,
+        provider_id: &str,
+        request: crate::providers::ChatRequest,
+        key_id: Option<&str>,
+    ) {
+        use crate::providers::ProviderError;
+        let locked = self.keys.store_is_locked();
+        let resolved = self
+            .config
+            .provider(provider_id, Some(&request.model))
+            .map_err(|detail| ProviderError::Setup {
+                provider: provider_id.to_string(),
+                detail,
+            })
+            .and_then(|choice| {
+                let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
+                let key = keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {
+                    ProviderError::Setup { provider, .. } if locked => ProviderError::Setup {
+                        provider,
+                        detail: "the key store is locked: press F3 and unlock it, then retry"
+                            .into(),
+                    },
+                    other => other,
+                })?;
+                Ok((choice, key))
+            });
+        let client = self.client.clone();
+        let timeouts = self.config.timeouts();
+        let tx = self.tx.clone();
+        self.tasks.spawn(req, async move {
+            use crate::providers::http::EventSink;
+            match resolved {
+                Ok((choice, key)) => {
+                    let describe = key.as_ref().map(|k| k.describe.clone());
+                    // Errors the key caused name the key (label and last 4 characters).
+                    let wrap = move |event| match (event, &describe) {
+                        (StreamEvent::Error(e), Some(d)) => Msg::Stream {
+                            req,
+                            event: StreamEvent::Error(e.attribute_key(d)),
+                        },
+                        (event, _) => Msg::Stream { req, event },
+                    };
+                    let mut sink = ChannelSink { tx, wrap };
+                    let secret = key.map(|k| k.secret);
+                    crate::providers::retry::stream_with_retries(
+                        &client,
+                        &choice.endpoint,
+                        &request,
+                        secret.as_ref(),
+                        timeouts,
+                        crate::providers::retry::RetryPolicy::default(),
+                        &mut sink,
+                    )
+                    .await
+                }
+                Err(e) => {
+                    let mut sink = ChannelSink {
+                        tx,
+                        wrap: move |event| Msg::Stream { req, event },
+                    };
+                    sink.send(StreamEvent::Error(e)).await;
+                }
+            }
+        });
+    }
+
     /// Returns true when the app should exit.
     pub fn run(&mut self, effect: Effect) -> bool {
         match effect {
@@ -67,57 +135,8 @@ impl Effects {
                 req,
                 provider_id,
                 request,
-            } => {
-                let tx = self.tx.clone();
-                let locked = self.keys.store_is_locked();
-                let resolved = self
-                    .config
-                    .provider(&provider_id, Some(&request.model))
-                    .map_err(|detail| crate::providers::ProviderError::Setup {
-                        provider: provider_id.clone(),
-                        detail,
-                    })
-                    .and_then(|choice| {
-                        let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
-                        keys::resolve(&choice, guard.as_ref())
-                            .map_err(|e| match e {
-                                crate::providers::ProviderError::Setup { provider, .. } if locked => {
-                                    crate::providers::ProviderError::Setup {
-                                        provider,
-                                        detail: "the key store is locked: press F3 and unlock it, then retry".into(),
-                                    }
-                                }
-                                other => other,
-                            })
-                            .map(|key| (choice.clone(), key))
-                    });
-                let client = self.client.clone();
-                let timeouts = self.config.timeouts();
-                self.tasks.spawn(req, async move {
-                    let mut sink = ChannelSink {
-                        tx,
-                        wrap: move |event| Msg::Stream { req, event },
-                    };
-                    match resolved {
-                        Ok((choice, key)) => {
-                            crate::providers::retry::stream_with_retries(
-                                &client,
-                                &choice.endpoint,
-                                &request,
-                                key.as_ref(),
-                                timeouts,
-                                crate::providers::retry::RetryPolicy::default(),
-                                &mut sink,
-                            )
-                            .await
-                        }
-                        Err(e) => {
-                            use crate::providers::http::EventSink;
-                            sink.send(StreamEvent::Error(e)).await;
-                        }
-                    }
-                });
-            }
+                key_id,
+            } => self.start_stream(req, &provider_id, request, key_id.as_deref()),
         }
         false
     }

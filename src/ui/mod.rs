@@ -14,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Action, App, Overlay, Scope};
+use crate::app::{Action, App, Overlay};
 pub use conversation::ConversationCache;
 pub use theme::Theme;
 
@@ -39,20 +39,7 @@ impl RenderCache {
 }
 
 fn key_for(app: &App, action: Action) -> String {
-    app.options
-        .keymap
-        .bindings
-        .iter()
-        .find(|(s, _, a)| *a == action && *s == Scope::Global)
-        .or_else(|| {
-            app.options
-                .keymap
-                .bindings
-                .iter()
-                .find(|(_, _, a)| *a == action)
-        })
-        .map(|(_, c, _)| c.display())
-        .unwrap_or_else(|| action.name().to_string())
+    app.options.keymap.key_for(action)
 }
 
 pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {

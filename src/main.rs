@@ -147,11 +147,7 @@ fn main() -> ExitCode {
                 ..Default::default()
             };
             tracing::info!("starting the TUI");
-            match runtime.block_on(keyturn::runtime::run_tui(
-                config,
-                paths.keys_file(),
-                options,
-            )) {
+            match runtime.block_on(keyturn::runtime::run_tui(config, paths.clone(), options)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("keyturn: terminal error: {e}");

@@ -30,7 +30,7 @@ impl Harness {
         );
         let config = Config::parse(std::path::Path::new("test.toml"), &text).unwrap();
         let (tx, rx) = mpsc::channel(256);
-        let effects = Effects::new(config, home.join("keys.age"), tx);
+        let effects = Effects::new(config, keyturn::config::Paths::under(home), tx);
         let app = App::new(AppOptions {
             provider: Some(ProviderInfo {
                 id: "local".into(),

@@ -175,3 +175,46 @@ fn every_error_body_fixture_is_classified_and_quoted() {
     }
     assert!(seen >= 15);
 }
+
+fn model_fixture(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/models")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn model_lists_keep_chat_models_with_context_and_price() {
+    use keyturn::providers::models::{parse_anthropic, parse_gemini, parse_openai};
+    let ids = |p: &keyturn::providers::models::Page| {
+        p.models.iter().map(|m| m.id.clone()).collect::<Vec<_>>()
+    };
+    let openai = parse_openai(&model_fixture("openai.json"));
+    assert_eq!(ids(&openai), ["gpt-4o-mini", "gpt-4.1", "o4-mini"]);
+    let or = parse_openai(&model_fixture("openrouter.json"));
+    assert_eq!(or.models[0].context, Some(1_047_576));
+    assert!(
+        (or.models[0].price_in.unwrap() - 0.4).abs() < 1e-9
+            && (or.models[1].price_out.unwrap() - 15.0).abs() < 1e-9
+    );
+    let together = parse_openai(&model_fixture("together.json"));
+    assert_eq!(ids(&together), ["meta-llama/Llama-3.3-70B-Instruct-Turbo"]);
+    let groq = parse_openai(&model_fixture("groq.json"));
+    assert_eq!(ids(&groq), ["llama-3.3-70b-versatile"]);
+    assert_eq!(groq.models[0].context, Some(131_072));
+    let a1 = parse_anthropic(&model_fixture("anthropic_page1.json"));
+    assert_eq!(a1.next.as_deref(), Some("claude-opus-4-1-20250805"));
+    let a2 = parse_anthropic(&model_fixture("anthropic_page2.json"));
+    assert_eq!(
+        (ids(&a2), a2.next),
+        (vec!["claude-sonnet-4-5-20250929".to_string()], None)
+    );
+    let g1 = parse_gemini(&model_fixture("gemini_page1.json"));
+    assert_eq!(
+        ids(&g1),
+        ["gemini-2.5-flash"],
+        "prefix stripped, embeddings dropped"
+    );
+    assert_eq!(g1.next.as_deref(), Some("Chxtb2RlbHMvZ2VtaW5pLTIuNS1wcm8"));
+    assert_eq!(parse_gemini(&model_fixture("gemini_page2.json")).next, None);
+}

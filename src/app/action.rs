@@ -30,10 +30,11 @@ pub enum Action {
     KeyImportEnv,
     KeyFixPermissions,
     Failover,
+    OpenPicker,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -61,6 +62,7 @@ impl Action {
         Action::KeyImportEnv,
         Action::KeyFixPermissions,
         Action::Failover,
+        Action::OpenPicker,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +94,7 @@ impl Action {
             Action::KeyImportEnv => "key_import_env",
             Action::KeyFixPermissions => "key_fix_permissions",
             Action::Failover => "failover",
+            Action::OpenPicker => "open_picker",
         }
     }
 
@@ -128,6 +131,9 @@ impl Action {
             Action::KeyImportEnv => "import keys found in environment variables",
             Action::KeyFixPermissions => "make keys.age 0600 and its directory 0700",
             Action::Failover => "switch to the other stored key and ask again",
+            Action::OpenPicker => {
+                "choose the provider and model (Enter: this chat, Ctrl-D: default)"
+            }
         }
     }
 }

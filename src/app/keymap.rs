@@ -176,6 +176,8 @@ impl Default for Keymap {
             (Global, "ctrl-n", NewConversation),
             (Global, "f3", OpenKeys),
             (Global, "ctrl-f", Failover),
+            (Global, "ctrl-p", OpenPicker),
+            (Global, "f2", OpenPicker),
             (Global, "tab", FocusNext),
             (Global, "pgup", PageUp),
             (Global, "pgdn", PageDown),

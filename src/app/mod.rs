@@ -5,6 +5,7 @@ pub mod action;
 pub mod conversation;
 pub mod keymap;
 pub mod keys;
+pub mod picker;
 pub mod secret;
 mod update;
 
@@ -42,6 +43,16 @@ pub enum Msg {
     Terminate,
     /// The key store's background work reporting back.
     Keys(keys::KeysMsg),
+    /// A one-line report for the status bar (e.g. a saved default).
+    Notice(String),
+    /// A provider's model list arrived (for the picker).
+    Models {
+        provider_id: String,
+        req: u64,
+        models: Vec<crate::providers::models::ModelInfo>,
+        source: picker::ListSource,
+        error: Option<String>,
+    },
 }
 
 /// Side effects the runtime carries out.
@@ -59,6 +70,7 @@ pub enum Effect {
         req: u64,
     },
     Keys(keys::KeysEffect),
+    Picker(picker::PickerEffect),
     Quit,
 }
 
@@ -81,6 +93,7 @@ pub enum Focus {
 pub enum View {
     Chat,
     Keys,
+    Picker,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +132,8 @@ pub struct AppOptions {
     /// The start provider needs a key: a locked store asks for its passphrase at once.
     pub provider_needs_key: bool,
     pub failover: crate::config::Failover,
+    /// Every provider the picker offers.
+    pub catalogue: Vec<picker::PickerProvider>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +159,8 @@ pub struct App {
     pub failover_offer: Option<String>,
     /// Keys this turn already failed with, so failover never goes round in circles.
     pub failover_tried: Vec<String>,
+    pub picker: Option<picker::Picker>,
+    pub next_list_req: u64,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -187,6 +204,8 @@ impl App {
             tick: 0,
             failover_offer: None,
             failover_tried: Vec::new(),
+            picker: None,
+            next_list_req: 0,
             quit: false,
             dirty: true,
         }

@@ -49,6 +49,27 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Stream { req, event } => on_stream(app, req, event),
+        Msg::Notice(text) => {
+            app.notice = Some(Notice {
+                is_error: text.starts_with("Could not"),
+                text,
+            });
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Models {
+            provider_id,
+            req,
+            models,
+            source,
+            error,
+        } => {
+            if let Some(p) = app.picker.as_mut() {
+                p.on_models(&provider_id, req, models, source, error);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
         Msg::Keys(msg) => {
             app.dirty = true;
             app.keys.on_msg(msg).into_iter().map(Effect::Keys).collect()
@@ -71,6 +92,9 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     }
     if app.view == View::Keys {
         return on_keys_key(app, key, chord);
+    }
+    if app.view == View::Picker {
+        return on_picker_key(app, key, chord);
     }
     let scope = match app.focus {
         Focus::Composer => Scope::Composer,
@@ -129,6 +153,63 @@ fn on_keys_key(app: &mut App, key: crossterm::event::KeyEvent, chord: KeyChord) 
         )
         | None => Vec::new(),
         Some(a) => app.keys.action(a).into_iter().map(Effect::Keys).collect(),
+    }
+}
+
+fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent, chord: KeyChord) -> Vec<Effect> {
+    if app.options.keymap.lookup(Scope::Global, chord) == Some(Action::Quit) {
+        return quit(app);
+    }
+    let Some(picker) = app.picker.as_mut() else {
+        app.view = View::Chat;
+        return Vec::new();
+    };
+    match picker.on_key(key) {
+        super::picker::PickerOutcome::Stay => Vec::new(),
+        super::picker::PickerOutcome::Close => {
+            app.view = View::Chat;
+            app.picker = None;
+            Vec::new()
+        }
+        super::picker::PickerOutcome::Choose {
+            provider,
+            model,
+            save_default,
+        } => {
+            app.view = View::Chat;
+            app.picker = None;
+            let has_key = !provider.needs_key
+                || provider.env_key
+                || app.keys.entries.iter().any(|e| e.provider == provider.id);
+            let locked = app.keys.state == super::keys::StoreState::Locked;
+            app.notice = Some(Notice {
+                text: match (has_key, locked) {
+                    (true, _) => format!("Now using {} · {model}.", provider.name),
+                    (false, true) => format!(
+                        "Now using {} · {model}. Unlock the key store (F3) to use its key.",
+                        provider.name
+                    ),
+                    (false, false) => format!(
+                        "Now using {} · {model}, but it has no key yet: press F3 to add one.",
+                        provider.name
+                    ),
+                },
+                is_error: false,
+            });
+            app.keys.current_provider = Some(provider.id.clone());
+            app.provider = Some(super::ProviderInfo {
+                id: provider.id.clone(),
+                name: provider.name.clone(),
+                model: model.clone(),
+            });
+            if save_default {
+                return vec![Effect::Picker(super::picker::PickerEffect::SaveDefault {
+                    provider_id: provider.id,
+                    model,
+                })];
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -210,6 +291,20 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             _ => notice(app, "There is no other stored key to switch to."),
         },
+        Action::OpenPicker => {
+            let current = app
+                .provider
+                .as_ref()
+                .map(|p| (p.id.as_str(), p.model.as_str()));
+            let (picker, effects) = super::picker::Picker::open(
+                &app.options.catalogue,
+                current,
+                &mut app.next_list_req,
+            );
+            app.picker = Some(picker);
+            app.view = View::Picker;
+            return effects.into_iter().map(Effect::Picker).collect();
+        }
         Action::OpenKeys => {
             app.view = View::Keys;
             if app.keys.state == super::keys::StoreState::Locked && app.keys.dialog.is_none() {

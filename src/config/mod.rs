@@ -1,6 +1,7 @@
 //! The config file: typed structs with serde defaults, strict parsing (unknown keys and wrong
 //! types are errors with file:line:column), and resolution of the provider to use.
 
+pub mod edit;
 pub mod error;
 pub mod paths;
 

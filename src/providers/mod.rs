@@ -7,6 +7,7 @@ pub mod error;
 pub mod gemini;
 pub mod hints;
 pub mod http;
+pub mod models;
 pub mod openai_compat;
 pub mod retry;
 pub mod sse;

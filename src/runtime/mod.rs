@@ -4,6 +4,7 @@
 
 pub mod key_service;
 pub mod keys;
+pub mod model_service;
 pub mod tasks;
 pub mod terminal;
 
@@ -37,20 +38,35 @@ pub struct Effects {
     pub tasks: TaskRegistry,
     pub tx: mpsc::Sender<Msg>,
     pub keys: key_service::KeyService,
+    pub models: model_service::ModelService,
+    pub paths: crate::config::Paths,
 }
 
 impl Effects {
-    pub fn new(config: Config, keys_file: std::path::PathBuf, tx: mpsc::Sender<Msg>) -> Self {
+    pub fn new(config: Config, paths: crate::config::Paths, tx: mpsc::Sender<Msg>) -> Self {
         let client = build_client(config.timeouts());
         let config = std::sync::Arc::new(config);
-        let keys =
-            key_service::KeyService::new(keys_file, config.clone(), client.clone(), tx.clone());
+        let keys = key_service::KeyService::new(
+            paths.keys_file(),
+            config.clone(),
+            client.clone(),
+            tx.clone(),
+        );
+        let models = model_service::ModelService::new(
+            paths.data_dir.join("models"),
+            config.clone(),
+            client.clone(),
+            keys.clone(),
+            tx.clone(),
+        );
         Self {
             config,
             client,
             tasks: TaskRegistry::default(),
             tx,
             keys,
+            models,
+            paths,
         }
     }
 
@@ -131,6 +147,27 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Keys(k) => self.keys.handle(k),
+            Effect::Picker(crate::app::picker::PickerEffect::Fetch { provider_id, req }) => {
+                self.models.fetch(provider_id, req)
+            }
+            Effect::Picker(crate::app::picker::PickerEffect::SaveDefault {
+                provider_id,
+                model,
+            }) => {
+                let path = self.paths.config_file.clone();
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let note =
+                        match crate::config::edit::set_default_model(&path, &provider_id, &model) {
+                            Ok(()) => format!(
+                                "Saved {model} as the default model of {provider_id} in {}.",
+                                path.display()
+                            ),
+                            Err(e) => format!("Could not save the default model: {e}"),
+                        };
+                    let _ = tx.blocking_send(Msg::Notice(note));
+                });
+            }
             Effect::StartStream {
                 req,
                 provider_id,
@@ -163,7 +200,7 @@ fn to_msg(event: Event) -> Option<Msg> {
 /// Runs the full-screen TUI until the user quits.
 pub async fn run_tui(
     config: Config,
-    keys_file: std::path::PathBuf,
+    paths: crate::config::Paths,
     mut options: app::AppOptions,
 ) -> std::io::Result<()> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -177,7 +214,27 @@ pub async fn run_tui(
         .map(|c| (c.endpoint.id, c.endpoint.name))
         .collect();
     options.auto_unlock_source = key_service::has_auto_source(&config);
-    let mut effects = Effects::new(config, keys_file, tx);
+    options.catalogue = config
+        .provider_ids()
+        .into_iter()
+        .filter_map(|id| config.provider(&id, None).ok())
+        .map(|c| app::picker::PickerProvider {
+            env_key: c
+                .api_key_env
+                .as_ref()
+                .is_some_and(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty())),
+            needs_key: c.auth == crate::config::AuthKind::Key,
+            id: c.endpoint.id,
+            name: c.endpoint.name,
+            default_model: c.model.clone(),
+            models: if c.models.is_empty() {
+                vec![c.model]
+            } else {
+                c.models
+            },
+        })
+        .collect();
+    let mut effects = Effects::new(config, paths, tx);
     options.store = Some(if effects.keys.start() {
         app::keys::StoreState::Unlocking
     } else {

@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod help;
 pub mod keys;
 pub mod layout_cache;
+pub mod picker;
 pub mod status;
 pub mod theme;
 
@@ -61,12 +62,14 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         retry: key_for(app, Action::Retry),
         reasoning: key_for(app, Action::ToggleReasoning),
     };
+    let pane = Rect {
+        height: conv.height + comp.height,
+        ..conv
+    };
     if app.view == crate::app::View::Keys {
-        let pane = Rect {
-            height: conv.height + comp.height,
-            ..conv
-        };
         keys::render(frame, pane, app, &theme);
+    } else if app.view == crate::app::View::Picker {
+        picker::render(frame, pane, app, &theme);
     } else {
         conversation::render(
             conv,

@@ -1,0 +1,213 @@
+//! The model picker: every provider with its models (live, cached or the catalogue's), a
+//! fuzzy filter as you type, Enter to use a model for this conversation, Ctrl-D to also
+//! make it the provider's default. Providers without a key are shown, marked.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::TextArea;
+
+use crate::providers::models::{ModelInfo, fuzzy_score};
+
+/// Where a provider's list came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSource {
+    Live,
+    Cache,
+    Catalogue,
+}
+
+/// A provider as the picker knows it at start (from config and the catalogue).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PickerProvider {
+    pub id: String,
+    pub name: String,
+    pub default_model: String,
+    pub models: Vec<String>,
+    pub needs_key: bool,
+    /// Its key is in the environment (`api_key_env`).
+    pub env_key: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderModels {
+    pub provider: PickerProvider,
+    pub models: Vec<ModelInfo>,
+    pub source: ListSource,
+    pub error: Option<String>,
+    pub loading: bool,
+    /// The newest list request; older answers are ignored.
+    pub req: u64,
+}
+
+/// One selectable row: (provider index, model index).
+pub type Row = (usize, usize);
+
+#[derive(Debug, Clone)]
+pub struct Picker {
+    pub filter: TextArea<'static>,
+    pub providers: Vec<ProviderModels>,
+    pub selected: usize,
+}
+
+/// What the picker asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PickerEffect {
+    Fetch { provider_id: String, req: u64 },
+    SaveDefault { provider_id: String, model: String },
+}
+
+/// What the picker decided.
+pub enum PickerOutcome {
+    Stay,
+    Close,
+    Choose {
+        provider: PickerProvider,
+        model: String,
+        save_default: bool,
+    },
+}
+
+impl Picker {
+    pub fn open(
+        providers: &[PickerProvider],
+        current: Option<(&str, &str)>,
+        next_req: &mut u64,
+    ) -> (Self, Vec<PickerEffect>) {
+        let mut effects = Vec::new();
+        let providers: Vec<ProviderModels> = providers
+            .iter()
+            .map(|p| {
+                *next_req += 1;
+                effects.push(PickerEffect::Fetch {
+                    provider_id: p.id.clone(),
+                    req: *next_req,
+                });
+                ProviderModels {
+                    provider: p.clone(),
+                    models: p.models.iter().map(|m| ModelInfo::bare(m)).collect(),
+                    source: ListSource::Catalogue,
+                    error: None,
+                    loading: true,
+                    req: *next_req,
+                }
+            })
+            .collect();
+        let mut filter = TextArea::default();
+        filter.set_placeholder_text("type to filter, e.g. \"son 4.5\" or \"groq llama\"");
+        let mut picker = Self {
+            filter,
+            providers,
+            selected: 0,
+        };
+        if let Some((pid, model)) = current {
+            picker.selected = picker
+                .rows()
+                .iter()
+                .position(|&(p, m)| {
+                    picker.providers[p].provider.id == pid
+                        && picker.providers[p].models[m].id == model
+                })
+                .unwrap_or(0);
+        }
+        (picker, effects)
+    }
+
+    pub fn query(&self) -> String {
+        self.filter.lines().join(" ")
+    }
+
+    /// The rows the filter lets through, grouped by provider, best matches first in each.
+    pub fn rows(&self) -> Vec<Row> {
+        let q = self.query();
+        let mut rows = Vec::new();
+        for (pi, p) in self.providers.iter().enumerate() {
+            let mut scored: Vec<(usize, usize)> = p
+                .models
+                .iter()
+                .enumerate()
+                .filter_map(|(mi, m)| {
+                    fuzzy_score(&q, &format!("{} {}", p.provider.id, m.id)).map(|s| (s, mi))
+                })
+                .collect();
+            if !q.is_empty() {
+                scored.sort();
+            }
+            rows.extend(scored.into_iter().map(|(_, mi)| (pi, mi)));
+        }
+        rows
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent) -> PickerOutcome {
+        let rows = self.rows();
+        match key.code {
+            KeyCode::Esc => return PickerOutcome::Close,
+            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down => self.selected = (self.selected + 1).min(rows.len().saturating_sub(1)),
+            KeyCode::PageUp => self.selected = self.selected.saturating_sub(10),
+            KeyCode::PageDown => {
+                self.selected = (self.selected + 10).min(rows.len().saturating_sub(1))
+            }
+            KeyCode::Enter => return self.choose(&rows, false),
+            KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return self.choose(&rows, true);
+            }
+            _ => {
+                if self.filter.input(key) {
+                    self.selected = 0;
+                }
+            }
+        }
+        PickerOutcome::Stay
+    }
+
+    fn choose(&self, rows: &[Row], save_default: bool) -> PickerOutcome {
+        match rows.get(self.selected) {
+            Some(&(p, m)) => PickerOutcome::Choose {
+                provider: self.providers[p].provider.clone(),
+                model: self.providers[p].models[m].id.clone(),
+                save_default,
+            },
+            None => PickerOutcome::Stay,
+        }
+    }
+
+    /// A list arrived. Newest request wins; an empty live list keeps what is shown.
+    pub fn on_models(
+        &mut self,
+        provider_id: &str,
+        req: u64,
+        models: Vec<ModelInfo>,
+        source: ListSource,
+        error: Option<String>,
+    ) {
+        let selected_row = self
+            .rows()
+            .get(self.selected)
+            .map(|&(p, m)| (p, self.providers[p].models[m].id.clone()));
+        let Some(p) = self
+            .providers
+            .iter_mut()
+            .find(|p| p.provider.id == provider_id)
+        else {
+            return;
+        };
+        if p.req != req {
+            return;
+        }
+        p.loading = false;
+        p.error = error;
+        if !models.is_empty() {
+            p.models = models;
+            p.source = source;
+        }
+        // Keep the selection on the same model when lists change under it.
+        if let Some((pi, id)) = selected_row
+            && let Some(i) = self
+                .rows()
+                .iter()
+                .position(|&(rp, rm)| rp == pi && self.providers[rp].models[rm].id == id)
+        {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.rows().len().saturating_sub(1));
+    }
+}

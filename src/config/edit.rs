@@ -1,0 +1,87 @@
+//! Small, careful edits to config.toml that keep the user's comments and layout
+//! (toml_edit), written atomically.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Sets `[providers.<id>] default_model = "<model>"`, creating the table when needed.
+pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{} does not parse: {e}", path.display()))?;
+    let providers = doc
+        .entry("providers")
+        .or_insert_with(|| {
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            toml_edit::Item::Table(t)
+        })
+        .as_table_mut()
+        .ok_or_else(|| "`providers` in config is not a table".to_string())?;
+    let table = providers
+        .entry(provider_id)
+        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+        .as_table_like_mut()
+        .ok_or_else(|| format!("providers.{provider_id} in config is not a table"))?;
+    // Assign in place so the key keeps the comment above it.
+    match table.get_mut("default_model") {
+        Some(item) => *item = toml_edit::value(model),
+        None => {
+            table.insert("default_model", toml_edit::value(model));
+        }
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    tmp.write_all(doc.to_string().as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    // Keep the file's permissions (tempfile creates 0600; config is not secret, keep what it was).
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+    }
+    tmp.persist(path)
+        .map_err(|e| format!("cannot replace {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_comments_and_adds_or_updates_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "# my config\ndefault_provider = \"openai\" # chosen\n\n[providers.openai]\n# the model\ndefault_model = \"old\"\n").unwrap();
+        set_default_model(&path, "openai", "gpt-4.1").unwrap();
+        set_default_model(&path, "anthropic", "claude-sonnet-4-5").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("# my config")
+                && text.contains("# chosen")
+                && text.contains("# the model"),
+            "{text}"
+        );
+        assert!(text.contains("default_model = \"gpt-4.1\""), "{text}");
+        assert!(
+            text.contains("[providers.anthropic]\ndefault_model = \"claude-sonnet-4-5\""),
+            "{text}"
+        );
+        let c = super::super::Config::parse(&path, &text).unwrap();
+        assert_eq!(
+            c.provider("anthropic", None).unwrap().model,
+            "claude-sonnet-4-5"
+        );
+        set_default_model(&dir.path().join("new.toml"), "groq", "llama").unwrap();
+    }
+}

@@ -1,0 +1,253 @@
+//! Live model lists: each protocol's list call, followed across pages, reduced to chat models,
+//! with context window and price when the provider says. Parsing is pure (fixtures test it).
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::http::{Timeouts, idle_timeout, transport_error};
+use super::wire::auth_headers;
+use super::{Endpoint, Protocol, ProviderError};
+use crate::text::redact::Redactor;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    /// Context window in tokens, when known.
+    pub context: Option<u64>,
+    /// USD per million input / output tokens, when the list says.
+    pub price_in: Option<f64>,
+    pub price_out: Option<f64>,
+}
+
+impl ModelInfo {
+    pub fn bare(id: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            context: None,
+            price_in: None,
+            price_out: None,
+        }
+    }
+}
+
+/// Words in model ids that are not chat models (embeddings, speech, images, moderation).
+const NOT_CHAT: &[&str] = &[
+    "embed",
+    "whisper",
+    "tts",
+    "dall-e",
+    "davinci",
+    "babbage",
+    "moderation",
+    "transcribe",
+    "image",
+    "audio",
+    "realtime",
+    "rerank",
+    "guard",
+    "-search-",
+];
+
+fn is_chat_id(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    !NOT_CHAT.iter().any(|w| lower.contains(w))
+}
+
+/// One page of a list: the chat models on it and the cursor of the next page, if any.
+pub struct Page {
+    pub models: Vec<ModelInfo>,
+    pub next: Option<String>,
+}
+
+fn per_million(v: &Value) -> Option<f64> {
+    let per_token = match v {
+        Value::String(s) => s.parse::<f64>().ok()?,
+        Value::Number(n) => n.as_f64()?,
+        _ => return None,
+    };
+    (per_token >= 0.0).then_some(per_token * 1e6)
+}
+
+/// OpenAI-compatible lists (`{"data": [...]}` or a bare array as Together sends), with
+/// OpenRouter's `context_length`/`pricing`, Groq's `context_window`, Together's `type`.
+pub fn parse_openai(body: &Value) -> Page {
+    let items = body["data"]
+        .as_array()
+        .or_else(|| body.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let models = items
+        .iter()
+        .filter(|m| {
+            m["type"]
+                .as_str()
+                .is_none_or(|t| t == "chat" || t == "language")
+        })
+        .filter_map(|m| {
+            let id = m["id"].as_str()?;
+            is_chat_id(id).then(|| ModelInfo {
+                id: id.to_string(),
+                context: m["context_length"]
+                    .as_u64()
+                    .or_else(|| m["context_window"].as_u64()),
+                price_in: per_million(&m["pricing"]["prompt"])
+                    .or_else(|| per_million(&m["pricing"]["input"])),
+                price_out: per_million(&m["pricing"]["completion"])
+                    .or_else(|| per_million(&m["pricing"]["output"])),
+            })
+        })
+        .collect();
+    Page { models, next: None }
+}
+
+pub fn parse_anthropic(body: &Value) -> Page {
+    let models = body["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["id"].as_str().map(ModelInfo::bare))
+        .collect();
+    let next = (body["has_more"].as_bool() == Some(true))
+        .then(|| body["last_id"].as_str().map(str::to_string))
+        .flatten();
+    Page { models, next }
+}
+
+/// Gemini: only models that support `generateContent`; the `models/` prefix is stripped.
+pub fn parse_gemini(body: &Value) -> Page {
+    let models = body["models"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| {
+            m["supportedGenerationMethods"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == "generateContent"))
+        })
+        .filter_map(|m| {
+            let name = m["name"].as_str()?;
+            let id = super::gemini::bare_model(name);
+            is_chat_id(id).then(|| ModelInfo {
+                context: m["inputTokenLimit"].as_u64(),
+                ..ModelInfo::bare(id)
+            })
+        })
+        .collect();
+    Page {
+        models,
+        next: body["nextPageToken"]
+            .as_str()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+    }
+}
+
+fn page_url(endpoint: &Endpoint, cursor: Option<&str>) -> String {
+    let base = endpoint.base_url.trim_end_matches('/');
+    match (endpoint.protocol, cursor) {
+        (Protocol::Anthropic, None) => format!("{base}/models?limit=1000"),
+        (Protocol::Anthropic, Some(c)) => format!("{base}/models?limit=1000&after_id={c}"),
+        (Protocol::Gemini, None) => format!("{base}/models?pageSize=1000"),
+        (Protocol::Gemini, Some(c)) => format!("{base}/models?pageSize=1000&pageToken={c}"),
+        (Protocol::Openai, _) => format!("{base}/models"),
+    }
+}
+
+/// Fetches every page (up to 20) of a provider's chat models.
+pub async fn fetch(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    key: Option<&SecretString>,
+    timeouts: Timeouts,
+) -> Result<Vec<ModelInfo>, ProviderError> {
+    let redactor = key.map_or_else(Redactor::new, |k| {
+        Redactor::new().with_secret(secrecy::ExposeSecret::expose_secret(k))
+    });
+    let mut models = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..20 {
+        let mut req = client.get(page_url(endpoint, cursor.as_deref()));
+        if let Some(k) = key {
+            let headers =
+                auth_headers(endpoint.protocol, k).map_err(|detail| ProviderError::Setup {
+                    provider: endpoint.name.clone(),
+                    detail,
+                })?;
+            req = req.headers(headers);
+        }
+        for (k, v) in &endpoint.extra_headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let resp = match tokio::time::timeout(timeouts.idle, req.send()).await {
+            Err(_) => return Err(idle_timeout(endpoint, timeouts)),
+            Ok(Err(e)) => return Err(transport_error(endpoint, &e, timeouts, &redactor)),
+            Ok(Ok(r)) => r,
+        };
+        let status = resp.status().as_u16();
+        let body = tokio::time::timeout(timeouts.idle, resp.text())
+            .await
+            .map_err(|_| idle_timeout(endpoint, timeouts))?
+            .unwrap_or_default();
+        if !(200..300).contains(&status) {
+            return Err(ProviderError::from_status(
+                &endpoint.name,
+                status,
+                &body,
+                None,
+                &redactor,
+            ));
+        }
+        let value: Value = serde_json::from_str(&body).map_err(|_| ProviderError::InStream {
+            provider: endpoint.name.clone(),
+            detail: "its model list is not JSON".into(),
+        })?;
+        let page = match endpoint.protocol {
+            Protocol::Openai => parse_openai(&value),
+            Protocol::Anthropic => parse_anthropic(&value),
+            Protocol::Gemini => parse_gemini(&value),
+        };
+        models.extend(page.models);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    models.sort_by(|a, b| a.id.cmp(&b.id));
+    models.dedup_by(|a, b| a.id == b.id);
+    Ok(models)
+}
+
+/// Fuzzy match: every character of `query` appears in `text` in order (case-insensitive).
+/// Lower scores are better: gaps and a late start cost; None when it does not match.
+pub fn fuzzy_score(query: &str, text: &str) -> Option<usize> {
+    if query.is_empty() {
+        return Some(0);
+    }
+    let text: Vec<char> = text.to_lowercase().chars().collect();
+    let mut score = 0;
+    let mut pos = 0;
+    let mut first = None;
+    for q in query.to_lowercase().chars().filter(|c| !c.is_whitespace()) {
+        let found = text[pos..].iter().position(|&c| c == q)?;
+        first.get_or_insert(pos + found);
+        score += found;
+        pos += found + 1;
+    }
+    Some(score * 2 + first.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_prefers_tight_early_matches() {
+        assert!(fuzzy_score("4om", "gpt-4o-mini").is_some());
+        assert_eq!(fuzzy_score("xyz", "gpt-4o-mini"), None);
+        assert!(
+            fuzzy_score("son", "claude-sonnet-4-5") < fuzzy_score("son", "some-other-model-name")
+        );
+        assert_eq!(fuzzy_score("", "anything"), Some(0));
+    }
+}

@@ -1,0 +1,256 @@
+//! The model picker: reducer behaviour, and the model service against the mock (live list,
+//! disk cache, offline fallback, newest request wins).
+
+mod support;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::picker::{ListSource, PickerEffect, PickerProvider};
+use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, View, update};
+use keyturn::mock::{MockOptions, MockProvider};
+use keyturn::providers::models::ModelInfo;
+
+fn provider(id: &str, models: &[&str], needs_key: bool) -> PickerProvider {
+    PickerProvider {
+        id: id.into(),
+        name: id.to_uppercase(),
+        default_model: models[0].into(),
+        models: models.iter().map(|m| m.to_string()).collect(),
+        needs_key,
+        env_key: false,
+    }
+}
+
+fn app() -> App {
+    App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "LOCAL".into(),
+            model: "a".into(),
+        }),
+        catalogue: vec![
+            provider(
+                "anthropic",
+                &["claude-sonnet-4-5", "claude-haiku-4-5"],
+                true,
+            ),
+            provider("local", &["a", "b"], false),
+        ],
+        ..Default::default()
+    })
+}
+
+fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, mods)))
+}
+
+fn open(app: &mut App) -> Vec<(String, u64)> {
+    key(app, KeyCode::Char('p'), KeyModifiers::CONTROL)
+        .into_iter()
+        .map(|e| match e {
+            Effect::Picker(PickerEffect::Fetch { provider_id, req }) => (provider_id, req),
+            other => panic!("{other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn opening_fetches_every_provider_and_starts_on_the_model_in_use() {
+    let mut app = app();
+    let fetches = open(&mut app);
+    assert_eq!(app.view, View::Picker);
+    assert_eq!(
+        fetches.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+        ["anthropic", "local"]
+    );
+    let picker = app.picker.as_ref().unwrap();
+    let (p, m) = picker.rows()[picker.selected];
+    assert_eq!(
+        (
+            picker.providers[p].provider.id.as_str(),
+            picker.providers[p].models[m].id.as_str()
+        ),
+        ("local", "a")
+    );
+}
+
+#[test]
+fn filter_enter_and_ctrl_d() {
+    let mut app = app();
+    open(&mut app);
+    for c in "haiku".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    assert_eq!(app.picker.as_ref().unwrap().rows().len(), 1);
+    assert!(key(&mut app, KeyCode::Enter, KeyModifiers::NONE).is_empty());
+    assert_eq!(app.view, View::Chat);
+    let p = app.provider.clone().unwrap();
+    assert_eq!(
+        (p.id.as_str(), p.model.as_str()),
+        ("anthropic", "claude-haiku-4-5")
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no key yet: press F3"),
+        "{:?}",
+        app.notice
+    );
+    open(&mut app);
+    for c in "local b".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let effects = key(&mut app, KeyCode::Char('d'), KeyModifiers::CONTROL);
+    assert_eq!(
+        effects,
+        vec![Effect::Picker(PickerEffect::SaveDefault {
+            provider_id: "local".into(),
+            model: "b".into()
+        })]
+    );
+    assert_eq!(app.provider.as_ref().unwrap().model, "b");
+    // Esc closes without changing anything.
+    open(&mut app);
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(
+        (app.view, app.provider.as_ref().unwrap().model.as_str()),
+        (View::Chat, "b")
+    );
+}
+
+#[test]
+fn the_newest_list_wins_and_an_old_answer_is_ignored() {
+    let mut app = app();
+    let first = open(&mut app);
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    let second = open(&mut app);
+    let models = |ids: &[&str]| ids.iter().map(|i| ModelInfo::bare(i)).collect::<Vec<_>>();
+    let old_req = first.iter().find(|(p, _)| p == "local").unwrap().1;
+    let new_req = second.iter().find(|(p, _)| p == "local").unwrap().1;
+    update(
+        &mut app,
+        Msg::Models {
+            provider_id: "local".into(),
+            req: old_req,
+            models: models(&["stale"]),
+            source: ListSource::Live,
+            error: None,
+        },
+    );
+    update(
+        &mut app,
+        Msg::Models {
+            provider_id: "local".into(),
+            req: new_req,
+            models: models(&["a", "fresh"]),
+            source: ListSource::Live,
+            error: None,
+        },
+    );
+    let picker = app.picker.as_ref().unwrap();
+    let local = picker
+        .providers
+        .iter()
+        .find(|p| p.provider.id == "local")
+        .unwrap();
+    assert_eq!(
+        local
+            .models
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "fresh"]
+    );
+    assert_eq!(local.source, ListSource::Live);
+    let (p, m) = picker.rows()[picker.selected];
+    assert_eq!(
+        picker.providers[p].models[m].id, "a",
+        "the selection stays on the model in use"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_service_fetches_live_caches_and_falls_back_when_offline() {
+    use keyturn::runtime::Effects;
+    keyturn::install_crypto_provider();
+    let mock = MockProvider::start(MockOptions {
+        models: vec!["m-one".into(), "m-two".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[providers.local]\nbase_url = \"{}\"\nauth = \"none\"\ndefault_model = \"m-one\"\n",
+        mock.base_url()
+    );
+    let config = keyturn::config::Config::parse(std::path::Path::new("t.toml"), &text).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+    let mut effects = Effects::new(
+        config.clone(),
+        keyturn::config::Paths::under(home.path()),
+        tx,
+    );
+    let next = |effects: &mut Effects, req: u64| {
+        effects.run(Effect::Picker(PickerEffect::Fetch {
+            provider_id: "local".into(),
+            req,
+        }));
+    };
+    let mut recv = async || match tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap()
+    {
+        Msg::Models {
+            models,
+            source,
+            error,
+            req,
+            ..
+        } => (
+            models.into_iter().map(|m| m.id).collect::<Vec<_>>(),
+            source,
+            error,
+            req,
+        ),
+        other => panic!("{other:?}"),
+    };
+    next(&mut effects, 1);
+    assert_eq!(
+        recv().await,
+        (
+            vec!["m-one".to_string(), "m-two".to_string()],
+            ListSource::Live,
+            None,
+            1
+        )
+    );
+    assert!(home.path().join("data/models/local.json").exists());
+    let served = mock.requests().len();
+    next(&mut effects, 2);
+    assert_eq!(recv().await.1, ListSource::Cache, "a fresh cache is used");
+    assert_eq!(
+        mock.requests().len(),
+        served,
+        "no request for a fresh cache"
+    );
+    // Offline with an expired cache: the stale cache is shown, with the error.
+    let cache = home.path().join("data/models/local.json");
+    let stale = std::fs::read_to_string(&cache).unwrap().replacen(
+        "\"fetched_at\":",
+        "\"fetched_at\":1,\"old\":",
+        1,
+    );
+    std::fs::write(&cache, stale).unwrap();
+    drop(mock);
+    next(&mut effects, 3);
+    let (models, source, error, _) = recv().await;
+    assert_eq!((models.len(), source), (2, ListSource::Cache));
+    let error = error.unwrap();
+    assert!(
+        error.contains("Could not connect") || error.contains("lost"),
+        "{error}"
+    );
+}

@@ -211,3 +211,53 @@ fn connection_refused_is_explained() {
         text(&out.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_proxy_and_no_proxy_are_honoured() {
+    // The mock doubles as a forward proxy: the request line carries the absolute URL.
+    let proxy = MockProvider::start(MockOptions::default()).await.unwrap();
+    proxy.push(Reply::text("via the proxy"));
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config("http://proxied.invalid/v1", ""));
+    let proxy_url = format!("http://{}", proxy.addr);
+    let (h, p) = (home.path().to_path_buf(), proxy_url.clone());
+    let out = blocking(move || {
+        keyturn(
+            &h,
+            &["ask", "hi"],
+            None,
+            &[("HTTP_PROXY", &p), ("http_proxy", &p)],
+        )
+    })
+    .await;
+    assert_eq!(
+        text(&out.stdout),
+        "via the proxy\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        proxy.requests()[0].path,
+        "http://proxied.invalid/v1/chat/completions"
+    );
+    let h = home.path().to_path_buf();
+    let out = blocking(move || {
+        keyturn(
+            &h,
+            &["ask", "hi"],
+            None,
+            &[
+                ("HTTP_PROXY", &proxy_url),
+                ("http_proxy", &proxy_url),
+                ("NO_PROXY", "proxied.invalid"),
+            ],
+        )
+    })
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "NO_PROXY bypasses the proxy, and .invalid does not resolve"
+    );
+    assert_eq!(proxy.requests().len(), 1);
+}

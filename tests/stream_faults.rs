@@ -546,3 +546,19 @@ async fn keys_are_validated_with_each_protocols_own_call() {
         );
     }
 }
+
+#[tokio::test]
+async fn redirects_are_never_followed_with_the_key() {
+    let mock = mock().await;
+    let elsewhere = MockProvider::start(MockOptions::default()).await.unwrap();
+    mock.push(Reply::Redirect {
+        location: format!("{}/chat/completions", elsewhere.base_url()),
+    });
+    let events = run(&mock, "hi", Some(&canary_key())).await;
+    let err = last_error(&events);
+    assert!(
+        matches!(err, ProviderError::Http { status: 307, .. }),
+        "{err:?}"
+    );
+    assert!(elsewhere.requests().is_empty(), "the redirect was followed");
+}

@@ -218,3 +218,15 @@ fn model_lists_keep_chat_models_with_context_and_price() {
     assert_eq!(g1.next.as_deref(), Some("Chxtb2RlbHMvZ2VtaW5pLTIuNS1wcm8"));
     assert_eq!(parse_gemini(&model_fixture("gemini_page2.json")).next, None);
 }
+
+#[test]
+fn openrouter_usage_carries_its_cost() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openai/openrouter_reasoning.sse");
+    let events = run("openai", &[&std::fs::read(path).unwrap()]);
+    let cost = events.iter().find_map(|e| match e {
+        StreamEvent::Usage(u) => u.cost_usd,
+        _ => None,
+    });
+    assert_eq!(cost, Some(0.0000231));
+}

@@ -70,6 +70,7 @@ async fn read_request(stream: &mut TcpStream) -> Option<RecordedRequest> {
 async fn respond(stream: &mut TcpStream, status: u16, content_type: &str, extra: &str, body: &str) {
     let reason = match status {
         200 => "OK",
+        307 => "Temporary Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -103,7 +104,14 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     };
     state.requests.lock().unwrap().push(req.clone());
     let key = presented_key(&req);
+    // As a forward proxy the request line carries an absolute URL: keep only its path.
     let path = req.path.split('?').next().unwrap_or("").to_string();
+    let path = match path.strip_prefix("http://") {
+        Some(rest) => rest
+            .find('/')
+            .map_or("/".to_string(), |i| rest[i..].to_string()),
+        None => path,
+    };
     let dialect = if path.starts_with("/v1beta/") {
         Dialect::Gemini
     } else if path == "/v1/messages" || req.header("anthropic-version").is_some() {
@@ -121,7 +129,7 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     // A scripted status or auth failure answers whatever route comes next (key tests too).
     let front_is_status = matches!(
         state.script.lock().unwrap().front(),
-        Some(Reply::Status { .. } | Reply::EchoAuth)
+        Some(Reply::Status { .. } | Reply::EchoAuth | Reply::Redirect { .. })
     );
     if front_is_status {
         let reply = state.script.lock().unwrap().pop_front();
@@ -359,6 +367,10 @@ async fn stream_reply(
                 .unwrap_or_default();
             return respond(&mut stream, *status, "application/json", &extra, body).await;
         }
+        Reply::Redirect { location } => {
+            let extra = format!("Location: {location}\r\n");
+            return respond(&mut stream, 307, "text/plain", &extra, "moved").await;
+        }
         Reply::EchoAuth => {
             let body = dialect.error_body(
                 &format!("Incorrect API key provided: {key}"),
@@ -432,7 +444,7 @@ async fn stream_reply(
             ..
         } => dialect.ending(finish.as_deref(), usage.then_some(tokens.len()), done),
         Reply::Malformed { .. } => dialect.ending(Some("stop"), None, true),
-        Reply::Status { .. } | Reply::EchoAuth => Vec::new(),
+        Reply::Status { .. } | Reply::EchoAuth | Reply::Redirect { .. } => Vec::new(),
     };
     for e in ending {
         send_event(&mut stream, &e).await;

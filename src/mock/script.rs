@@ -19,6 +19,8 @@ pub enum Reply {
     },
     /// 401 whose body echoes the Authorization header the client sent.
     EchoAuth,
+    /// A 307 redirect to `location` (clients must not follow it with their key).
+    Redirect { location: String },
     /// Sends the tokens, then resets the TCP connection.
     ResetAfter { tokens: Vec<String> },
     /// Sends the tokens, then goes silent until the client leaves.

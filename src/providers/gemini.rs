@@ -132,6 +132,7 @@ impl StreamParser for GeminiParser {
                 output_tokens: n("candidatesTokenCount") + n("thoughtsTokenCount"),
                 reasoning_tokens: n("thoughtsTokenCount"),
                 cached_tokens: n("cachedContentTokenCount"),
+                cost_usd: None,
             }));
         }
         out

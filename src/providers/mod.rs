@@ -43,12 +43,14 @@ pub struct ChatRequest {
 }
 
 /// Token counts as the provider reported them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
     pub cached_tokens: u64,
+    /// The provider's own figure for what the request cost (OpenRouter sends one).
+    pub cost_usd: Option<f64>,
 }
 
 /// Why the model stopped, when it said so.

@@ -83,6 +83,8 @@ struct UsageJson {
     completion_tokens_details: Option<Details>,
     #[serde(default)]
     prompt_tokens_details: Option<Details>,
+    #[serde(default)]
+    cost: Option<f64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -108,6 +110,7 @@ impl UsageJson {
                 .as_ref()
                 .and_then(|d| d.cached_tokens)
                 .unwrap_or(0),
+            cost_usd: self.cost,
         }
     }
 }

@@ -131,9 +131,7 @@ impl Action {
             Action::KeyImportEnv => "import keys found in environment variables",
             Action::KeyFixPermissions => "make keys.age 0600 and its directory 0700",
             Action::Failover => "switch to the other stored key and ask again",
-            Action::OpenPicker => {
-                "choose the provider and model (Enter: this chat, Ctrl-D: default)"
-            }
+            Action::OpenPicker => "choose the provider and model",
         }
     }
 }

@@ -562,3 +562,44 @@ async fn redirects_are_never_followed_with_the_key() {
     );
     assert!(elsewhere.requests().is_empty(), "the redirect was followed");
 }
+
+#[tokio::test]
+async fn openrouter_deepseek_and_xai_keys_use_their_own_key_calls() {
+    keyturn::install_crypto_provider();
+    let client = keyturn::providers::http::build_client(timeouts());
+    for (id, path, needle) in [
+        ("openrouter", "/v1/key", "$1.25 used"),
+        ("deepseek", "/user/balance", "balance 4.20 USD"),
+        ("xai", "/v1/api-key", "accepted the key"),
+    ] {
+        let key = canary_key();
+        let mock = MockProvider::start(MockOptions {
+            required_key: Some(key.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let ep = Endpoint {
+            id: id.into(),
+            name: id.into(),
+            protocol: Protocol::Openai,
+            base_url: mock.base_url(),
+            extra_headers: vec![],
+        };
+        let out = keyturn::providers::validate::check_key(
+            &client,
+            &ep,
+            &SecretString::from(key),
+            timeouts(),
+        )
+        .await;
+        assert_eq!(
+            out.check,
+            keyturn::keystore::KeyCheck::Valid,
+            "{id}: {}",
+            out.detail
+        );
+        assert!(out.detail.contains(needle), "{id}: {}", out.detail);
+        assert_eq!(mock.requests()[0].path, path, "{id}");
+    }
+}

@@ -141,6 +141,19 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
         || path == "/v1/messages"
         || path.ends_with(":streamGenerateContent");
     match (req.method.as_str(), is_stream) {
+        // The key-information calls of OpenRouter, DeepSeek and xAI.
+        ("GET", _) if path == "/v1/key" => {
+            let body = json!({"data": {"label": "sk-or-v1-abc...xyz", "usage": 1.25, "limit": 10.0, "limit_remaining": 8.75, "is_free_tier": false}});
+            respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
+        }
+        ("GET", _) if path == "/user/balance" => {
+            let body = json!({"is_available": true, "balance_infos": [{"currency": "USD", "total_balance": "4.20", "granted_balance": "0.00", "topped_up_balance": "4.20"}]});
+            respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
+        }
+        ("GET", _) if path == "/v1/api-key" => {
+            let body = json!({"redacted_api_key": "xai-...abcd", "user_id": "u1", "name": "mock", "api_key_blocked": false, "api_key_disabled": false, "team_blocked": false});
+            respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
+        }
         ("GET", _) if path == "/v1/models" || path == "/v1beta/models" => {
             let body = dialect.model_list(&state.models);
             respond(&mut stream, 200, "application/json", "", &body).await;

@@ -303,12 +303,23 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
             } else {
                 " Paste the key ".into()
             },
-            vec![Line::from(Span::styled(
-                format!(
-                    "Paste the {provider} API key. It is hidden, tested against {provider} (no tokens spent), then saved."
-                ),
-                theme.hint,
-            ))],
+            {
+                let mut lines = vec![Line::from(Span::styled(
+                    format!(
+                        "Paste the {provider} API key. It is hidden, tested against {provider} (no tokens spent), then saved."
+                    ),
+                    theme.hint,
+                ))];
+                if let Some(b) =
+                    crate::providers::catalog::builtin(provider).filter(|b| !b.key_url.is_empty())
+                {
+                    lines.push(Line::from(Span::styled(
+                        format!("Get one at {}", b.key_url),
+                        theme.meta,
+                    )));
+                }
+                lines
+            },
             Some(input),
             None,
         ),

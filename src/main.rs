@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use keyturn::app::{AppOptions, ProviderInfo};
 use keyturn::cli::{self, ask::AskArgs, exit};
@@ -40,6 +40,15 @@ enum Command {
     /// Manage the encrypted API keys (list, add, test, rotate, undo, rm, passwd, ...).
     #[command(subcommand)]
     Keys(keyturn::cli::keys::KeysCmd),
+    /// Try keyturn offline: a demo provider, fake keys, a throw-away home.
+    Demo,
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout, e.g. `keyturn man > keyturn.1`.
+    Man,
 }
 
 fn init_logging(paths: &Paths) {
@@ -65,19 +74,151 @@ fn init_logging(paths: &Paths) {
 
 fn setup_hint(paths: &Paths) -> String {
     format!(
-        "Welcome to keyturn. No provider is configured yet.\n\n\
-         Add one to {}, for example:\n\n\
-         [providers.local]\nbase_url = \"http://127.0.0.1:8787/v1\"\nauth = \"none\"\ndefault_model = \"mock-model\"\n\n\
-         To try keyturn without an account, run the mock provider in another terminal:\n\
-         cargo run --release --example mock_provider -- --port 8787\n\n\
-         See config.example.toml for every option. Ctrl-C quits.",
+        "Welcome to keyturn. No provider is chosen yet.\n\n\
+         Press F3 to add a key for OpenAI, Anthropic, Gemini, Mistral, Groq, Together, OpenRouter, \
+         NVIDIA, DeepSeek or xAI, then Ctrl-P to pick a model. Or set default_provider in {}.\n\n\
+         No account? Quit (Ctrl-C) and run `keyturn demo` to try everything offline.\n\n\
+         A local server (Ollama, vLLM, llama.cpp, LM Studio) works too: see config.example.toml.",
         paths.config_file.display()
     )
+}
+
+/// The TUI's starting options from config and the command line.
+fn tui_options(
+    config: &Config,
+    paths: &Paths,
+    provider: Option<String>,
+    model: Option<&str>,
+) -> Result<AppOptions, String> {
+    let provider_id = provider.or_else(|| config.start_provider_id());
+    let choice = provider_id
+        .map(|id| config.provider(&id, model))
+        .transpose()?;
+    let provider = choice.as_ref().map(|c| ProviderInfo {
+        id: c.endpoint.id.clone(),
+        name: c.endpoint.name.clone(),
+        model: c.model.clone(),
+    });
+    let provider_needs_key = choice.as_ref().is_some_and(|c| {
+        c.auth == keyturn::config::AuthKind::Key
+            && c.api_key_env
+                .as_ref()
+                .is_none_or(|v| std::env::var_os(v).is_none())
+    });
+    Ok(AppOptions {
+        setup_hint: provider.is_none().then(|| setup_hint(paths)),
+        provider_needs_key,
+        provider,
+        system_prompt: config.system_prompt.clone(),
+        show_reasoning: config.ui.show_reasoning,
+        temperature: choice.as_ref().and_then(|c| c.temperature),
+        max_tokens: choice.as_ref().and_then(|c| c.max_tokens),
+        failover: config.network.failover,
+        ..Default::default()
+    })
+}
+
+fn new_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("keyturn: cannot start the async runtime: {e}");
+            ExitCode::from(exit::PROVIDER)
+        })
+}
+
+fn tui_exit(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("keyturn: terminal error: {e}");
+            ExitCode::from(exit::PROVIDER)
+        }
+    }
+}
+
+/// Writes generated text to stdout; a reader that closes early (`| head`) is not an error.
+fn print_generated(bytes: &[u8]) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("keyturn: {e}");
+            ExitCode::from(exit::PROVIDER)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// `keyturn demo`: a throw-away home and an in-process demo provider.
+fn run_demo() -> ExitCode {
+    // SAFETY: called before any other thread exists (the async runtime is built below).
+    // The demo's own identity must win over the real setup's unlock variables.
+    for var in [
+        "KEYTURN_IDENTITY",
+        "KEYTURN_PASSPHRASE",
+        "KEYTURN_PASSPHRASE_FILE",
+        "KEYTURN_PASSPHRASE_COMMAND",
+        "KEYTURN_HOME",
+    ] {
+        unsafe { std::env::remove_var(var) };
+    }
+    let home = match tempfile::Builder::new().prefix("keyturn-demo-").tempdir() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("keyturn: cannot create the demo's temporary home: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o700));
+    }
+    init_logging(&Paths::under(home.path()));
+    let runtime = match new_runtime() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let result = runtime.block_on(async {
+        let (mock, config, paths) = cli::demo::prepare(home.path()).await?;
+        let mut options = tui_options(&config, &paths, None, None)?;
+        options.demo = true;
+        let result = keyturn::runtime::run_tui(config, paths, options)
+            .await
+            .map_err(|e| format!("terminal error: {e}"));
+        drop(mock);
+        result
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("keyturn: {e}");
+            ExitCode::from(exit::PROVIDER)
+        }
+    }
 }
 
 fn main() -> ExitCode {
     keyturn::install_crypto_provider();
     let cli = Cli::parse();
+    match &cli.command {
+        Some(Command::Demo) => return run_demo(),
+        Some(Command::Completions { shell }) => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "keyturn", &mut out);
+            return print_generated(&out);
+        }
+        Some(Command::Man) => {
+            let mut out = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                eprintln!("keyturn: {e}");
+                return ExitCode::from(exit::PROVIDER);
+            }
+            return print_generated(&out);
+        }
+        _ => {}
+    }
     let paths = match Paths::resolve(cli.home.clone(), cli.config.clone()) {
         Ok(p) => p,
         Err(e) => {
@@ -93,16 +234,9 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match new_runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("keyturn: cannot start the async runtime: {e}");
-            return ExitCode::from(exit::PROVIDER);
-        }
+        Err(code) => return code,
     };
     match cli.command {
         Some(Command::Ask(args)) => {
@@ -111,49 +245,18 @@ fn main() -> ExitCode {
         Some(Command::Keys(cmd)) => {
             ExitCode::from(runtime.block_on(cli::keys::run(&paths, &config, cmd)))
         }
+        Some(Command::Demo | Command::Completions { .. } | Command::Man) => ExitCode::SUCCESS,
         None => {
-            let provider_id = cli.provider.clone().or_else(|| config.start_provider_id());
-            let choice = match provider_id.map(|id| config.provider(&id, cli.model.as_deref())) {
-                Some(Ok(choice)) => Some(choice),
-                Some(Err(e)) => {
-                    eprintln!("keyturn: {e}");
-                    return ExitCode::from(exit::USAGE);
-                }
-                None => None,
-            };
-            let provider = choice.as_ref().map(|c| ProviderInfo {
-                id: c.endpoint.id.clone(),
-                name: c.endpoint.name.clone(),
-                model: c.model.clone(),
-            });
-            let (temperature, max_tokens) = choice
-                .as_ref()
-                .map_or((None, None), |c| (c.temperature, c.max_tokens));
-            let provider_needs_key = choice.as_ref().is_some_and(|c| {
-                c.auth == keyturn::config::AuthKind::Key
-                    && c.api_key_env
-                        .as_ref()
-                        .is_none_or(|v| std::env::var_os(v).is_none())
-            });
-            let options = AppOptions {
-                setup_hint: provider.is_none().then(|| setup_hint(&paths)),
-                provider_needs_key,
-                provider,
-                system_prompt: config.system_prompt.clone(),
-                show_reasoning: config.ui.show_reasoning,
-                temperature,
-                max_tokens,
-                keymap: Default::default(),
-                ..Default::default()
-            };
+            let options =
+                match tui_options(&config, &paths, cli.provider.clone(), cli.model.as_deref()) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        eprintln!("keyturn: {e}");
+                        return ExitCode::from(exit::USAGE);
+                    }
+                };
             tracing::info!("starting the TUI");
-            match runtime.block_on(keyturn::runtime::run_tui(config, paths.clone(), options)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("keyturn: terminal error: {e}");
-                    ExitCode::from(exit::PROVIDER)
-                }
-            }
+            tui_exit(runtime.block_on(keyturn::runtime::run_tui(config, paths.clone(), options)))
         }
     }
 }

@@ -261,3 +261,25 @@ async fn http_proxy_and_no_proxy_are_honoured() {
     );
     assert_eq!(proxy.requests().len(), 1);
 }
+
+#[test]
+fn completions_and_man_page_are_generated_from_the_cli() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_keyturn"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = text(&out.stdout);
+        assert!(
+            text.contains("keyturn") && text.contains("import-env"),
+            "{shell}"
+        );
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_keyturn"))
+        .arg("man")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with(".ie") && text(&out.stdout).contains(".TH keyturn 1"));
+}

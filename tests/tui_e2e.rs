@@ -37,16 +37,25 @@ impl Tmux {
     }
 
     fn start_env(home: &Path, w: u16, h: u16, env: &str) -> Self {
+        let bin = env!("CARGO_BIN_EXE_keyturn");
+        Self::start_script(
+            home,
+            w,
+            h,
+            &format!("{env} {bin} --home '{}'", home.display()),
+        )
+    }
+
+    /// Runs `command` in the pane; afterwards the shell prints the exit code and tty mode.
+    fn start_script(home: &Path, w: u16, h: u16, command: &str) -> Self {
         let session = format!("kt{}", std::process::id());
         let socket = format!(
             "keyturn-test-{}-{}",
             std::process::id(),
             home.file_name().unwrap().to_string_lossy()
         );
-        let bin = env!("CARGO_BIN_EXE_keyturn");
         let script = format!(
-            "{env} {bin} --home '{}'; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60",
-            home.display()
+            "{command}; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 60"
         );
         let st = Command::new("tmux")
             .args([
@@ -322,6 +331,50 @@ async fn a_panic_restores_the_terminal_and_its_message_is_readable() {
             "{s}"
         );
         assert!(!s.contains("-icanon"), "terminal left in raw mode: {s}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_streams_shows_demo_keys_and_touches_no_real_home() {
+    if !Tmux::available() {
+        return;
+    }
+    let fake_home = tempfile::tempdir().unwrap();
+    let h = fake_home.path().to_path_buf();
+    blocking(move || {
+        let bin = env!("CARGO_BIN_EXE_keyturn");
+        let t = Tmux::start_script(
+            &h,
+            80,
+            24,
+            &format!(
+                "env HOME='{}' XDG_CONFIG_HOME= XDG_DATA_HOME= {bin} demo",
+                h.display()
+            ),
+        );
+        let s = t.wait_for("Ask anything");
+        assert!(s.contains(" DEMO ") && s.contains("Demo (offline)"), "{s}");
+        t.keys(&["show me code", "Enter"]);
+        let s = t.wait_for("✓ done");
+        assert!(s.contains("```rust") && s.contains("println!"), "{s}");
+        t.keys(&["F3"]);
+        let s = t.wait_for("Key manager");
+        assert!(
+            s.contains("demo key") && s.contains("…good") && !s.contains("NOT-A-REAL"),
+            "{s}"
+        );
+        assert!(!s.contains("readable by others"), "{s}");
+        t.keys(&["C-c"]);
+        t.wait_for("EXIT=0");
+        let left: Vec<_> = std::fs::read_dir(&h)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "the demo wrote into the real home: {left:?}"
+        );
     })
     .await;
 }

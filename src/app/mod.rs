@@ -134,6 +134,8 @@ pub struct AppOptions {
     pub failover: crate::config::Failover,
     /// Every provider the picker offers.
     pub catalogue: Vec<picker::PickerProvider>,
+    /// `keyturn demo`: the status bar says so.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone)]

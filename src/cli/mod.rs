@@ -2,6 +2,7 @@
 //! with a non-zero exit code.
 
 pub mod ask;
+pub mod demo;
 pub mod keys;
 pub mod prompt;
 

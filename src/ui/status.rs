@@ -14,6 +14,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
     let width = area.width as usize;
     buf.set_style(area, theme.status);
     let mut left: Vec<Span> = Vec::new();
+    if app.options.demo {
+        left.push(Span::styled(" DEMO ", theme.help_key.patch(theme.status)));
+    }
     match &app.provider {
         Some(p) => {
             left.push(Span::styled(format!(" {} ", p.name), theme.status_accent));

@@ -42,6 +42,8 @@ enum Command {
     Keys(keyturn::cli::keys::KeysCmd),
     /// Try keyturn offline: a demo provider, fake keys, a throw-away home.
     Demo,
+    /// Check config, key store, terminal, certificates and proxies (and, online, providers and keys).
+    Doctor(keyturn::cli::doctor::DoctorArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -227,6 +229,13 @@ fn main() -> ExitCode {
         }
     };
     init_logging(&paths);
+    if let Some(Command::Doctor(args)) = &cli.command {
+        // The doctor reports a broken config itself instead of refusing to start.
+        return match new_runtime() {
+            Ok(rt) => ExitCode::from(rt.block_on(cli::doctor::run(&paths, args.clone()))),
+            Err(code) => code,
+        };
+    }
     let config = match Config::load(&paths.config_file) {
         Ok(c) => c,
         Err(e) => {
@@ -245,7 +254,9 @@ fn main() -> ExitCode {
         Some(Command::Keys(cmd)) => {
             ExitCode::from(runtime.block_on(cli::keys::run(&paths, &config, cmd)))
         }
-        Some(Command::Demo | Command::Completions { .. } | Command::Man) => ExitCode::SUCCESS,
+        Some(Command::Demo | Command::Doctor(_) | Command::Completions { .. } | Command::Man) => {
+            ExitCode::SUCCESS
+        }
         None => {
             let options =
                 match tui_options(&config, &paths, cli.provider.clone(), cli.model.as_deref()) {

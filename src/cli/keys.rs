@@ -101,7 +101,7 @@ fn open(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
         &mut ask_tty,
     )?;
     for w in &store.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {w} Fix it with `keyturn keys fix-permissions`.");
     }
     Ok(store)
 }

@@ -161,7 +161,7 @@ pub fn permission_warnings(path: &Path) -> Vec<String> {
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 out.push(format!(
-                    "The key {what} {} is readable by others (mode {mode:o}); it should be {want:o}. `keyturn keys fix-permissions` (or p in the key manager) fixes it.",
+                    "The key {what} {} is readable by others (mode {mode:o}); it should be {want:o}.",
                     p.display()
                 ));
             }

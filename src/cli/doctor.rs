@@ -1,0 +1,465 @@
+//! `keyturn doctor`: a readable report, one line per check, with the fix when one fails.
+//! Config, key store (presence, permissions, unlock method), terminal, CA certificates,
+//! proxies; with `--online` each provider with a key and each key (no tokens spent).
+//! Exit 0 when nothing failed. Never prints a secret.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::{Config, Paths};
+use crate::keystore::{KeyCheck, KeyStore, file::permission_warnings};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub check: String,
+    pub status: Status,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+fn check(name: &str, status: Status, detail: impl Into<String>, fix: Option<&str>) -> Check {
+    Check {
+        check: name.into(),
+        status,
+        detail: detail.into(),
+        fix: fix.map(str::to_string),
+    }
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct DoctorArgs {
+    /// Also check that each provider answers and each key is valid (spends no tokens).
+    #[arg(long)]
+    pub online: bool,
+    /// Print the checks as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Hides credentials in a proxy URL (`http://user:pass@host` → `http://…@host`).
+fn redact_proxy(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}…{}", &url[..s + 3], &url[at..]),
+        _ => url.to_string(),
+    }
+}
+
+fn config_check(paths: &Paths) -> (Check, Option<Config>) {
+    let path = &paths.config_file;
+    if !path.exists() {
+        return (
+            check(
+                "config",
+                Status::Pass,
+                format!("no {} (defaults are used)", path.display()),
+                None,
+            ),
+            Some(Config::default()),
+        );
+    }
+    match Config::load(path) {
+        Ok(c) => (
+            check(
+                "config",
+                Status::Pass,
+                format!("{} parses", path.display()),
+                None,
+            ),
+            Some(c),
+        ),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default().to_string();
+            (
+                check(
+                    "config",
+                    Status::Fail,
+                    first,
+                    Some("fix that line (config.example.toml documents every option)"),
+                ),
+                None,
+            )
+        }
+    }
+}
+
+fn keystore_checks(paths: &Paths, config: Option<&Config>) -> Vec<Check> {
+    let path = paths.keys_file();
+    if !KeyStore::exists(&path) {
+        return vec![check(
+            "key store",
+            Status::Warn,
+            format!("no {} yet", path.display()),
+            Some("add a key: `keyturn keys add PROVIDER` or F3 in the TUI"),
+        )];
+    }
+    let mut out = Vec::new();
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => out.push(check(
+            "key store",
+            Status::Pass,
+            format!("{} present", path.display()),
+            None,
+        )),
+        _ => out.push(check(
+            "key store",
+            Status::Fail,
+            format!("{} is not a regular file", path.display()),
+            Some("move it away"),
+        )),
+    }
+    let warnings = permission_warnings(&path);
+    if warnings.is_empty() {
+        out.push(check(
+            "key permissions",
+            Status::Pass,
+            "file 0600, directory 0700",
+            None,
+        ));
+    } else {
+        for w in warnings {
+            out.push(check(
+                "key permissions",
+                Status::Fail,
+                w,
+                Some("`keyturn keys fix-permissions`"),
+            ));
+        }
+    }
+    let identity = env("KEYTURN_IDENTITY")
+        .map(std::path::PathBuf::from)
+        .or_else(|| config.and_then(|c| c.keystore.identity_file.clone()));
+    let unlock = if let Some(id) = identity {
+        let id = crate::keystore::unlock::expand_home(&id);
+        if id.exists() {
+            check(
+                "unlock method",
+                Status::Pass,
+                format!("identity file {}", id.display()),
+                None,
+            )
+        } else {
+            check(
+                "unlock method",
+                Status::Fail,
+                format!("identity file {} does not exist", id.display()),
+                Some("fix keystore.identity_file or KEYTURN_IDENTITY"),
+            )
+        }
+    } else if let Some(var) = [
+        "KEYTURN_PASSPHRASE_COMMAND",
+        "KEYTURN_PASSPHRASE_FILE",
+        "KEYTURN_PASSPHRASE",
+    ]
+    .into_iter()
+    .find(|v| env(v).is_some())
+    {
+        check(
+            "unlock method",
+            Status::Pass,
+            format!("passphrase from {var}"),
+            None,
+        )
+    } else {
+        check(
+            "unlock method",
+            Status::Pass,
+            "passphrase asked on the terminal",
+            None,
+        )
+    };
+    out.push(unlock);
+    out
+}
+
+fn terminal_checks() -> Vec<Check> {
+    let mut out = Vec::new();
+    match crossterm::terminal::size() {
+        Ok((w, h)) if w >= 80 && h >= 24 => out.push(check(
+            "terminal size",
+            Status::Pass,
+            format!("{w}x{h}"),
+            None,
+        )),
+        Ok((w, h)) => out.push(check(
+            "terminal size",
+            Status::Warn,
+            format!("{w}x{h}, smaller than 80x24"),
+            Some("enlarge the window; keyturn works down to 20x5"),
+        )),
+        Err(_) => out.push(check("terminal size", Status::Warn, "not a terminal", None)),
+    }
+    let colour = if env("NO_COLOR").is_some() {
+        "off (NO_COLOR is set)".to_string()
+    } else if env("COLORTERM").is_some_and(|c| c == "truecolor" || c == "24bit") {
+        "truecolor".into()
+    } else if env("TERM").is_some_and(|t| t.contains("256")) {
+        "256 colours".into()
+    } else {
+        "16 colours".into()
+    };
+    out.push(check("colour", Status::Pass, colour, None));
+    let term = env("TERM").unwrap_or_default();
+    let program = env("TERM_PROGRAM").unwrap_or_default();
+    let in_tmux = env("TMUX").is_some();
+    let modern = [
+        "kitty",
+        "WezTerm",
+        "ghostty",
+        "iTerm.app",
+        "vscode",
+        "alacritty",
+        "foot",
+        "contour",
+    ]
+    .iter()
+    .any(|t| program.contains(t) || term.contains(&t.to_lowercase()));
+    let sync = if modern || in_tmux {
+        "likely supported"
+    } else {
+        "unknown (harmless if unsupported)"
+    };
+    out.push(check("synchronized output", Status::Pass, sync, None));
+    let osc52 = if in_tmux {
+        (
+            "likely, if tmux has `set -g set-clipboard on`",
+            Status::Pass,
+        )
+    } else if modern {
+        ("likely supported", Status::Pass)
+    } else {
+        (
+            "unknown: copying may not reach your clipboard",
+            Status::Warn,
+        )
+    };
+    out.push(check("clipboard (OSC 52)", osc52.1, osc52.0, None));
+    let mut places = Vec::new();
+    if in_tmux {
+        places.push("tmux");
+    }
+    if env("STY").is_some() {
+        places.push("screen");
+    }
+    if env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some() {
+        places.push("SSH");
+    }
+    let detail = if places.is_empty() {
+        "local terminal".to_string()
+    } else {
+        format!("inside {}", places.join(", "))
+    };
+    out.push(check("session", Status::Pass, detail, None));
+    out
+}
+
+fn ca_check() -> Check {
+    let explicit = env("SSL_CERT_FILE");
+    let candidates: Vec<String> = match &explicit {
+        Some(f) => vec![f.clone()],
+        None => [
+            "/etc/ssl/certs/ca-certificates.crt",
+            "/etc/pki/tls/certs/ca-bundle.crt",
+            "/etc/ssl/cert.pem",
+            "/etc/ssl/ca-bundle.pem",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    };
+    match candidates.iter().find(|p| Path::new(p).is_file()) {
+        Some(p) => check("CA certificates", Status::Pass, p.clone(), None),
+        None => check(
+            "CA certificates",
+            Status::Fail,
+            match explicit {
+                Some(f) => format!("SSL_CERT_FILE={f} does not exist"),
+                None => "no CA bundle found: HTTPS to every provider will fail".into(),
+            },
+            Some("apt-get install ca-certificates (or set SSL_CERT_FILE)"),
+        ),
+    }
+}
+
+fn proxy_check() -> Check {
+    let set: Vec<String> = [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "no_proxy",
+    ]
+    .iter()
+    .filter_map(|v| env(v).map(|val| format!("{v}={}", redact_proxy(&val))))
+    .collect();
+    let detail = if set.is_empty() {
+        "none set".to_string()
+    } else {
+        set.join(", ")
+    };
+    check("proxy", Status::Pass, detail, None)
+}
+
+async fn online_checks(paths: &Paths, config: &Config) -> Vec<Check> {
+    let mut out = Vec::new();
+    let store = match crate::cli::keys::open_existing(paths, config) {
+        Ok(s) => s,
+        Err(e) => {
+            out.push(check("keys (online)", Status::Fail, e.to_string(), None));
+            None
+        }
+    };
+    let client = crate::providers::http::build_client(config.timeouts());
+    // Every provider that has a key or needs none and is configured; each stored key.
+    let mut tested = Vec::new();
+    if let Some(store) = &store {
+        let futures = store.entries().iter().filter_map(|e| {
+            let choice = config.provider(&e.provider, None).ok()?;
+            let client = client.clone();
+            let secret = e.secret.clone();
+            let name = format!(
+                "key {} {} ({})",
+                e.provider,
+                e.masked(),
+                crate::text::sanitize::sanitize_line(&e.label)
+            );
+            Some(async move {
+                let o = crate::providers::validate::check_key(
+                    &client,
+                    &choice.endpoint,
+                    &secret,
+                    config.timeouts(),
+                )
+                .await;
+                (name, o)
+            })
+        });
+        for (name, o) in futures_util::future::join_all(futures).await {
+            let status = match o.check {
+                KeyCheck::Valid => Status::Pass,
+                KeyCheck::RateLimited | KeyCheck::Unknown => Status::Warn,
+                _ => Status::Fail,
+            };
+            out.push(check(
+                &name,
+                status,
+                format!("{}: {}", o.check.label(), o.detail),
+                (status == Status::Fail)
+                    .then_some("replace it: F3 then r, or `keyturn keys rotate ID`"),
+            ));
+        }
+        tested.extend(store.entries().iter().map(|e| e.provider.clone()));
+    }
+    for id in config.providers.keys() {
+        if tested.contains(id) {
+            continue;
+        }
+        let Ok(choice) = config.provider(id, None) else {
+            continue;
+        };
+        if choice.auth == crate::config::AuthKind::Key {
+            continue;
+        }
+        let res =
+            crate::providers::models::fetch(&client, &choice.endpoint, None, config.timeouts())
+                .await;
+        out.push(match res {
+            Ok(m) => check(
+                &format!("provider {id}"),
+                Status::Pass,
+                format!("reachable ({} models)", m.len()),
+                None,
+            ),
+            Err(e) => check(&format!("provider {id}"), Status::Fail, e.to_string(), None),
+        });
+    }
+    out
+}
+
+pub async fn run(paths: &Paths, args: DoctorArgs) -> u8 {
+    let (config_result, config) = config_check(paths);
+    let mut checks = vec![config_result];
+    checks.extend(keystore_checks(paths, config.as_ref()));
+    checks.extend(terminal_checks());
+    checks.push(ca_check());
+    checks.push(proxy_check());
+    if args.online {
+        match &config {
+            Some(c) => checks.extend(online_checks(paths, c).await),
+            None => checks.push(check(
+                "online",
+                Status::Fail,
+                "skipped: the config does not parse",
+                None,
+            )),
+        }
+    }
+    let failed = checks.iter().any(|c| c.status == Status::Fail);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&checks).unwrap_or_default()
+        );
+    } else {
+        for c in &checks {
+            let mark = match c.status {
+                Status::Pass => "✓",
+                Status::Warn => "!",
+                Status::Fail => "✗",
+            };
+            let fix = c
+                .fix
+                .as_ref()
+                .map(|f| format!(" → {f}"))
+                .unwrap_or_default();
+            println!(
+                "{mark} {:<20} {}{fix}",
+                c.check,
+                crate::text::sanitize::sanitize_line(&c.detail)
+            );
+        }
+        println!(
+            "{}",
+            if failed {
+                "Some checks failed; each ✗ line says how to fix it."
+            } else {
+                "All checks passed."
+            }
+        );
+    }
+    if failed {
+        super::exit::PROVIDER
+    } else {
+        super::exit::OK
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_credentials_are_hidden() {
+        assert_eq!(
+            redact_proxy("http://user:secret@proxy:3128"),
+            "http://…@proxy:3128"
+        );
+        assert_eq!(redact_proxy("http://proxy:3128"), "http://proxy:3128");
+    }
+}

@@ -254,3 +254,104 @@ async fn model_service_fetches_live_caches_and_falls_back_when_offline() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_servers_are_discovered_quietly_and_usable() {
+    use keyturn::runtime::discovery::{discover, resolve};
+    keyturn::install_crypto_provider();
+    let client =
+        keyturn::providers::http::build_client(keyturn::providers::http::Timeouts::default());
+    let mock = MockProvider::start(MockOptions {
+        models: vec!["qwen-local".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let port = mock.addr.port();
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let found = discover(
+        &client,
+        &[("vllm", "vLLM", port), ("llamacpp", "llama.cpp", free)],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        found.len(),
+        1,
+        "nothing listening on {free} is simply not found"
+    );
+    assert_eq!(
+        (found[0].endpoint.id.as_str(), found[0].model.as_str()),
+        ("vllm", "qwen-local")
+    );
+    assert_eq!(found[0].endpoint.name, format!("vLLM (local :{port})"));
+    // A server already in config is not probed again.
+    let before = mock.requests().len();
+    let again = discover(
+        &client,
+        &[("vllm", "vLLM", port)],
+        &[format!("http://127.0.0.1:{port}/v1")],
+    )
+    .await;
+    assert!(again.is_empty());
+    assert_eq!(mock.requests().len(), before);
+
+    // The discovered provider joins the picker and streams through the real effects.
+    let home = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let mut effects = keyturn::runtime::Effects::new(
+        keyturn::config::Config::default(),
+        keyturn::config::Paths::under(home.path()),
+        tx,
+    );
+    effects.discovered.lock().unwrap().extend(found.clone());
+    assert!(
+        resolve(
+            &effects.config,
+            &effects.discovered,
+            "vllm",
+            Some("qwen-local")
+        )
+        .is_ok()
+    );
+    let mut app = App::new(AppOptions::default());
+    update(
+        &mut app,
+        Msg::Discovered(provider("vllm", &["qwen-local"], false)),
+    );
+    assert!(app.options.catalogue.iter().any(|p| p.id == "vllm"));
+    let request = keyturn::providers::ChatRequest {
+        model: "qwen-local".into(),
+        system: None,
+        messages: vec![keyturn::providers::ChatMessage {
+            role: keyturn::providers::Role::User,
+            content: "hi".into(),
+        }],
+        temperature: None,
+        max_tokens: None,
+    };
+    effects.run(Effect::StartStream {
+        req: 1,
+        provider_id: "vllm".into(),
+        request,
+        key_id: None,
+    });
+    let mut done = false;
+    while let Ok(Some(msg)) =
+        tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv()).await
+    {
+        if let Msg::Stream {
+            event: keyturn::providers::StreamEvent::Done,
+            ..
+        } = msg
+        {
+            done = true;
+            break;
+        }
+    }
+    assert!(done, "the discovered server answered");
+}

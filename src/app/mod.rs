@@ -45,6 +45,8 @@ pub enum Msg {
     Keys(keys::KeysMsg),
     /// A one-line report for the status bar (e.g. a saved default).
     Notice(String),
+    /// A local server was found answering on its usual port.
+    Discovered(picker::PickerProvider),
     /// A provider's model list arrived (for the picker).
     Models {
         provider_id: String,

@@ -49,6 +49,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Stream { req, event } => on_stream(app, req, event),
+        Msg::Discovered(provider) => {
+            if !app.options.catalogue.iter().any(|p| p.id == provider.id) {
+                app.options.catalogue.push(provider);
+            }
+            Vec::new()
+        }
         Msg::Notice(text) => {
             app.notice = Some(Notice {
                 is_error: text.starts_with("Could not"),

@@ -75,6 +75,8 @@ pub struct NetworkConfig {
     /// When the active key is rejected or rate-limited and the provider has another key:
     /// "ask" offers to switch (Ctrl-F), "auto" switches and asks again, "off" does neither.
     pub failover: Failover,
+    /// Look for llama.cpp, LM Studio and vLLM on 127.0.0.1 at start.
+    pub discover_local: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -92,6 +94,7 @@ impl Default for NetworkConfig {
             connect_timeout_secs: 10,
             idle_timeout_secs: 60,
             failover: Failover::Ask,
+            discover_local: true,
         }
     }
 }

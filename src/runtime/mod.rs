@@ -2,6 +2,7 @@
 //! events into `Msg`s, applies `update`, carries out `Effect`s, and draws at most once per
 //! frame and only when something changed (no timers while idle).
 
+pub mod discovery;
 pub mod key_service;
 pub mod keys;
 pub mod model_service;
@@ -40,6 +41,7 @@ pub struct Effects {
     pub keys: key_service::KeyService,
     pub models: model_service::ModelService,
     pub paths: crate::config::Paths,
+    pub discovered: discovery::Discovered,
 }
 
 impl Effects {
@@ -52,12 +54,14 @@ impl Effects {
             client.clone(),
             tx.clone(),
         );
+        let discovered = discovery::Discovered::default();
         let models = model_service::ModelService::new(
             paths.data_dir.join("models"),
             config.clone(),
             client.clone(),
             keys.clone(),
             tx.clone(),
+            discovered.clone(),
         );
         Self {
             config,
@@ -67,6 +71,7 @@ impl Effects {
             keys,
             models,
             paths,
+            discovered,
         }
     }
 
@@ -79,25 +84,27 @@ impl Effects {
     ) {
         use crate::providers::ProviderError;
         let locked = self.keys.store_is_locked();
-        let resolved = self
-            .config
-            .provider(provider_id, Some(&request.model))
-            .map_err(|detail| ProviderError::Setup {
-                provider: provider_id.to_string(),
-                detail,
-            })
-            .and_then(|choice| {
-                let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
-                let key = keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {
-                    ProviderError::Setup { provider, .. } if locked => ProviderError::Setup {
-                        provider,
-                        detail: "the key store is locked: press F3 and unlock it, then retry"
-                            .into(),
-                    },
-                    other => other,
-                })?;
-                Ok((choice, key))
-            });
+        let resolved = discovery::resolve(
+            &self.config,
+            &self.discovered,
+            provider_id,
+            Some(&request.model),
+        )
+        .map_err(|detail| ProviderError::Setup {
+            provider: provider_id.to_string(),
+            detail,
+        })
+        .and_then(|choice| {
+            let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
+            let key = keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {
+                ProviderError::Setup { provider, .. } if locked => ProviderError::Setup {
+                    provider,
+                    detail: "the key store is locked: press F3 and unlock it, then retry".into(),
+                },
+                other => other,
+            })?;
+            Ok((choice, key))
+        });
         let client = self.client.clone();
         let timeouts = self.config.timeouts();
         let tx = self.tx.clone();
@@ -241,6 +248,9 @@ pub async fn run_tui(
         effects.keys.initial_state()
     });
     let env_candidates = effects.keys.env_candidates_now();
+    if effects.config.network.discover_local {
+        spawn_discovery(&effects);
+    }
     let mut app = App::new(options);
     app.keys.env_candidates = env_candidates;
     let mut cache = RenderCache::new(theme);
@@ -302,6 +312,37 @@ pub async fn run_tui(
     }
     drop(guard);
     Ok(())
+}
+
+/// Looks for local servers in the background; what it finds joins the picker.
+fn spawn_discovery(effects: &Effects) {
+    let (client, config, found, tx) = (
+        effects.client.clone(),
+        effects.config.clone(),
+        effects.discovered.clone(),
+        effects.tx.clone(),
+    );
+    tokio::spawn(async move {
+        let urls: Vec<String> = config
+            .provider_ids()
+            .iter()
+            .filter_map(|id| config.provider(id, None).ok())
+            .map(|c| c.endpoint.base_url)
+            .collect();
+        for choice in discovery::discover(&client, discovery::LOCAL_SERVERS, &urls).await {
+            tracing::info!("found a local server: {}", choice.endpoint.name);
+            let provider = app::picker::PickerProvider {
+                id: choice.endpoint.id.clone(),
+                name: choice.endpoint.name.clone(),
+                default_model: choice.model.clone(),
+                models: choice.models.clone(),
+                needs_key: false,
+                env_key: false,
+            };
+            found.lock().unwrap_or_else(|p| p.into_inner()).push(choice);
+            let _ = tx.send(Msg::Discovered(provider)).await;
+        }
+    });
 }
 
 fn draw(guard: &mut TerminalGuard, app: &mut App, cache: &mut RenderCache) -> std::io::Result<()> {

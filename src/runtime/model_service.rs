@@ -31,6 +31,7 @@ pub struct ModelService {
     client: reqwest::Client,
     keys: KeyService,
     tx: mpsc::Sender<Msg>,
+    discovered: super::discovery::Discovered,
 }
 
 impl ModelService {
@@ -40,6 +41,7 @@ impl ModelService {
         client: reqwest::Client,
         keys: KeyService,
         tx: mpsc::Sender<Msg>,
+        discovered: super::discovery::Discovered,
     ) -> Self {
         Self {
             dir,
@@ -47,6 +49,7 @@ impl ModelService {
             client,
             keys,
             tx,
+            discovered,
         }
     }
 
@@ -114,7 +117,9 @@ impl ModelService {
             {
                 return send(models.clone(), ListSource::Cache, None).await;
             }
-            let Ok(choice) = this.config.provider(&provider_id, None) else {
+            let Ok(choice) =
+                super::discovery::resolve(&this.config, &this.discovered, &provider_id, None)
+            else {
                 return send(
                     Vec::new(),
                     ListSource::Catalogue,

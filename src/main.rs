@@ -258,7 +258,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let options =
+            let mut options =
                 match tui_options(&config, &paths, cli.provider.clone(), cli.model.as_deref()) {
                     Ok(o) => o,
                     Err(e) => {
@@ -266,6 +266,17 @@ fn main() -> ExitCode {
                         return ExitCode::from(exit::USAGE);
                     }
                 };
+            // First run: no config and no key store.
+            if !paths.config_file.exists()
+                && !keyturn::keystore::KeyStore::exists(&paths.keys_file())
+            {
+                let ssh = std::env::var_os("HOME")
+                    .map(|h| std::path::PathBuf::from(h).join(".ssh/id_ed25519"));
+                let ssh = ssh.filter(|p| {
+                    p.is_file() && std::path::Path::new(&format!("{}.pub", p.display())).is_file()
+                });
+                options.first_run = Some(ssh);
+            }
             tracing::info!("starting the TUI");
             tui_exit(runtime.block_on(keyturn::runtime::run_tui(config, paths.clone(), options)))
         }

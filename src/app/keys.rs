@@ -171,6 +171,10 @@ pub enum KeysEffect {
     DropNew {
         req: u64,
     },
+    /// Create keys.age protected by an age identity or SSH key (welcome flow).
+    CreateWithIdentity {
+        path: std::path::PathBuf,
+    },
     Test {
         ids: Vec<String>,
     },

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod picker;
 pub mod secret;
 mod update;
+pub mod welcome;
 
 pub use action::Action;
 pub use conversation::{Conversation, Message, TurnState};
@@ -73,6 +74,8 @@ pub enum Effect {
     },
     Keys(keys::KeysEffect),
     Picker(picker::PickerEffect),
+    /// The welcome flow ended: write its choices to config.toml.
+    FinishWelcome(welcome::WelcomeResult),
     Quit,
 }
 
@@ -96,6 +99,7 @@ pub enum View {
     Chat,
     Keys,
     Picker,
+    Welcome,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +142,8 @@ pub struct AppOptions {
     pub catalogue: Vec<picker::PickerProvider>,
     /// `keyturn demo`: the status bar says so.
     pub demo: bool,
+    /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
+    pub first_run: Option<Option<std::path::PathBuf>>,
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +171,7 @@ pub struct App {
     pub failover_tried: Vec<String>,
     pub picker: Option<picker::Picker>,
     pub next_list_req: u64,
+    pub welcome: Option<welcome::Welcome>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -189,7 +196,12 @@ impl App {
             }
             keys.state = state;
         }
+        let welcome = options.first_run.clone().map(welcome::Welcome::new);
+        if welcome.is_some() {
+            view = View::Welcome;
+        }
         Self {
+            welcome,
             provider: options.provider.clone(),
             conversation: Conversation::default(),
             composer,

@@ -8,6 +8,12 @@ use super::{
 use crate::providers::{ChatRequest, Role, StreamEvent};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = update_inner(app, msg);
+    effects.extend(welcome_resume(app));
+    effects
+}
+
+fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             if key.kind != KeyEventKind::Press {
@@ -101,6 +107,9 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     }
     if app.view == View::Picker {
         return on_picker_key(app, key, chord);
+    }
+    if app.view == View::Welcome {
+        return on_welcome_key(app, key, chord);
     }
     let scope = match app.focus {
         Focus::Composer => Scope::Composer,
@@ -203,6 +212,9 @@ fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent, chord: KeyChord
                 is_error: false,
             });
             app.keys.current_provider = Some(provider.id.clone());
+            if let Some(w) = app.welcome.as_mut() {
+                w.chosen = Some((provider.id.clone(), model.clone()));
+            }
             app.provider = Some(super::ProviderInfo {
                 id: provider.id.clone(),
                 name: provider.name.clone(),
@@ -217,6 +229,168 @@ fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent, chord: KeyChord
             Vec::new()
         }
     }
+}
+
+fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent, chord: KeyChord) -> Vec<Effect> {
+    use super::welcome::Step;
+    if app.options.keymap.lookup(Scope::Global, chord) == Some(Action::Quit) {
+        return quit(app);
+    }
+    let Some(w) = app.welcome.as_mut() else {
+        app.view = View::Chat;
+        return Vec::new();
+    };
+    w.error = None;
+    let (code, skip) = (
+        key.code,
+        matches!(key.code, KeyCode::Char('s') | KeyCode::Esc),
+    );
+    match w.step {
+        Step::Protect => match code {
+            KeyCode::Char('1') | KeyCode::Enter => {
+                w.waiting = true;
+                app.view = View::Keys;
+                app.keys.ask_passphrase(true);
+            }
+            KeyCode::Char('2') if w.ssh_key.is_some() => {
+                let path = w.ssh_key.clone().unwrap_or_default();
+                w.identity_file = Some(path.clone());
+                w.waiting = true;
+                app.keys.state = super::keys::StoreState::Unlocking;
+                return vec![Effect::Keys(super::keys::KeysEffect::CreateWithIdentity {
+                    path,
+                })];
+            }
+            KeyCode::Char('3') => w.step = Step::IdentityPath,
+            _ if skip => return welcome_advance(app),
+            _ => {}
+        },
+        Step::IdentityPath => match code {
+            KeyCode::Esc => w.step = Step::Protect,
+            KeyCode::Enter => {
+                let typed = w.path_input.lines().join("");
+                let path = crate::keystore::unlock::expand_home(std::path::Path::new(typed.trim()));
+                if typed.trim().is_empty() || !path.is_file() {
+                    w.error = Some(format!(
+                        "No identity file at {}; create one with `age-keygen -o FILE`.",
+                        path.display()
+                    ));
+                } else {
+                    w.identity_file = Some(path.clone());
+                    w.waiting = true;
+                    app.keys.state = super::keys::StoreState::Unlocking;
+                    return vec![Effect::Keys(super::keys::KeysEffect::CreateWithIdentity {
+                        path,
+                    })];
+                }
+            }
+            _ => {
+                w.path_input.input(key);
+            }
+        },
+        Step::Import => match code {
+            KeyCode::Char('i') | KeyCode::Enter => {
+                w.waiting = true;
+                app.view = View::Keys;
+                return app
+                    .keys
+                    .action(Action::KeyImportEnv)
+                    .into_iter()
+                    .map(Effect::Keys)
+                    .collect();
+            }
+            _ if skip => return welcome_advance(app),
+            _ => {}
+        },
+        Step::FirstKey => match code {
+            KeyCode::Char('a') | KeyCode::Enter => {
+                w.waiting = true;
+                app.view = View::Keys;
+                return app
+                    .keys
+                    .action(Action::KeyAdd)
+                    .into_iter()
+                    .map(Effect::Keys)
+                    .collect();
+            }
+            _ if skip => return welcome_advance(app),
+            _ => {}
+        },
+        Step::Model => match code {
+            KeyCode::Char('m') | KeyCode::Enter => {
+                w.waiting = true;
+                return apply(app, Action::OpenPicker);
+            }
+            _ if skip => return welcome_finish(app),
+            _ => {}
+        },
+    }
+    Vec::new()
+}
+
+/// The next welcome step (the import step only when there is something to import).
+fn welcome_advance(app: &mut App) -> Vec<Effect> {
+    use super::welcome::Step;
+    let has_env = !app.keys.env_candidates.is_empty();
+    let Some(w) = app.welcome.as_mut() else {
+        return Vec::new();
+    };
+    w.step = match w.step {
+        Step::Protect | Step::IdentityPath if has_env => Step::Import,
+        Step::Protect | Step::IdentityPath | Step::Import => Step::FirstKey,
+        Step::FirstKey => Step::Model,
+        Step::Model => return welcome_finish(app),
+    };
+    app.view = View::Welcome;
+    Vec::new()
+}
+
+fn welcome_finish(app: &mut App) -> Vec<Effect> {
+    let Some(w) = app.welcome.take() else {
+        return Vec::new();
+    };
+    app.view = View::Chat;
+    vec![Effect::FinishWelcome(super::welcome::WelcomeResult {
+        identity_file: w.identity_file,
+        default: w.chosen,
+    })]
+}
+
+/// After any message: a step handed to the key manager or the picker resumes once that is done.
+fn welcome_resume(app: &mut App) -> Vec<Effect> {
+    use super::keys::StoreState;
+    use super::welcome::Step;
+    let keys_idle = app.keys.dialog.is_none()
+        && app.keys.state != StoreState::Unlocking
+        && app.keys.pending.is_none();
+    let Some(w) = app.welcome.as_mut() else {
+        return Vec::new();
+    };
+    if !w.waiting || app.view == View::Picker || !keys_idle {
+        return Vec::new();
+    }
+    w.waiting = false;
+    app.view = View::Welcome;
+    let failed = app
+        .keys
+        .message
+        .as_ref()
+        .filter(|m| m.is_error)
+        .map(|m| m.text.clone());
+    if matches!(w.step, Step::Protect | Step::IdentityPath)
+        && !matches!(app.keys.state, StoreState::Unlocked { .. })
+    {
+        // Creating the store failed or was cancelled: stay, and say why.
+        w.error = failed;
+        if w.error.is_some() {
+            w.identity_file = None;
+            return Vec::new();
+        }
+    }
+    if w.step == Step::Model {
+        return welcome_finish(app);
+    }
+    welcome_advance(app)
 }
 
 fn on_help_key(app: &mut App, chord: KeyChord, scroll: u16) -> Vec<Effect> {

@@ -85,3 +85,98 @@ mod tests {
         set_default_model(&dir.path().join("new.toml"), "groq", "llama").unwrap();
     }
 }
+
+/// Writes the welcome flow's choices. A new config gets a commented header; an existing one
+/// (the picker may have created it) is edited in place.
+pub fn write_welcome(
+    path: &Path,
+    identity_file: Option<&Path>,
+    default: Option<(&str, &str)>,
+) -> Result<(), String> {
+    if !path.exists() {
+        let mut text = format!(
+            "# keyturn configuration, written by the welcome flow on {}.\n# Every option is documented in config.example.toml; F3 manages keys, Ctrl-P models.\n",
+            crate::keystore::entry::format_date(crate::keystore::entry::now())
+        );
+        if let Some((provider, model)) = default {
+            text.push_str(&format!(
+                "\n# The provider and model to start with (Ctrl-P switches; Ctrl-D saves a new default).\ndefault_provider = {}\ndefault_model = {}\n",
+                toml_edit::value(provider),
+                toml_edit::value(model)
+            ));
+        }
+        if let Some(id) = identity_file {
+            text.push_str(&format!(
+                "\n[keystore]\n# keys.age is unlocked with this SSH key or age identity instead of a passphrase.\nidentity_file = {}\n",
+                toml_edit::value(id.display().to_string())
+            ));
+        }
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        return std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| format!("{} does not parse: {e}", path.display()))?;
+    if let Some((provider, model)) = default {
+        doc["default_provider"] = toml_edit::value(provider);
+        doc["default_model"] = toml_edit::value(model);
+    }
+    if let Some(id) = identity_file {
+        doc["keystore"]["identity_file"] = toml_edit::value(id.display().to_string());
+    }
+    std::fs::write(path, doc.to_string())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod welcome_tests {
+    use super::*;
+
+    #[test]
+    fn welcome_choices_become_a_commented_config_that_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        write_welcome(
+            &path,
+            Some(Path::new("/home/me/.ssh/id_ed25519")),
+            Some(("anthropic", "claude-sonnet-4-5")),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# keyturn configuration, written by the welcome flow"),
+            "{text}"
+        );
+        let c = crate::config::Config::parse(&path, &text).unwrap();
+        assert_eq!(c.start_provider_id().as_deref(), Some("anthropic"));
+        assert_eq!(
+            c.keystore.identity_file.as_deref(),
+            Some(Path::new("/home/me/.ssh/id_ed25519"))
+        );
+        // Skipping everything still writes a config, so the next start goes to the chat.
+        let skipped = dir.path().join("skipped.toml");
+        write_welcome(&skipped, None, None).unwrap();
+        crate::config::Config::parse(&skipped, &std::fs::read_to_string(&skipped).unwrap())
+            .unwrap();
+        // An existing config is edited, not replaced.
+        std::fs::write(
+            &skipped,
+            "# mine\n[providers.groq]\ndefault_model = \"x\"\n",
+        )
+        .unwrap();
+        write_welcome(&skipped, None, Some(("groq", "x"))).unwrap();
+        let text = std::fs::read_to_string(&skipped).unwrap();
+        assert!(
+            text.contains("# mine") && text.contains("default_provider = \"groq\""),
+            "{text}"
+        );
+    }
+}

@@ -171,6 +171,7 @@ impl KeyService {
                 self.open_or_create(passphrase.map(|s| s.0), false)
             }
             KeysEffect::Create { passphrase } => self.open_or_create(passphrase.map(|s| s.0), true),
+            KeysEffect::CreateWithIdentity { path } => self.create_with_identity(path),
             KeysEffect::TestNew {
                 req,
                 provider,
@@ -405,6 +406,38 @@ impl KeyService {
                 detail: format!("cannot test: {e}"),
             },
         }
+    }
+
+    fn create_with_identity(&self, identity: PathBuf) {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            // No terminal prompt here (raw mode): a passphrase-protected SSH key reports so.
+            let mut ask = |_: &str| None;
+            let result = KeyStore::create(
+                &this.path,
+                Unlock::Identity(identity),
+                this.config.keystore.scrypt_work_factor,
+                &mut ask,
+            );
+            let msg = match result {
+                Ok(store) => {
+                    let msg = KeysMsg::Unlocked {
+                        method: store.material().describe(),
+                        entries: meta(&store),
+                        warnings: store.warnings.clone(),
+                        env_candidates: candidates(&this.config, Some(&store)),
+                    };
+                    *this.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+                    msg
+                }
+                Err(e) => KeysMsg::UnlockFailed {
+                    error: e.to_string(),
+                    wrong_passphrase: false,
+                    store_exists: KeyStore::exists(&this.path),
+                },
+            };
+            this.send_blocking(msg);
+        });
     }
 
     fn open_or_create(&self, passphrase: Option<SecretString>, create: bool) {

@@ -154,6 +154,28 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Keys(k) => self.keys.handle(k),
+            Effect::FinishWelcome(result) => {
+                let path = self.paths.config_file.clone();
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let default = result
+                        .default
+                        .as_ref()
+                        .map(|(p, m)| (p.as_str(), m.as_str()));
+                    let note = match crate::config::edit::write_welcome(
+                        &path,
+                        result.identity_file.as_deref(),
+                        default,
+                    ) {
+                        Ok(()) => format!(
+                            "Saved your choices in {}. F1 lists every key.",
+                            path.display()
+                        ),
+                        Err(e) => format!("Could not save your choices: {e}"),
+                    };
+                    let _ = tx.blocking_send(Msg::Notice(note));
+                });
+            }
             Effect::Picker(crate::app::picker::PickerEffect::Fetch { provider_id, req }) => {
                 self.models.fetch(provider_id, req)
             }

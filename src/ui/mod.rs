@@ -9,6 +9,7 @@ pub mod layout_cache;
 pub mod picker;
 pub mod status;
 pub mod theme;
+pub mod welcome;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -70,6 +71,8 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         keys::render(frame, pane, app, &theme);
     } else if app.view == crate::app::View::Picker {
         picker::render(frame, pane, app, &theme);
+    } else if app.view == crate::app::View::Welcome {
+        welcome::render(frame, pane, app, &theme);
     } else {
         conversation::render(
             conv,

@@ -1,0 +1,192 @@
+//! The first-run welcome flow: every step, every skip path, and the hand-offs to the key
+//! manager and the picker.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::keys::{KeyDialog, KeysEffect, KeysMsg, StoreState};
+use keyturn::app::picker::PickerProvider;
+use keyturn::app::welcome::{Step, WelcomeResult};
+use keyturn::app::{App, AppOptions, Effect, Msg, View, update};
+
+fn app(ssh: bool, env: bool) -> App {
+    let mut app = App::new(AppOptions {
+        first_run: Some(ssh.then(|| "/home/me/.ssh/id_ed25519".into())),
+        store: Some(StoreState::Absent),
+        key_providers: vec![("openai".into(), "OpenAI".into())],
+        catalogue: vec![PickerProvider {
+            id: "openai".into(),
+            name: "OpenAI".into(),
+            default_model: "gpt-4.1-mini".into(),
+            models: vec!["gpt-4.1-mini".into(), "gpt-4.1".into()],
+            needs_key: true,
+            env_key: false,
+        }],
+        ..Default::default()
+    });
+    if env {
+        app.keys.env_candidates = vec![("OPENAI_API_KEY".into(), "openai".into())];
+    }
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn step(app: &App) -> Step {
+    app.welcome.as_ref().unwrap().step
+}
+
+fn unlocked() -> Msg {
+    Msg::Keys(KeysMsg::Unlocked {
+        method: "x".into(),
+        entries: vec![],
+        warnings: vec![],
+        env_candidates: vec![],
+    })
+}
+
+#[test]
+fn skipping_every_step_still_writes_a_config() {
+    let mut app = app(false, true);
+    assert_eq!(app.view, View::Welcome);
+    for expected in [Step::Protect, Step::Import, Step::FirstKey, Step::Model] {
+        assert_eq!(step(&app), expected);
+        let effects = key(&mut app, KeyCode::Char('s'));
+        if expected == Step::Model {
+            assert_eq!(
+                effects,
+                vec![Effect::FinishWelcome(WelcomeResult {
+                    identity_file: None,
+                    default: None
+                })]
+            );
+        }
+    }
+    assert!(app.welcome.is_none());
+    assert_eq!(app.view, View::Chat);
+}
+
+#[test]
+fn the_import_step_only_appears_when_there_is_something_to_import() {
+    let mut app = app(false, false);
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(step(&app), Step::FirstKey);
+}
+
+#[test]
+fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
+    let mut app = app(false, true);
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.view, View::Keys);
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::Passphrase { creating: true, .. })
+    ));
+    for _ in 0..2 {
+        for c in "pass".chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        key(&mut app, KeyCode::Enter);
+    }
+    assert_eq!(app.keys.state, StoreState::Unlocking);
+    assert_eq!(app.view, View::Keys, "still waiting for the store");
+    let env = vec![("OPENAI_API_KEY".to_string(), "openai".to_string())];
+    update(
+        &mut app,
+        Msg::Keys(KeysMsg::Unlocked {
+            method: "x".into(),
+            entries: vec![],
+            warnings: vec![],
+            env_candidates: env,
+        }),
+    );
+    assert_eq!((app.view, step(&app)), (View::Welcome, Step::Import));
+    let effects = key(&mut app, KeyCode::Char('i'));
+    assert_eq!(effects, vec![Effect::Keys(KeysEffect::ImportEnv)]);
+    assert_eq!(
+        step(&app),
+        Step::FirstKey,
+        "the import runs; the flow goes on"
+    );
+}
+
+#[test]
+fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
+    let mut app = app(true, false);
+    let effects = key(&mut app, KeyCode::Char('2'));
+    assert_eq!(
+        effects,
+        vec![Effect::Keys(KeysEffect::CreateWithIdentity {
+            path: "/home/me/.ssh/id_ed25519".into()
+        })]
+    );
+    update(
+        &mut app,
+        Msg::Keys(KeysMsg::UnlockFailed {
+            error: "it is passphrase-protected".into(),
+            wrong_passphrase: false,
+            store_exists: false,
+        }),
+    );
+    assert_eq!((app.view, step(&app)), (View::Welcome, Step::Protect));
+    assert!(
+        app.welcome
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("passphrase-protected")
+    );
+    // The identity-file path: a missing file is refused at once.
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(step(&app), Step::IdentityPath);
+    for c in "/nonexistent/id.txt".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        app.welcome
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("No identity file")
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(step(&app), Step::Protect);
+}
+
+#[test]
+fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
+    let mut app = app(true, false);
+    key(&mut app, KeyCode::Char('2'));
+    update(&mut app, unlocked());
+    assert_eq!(step(&app), Step::FirstKey);
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.view, View::Keys);
+    assert!(matches!(
+        app.keys.dialog,
+        Some(KeyDialog::ChooseProvider { .. })
+    ));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        (app.view, step(&app)),
+        (View::Welcome, Step::Model),
+        "Esc in the key manager skips the step"
+    );
+    let effects = key(&mut app, KeyCode::Char('m'));
+    assert!(matches!(effects.as_slice(), [Effect::Picker(_)]));
+    assert_eq!(app.view, View::Picker);
+    key(&mut app, KeyCode::Down);
+    let effects = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![Effect::FinishWelcome(WelcomeResult {
+            identity_file: Some("/home/me/.ssh/id_ed25519".into()),
+            default: Some(("openai".into(), "gpt-4.1".into()))
+        })]
+    );
+    assert_eq!(app.view, View::Chat);
+}

@@ -190,3 +190,23 @@ fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
     );
     assert_eq!(app.view, View::Chat);
 }
+
+#[test]
+fn the_first_screen_offers_the_demo() {
+    use keyturn::ui::{self, RenderCache, Theme};
+    let app = app(false, false);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    term.draw(|f| ui::draw(f, &app, &mut RenderCache::new(Theme::default())))
+        .unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        screen.contains("keyturn demo") && screen.contains("Welcome to keyturn"),
+        "{screen}"
+    );
+}

@@ -53,6 +53,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 "a key file you keep safe; best for scripts and servers",
             ));
             lines.push(option("s", "skip", "decide when you add the first key"));
+            lines.push(Line::default());
+            lines.push(Line::from(Span::styled(" No account yet? Quit (Ctrl-C) and run `keyturn demo`: everything works offline, with fake keys.", theme.hint)));
         }
         Step::IdentityPath => {
             lines.push(Line::from(Span::styled(" Path of the age identity file (make one with `age-keygen -o FILE`), Enter to use it, Esc to go back:", theme.base)));

@@ -1,0 +1,293 @@
+//! The reducer: `update(&mut App, Msg) -> Vec<Effect>`. Synchronous, no I/O.
+
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+
+mod panes;
+mod turns;
+mod welcome;
+
+use panes::{on_keys_key, on_picker_key};
+use turns::{cancel, failover_candidate, failover_to, on_stream, retry, submit};
+use welcome::{on_welcome_key, welcome_resume};
+
+use super::{Action, App, Effect, Focus, KeyChord, Msg, Notice, Overlay, Scope, Scroll, View};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = update_inner(app, msg);
+    effects.extend(welcome_resume(app));
+    effects
+}
+
+fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => {
+            if key.kind != KeyEventKind::Press {
+                return Vec::new();
+            }
+            app.dirty = true;
+            app.notice = None;
+            on_key(app, key)
+        }
+        Msg::Paste(text) => {
+            app.dirty = true;
+            if app.view == View::Keys {
+                app.keys.paste(&text);
+                return Vec::new();
+            }
+            app.focus = Focus::Composer;
+            // Terminals send CR for newlines in bracketed paste; the composer wants LF.
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            app.composer
+                .insert_str(crate::text::sanitize::sanitize(&text));
+            Vec::new()
+        }
+        Msg::Resize { width, height } => {
+            app.size = (width, height);
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Layout {
+            content_lines,
+            viewport,
+        } => {
+            app.content_lines = content_lines;
+            app.viewport = viewport;
+            if let Scroll::Top(t) = app.scroll
+                && t >= content_lines.saturating_sub(viewport)
+            {
+                app.scroll = Scroll::Follow;
+            }
+            Vec::new()
+        }
+        Msg::Stream { req, event } => on_stream(app, req, event),
+        Msg::Discovered(provider) => {
+            if !app.options.catalogue.iter().any(|p| p.id == provider.id) {
+                app.options.catalogue.push(provider);
+            }
+            Vec::new()
+        }
+        Msg::Notice(text) => {
+            app.notice = Some(Notice {
+                is_error: text.starts_with("Could not"),
+                text,
+            });
+            app.dirty = true;
+            Vec::new()
+        }
+        Msg::Models {
+            provider_id,
+            req,
+            models,
+            source,
+            error,
+        } => {
+            if let Some(p) = app.picker.as_mut() {
+                p.on_models(&provider_id, req, models, source, error);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Keys(msg) => {
+            app.dirty = true;
+            app.keys.on_msg(msg).into_iter().map(Effect::Keys).collect()
+        }
+        Msg::Tick => {
+            if app.animating() {
+                app.tick = app.tick.wrapping_add(1);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::Terminate => quit(app),
+    }
+}
+
+fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let chord = KeyChord::from_event(&key);
+    if let Some(Overlay::Help { scroll }) = app.overlay {
+        return on_help_key(app, chord, scroll);
+    }
+    if app.view == View::Keys {
+        return on_keys_key(app, key, chord);
+    }
+    if app.view == View::Picker {
+        return on_picker_key(app, key, chord);
+    }
+    if app.view == View::Welcome {
+        return on_welcome_key(app, key, chord);
+    }
+    let scope = match app.focus {
+        Focus::Composer => Scope::Composer,
+        Focus::Conversation => Scope::Conversation,
+    };
+    let action = app.options.keymap.lookup(scope, chord);
+    // '?' opens help from an empty composer; otherwise it is just a character.
+    let action = action.or_else(|| {
+        (scope == Scope::Composer && chord.code == KeyCode::Char('?') && app.composer.is_empty())
+            .then_some(Action::Help)
+    });
+    match action {
+        Some(a) => apply(app, a),
+        None => {
+            // Unbound keys type into the composer, from either pane.
+            let is_text = matches!(key.code, KeyCode::Char(_))
+                && !key.modifiers.contains(KeyModifiers::CONTROL);
+            if app.focus == Focus::Conversation && !is_text {
+                return Vec::new();
+            }
+            app.focus = Focus::Composer;
+            app.composer.input(key);
+            Vec::new()
+        }
+    }
+}
+
+fn on_help_key(app: &mut App, chord: KeyChord, scroll: u16) -> Vec<Effect> {
+    let action = app.options.keymap.lookup(Scope::Conversation, chord);
+    match (action, chord.code) {
+        (Some(Action::Quit), _) if chord.mods.contains(KeyModifiers::CONTROL) => return quit(app),
+        (Some(Action::ScrollDown | Action::PageDown), _) => {
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_add(if action == Some(Action::PageDown) {
+                    10
+                } else {
+                    1
+                }),
+            });
+        }
+        (Some(Action::ScrollUp | Action::PageUp), _) => {
+            app.overlay = Some(Overlay::Help {
+                scroll: scroll.saturating_sub(if action == Some(Action::PageUp) {
+                    10
+                } else {
+                    1
+                }),
+            });
+        }
+        _ => app.overlay = None,
+    }
+    Vec::new()
+}
+
+fn quit(app: &mut App) -> Vec<Effect> {
+    app.quit = true;
+    let mut effects = Vec::new();
+    if let Some((req, _)) = app.active.take() {
+        effects.push(Effect::AbortStream { req });
+    }
+    effects.push(Effect::Quit);
+    effects
+}
+
+fn notice(app: &mut App, text: impl Into<String>) {
+    app.notice = Some(Notice {
+        text: text.into(),
+        is_error: false,
+    });
+}
+
+pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = app.viewport.saturating_sub(2).max(1);
+    match action {
+        Action::Quit => return quit(app),
+        Action::Submit => return submit(app),
+        Action::Newline => {
+            app.focus = Focus::Composer;
+            app.composer.insert_newline();
+        }
+        Action::Cancel => return cancel(app),
+        Action::Retry => return retry(app),
+        Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::FocusNext => {
+            app.focus = match app.focus {
+                Focus::Composer => Focus::Conversation,
+                Focus::Conversation => Focus::Composer,
+            }
+        }
+        Action::ScrollUp => scroll_by(app, -1),
+        Action::ScrollDown => scroll_by(app, 1),
+        Action::PageUp => scroll_by(app, -(page as isize)),
+        Action::PageDown => scroll_by(app, page as isize),
+        Action::ScrollTop => app.scroll = Scroll::Top(0),
+        Action::ScrollBottom => app.scroll = Scroll::Follow,
+        Action::ToggleReasoning => toggle_reasoning(app),
+        Action::Failover => match app.failover_offer.clone() {
+            Some(id) if !app.is_busy() => {
+                let who = failover_candidate(app)
+                    .filter(|(c, _)| *c == id)
+                    .map_or_else(|| id.clone(), |(_, w)| w);
+                return failover_to(app, id, &who);
+            }
+            _ => notice(app, "There is no other stored key to switch to."),
+        },
+        Action::OpenPicker => {
+            let current = app
+                .provider
+                .as_ref()
+                .map(|p| (p.id.as_str(), p.model.as_str()));
+            let (picker, effects) = super::picker::Picker::open(
+                &app.options.catalogue,
+                current,
+                &mut app.next_list_req,
+            );
+            app.picker = Some(picker);
+            app.view = View::Picker;
+            return effects.into_iter().map(Effect::Picker).collect();
+        }
+        Action::OpenKeys => {
+            app.view = View::Keys;
+            if app.keys.state == super::keys::StoreState::Locked && app.keys.dialog.is_none() {
+                app.keys.ask_passphrase(false);
+            }
+        }
+        Action::KeyAdd
+        | Action::KeyTest
+        | Action::KeyTestAll
+        | Action::KeyRotate
+        | Action::KeyUndo
+        | Action::KeyDelete
+        | Action::KeyActivate
+        | Action::KeyEditLabel
+        | Action::KeyImportEnv
+        | Action::KeyFixPermissions => {}
+        Action::NewConversation => {
+            if app.is_busy() {
+                notice(
+                    app,
+                    "A reply is streaming; press Esc to stop it before starting anew.",
+                );
+            } else {
+                app.conversation = Default::default();
+                app.scroll = Scroll::Follow;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn scroll_by(app: &mut App, delta: isize) {
+    let max = app.content_lines.saturating_sub(app.viewport);
+    let top = app.scroll_top().saturating_add_signed(delta).min(max);
+    app.scroll = if top >= max {
+        Scroll::Follow
+    } else {
+        Scroll::Top(top)
+    };
+}
+
+fn toggle_reasoning(app: &mut App) {
+    // The newest message that has reasoning.
+    match app
+        .conversation
+        .messages
+        .iter_mut()
+        .rev()
+        .find(|m| !m.reasoning.is_empty())
+    {
+        Some(m) => {
+            m.reasoning_open = !m.reasoning_open;
+            m.touch();
+        }
+        None => notice(app, "No reasoning to show in this conversation."),
+    }
+}

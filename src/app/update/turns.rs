@@ -1,0 +1,247 @@
+//! Turns: submitting, starting, cancelling and retrying them, filling them from the stream,
+//! and failing over to another key.
+
+use super::notice;
+use crate::app::{Action, App, Effect, Focus, Notice, Scroll, TurnState};
+use crate::providers::{ChatRequest, Role, StreamEvent};
+
+pub(super) fn submit(app: &mut App) -> Vec<Effect> {
+    let draft = app.draft();
+    if draft.trim().is_empty() {
+        return Vec::new();
+    }
+    if app.provider.is_none() {
+        app.notice = Some(Notice {
+            text: "No provider is configured yet: add one to config.toml (see the hint above). Your draft is kept.".into(),
+            is_error: true,
+        });
+        return Vec::new();
+    }
+    if app.is_busy() {
+        notice(
+            app,
+            "A reply is still streaming: press Esc to stop it, or wait. Your draft is kept.",
+        );
+        return Vec::new();
+    }
+    app.failover_tried.clear();
+    app.failover_offer = None;
+    app.conversation.push(Role::User, draft, TurnState::Done);
+    app.composer = {
+        let mut fresh = tui_textarea::TextArea::default();
+        fresh.set_placeholder_text(app.composer.placeholder_text().to_string());
+        fresh.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+        fresh
+    };
+    start_turn(app)
+}
+
+/// Opens an assistant turn for the conversation as it stands and asks for the stream.
+pub(super) fn start_turn(app: &mut App) -> Vec<Effect> {
+    start_turn_with(app, None)
+}
+
+/// Opens an assistant turn, optionally with a specific stored key (failover).
+pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effect> {
+    let Some(provider) = app.provider.clone() else {
+        return Vec::new();
+    };
+    let request = ChatRequest {
+        model: provider.model.clone(),
+        system: app.options.system_prompt.clone(),
+        messages: app.conversation.history(),
+        temperature: app.options.temperature,
+        max_tokens: app.options.max_tokens,
+    };
+    let index = app
+        .conversation
+        .push(Role::Assistant, String::new(), TurnState::Connecting);
+    let msg = &mut app.conversation.messages[index];
+    msg.model = provider.model.clone();
+    msg.provider = provider.name.clone();
+    msg.reasoning_open = app.options.show_reasoning;
+    let req = app.next_req;
+    app.next_req += 1;
+    app.active = Some((req, index));
+    app.scroll = Scroll::Follow;
+    app.focus = Focus::Composer;
+    vec![Effect::StartStream {
+        req,
+        provider_id: provider.id,
+        request,
+        key_id,
+    }]
+}
+
+/// Another stored key of the current provider that this turn has not failed with yet;
+/// a key whose last test passed is preferred.
+pub(super) fn failover_candidate(app: &App) -> Option<(String, String)> {
+    let provider = app.provider.as_ref()?;
+    let entries = &app.keys.entries;
+    entries
+        .iter()
+        .find(|e| e.provider == provider.id && e.active)?;
+    entries
+        .iter()
+        .filter(|e| e.provider == provider.id && !e.active && !app.failover_tried.contains(&e.id))
+        .max_by_key(|e| {
+            e.last_test
+                .as_ref()
+                .is_some_and(|t| t.result == crate::keystore::KeyCheck::Valid)
+        })
+        .map(|e| {
+            let label = if e.label.is_empty() {
+                String::new()
+            } else {
+                format!(" \"{}\"", e.label)
+            };
+            (e.id.clone(), format!("{}{label}", e.masked))
+        })
+}
+
+/// After a key-caused failure: offer the other key, or switch to it (failover = "auto").
+fn offer_failover(app: &mut App) -> Vec<Effect> {
+    let Some((id, who)) = failover_candidate(app) else {
+        return Vec::new();
+    };
+    match app.options.failover {
+        crate::config::Failover::Off => Vec::new(),
+        crate::config::Failover::Auto => failover_to(app, id, &who),
+        crate::config::Failover::Ask => {
+            let key = app.options.keymap.key_for(Action::Failover);
+            if let Some(m) = app.conversation.messages.last_mut() {
+                m.notes.push(format!("Another key for this provider is stored ({who}): press {key} to switch to it and ask again."));
+                m.touch();
+            }
+            app.failover_offer = Some(id);
+            Vec::new()
+        }
+    }
+}
+
+/// Makes `id` the active key and asks the failed question again with it.
+pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
+    if let Some(current) = app
+        .keys
+        .entries
+        .iter()
+        .find(|e| e.active && Some(&e.provider) == app.provider.as_ref().map(|p| &p.id))
+    {
+        app.failover_tried.push(current.id.clone());
+    }
+    app.failover_tried.push(id.clone());
+    app.failover_offer = None;
+    if app
+        .conversation
+        .messages
+        .last()
+        .is_some_and(|m| m.role == Role::Assistant)
+    {
+        app.conversation.messages.pop();
+    }
+    app.notice = Some(Notice {
+        text: format!("Switched to the key {who} and asked again."),
+        is_error: false,
+    });
+    let mut effects = vec![Effect::Keys(crate::app::keys::KeysEffect::Activate {
+        id: id.clone(),
+    })];
+    effects.extend(start_turn_with(app, Some(id)));
+    effects
+}
+
+pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
+    if let Some((req, index)) = app.active.take() {
+        let msg = &mut app.conversation.messages[index];
+        msg.state = TurnState::Cancelled;
+        msg.touch();
+        return vec![Effect::AbortStream { req }];
+    }
+    if app.focus == Focus::Conversation {
+        app.focus = Focus::Composer;
+    }
+    Vec::new()
+}
+
+pub(super) fn retry(app: &mut App) -> Vec<Effect> {
+    if app.is_busy() {
+        notice(
+            app,
+            "A reply is still streaming; press Esc first to stop it.",
+        );
+        return Vec::new();
+    }
+    match app.conversation.messages.last() {
+        Some(m) if m.role == Role::Assistant => {
+            app.conversation.messages.pop();
+        }
+        Some(_) => {}
+        None => {
+            notice(app, "Nothing to retry yet.");
+            return Vec::new();
+        }
+    }
+    if app.conversation.messages.last().map(|m| m.role) != Some(Role::User) {
+        notice(app, "Nothing to retry yet.");
+        return Vec::new();
+    }
+    start_turn(app)
+}
+
+pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effect> {
+    let Some((active_req, index)) = app.active else {
+        return Vec::new();
+    };
+    if req != active_req {
+        return Vec::new(); // a late event of a cancelled request
+    }
+    app.dirty = true;
+    let msg = &mut app.conversation.messages[index];
+    msg.touch();
+    if !matches!(event, StreamEvent::Retrying { .. } | StreamEvent::Usage(_)) {
+        msg.retry = None;
+    }
+    match event {
+        StreamEvent::Connected => msg.state = TurnState::Streaming,
+        StreamEvent::Text(t) => {
+            msg.state = TurnState::Streaming;
+            msg.text.push_str(&t);
+        }
+        StreamEvent::Reasoning(r) => {
+            msg.state = TurnState::Streaming;
+            msg.reasoning.push_str(&r);
+        }
+        StreamEvent::Usage(u) => msg.usage = Some(u),
+        StreamEvent::Finish(reason) => {
+            if let Some(note) = reason.note() {
+                msg.notes.push(note);
+            }
+        }
+        StreamEvent::Malformed(snippet) => {
+            msg.notes
+                .push(format!("skipped a chunk keyturn could not read: {snippet}"));
+        }
+        StreamEvent::Retrying {
+            attempt,
+            of,
+            in_secs,
+            reason,
+        } => {
+            msg.retry = Some(format!(
+                "{reason} Retrying in {in_secs}s (attempt {attempt} of {of}); Esc cancels."
+            ));
+        }
+        StreamEvent::Done => {
+            msg.state = TurnState::Done;
+            app.active = None;
+        }
+        StreamEvent::Error(e) => {
+            msg.state = TurnState::Failed(e.to_string());
+            app.active = None;
+            if e.is_key_problem() {
+                return offer_failover(app);
+            }
+        }
+    }
+    Vec::new()
+}

@@ -1,0 +1,226 @@
+//! The key manager's dialogs: what each key press does in a text field or a yes/no question.
+
+use crossterm::event::KeyCode;
+use tui_textarea::TextArea;
+
+use super::{KeyDialog, KeysEffect, KeysPane, StoreState, input, text_of};
+use crate::app::secret::Secret;
+
+impl KeysPane {
+    /// A key press while a dialog is open.
+    pub fn dialog_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<KeysEffect> {
+        let code = key.code;
+        // In a dialog with a text field every key but Esc and Enter edits the field.
+        if !matches!(code, KeyCode::Esc | KeyCode::Enter) {
+            if let Some(KeyDialog::Passphrase { error, .. }) = &mut self.dialog {
+                *error = None;
+            }
+            if let Some(field) = self.dialog_input() {
+                field.input(key);
+                return Vec::new();
+            }
+        }
+        let Some(dialog) = self.dialog.take() else {
+            return Vec::new();
+        };
+        let esc = code == KeyCode::Esc;
+        let yes = matches!(code, KeyCode::Char('y') | KeyCode::Char('Y'));
+        let no = matches!(code, KeyCode::Char('n') | KeyCode::Char('N')) || esc;
+        match dialog {
+            // Esc closes any text dialog; what follows is Enter.
+            KeyDialog::Passphrase { .. }
+            | KeyDialog::Label { .. }
+            | KeyDialog::Secret { .. }
+            | KeyDialog::EditLabel { .. }
+                if esc =>
+            {
+                self.after_unlock = None;
+            }
+            KeyDialog::Passphrase {
+                input,
+                creating,
+                first,
+                ..
+            } => return self.submit_passphrase(input, creating, first),
+            KeyDialog::ChooseProvider {
+                mut selected,
+                rotate,
+            } => {
+                match code {
+                    KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        selected = (selected + 1).min(self.providers.len().saturating_sub(1))
+                    }
+                    KeyCode::Enter => {
+                        let provider = self.providers[selected.min(self.providers.len() - 1)]
+                            .0
+                            .clone();
+                        self.dialog = Some(KeyDialog::Label {
+                            provider,
+                            input: input(false, "label, e.g. work (optional)"),
+                        });
+                        return Vec::new();
+                    }
+                    KeyCode::Esc => return Vec::new(),
+                    _ => {}
+                }
+                self.dialog = Some(KeyDialog::ChooseProvider { selected, rotate });
+            }
+            KeyDialog::Label { provider, input } => {
+                let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
+                self.dialog = Some(KeyDialog::Secret {
+                    provider,
+                    label,
+                    rotate: None,
+                    input: self::input(true, "paste the API key (hidden)"),
+                });
+            }
+            KeyDialog::Secret {
+                provider,
+                label,
+                rotate,
+                input,
+            } => {
+                let secret = Secret::new(&text_of(&input));
+                if secret.is_empty() {
+                    self.dialog = Some(KeyDialog::Secret {
+                        provider,
+                        label,
+                        rotate,
+                        input,
+                    });
+                    return Vec::new();
+                }
+                if let Some(hint) = crate::providers::hints::prefix_hint(
+                    &provider,
+                    secrecy::ExposeSecret::expose_secret(&secret.0),
+                ) {
+                    self.note(hint, false);
+                }
+                let req = self.fresh_req();
+                self.pending = Some((req, provider.clone(), label, rotate));
+                self.dialog = Some(KeyDialog::Testing {
+                    req,
+                    provider: provider.clone(),
+                });
+                return vec![KeysEffect::TestNew {
+                    req,
+                    provider,
+                    secret,
+                }];
+            }
+            KeyDialog::EditLabel { id, input } => {
+                let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
+                return vec![KeysEffect::Relabel { id, label }];
+            }
+            KeyDialog::Testing { req, provider } => {
+                if esc {
+                    self.pending = None;
+                    return vec![KeysEffect::DropNew { req }];
+                }
+                self.dialog = Some(KeyDialog::Testing { req, provider });
+            }
+            KeyDialog::ConfirmUnverified { req, outcome } => {
+                if yes {
+                    return self.save_pending(req);
+                }
+                if no {
+                    self.pending = None;
+                    self.note("Not saved.", false);
+                    return vec![KeysEffect::DropNew { req }];
+                }
+                self.dialog = Some(KeyDialog::ConfirmUnverified { req, outcome });
+            }
+            KeyDialog::ConfirmDelete { id } => {
+                if yes {
+                    return vec![KeysEffect::Remove { id }];
+                }
+                if !no {
+                    self.dialog = Some(KeyDialog::ConfirmDelete { id });
+                }
+            }
+            KeyDialog::OfferPurge { id } => {
+                if yes {
+                    return vec![KeysEffect::PurgeBackup];
+                }
+                if !no {
+                    self.dialog = Some(KeyDialog::OfferPurge { id });
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Enter in the passphrase dialog: unlock, or the two steps of choosing a new one.
+    fn submit_passphrase(
+        &mut self,
+        field: TextArea<'static>,
+        creating: bool,
+        first: Option<Secret>,
+    ) -> Vec<KeysEffect> {
+        let typed = Secret::new(&text_of(&field));
+        let retry = |field, first, error: &str| KeyDialog::Passphrase {
+            input: field,
+            creating,
+            first,
+            error: Some(error.into()),
+        };
+        if typed.is_empty() {
+            self.dialog = Some(retry(field, first, "Type a passphrase, or Esc to cancel."));
+            return Vec::new();
+        }
+        if !creating {
+            self.state = StoreState::Unlocking;
+            return vec![KeysEffect::Unlock {
+                passphrase: Some(typed),
+            }];
+        }
+        match first {
+            None => {
+                self.dialog = Some(KeyDialog::Passphrase {
+                    input: input(true, "repeat the new passphrase"),
+                    creating,
+                    first: Some(typed),
+                    error: None,
+                });
+            }
+            Some(first) if first == typed => {
+                self.state = StoreState::Unlocking;
+                return vec![KeysEffect::Create {
+                    passphrase: Some(typed),
+                }];
+            }
+            Some(_) => {
+                self.dialog = Some(retry(
+                    input(true, "new passphrase for keys.age"),
+                    None,
+                    "The two passphrases differ; type it again.",
+                ));
+            }
+        }
+        Vec::new()
+    }
+
+    /// The text field of the open dialog, if it has one.
+    pub(super) fn dialog_input(&mut self) -> Option<&mut TextArea<'static>> {
+        match &mut self.dialog {
+            Some(KeyDialog::Passphrase { input, .. })
+            | Some(KeyDialog::Label { input, .. })
+            | Some(KeyDialog::Secret { input, .. })
+            | Some(KeyDialog::EditLabel { input, .. }) => Some(input),
+            _ => None,
+        }
+    }
+
+    pub(super) fn save_pending(&mut self, req: u64) -> Vec<KeysEffect> {
+        match self.pending.take() {
+            Some((r, provider, label, rotate)) if r == req => vec![KeysEffect::SaveNew {
+                req,
+                provider,
+                label,
+                rotate,
+            }],
+            _ => Vec::new(),
+        }
+    }
+}

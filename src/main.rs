@@ -116,6 +116,7 @@ fn tui_options(
         temperature: choice.as_ref().and_then(|c| c.temperature),
         max_tokens: choice.as_ref().and_then(|c| c.max_tokens),
         failover: config.network.failover,
+        keymap: config.keymap(),
         ..Default::default()
     })
 }

@@ -285,6 +285,72 @@ pub fn markdown_table(keymap: &Keymap) -> String {
     out
 }
 
+impl Scope {
+    /// The name used in `[keys.<scope>]`.
+    pub fn config_name(self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::Composer => "composer",
+            Scope::Conversation => "conversation",
+            Scope::Keys => "keys",
+        }
+    }
+
+    pub fn from_config_name(name: &str) -> Option<Scope> {
+        [
+            Scope::Global,
+            Scope::Composer,
+            Scope::Conversation,
+            Scope::Keys,
+        ]
+        .into_iter()
+        .find(|s| s.config_name() == name)
+    }
+}
+
+impl Keymap {
+    /// Replaces an action's keys in one scope (`[keys]` is the global scope).
+    pub fn rebind(
+        &mut self,
+        scope: Scope,
+        action: Action,
+        chords: Vec<KeyChord>,
+    ) -> Result<(), String> {
+        let s = scope;
+        self.bindings
+            .retain(|(bs, _, a)| !(*bs == s && *a == action));
+        for chord in &chords {
+            if let Some((_, _, other)) = self
+                .bindings
+                .iter()
+                .find(|(bs, c, _)| *bs == s && c == chord)
+            {
+                return Err(format!(
+                    "{} is already bound to {} in {}; rebind that too",
+                    chord.display(),
+                    other.name(),
+                    s.config_name()
+                ));
+            }
+            self.bindings.push((s, *chord, action));
+        }
+        Ok(())
+    }
+}
+
+/// Parses one `[keys]` value: a key string or a list of them.
+pub fn parse_chords(value: &toml::Value) -> Result<Vec<KeyChord>, String> {
+    let texts: Vec<&str> = match value {
+        toml::Value::String(s) => vec![s.as_str()],
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().ok_or("keys must be strings like \"ctrl-r\""))
+            .collect::<Result<_, _>>()?,
+        _ => return Err("expected a key like \"ctrl-r\" or a list of keys".into()),
+    };
+    texts.into_iter().map(KeyChord::parse).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,13 +76,10 @@ impl StreamParser for AnthropicParser {
         if self.done || event.data.trim().is_empty() {
             return out;
         }
-        let v: Value = match serde_json::from_str(&event.data) {
+        let v = match super::event_json(&event.data, &self.redactor) {
             Ok(v) => v,
-            Err(_) => {
-                out.push(StreamEvent::Malformed(super::openai_compat::snippet(
-                    &event.data,
-                    &self.redactor,
-                )));
+            Err(malformed) => {
+                out.push(malformed);
                 return out;
             }
         };
@@ -140,9 +137,8 @@ impl StreamParser for AnthropicParser {
             return Vec::new();
         }
         self.done = true;
-        vec![StreamEvent::Error(ProviderError::Incomplete {
-            provider: self.provider.clone(),
-        })]
+        // Anthropic always ends with message_stop; without it the reply was cut off.
+        super::end_without_marker(&self.provider, false)
     }
 
     fn is_done(&self) -> bool {

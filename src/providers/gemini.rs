@@ -77,13 +77,10 @@ impl StreamParser for GeminiParser {
         if self.done || event.data.trim().is_empty() {
             return out;
         }
-        let v: Value = match serde_json::from_str(&event.data) {
+        let v = match super::event_json(&event.data, &self.redactor) {
             Ok(v) => v,
-            Err(_) => {
-                out.push(StreamEvent::Malformed(super::openai_compat::snippet(
-                    &event.data,
-                    &self.redactor,
-                )));
+            Err(malformed) => {
+                out.push(malformed);
                 return out;
             }
         };
@@ -144,13 +141,7 @@ impl StreamParser for GeminiParser {
             return Vec::new();
         }
         self.done = true;
-        if self.saw_finish {
-            vec![StreamEvent::Done]
-        } else {
-            vec![StreamEvent::Error(ProviderError::Incomplete {
-                provider: self.provider.clone(),
-            })]
-        }
+        super::end_without_marker(&self.provider, self.saw_finish)
     }
 
     fn is_done(&self) -> bool {

@@ -153,3 +153,24 @@ pub trait StreamParser: Send {
     /// True once the protocol's own end marker was seen; the caller stops reading.
     fn is_done(&self) -> bool;
 }
+
+/// The JSON of one SSE event, or the `Malformed` event to report instead.
+pub(crate) fn event_json(
+    data: &str,
+    redactor: &crate::text::redact::Redactor,
+) -> Result<serde_json::Value, StreamEvent> {
+    serde_json::from_str(data)
+        .map_err(|_| StreamEvent::Malformed(openai_compat::snippet(data, redactor)))
+}
+
+/// The end of a stream without the protocol's end marker: complete after a finish reason,
+/// otherwise cut off.
+pub(crate) fn end_without_marker(provider: &str, saw_finish: bool) -> Vec<StreamEvent> {
+    if saw_finish {
+        vec![StreamEvent::Done]
+    } else {
+        vec![StreamEvent::Error(ProviderError::Incomplete {
+            provider: provider.to_string(),
+        })]
+    }
+}

@@ -195,13 +195,7 @@ impl StreamParser for OpenAiParser {
         }
         self.done = true;
         // Some servers close without `[DONE]` after a proper finish_reason: that is complete.
-        if self.saw_finish {
-            vec![StreamEvent::Done]
-        } else {
-            vec![StreamEvent::Error(ProviderError::Incomplete {
-                provider: self.provider.clone(),
-            })]
-        }
+        super::end_without_marker(&self.provider, self.saw_finish)
     }
 
     fn is_done(&self) -> bool {

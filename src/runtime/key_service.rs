@@ -132,6 +132,19 @@ impl KeyService {
         }
     }
 
+    /// Runs a change and reports the store with `note`.
+    fn change(
+        &self,
+        note: &'static str,
+        op: impl FnOnce(&mut KeyStore) -> Result<(), KeystoreError> + Send + 'static,
+    ) {
+        let this = self.clone();
+        self.with_store(move |store| {
+            op(store)?;
+            Ok(this.updated(store, note.into(), None))
+        });
+    }
+
     /// Runs a change on a blocking thread with the store locked.
     fn with_store(
         &self,
@@ -322,39 +335,18 @@ impl KeyService {
                     Ok(this.updated(store, "Label saved.".into(), None))
                 });
             }
-            KeysEffect::Undo => {
-                let this = self.clone();
-                self.with_store(move |store| {
-                    store.undo()?;
-                    Ok(this.updated(
-                        store,
-                        "Restored the previous version; u again redoes.".into(),
-                        None,
-                    ))
-                });
-            }
-            KeysEffect::PurgeBackup => {
-                let this = self.clone();
-                self.with_store(move |store| {
-                    store.purge_backup()?;
-                    Ok(this.updated(
-                        store,
-                        "Deleted the backup; the old key is gone for good.".into(),
-                        None,
-                    ))
-                });
-            }
-            KeysEffect::FixPermissions => {
-                let this = self.clone();
-                self.with_store(move |store| {
-                    store.fix_permissions()?;
-                    Ok(this.updated(
-                        store,
-                        "keys.age is now 0600 and its directory 0700.".into(),
-                        None,
-                    ))
-                });
-            }
+            KeysEffect::Undo => self
+                .change("Restored the previous version; u again redoes.", |s| {
+                    s.undo()
+                }),
+            KeysEffect::PurgeBackup => self
+                .change("Deleted the backup; the old key is gone for good.", |s| {
+                    s.purge_backup().map(|_| ())
+                }),
+            KeysEffect::FixPermissions => self
+                .change("keys.age is now 0600 and its directory 0700.", |s| {
+                    s.fix_permissions()
+                }),
             KeysEffect::ImportEnv => {
                 let this = self.clone();
                 let config = self.config.clone();

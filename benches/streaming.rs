@@ -74,6 +74,23 @@ fn sse_bytes(tokens: &[String]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Types a one-letter question and sends it; returns the stream's request id.
+fn ask(app: &mut App) -> u64 {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+    );
+    match update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+    .as_slice()
+    {
+        [Effect::StartStream { req, .. }] => *req,
+        other => panic!("{other:?}"),
+    }
+}
+
 fn new_app() -> (App, u64) {
     let mut app = App::new(AppOptions {
         provider: Some(ProviderInfo {
@@ -90,19 +107,7 @@ fn new_app() -> (App, u64) {
             height: 48,
         },
     );
-    update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
-    );
-    let req = match update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    )
-    .as_slice()
-    {
-        [Effect::StartStream { req, .. }] => *req,
-        other => panic!("{other:?}"),
-    };
+    let req = ask(&mut app);
     (app, req)
 }
 
@@ -183,19 +188,7 @@ fn history_app(messages: usize) -> (App, u64) {
             .push(role, body.to_string(), keyturn::app::TurnState::Done);
         app.conversation.messages[idx].model = "m".into();
     }
-    update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
-    );
-    let req = match update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    )
-    .as_slice()
-    {
-        [Effect::StartStream { req, .. }] => *req,
-        other => panic!("{other:?}"),
-    };
+    let req = ask(&mut app);
     (app, req)
 }
 

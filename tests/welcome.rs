@@ -210,3 +210,24 @@ fn the_first_screen_offers_the_demo() {
         "{screen}"
     );
 }
+
+#[test]
+fn ctrl_c_quits_from_every_pane_even_inside_a_dialog() {
+    let ctrl_c = || Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    // The welcome.
+    let mut a = app(false, false);
+    assert_eq!(update(&mut a, ctrl_c()), vec![Effect::Quit]);
+    // The key manager with its passphrase dialog open.
+    let mut a = app(false, false);
+    key(&mut a, KeyCode::Char('1'));
+    assert!(matches!(a.keys.dialog, Some(KeyDialog::Passphrase { .. })));
+    assert_eq!(update(&mut a, ctrl_c()), vec![Effect::Quit]);
+    // The picker.
+    let mut a = app(false, false);
+    key(&mut a, KeyCode::Char('s'));
+    key(&mut a, KeyCode::Char('s'));
+    key(&mut a, KeyCode::Char('m'));
+    assert_eq!(a.view, View::Picker);
+    assert_eq!(update(&mut a, ctrl_c()), vec![Effect::Quit]);
+    assert!(a.quit);
+}

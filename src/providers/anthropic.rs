@@ -78,10 +78,7 @@ impl StreamParser for AnthropicParser {
         }
         let v = match super::event_json(&event.data, &self.redactor) {
             Ok(v) => v,
-            Err(malformed) => {
-                out.push(malformed);
-                return out;
-            }
+            Err(malformed) => return vec![malformed],
         };
         let kind = v
             .get("type")

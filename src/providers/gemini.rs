@@ -79,10 +79,7 @@ impl StreamParser for GeminiParser {
         }
         let v = match super::event_json(&event.data, &self.redactor) {
             Ok(v) => v,
-            Err(malformed) => {
-                out.push(malformed);
-                return out;
-            }
+            Err(malformed) => return vec![malformed],
         };
         if let Some(err) = v.get("error").filter(|e| !e.is_null()) {
             self.done = true;

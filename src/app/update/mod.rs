@@ -107,14 +107,20 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     if let Some(Overlay::Help { scroll }) = app.overlay {
         return on_help_key(app, chord, scroll);
     }
+    // Quit works from every pane, before the pane sees the key (even inside a dialog).
+    if app.view != View::Chat
+        && app.options.keymap.lookup(Scope::Global, chord) == Some(Action::Quit)
+    {
+        return quit(app);
+    }
     if app.view == View::Keys {
         return on_keys_key(app, key, chord);
     }
     if app.view == View::Picker {
-        return on_picker_key(app, key, chord);
+        return on_picker_key(app, key);
     }
     if app.view == View::Welcome {
-        return on_welcome_key(app, key, chord);
+        return on_welcome_key(app, key);
     }
     let scope = match app.focus {
         Focus::Composer => Scope::Composer,

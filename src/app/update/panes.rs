@@ -1,6 +1,5 @@
 //! Keys in the key manager and the model picker panes.
 
-use super::quit;
 use crate::app::{Action, App, Effect, KeyChord, Notice, Overlay, Scope, View};
 
 pub(super) fn on_keys_key(
@@ -8,10 +7,6 @@ pub(super) fn on_keys_key(
     key: crossterm::event::KeyEvent,
     chord: KeyChord,
 ) -> Vec<Effect> {
-    let global = app.options.keymap.lookup(Scope::Global, chord);
-    if global == Some(Action::Quit) {
-        return quit(app);
-    }
     if app.keys.dialog.is_some() {
         return app
             .keys
@@ -41,14 +36,7 @@ pub(super) fn on_keys_key(
     }
 }
 
-pub(super) fn on_picker_key(
-    app: &mut App,
-    key: crossterm::event::KeyEvent,
-    chord: KeyChord,
-) -> Vec<Effect> {
-    if app.options.keymap.lookup(Scope::Global, chord) == Some(Action::Quit) {
-        return quit(app);
-    }
+pub(super) fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     let Some(picker) = app.picker.as_mut() else {
         app.view = View::Chat;
         return Vec::new();

@@ -3,18 +3,11 @@
 
 use crossterm::event::KeyCode;
 
-use super::{apply, quit};
-use crate::app::{Action, App, Effect, KeyChord, Scope, View};
+use super::apply;
+use crate::app::{Action, App, Effect, View};
 
-pub(super) fn on_welcome_key(
-    app: &mut App,
-    key: crossterm::event::KeyEvent,
-    chord: KeyChord,
-) -> Vec<Effect> {
+pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     use crate::app::welcome::Step;
-    if app.options.keymap.lookup(Scope::Global, chord) == Some(Action::Quit) {
-        return quit(app);
-    }
     let Some(w) = app.welcome.as_mut() else {
         app.view = View::Chat;
         return Vec::new();

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod keystore;
+pub mod markdown;
 pub mod mock;
 pub mod providers;
 pub mod runtime;

@@ -357,7 +357,11 @@ async fn demo_mode_streams_shows_demo_keys_and_touches_no_real_home() {
         assert!(s.contains(" DEMO ") && s.contains("Demo (offline)"), "{s}");
         t.keys(&["show me code", "Enter"]);
         let s = t.wait_for("✓ done");
-        assert!(s.contains("```rust") && s.contains("println!"), "{s}");
+        // The fenced block is drawn as a framed, labelled code block, not raw fences.
+        assert!(
+            s.contains("╭─ rust") && s.contains("println!") && !s.contains("```"),
+            "{s}"
+        );
         t.keys(&["F3"]);
         let s = t.wait_for("Key manager");
         assert!(

@@ -40,6 +40,8 @@ pub enum Msg {
     },
     /// Animation tick; the runtime sends it only while a request is in flight.
     Tick,
+    /// Something the frame depends on changed outside the model (syntax sets loaded).
+    Redraw,
     /// SIGTERM, SIGHUP or similar: leave cleanly.
     Terminate,
     /// The key store's background work reporting back.

@@ -226,15 +226,40 @@ fn to_msg(event: Event) -> Option<Msg> {
     }
 }
 
+/// The theme for this terminal: config, `NO_COLOR`, `COLORTERM` and `TERM`.
+pub fn theme_from_env(config: &Config) -> ui::Theme {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let var = |k: &str| std::env::var(k).ok();
+    let depth = ui::theme::ColorDepth::detect(
+        config.ui.color,
+        no_color,
+        var("COLORTERM").as_deref(),
+        var("TERM").as_deref(),
+    );
+    ui::Theme::new(
+        config.ui.theme,
+        depth,
+        config
+            .ui
+            .syntax_theme
+            .as_ref()
+            .map(|s| s.get_ref().as_str()),
+    )
+}
+
 /// Runs the full-screen TUI until the user quits.
 pub async fn run_tui(
     config: Config,
     paths: crate::config::Paths,
     mut options: app::AppOptions,
 ) -> std::io::Result<()> {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let theme = ui::Theme::new(config.ui.theme, no_color);
+    let theme = theme_from_env(&config);
     let (tx, mut rx) = mpsc::channel::<Msg>(CHANNEL);
+    // Syntax sets load off the UI thread; code drawn plain until then is redone in colour.
+    let ready_tx = tx.clone();
+    crate::markdown::highlight::preload(move || {
+        let _ = ready_tx.blocking_send(Msg::Redraw);
+    });
     options.key_providers = config
         .provider_ids()
         .into_iter()

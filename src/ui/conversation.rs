@@ -8,9 +8,32 @@ use ratatui::text::{Line, Span};
 use super::layout_cache::{IncrementalWrap, wrap_all};
 use super::theme::Theme;
 use crate::app::{App, Message, TurnState};
+use crate::markdown::{StreamRender, highlight};
 use crate::providers::Role;
 
 const INDENT: &str = "  ";
+
+/// A message body: assistant replies are markdown; what the user typed is shown as typed.
+#[derive(Debug, Clone)]
+enum Body {
+    Plain(IncrementalWrap),
+    Markdown(Box<StreamRender>),
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Plain(IncrementalWrap::default())
+    }
+}
+
+impl Body {
+    fn parts(&self) -> [&[Line<'static>]; 2] {
+        match self {
+            Body::Plain(w) => [&w.lines, &[]],
+            Body::Markdown(r) => [&r.done.lines, &r.tail.lines],
+        }
+    }
+}
 
 /// Cached lines of one message at one width.
 #[derive(Debug, Clone, Default)]
@@ -20,18 +43,19 @@ pub struct MessageLines {
     head: Vec<Line<'static>>,
     reasoning: IncrementalWrap,
     reasoning_summary: Vec<Line<'static>>,
-    body: IncrementalWrap,
+    body: Body,
     foot: Vec<Line<'static>>,
 }
 
 impl MessageLines {
-    fn parts(&self) -> [&[Line<'static>]; 4] {
+    fn parts(&self) -> [&[Line<'static>]; 5] {
         let reasoning: &[Line<'static>] = if self.reasoning_summary.is_empty() {
             &self.reasoning.lines
         } else {
             &self.reasoning_summary
         };
-        [&self.head, reasoning, &self.body.lines, &self.foot]
+        let [a, b] = self.body.parts();
+        [&self.head, reasoning, a, b, &self.foot]
     }
 
     pub fn len(&self) -> usize {
@@ -52,9 +76,42 @@ impl MessageLines {
         None
     }
 
+    /// Lines before the body (label, reasoning).
+    fn body_offset(&self) -> usize {
+        let p = self.parts();
+        p[0].len() + p[1].len()
+    }
+
+    /// Line (within this message) where its code block `k` starts.
+    pub fn code_start(&self, k: usize) -> Option<usize> {
+        match &self.body {
+            Body::Markdown(r) => r.code_starts().nth(k).map(|l| l + self.body_offset()),
+            Body::Plain(_) => None,
+        }
+    }
+
     /// Lines laid out by the last body update (tests and benches check streaming cost).
     pub fn body_relaid(&self) -> usize {
-        self.body.last_relaid
+        match &self.body {
+            Body::Plain(w) => w.last_relaid,
+            Body::Markdown(r) => r.relaid,
+        }
+    }
+
+    /// Links on the body's lines, as (line within the message, column, width, url).
+    pub fn links(&self) -> Vec<crate::markdown::LinkSpan> {
+        match &self.body {
+            Body::Markdown(r) => {
+                let off = self.body_offset();
+                r.links()
+                    .map(|mut l| {
+                        l.line += off;
+                        l
+                    })
+                    .collect()
+            }
+            Body::Plain(_) => Vec::new(),
+        }
     }
 }
 
@@ -67,7 +124,9 @@ pub struct Hints {
 
 fn refresh(entry: &mut MessageLines, msg: &Message, width: usize, theme: &Theme, hints: &Hints) {
     let text_width = width.saturating_sub(INDENT.len()).max(1);
-    if entry.id != msg.id {
+    if entry.id != msg.id
+        || matches!(&entry.body, Body::Markdown(r) if r.highlight_generation != highlight::generation())
+    {
         *entry = MessageLines {
             id: msg.id,
             version: u64::MAX,
@@ -106,10 +165,26 @@ fn refresh(entry: &mut MessageLines, msg: &Message, width: usize, theme: &Theme,
             ])];
         }
     }
-    if msg.text.is_empty() {
-        entry.body.reset();
-    } else {
-        entry.body.update(&msg.text, text_width, INDENT, theme.base);
+    match (&mut entry.body, msg.role) {
+        (Body::Markdown(r), Role::Assistant) => r.update(&msg.text, !msg.state.is_open(), theme),
+        (_, Role::Assistant) => {
+            let mut r = StreamRender::new(width, INDENT);
+            r.update(&msg.text, !msg.state.is_open(), theme);
+            entry.body = Body::Markdown(Box::new(r));
+        }
+        (Body::Plain(w), _) => {
+            if msg.text.is_empty() {
+                w.reset();
+            } else {
+                w.update(&msg.text, text_width, INDENT, theme.base);
+            }
+        }
+        (body, _) => {
+            *body = Body::default();
+            if let Body::Plain(w) = body {
+                w.update(&msg.text, text_width, INDENT, theme.base);
+            }
+        }
     }
     entry.foot = foot_lines(msg, text_width, theme, hints);
 }

@@ -1,12 +1,58 @@
 //! Every colour keyturn draws with lives here; no colour literals elsewhere. `NO_COLOR`
-//! turns colours off and keeps only bold/dim/reverse.
+//! turns colours off and keeps only bold/dim/italic/reverse. Colours are reduced to what the
+//! terminal can show (truecolor, 256 or 16) in one place, [`Theme::color`].
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::config::ThemeName;
+use crate::config::{ColorMode, ThemeName};
+
+/// How many colours the terminal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorDepth {
+    TrueColor,
+    Ansi256,
+    Ansi16,
+    None,
+}
+
+impl ColorDepth {
+    /// From config, else from `NO_COLOR`, `COLORTERM` and `TERM` (what terminals advertise).
+    pub fn detect(
+        mode: ColorMode,
+        no_color: bool,
+        colorterm: Option<&str>,
+        term: Option<&str>,
+    ) -> Self {
+        if no_color {
+            return ColorDepth::None;
+        }
+        match mode {
+            ColorMode::Truecolor => return ColorDepth::TrueColor,
+            ColorMode::Ansi256 => return ColorDepth::Ansi256,
+            ColorMode::Ansi16 => return ColorDepth::Ansi16,
+            ColorMode::None => return ColorDepth::None,
+            ColorMode::Auto => {}
+        }
+        let colorterm = colorterm.unwrap_or("").to_ascii_lowercase();
+        if colorterm == "truecolor" || colorterm == "24bit" {
+            return ColorDepth::TrueColor;
+        }
+        match term.unwrap_or("") {
+            "dumb" => ColorDepth::None,
+            t if t.contains("256") || t.starts_with("tmux") || t.starts_with("xterm-kitty") => {
+                ColorDepth::Ansi256
+            }
+            _ => ColorDepth::Ansi16,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
+    pub depth: ColorDepth,
+    pub name: ThemeName,
+    /// The syntect theme code blocks are highlighted with.
+    pub syntax_theme: String,
     pub base: Style,
     pub user_label: Style,
     pub assistant_label: Style,
@@ -20,74 +66,157 @@ pub struct Theme {
     pub status: Style,
     pub status_accent: Style,
     pub help_key: Style,
+    // Markdown.
+    pub heading: [Style; 3],
+    pub inline_code: Style,
+    pub link: Style,
+    pub link_url: Style,
+    pub quote: Style,
+    pub bullet: Style,
+    pub rule: Style,
+    pub code_frame: Style,
+    pub code_label: Style,
+    pub code_text: Style,
+    pub table_border: Style,
+    pub table_head: Style,
+    // Working in the conversation.
+    pub selection: Style,
+    pub search_match: Style,
+    pub search_current: Style,
+}
+
+/// The syntect themes shipped in the binary (syntect's defaults).
+pub const SYNTAX_THEMES: [&str; 7] = [
+    "base16-ocean.dark",
+    "base16-eighties.dark",
+    "base16-mocha.dark",
+    "base16-ocean.light",
+    "InspiredGitHub",
+    "Solarized (dark)",
+    "Solarized (light)",
+];
+
+pub fn default_syntax_theme(name: ThemeName) -> &'static str {
+    match name {
+        ThemeName::Dark => "base16-ocean.dark",
+        ThemeName::Light => "InspiredGitHub",
+    }
 }
 
 impl Theme {
-    pub fn new(name: ThemeName, no_color: bool) -> Self {
-        if no_color {
-            return Self::monochrome();
+    pub fn new(name: ThemeName, depth: ColorDepth, syntax_theme: Option<&str>) -> Self {
+        let syntax_theme = syntax_theme
+            .unwrap_or(default_syntax_theme(name))
+            .to_string();
+        let mut theme = if depth == ColorDepth::None {
+            Self::monochrome(name)
+        } else {
+            match name {
+                ThemeName::Dark => Self::dark(),
+                ThemeName::Light => Self::light(),
+            }
+        };
+        theme.depth = depth;
+        theme.syntax_theme = syntax_theme;
+        if depth == ColorDepth::Ansi16 {
+            theme.reduce_to_16();
         }
-        match name {
-            ThemeName::Dark => Self {
-                base: Style::default(),
-                user_label: Style::default()
-                    .fg(Color::Cyan)
-                    .add_modifier(Modifier::BOLD),
-                assistant_label: Style::default()
-                    .fg(Color::Green)
-                    .add_modifier(Modifier::BOLD),
-                meta: Style::default().fg(Color::DarkGray),
-                reasoning: Style::default()
-                    .fg(Color::DarkGray)
-                    .add_modifier(Modifier::ITALIC),
-                error: Style::default().fg(Color::LightRed),
-                warning: Style::default().fg(Color::Yellow),
-                hint: Style::default().fg(Color::Gray),
-                border: Style::default().fg(Color::DarkGray),
-                border_focus: Style::default().fg(Color::Cyan),
-                status: Style::default().bg(Color::Indexed(236)).fg(Color::Gray),
-                status_accent: Style::default()
-                    .bg(Color::Indexed(236))
-                    .fg(Color::Cyan)
-                    .add_modifier(Modifier::BOLD),
-                help_key: Style::default()
-                    .fg(Color::Yellow)
-                    .add_modifier(Modifier::BOLD),
-            },
-            ThemeName::Light => Self {
-                base: Style::default(),
-                user_label: Style::default()
-                    .fg(Color::Blue)
-                    .add_modifier(Modifier::BOLD),
-                assistant_label: Style::default()
-                    .fg(Color::Magenta)
-                    .add_modifier(Modifier::BOLD),
-                meta: Style::default().fg(Color::Gray),
-                reasoning: Style::default()
-                    .fg(Color::Gray)
-                    .add_modifier(Modifier::ITALIC),
-                error: Style::default().fg(Color::Red),
-                warning: Style::default().fg(Color::Indexed(130)),
-                hint: Style::default().fg(Color::DarkGray),
-                border: Style::default().fg(Color::Gray),
-                border_focus: Style::default().fg(Color::Blue),
-                status: Style::default().bg(Color::Indexed(253)).fg(Color::Black),
-                status_accent: Style::default()
-                    .bg(Color::Indexed(253))
-                    .fg(Color::Blue)
-                    .add_modifier(Modifier::BOLD),
-                help_key: Style::default()
-                    .fg(Color::Blue)
-                    .add_modifier(Modifier::BOLD),
-            },
+        theme
+    }
+
+    fn dark() -> Self {
+        let plain = Style::default();
+        let bold = plain.add_modifier(Modifier::BOLD);
+        Self {
+            depth: ColorDepth::Ansi256,
+            name: ThemeName::Dark,
+            syntax_theme: String::new(),
+            base: plain,
+            user_label: bold.fg(Color::Cyan),
+            assistant_label: bold.fg(Color::Green),
+            meta: plain.fg(Color::DarkGray),
+            reasoning: plain.fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            error: plain.fg(Color::LightRed),
+            warning: plain.fg(Color::Yellow),
+            hint: plain.fg(Color::Gray),
+            border: plain.fg(Color::DarkGray),
+            border_focus: plain.fg(Color::Cyan),
+            status: plain.bg(Color::Indexed(236)).fg(Color::Gray),
+            status_accent: bold.bg(Color::Indexed(236)).fg(Color::Cyan),
+            help_key: bold.fg(Color::Yellow),
+            heading: [
+                bold.fg(Color::LightMagenta)
+                    .add_modifier(Modifier::UNDERLINED),
+                bold.fg(Color::LightMagenta),
+                bold.fg(Color::Magenta),
+            ],
+            inline_code: plain.fg(Color::LightYellow),
+            link: plain
+                .fg(Color::LightBlue)
+                .add_modifier(Modifier::UNDERLINED),
+            link_url: plain.fg(Color::DarkGray),
+            quote: plain.fg(Color::Gray).add_modifier(Modifier::ITALIC),
+            bullet: plain.fg(Color::Cyan),
+            rule: plain.fg(Color::DarkGray),
+            code_frame: plain.fg(Color::DarkGray),
+            code_label: bold.fg(Color::Cyan),
+            code_text: plain.fg(Color::Gray),
+            table_border: plain.fg(Color::DarkGray),
+            table_head: bold,
+            selection: bold.fg(Color::Yellow),
+            search_match: plain.bg(Color::Indexed(58)).fg(Color::White),
+            search_current: plain.bg(Color::Yellow).fg(Color::Black),
         }
     }
 
-    fn monochrome() -> Self {
+    fn light() -> Self {
+        let plain = Style::default();
+        let bold = plain.add_modifier(Modifier::BOLD);
+        Self {
+            user_label: bold.fg(Color::Blue),
+            assistant_label: bold.fg(Color::Magenta),
+            meta: plain.fg(Color::Gray),
+            reasoning: plain.fg(Color::Gray).add_modifier(Modifier::ITALIC),
+            error: plain.fg(Color::Red),
+            warning: plain.fg(Color::Indexed(130)),
+            hint: plain.fg(Color::DarkGray),
+            border: plain.fg(Color::Gray),
+            border_focus: plain.fg(Color::Blue),
+            status: plain.bg(Color::Indexed(253)).fg(Color::Black),
+            status_accent: bold.bg(Color::Indexed(253)).fg(Color::Blue),
+            help_key: bold.fg(Color::Blue),
+            heading: [
+                bold.fg(Color::Magenta).add_modifier(Modifier::UNDERLINED),
+                bold.fg(Color::Magenta),
+                bold.fg(Color::Blue),
+            ],
+            inline_code: plain.fg(Color::Indexed(124)),
+            link: plain.fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+            link_url: plain.fg(Color::Gray),
+            quote: plain.fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            bullet: plain.fg(Color::Blue),
+            rule: plain.fg(Color::Gray),
+            code_frame: plain.fg(Color::Gray),
+            code_label: bold.fg(Color::Blue),
+            code_text: plain.fg(Color::Black),
+            table_border: plain.fg(Color::Gray),
+            selection: bold.fg(Color::Indexed(130)),
+            search_match: plain.bg(Color::Indexed(229)).fg(Color::Black),
+            search_current: plain.bg(Color::Indexed(214)).fg(Color::Black),
+            name: ThemeName::Light,
+            ..Self::dark()
+        }
+    }
+
+    fn monochrome(name: ThemeName) -> Self {
         let plain = Style::default();
         let bold = plain.add_modifier(Modifier::BOLD);
         let dim = plain.add_modifier(Modifier::DIM);
+        let italic = plain.add_modifier(Modifier::ITALIC);
         Self {
+            depth: ColorDepth::None,
+            name,
+            syntax_theme: String::new(),
             base: plain,
             user_label: bold,
             assistant_label: bold,
@@ -101,12 +230,217 @@ impl Theme {
             status: plain.add_modifier(Modifier::REVERSED),
             status_accent: bold.add_modifier(Modifier::REVERSED),
             help_key: bold,
+            heading: [bold.add_modifier(Modifier::UNDERLINED), bold, bold],
+            inline_code: bold,
+            link: plain.add_modifier(Modifier::UNDERLINED),
+            link_url: dim,
+            quote: italic,
+            bullet: bold,
+            rule: dim,
+            code_frame: dim,
+            code_label: bold,
+            code_text: plain,
+            table_border: dim,
+            table_head: bold,
+            selection: bold,
+            search_match: plain.add_modifier(Modifier::UNDERLINED),
+            search_current: plain.add_modifier(Modifier::REVERSED),
         }
     }
+
+    /// Swaps 256-colour indices for their nearest of the 16 basic colours.
+    fn reduce_to_16(&mut self) {
+        let depth = self.depth;
+        let fix = |s: &mut Style| {
+            s.fg = s.fg.and_then(|c| reduce(c, depth));
+            s.bg = s.bg.and_then(|c| reduce(c, depth));
+        };
+        let [h1, h2, h3] = &mut self.heading;
+        for s in [
+            &mut self.base,
+            &mut self.user_label,
+            &mut self.assistant_label,
+            &mut self.meta,
+            &mut self.reasoning,
+            &mut self.error,
+            &mut self.warning,
+            &mut self.hint,
+            &mut self.border,
+            &mut self.border_focus,
+            &mut self.status,
+            &mut self.status_accent,
+            &mut self.help_key,
+            h1,
+            h2,
+            h3,
+            &mut self.inline_code,
+            &mut self.link,
+            &mut self.link_url,
+            &mut self.quote,
+            &mut self.bullet,
+            &mut self.rule,
+            &mut self.code_frame,
+            &mut self.code_label,
+            &mut self.code_text,
+            &mut self.table_border,
+            &mut self.table_head,
+            &mut self.selection,
+            &mut self.search_match,
+            &mut self.search_current,
+        ] {
+            fix(s);
+        }
+    }
+
+    /// A colour from outside the theme (syntect's RGB) as this terminal can show it.
+    pub fn color(&self, r: u8, g: u8, b: u8) -> Option<Color> {
+        reduce(Color::Rgb(r, g, b), self.depth)
+    }
+}
+
+fn reduce(color: Color, depth: ColorDepth) -> Option<Color> {
+    match (color, depth) {
+        (_, ColorDepth::None) => None,
+        (c, ColorDepth::TrueColor) => Some(c),
+        (Color::Rgb(r, g, b), ColorDepth::Ansi256) => Some(Color::Indexed(rgb_to_256(r, g, b))),
+        (Color::Rgb(r, g, b), ColorDepth::Ansi16) => Some(rgb_to_16(r, g, b)),
+        (Color::Indexed(i), ColorDepth::Ansi16) if i >= 16 => {
+            let (r, g, b) = index_to_rgb(i);
+            Some(rgb_to_16(r, g, b))
+        }
+        (c, _) => Some(c),
+    }
+}
+
+const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];
+
+fn index_to_rgb(i: u8) -> (u8, u8, u8) {
+    match i {
+        16..=231 => {
+            let i = i - 16;
+            (
+                CUBE[(i / 36) as usize],
+                CUBE[(i / 6 % 6) as usize],
+                CUBE[(i % 6) as usize],
+            )
+        }
+        232..=255 => {
+            let v = 8 + (i - 232) * 10;
+            (v, v, v)
+        }
+        _ => BASIC16[i as usize].1,
+    }
+}
+
+fn dist(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
+    let d = |x: u8, y: u8| (x as i32 - y as i32).pow(2) as u32;
+    d(a.0, b.0) + d(a.1, b.1) + d(a.2, b.2)
+}
+
+/// Nearest xterm 256-colour index: the 6x6x6 cube or the grey ramp, whichever is closer.
+pub fn rgb_to_256(r: u8, g: u8, b: u8) -> u8 {
+    let level = |v: u8| {
+        CUBE.iter()
+            .enumerate()
+            .min_by_key(|(_, c)| (**c as i32 - v as i32).abs())
+            .map_or(0, |(i, _)| i as u8)
+    };
+    let (cr, cg, cb) = (level(r), level(g), level(b));
+    let cube_index = 16 + 36 * cr + 6 * cg + cb;
+    let avg = (r as u32 + g as u32 + b as u32) / 3;
+    let grey = ((avg.saturating_sub(3)) / 10).min(23) as u8;
+    let grey_index = 232 + grey;
+    if dist(index_to_rgb(grey_index), (r, g, b)) < dist(index_to_rgb(cube_index), (r, g, b)) {
+        grey_index
+    } else {
+        cube_index
+    }
+}
+
+/// The 16 basic colours with typical (xterm) values, for nearest-colour matching.
+const BASIC16: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+pub fn rgb_to_16(r: u8, g: u8, b: u8) -> Color {
+    BASIC16
+        .iter()
+        .min_by_key(|(_, rgb)| dist(*rgb, (r, g, b)))
+        .map_or(Color::Reset, |(c, _)| *c)
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Self::new(ThemeName::Dark, false)
+        Self::new(ThemeName::Dark, ColorDepth::Ansi256, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_depth_from_the_environment_and_config() {
+        use ColorMode::{Ansi16, Auto, Truecolor};
+        let d = ColorDepth::detect;
+        assert_eq!(
+            d(Auto, false, Some("truecolor"), Some("xterm")),
+            ColorDepth::TrueColor
+        );
+        assert_eq!(
+            d(Auto, false, None, Some("xterm-256color")),
+            ColorDepth::Ansi256
+        );
+        assert_eq!(d(Auto, false, None, Some("screen")), ColorDepth::Ansi16);
+        assert_eq!(d(Auto, false, None, Some("dumb")), ColorDepth::None);
+        assert_eq!(d(Auto, true, Some("truecolor"), None), ColorDepth::None);
+        assert_eq!(
+            d(Ansi16, false, Some("truecolor"), None),
+            ColorDepth::Ansi16
+        );
+        assert_eq!(
+            d(Truecolor, false, None, Some("screen")),
+            ColorDepth::TrueColor
+        );
+    }
+
+    #[test]
+    fn colours_are_reduced_to_the_depth() {
+        assert_eq!(rgb_to_256(255, 0, 0), 196);
+        assert_eq!(rgb_to_256(128, 128, 128), 244);
+        assert_eq!(rgb_to_16(250, 10, 10), Color::LightRed);
+        assert_eq!(rgb_to_16(10, 10, 10), Color::Black);
+        let t16 = Theme::new(ThemeName::Dark, ColorDepth::Ansi16, None);
+        assert_eq!(t16.color(255, 0, 0), Some(Color::LightRed));
+        // No 256-colour index survives in a 16-colour theme.
+        for s in [t16.status, t16.status_accent, t16.search_match] {
+            assert!(!matches!(s.fg, Some(Color::Indexed(i)) if i >= 16));
+            assert!(!matches!(s.bg, Some(Color::Indexed(i)) if i >= 16));
+        }
+        let none = Theme::new(ThemeName::Dark, ColorDepth::None, None);
+        assert_eq!(none.color(1, 2, 3), None);
+        assert_eq!(none.base.fg, None);
+        let tc = Theme::new(
+            ThemeName::Light,
+            ColorDepth::TrueColor,
+            Some("Solarized (light)"),
+        );
+        assert_eq!(tc.color(1, 2, 3), Some(Color::Rgb(1, 2, 3)));
+        assert_eq!(tc.syntax_theme, "Solarized (light)");
     }
 }

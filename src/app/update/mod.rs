@@ -98,6 +98,10 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Redraw => {
+            app.dirty = true;
+            Vec::new()
+        }
         Msg::Terminate => quit(app),
     }
 }

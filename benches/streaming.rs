@@ -113,17 +113,7 @@ fn new_app() -> (App, u64) {
 
 fn draw(term: &mut Terminal<TestBackend>, app: &mut App, cache: &mut RenderCache) {
     term.draw(|f| ui::draw(f, app, cache)).unwrap();
-    let (lines, viewport) = (
-        cache.conversation.content_lines,
-        cache.conversation.viewport,
-    );
-    update(
-        app,
-        Msg::Layout {
-            content_lines: lines,
-            viewport,
-        },
-    );
+    update(app, ui::layout_msg(cache));
 }
 
 /// Streams the bytes in `read_size` pieces; draws after every token or after every read.

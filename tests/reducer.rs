@@ -232,6 +232,7 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
         Msg::Layout {
             content_lines: 100,
             viewport: 20,
+            top: 80,
         },
     );
     assert_eq!(app.scroll_top(), 80);
@@ -243,6 +244,7 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
         Msg::Layout {
             content_lines: 140,
             viewport: 20,
+            top: 62,
         },
     );
     assert_eq!(app.scroll_top(), 62);

@@ -47,13 +47,7 @@ fn render(app: &mut App, cache: &mut RenderCache, w: u16, h: u16) -> String {
     );
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| ui::draw(f, app, cache)).unwrap();
-    update(
-        app,
-        Msg::Layout {
-            content_lines: cache.conversation.content_lines,
-            viewport: cache.conversation.viewport,
-        },
-    );
+    update(app, ui::layout_msg(cache));
     let buf = term.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {

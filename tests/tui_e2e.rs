@@ -382,3 +382,50 @@ async fn demo_mode_streams_shows_demo_keys_and_touches_no_real_home() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copying_a_code_block_reaches_tmux_through_osc52() {
+    if !Tmux::available() {
+        return;
+    }
+    let (_mock, home) = setup(500.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        let t = Tmux::start(&h, 80, 24);
+        // tmux takes OSC 52 from programs in its panes when set-clipboard is on.
+        t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+        t.wait_for("Ask anything");
+        t.keys(&["show me code", "Enter"]);
+        t.wait_for("✓ done");
+        // Tab to the conversation, jump to the code block, copy it.
+        t.keys(&["Tab", "{", "c"]);
+        let s = t.wait_for("Copied the rust code block");
+        assert!(s.contains("╭─ rust"), "{s}");
+        let end = Instant::now() + Duration::from_secs(5);
+        let mut buffer = String::new();
+        while Instant::now() < end {
+            buffer = t.tmux(&["show-buffer"]);
+            if !buffer.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(
+            buffer.starts_with("fn main() {")
+                && buffer.contains("println!(\"hello from the mock\");"),
+            "tmux's buffer: {buffer:?}"
+        );
+        assert!(
+            !buffer.contains('│') && !buffer.contains("```"),
+            "{buffer:?}"
+        );
+        // Search from the keyboard: the match is counted and shown in the bar.
+        t.keys(&["/", "mock", "Enter"]);
+        let s = t.wait_for("/mock ");
+        // "mock" six times in the reply (none in the question); the newest is current.
+        assert!(s.contains("/mock 6/6"), "{s}");
+        t.keys(&["C-c"]);
+        t.wait_for("EXIT=0");
+    })
+    .await;
+}

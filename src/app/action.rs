@@ -31,10 +31,20 @@ pub enum Action {
     KeyFixPermissions,
     Failover,
     OpenPicker,
+    SelectPrev,
+    SelectNext,
+    CodePrev,
+    CodeNext,
+    CopyMessage,
+    CopyCode,
+    EditLast,
+    Search,
+    SearchNext,
+    SearchPrev,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 38] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -63,6 +73,16 @@ impl Action {
         Action::KeyFixPermissions,
         Action::Failover,
         Action::OpenPicker,
+        Action::SelectPrev,
+        Action::SelectNext,
+        Action::CodePrev,
+        Action::CodeNext,
+        Action::CopyMessage,
+        Action::CopyCode,
+        Action::EditLast,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrev,
     ];
 
     pub fn name(self) -> &'static str {
@@ -95,6 +115,16 @@ impl Action {
             Action::KeyFixPermissions => "key_fix_permissions",
             Action::Failover => "failover",
             Action::OpenPicker => "open_picker",
+            Action::SelectPrev => "select_prev",
+            Action::SelectNext => "select_next",
+            Action::CodePrev => "code_prev",
+            Action::CodeNext => "code_next",
+            Action::CopyMessage => "copy_message",
+            Action::CopyCode => "copy_code",
+            Action::EditLast => "edit_last",
+            Action::Search => "search",
+            Action::SearchNext => "search_next",
+            Action::SearchPrev => "search_prev",
         }
     }
 
@@ -107,7 +137,7 @@ impl Action {
             Action::Submit => "send the message",
             Action::Newline => "insert a newline in the message",
             Action::Cancel => "stop the streaming reply; close a dialog",
-            Action::Retry => "ask again: retry a failed or cancelled reply",
+            Action::Retry => "ask again: regenerate the last answer (or retry a failed one)",
             Action::Quit => "quit keyturn",
             Action::Help => "show or hide this help",
             Action::FocusNext => "switch focus: composer / conversation",
@@ -132,6 +162,16 @@ impl Action {
             Action::KeyFixPermissions => "make keys.age 0600 and its directory 0700",
             Action::Failover => "switch to the other stored key and ask again",
             Action::OpenPicker => "choose the provider and model",
+            Action::SelectPrev => "select the previous message",
+            Action::SelectNext => "select the next message",
+            Action::CodePrev => "jump to the previous code block",
+            Action::CodeNext => "jump to the next code block",
+            Action::CopyMessage => "copy the selected (or last) message, via OSC 52",
+            Action::CopyCode => "copy the current code block, via OSC 52",
+            Action::EditLast => "edit your last message and send it again",
+            Action::Search => "search the conversation",
+            Action::SearchNext => "go to the next search match",
+            Action::SearchPrev => "go to the previous search match",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! `update` is the only function that mutates the model; nothing here does I/O.
 
 pub mod action;
+pub mod browse;
 pub mod conversation;
 pub mod keymap;
 pub mod keys;
@@ -33,11 +34,15 @@ pub enum Msg {
         req: u64,
         event: StreamEvent,
     },
-    /// Facts the last frame learned (line count at the current width, viewport height).
+    /// Facts the last frame learned (line count at the current width, viewport height,
+    /// and the top line it showed).
     Layout {
         content_lines: usize,
         viewport: usize,
+        top: usize,
     },
+    /// Mouse wheel (only when mouse capture is on): lines to scroll, negative is up.
+    Wheel(isize),
     /// Animation tick; the runtime sends it only while a request is in flight.
     Tick,
     /// Something the frame depends on changed outside the model (syntax sets loaded).
@@ -76,6 +81,10 @@ pub enum Effect {
     },
     Keys(keys::KeysEffect),
     Picker(picker::PickerEffect),
+    /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
+    Copy {
+        text: String,
+    },
     /// The welcome flow ended: write its choices to config.toml.
     FinishWelcome(welcome::WelcomeResult),
     Quit,
@@ -109,11 +118,16 @@ pub enum Overlay {
     Help { scroll: u16 },
 }
 
-/// Where the conversation view is: following the tail, or pinned at a line from the top.
+/// Where the conversation view is: following the tail, pinned at a line from the top, or
+/// about to show part of a message (the renderer finds its line and reports it back).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scroll {
     Follow,
     Top(usize),
+    Reveal {
+        message: usize,
+        target: browse::RevealTarget,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +174,8 @@ pub struct App {
     pub scroll: Scroll,
     pub content_lines: usize,
     pub viewport: usize,
+    /// The top line of the last frame.
+    pub top: usize,
     /// The request in flight and the index of the assistant message it fills.
     pub active: Option<(u64, usize)>,
     pub next_req: u64,
@@ -174,6 +190,13 @@ pub struct App {
     pub picker: Option<picker::Picker>,
     pub next_list_req: u64,
     pub welcome: Option<welcome::Welcome>,
+    /// The selected message (for copying, and where code jumps start from).
+    pub selected: Option<usize>,
+    /// The code block last jumped to: (message, block).
+    pub code_cursor: Option<(usize, usize)>,
+    pub search: Option<browse::Search>,
+    /// Messages taken off the end to edit the last question; Esc puts them back.
+    pub editing: Option<Vec<Message>>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -214,6 +237,7 @@ impl App {
             scroll: Scroll::Follow,
             content_lines: 0,
             viewport: 0,
+            top: 0,
             active: None,
             next_req: 1,
             notice: None,
@@ -224,6 +248,10 @@ impl App {
             failover_tried: Vec::new(),
             picker: None,
             next_list_req: 0,
+            selected: None,
+            code_cursor: None,
+            search: None,
+            editing: None,
             quit: false,
             dirty: true,
         }
@@ -238,6 +266,7 @@ impl App {
         let max = self.content_lines.saturating_sub(self.viewport);
         match self.scroll {
             Scroll::Follow => max,
+            Scroll::Reveal { .. } => self.top.min(max),
             Scroll::Top(t) => t.min(max),
         }
     }

@@ -82,8 +82,6 @@ pub struct StreamRender {
     open: Open,
     finished: bool,
     seen: usize,
-    /// Whether syntect was loaded when this render began (if not, redo when it is).
-    pub highlight_generation: u8,
     /// Lines laid out by the last update (tests and benches check streaming cost).
     pub relaid: usize,
 }
@@ -99,7 +97,6 @@ impl StreamRender {
             open: Open::Markdown(scan::MarkdownScan::new(0)),
             finished: false,
             seen: 0,
-            highlight_generation: highlight::generation(),
             relaid: 0,
         }
     }

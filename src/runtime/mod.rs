@@ -2,6 +2,7 @@
 //! events into `Msg`s, applies `update`, carries out `Effect`s, and draws at most once per
 //! frame and only when something changed (no timers while idle).
 
+pub mod clipboard;
 pub mod discovery;
 pub mod key_service;
 pub mod keys;
@@ -42,6 +43,8 @@ pub struct Effects {
     pub models: model_service::ModelService,
     pub paths: crate::config::Paths,
     pub discovered: discovery::Discovered,
+    /// OSC 52 sequences to write to the terminal between frames.
+    pub osc52_out: Vec<String>,
 }
 
 impl Effects {
@@ -67,6 +70,7 @@ impl Effects {
             config,
             client,
             tasks: TaskRegistry::default(),
+            osc52_out: Vec::new(),
             tx,
             keys,
             models,
@@ -145,6 +149,29 @@ impl Effects {
         });
     }
 
+    fn copy(&mut self, text: String) {
+        use crate::config::ClipboardMode;
+        let mode = self.config.ui.clipboard;
+        if matches!(mode, ClipboardMode::Osc52 | ClipboardMode::Both) {
+            match clipboard::osc52(&text, clipboard::Multiplexer::from_env()) {
+                Ok(seq) => self.osc52_out.push(seq),
+                Err(why) => {
+                    let _ = self
+                        .tx
+                        .try_send(Msg::Notice(format!("Could not copy: {why}.")));
+                }
+            }
+        }
+        if matches!(mode, ClipboardMode::Native | ClipboardMode::Both) {
+            let tx = self.tx.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(why) = clipboard::copy_native(&text) {
+                    let _ = tx.blocking_send(Msg::Notice(format!("Could not copy: {why}.")));
+                }
+            });
+        }
+    }
+
     /// Returns true when the app should exit.
     pub fn run(&mut self, effect: Effect) -> bool {
         match effect {
@@ -153,6 +180,7 @@ impl Effects {
                 return true;
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
+            Effect::Copy { text } => self.copy(text),
             Effect::Keys(k) => self.keys.handle(k),
             Effect::FinishWelcome(result) => {
                 let path = self.paths.config_file.clone();
@@ -222,6 +250,11 @@ fn to_msg(event: Event) -> Option<Msg> {
         Event::Key(k) => Some(Msg::Key(k)),
         Event::Paste(p) => Some(Msg::Paste(p)),
         Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::Mouse(m) => match m.kind {
+            crossterm::event::MouseEventKind::ScrollUp => Some(Msg::Wheel(-3)),
+            crossterm::event::MouseEventKind::ScrollDown => Some(Msg::Wheel(3)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -301,7 +334,7 @@ pub async fn run_tui(
     let mut app = App::new(options);
     app.keys.env_candidates = env_candidates;
     let mut cache = RenderCache::new(theme);
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter(effects.config.ui.mouse)?;
     let size = guard.terminal.size()?;
     app::update(
         &mut app,
@@ -352,6 +385,13 @@ pub async fn run_tui(
                 Err(_) => break,
             }
         }
+        // OSC 52 goes out only here, when the user asked to copy.
+        for seq in effects.osc52_out.drain(..) {
+            use std::io::Write;
+            let out = guard.terminal.backend_mut();
+            out.write_all(seq.as_bytes())?;
+            out.flush()?;
+        }
         if quit {
             effects.tasks.abort_all();
             break;
@@ -399,18 +439,13 @@ fn draw(guard: &mut TerminalGuard, app: &mut App, cache: &mut RenderCache) -> st
     crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
     guard.terminal.backend_mut().flush()?;
     app.dirty = false;
-    let (lines, viewport) = (
-        cache.conversation.content_lines,
-        cache.conversation.viewport,
-    );
-    if lines != app.content_lines || viewport != app.viewport {
-        app::update(
-            app,
-            Msg::Layout {
-                content_lines: lines,
-                viewport,
-            },
-        );
+    let c = &cache.conversation;
+    if c.content_lines != app.content_lines
+        || c.viewport != app.viewport
+        || c.top != app.top
+        || matches!(app.scroll, app::Scroll::Reveal { .. })
+    {
+        app::update(app, ui::layout_msg(cache));
     }
     Ok(())
 }

@@ -25,10 +25,13 @@ pub struct TerminalGuard {
 }
 
 impl TerminalGuard {
-    pub fn enter() -> io::Result<Self> {
+    /// `mouse`: capture the mouse (wheel scrolling) at the cost of the terminal's own
+    /// selection, so it is off unless the config asks for it.
+    pub fn enter(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
         enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
+        MOUSE.store(mouse, Ordering::SeqCst);
         let mut out = io::stdout();
         // Terminals that do not know the keyboard protocol ignore the push; those that do
         // report Shift-Enter and a lone Esc unambiguously.
@@ -39,6 +42,9 @@ impl TerminalGuard {
             PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES),
             cursor::Hide
         )?;
+        if mouse {
+            execute!(out, crossterm::event::EnableMouseCapture)?;
+        }
         let terminal = Terminal::new(CrosstermBackend::new(out))?;
         Ok(Self { terminal })
     }
@@ -50,12 +56,18 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Whether mouse capture was turned on (so restore turns it off).
+static MOUSE: AtomicBool = AtomicBool::new(false);
+
 /// Puts the terminal back as we found it. Idempotent; safe from a panic hook.
 pub fn restore() {
     if !ACTIVE.swap(false, Ordering::SeqCst) {
         return;
     }
     let mut out = io::stdout();
+    if MOUSE.load(Ordering::SeqCst) {
+        let _ = execute!(out, crossterm::event::DisableMouseCapture);
+    }
     let _ = execute!(
         out,
         PopKeyboardEnhancementFlags,

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 
 use super::layout_cache::{IncrementalWrap, wrap_all};
 use super::theme::Theme;
-use crate::app::{App, Message, TurnState};
+use crate::app::browse::RevealTarget;
+use crate::app::{App, Message, Scroll, TurnState};
 use crate::markdown::{StreamRender, highlight};
 use crate::providers::Role;
 
@@ -124,9 +125,7 @@ pub struct Hints {
 
 fn refresh(entry: &mut MessageLines, msg: &Message, width: usize, theme: &Theme, hints: &Hints) {
     let text_width = width.saturating_sub(INDENT.len()).max(1);
-    if entry.id != msg.id
-        || matches!(&entry.body, Body::Markdown(r) if r.highlight_generation != highlight::generation())
-    {
+    if entry.id != msg.id {
         *entry = MessageLines {
             id: msg.id,
             version: u64::MAX,
@@ -250,60 +249,167 @@ fn foot_lines(msg: &Message, width: usize, theme: &Theme, hints: &Hints) -> Vec<
     out
 }
 
-/// Per-message line caches for the current width.
+/// Per-message line caches for the current width, and where each message starts.
 #[derive(Debug, Default)]
 pub struct ConversationCache {
     width: usize,
+    /// Syntax sets loaded when the entries were made (code is redone in colour once they are).
+    generation: u8,
     entries: Vec<MessageLines>,
+    /// `starts[i]`: first line of message i; `starts[n]`: the line count. Rebuilt only
+    /// from the first message whose height changed, so a frame does not walk the history.
+    starts: Vec<usize>,
     pub content_lines: usize,
     pub viewport: usize,
+    /// The top line of the last frame (reported back so the reducer can scroll from it).
+    pub top: usize,
 }
 
 impl ConversationCache {
     /// Updates every message's lines (cheap for unchanged ones) and returns the line count.
     pub fn layout(&mut self, app: &App, width: usize, theme: &Theme, hints: &Hints) -> usize {
-        if width != self.width {
+        let generation = highlight::generation();
+        if width != self.width || generation != self.generation {
             self.width = width;
+            self.generation = generation;
             self.entries.clear();
+            self.starts.clear();
         }
         let messages = &app.conversation.messages;
         self.entries.truncate(messages.len());
+        self.starts.truncate(self.entries.len() + 1);
         self.entries
             .resize_with(messages.len(), MessageLines::default);
-        let mut total = 0;
-        for (entry, msg) in self.entries.iter_mut().zip(messages) {
+        let mut first_changed = self.starts.len().saturating_sub(1).min(messages.len());
+        for (i, (entry, msg)) in self.entries.iter_mut().zip(messages).enumerate() {
+            if entry.id == msg.id && entry.version == msg.version && i < first_changed {
+                continue;
+            }
+            let before = entry.len();
+            let was_same = entry.id == msg.id;
             refresh(entry, msg, width, theme, hints);
-            total += entry.len();
+            if (!was_same || entry.len() != before) && i < first_changed {
+                first_changed = i;
+            }
         }
-        total
+        self.starts.truncate(first_changed + 1);
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        for i in first_changed..self.entries.len() {
+            let next = self.starts[i] + self.entries[i].len();
+            self.starts.push(next);
+        }
+        self.starts[self.entries.len()]
     }
 
     pub fn entry(&self, index: usize) -> Option<&MessageLines> {
         self.entries.get(index)
     }
 
-    /// Lines `[top, top+count)` without walking more messages than needed.
-    fn visible(&self, top: usize, count: usize) -> Vec<&Line<'static>> {
+    /// First line of message `index`.
+    pub fn message_start(&self, index: usize) -> Option<usize> {
+        (index < self.entries.len()).then(|| self.starts[index])
+    }
+
+    /// The message that line `line` belongs to (binary search over the starts).
+    pub fn message_at(&self, line: usize) -> Option<usize> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let i = self.starts.partition_point(|s| *s <= line);
+        i.checked_sub(1).filter(|i| *i < self.entries.len())
+    }
+
+    /// Lines `[top, top+count)` with the message each belongs to.
+    fn visible(&self, top: usize, count: usize) -> Vec<(usize, usize, &Line<'static>)> {
         let mut out = Vec::with_capacity(count);
-        let mut skip = top;
-        for e in &self.entries {
-            let n = e.len();
-            if skip >= n {
-                skip -= n;
-                continue;
-            }
-            for i in skip..n {
-                if out.len() == count {
-                    return out;
+        let Some(mut m) = self.message_at(top) else {
+            return out;
+        };
+        let mut i = top - self.starts[m];
+        while out.len() < count && m < self.entries.len() {
+            match self.entries[m].line(i) {
+                Some(l) => {
+                    out.push((m, i, l));
+                    i += 1;
                 }
-                if let Some(l) = e.line(i) {
-                    out.push(l);
+                None => {
+                    m += 1;
+                    i = 0;
                 }
             }
-            skip = 0;
         }
         out
     }
+
+    /// The line a reveal asks for, and the top line that shows it well.
+    fn resolve(
+        &self,
+        message: usize,
+        target: RevealTarget,
+        query: &str,
+        height: usize,
+    ) -> Option<usize> {
+        let start = self.message_start(message)?;
+        let entry = &self.entries[message];
+        let (line, context) = match target {
+            RevealTarget::Start => (0, 0),
+            RevealTarget::Code(k) => (entry.code_start(k).unwrap_or(0), 1),
+            RevealTarget::Match(n) => {
+                let hit = (0..entry.len())
+                    .flat_map(|i| {
+                        let text = entry.line(i).map(line_text).unwrap_or_default();
+                        let count = match_columns(&text, query).len();
+                        std::iter::repeat_n(i, count)
+                    })
+                    .nth(n);
+                (hit.unwrap_or(0), height / 3)
+            }
+        };
+        Some((start + line).saturating_sub(context))
+    }
+}
+
+fn line_text(line: &Line) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Columns (start, width) where `query` occurs in `text`, case-insensitively.
+fn match_columns(text: &str, query: &str) -> Vec<(usize, usize)> {
+    let q: Vec<char> = query.chars().flat_map(char::to_lowercase).collect();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let chars: Vec<(char, usize)> = text
+        .chars()
+        .map(|c| {
+            (
+                c.to_lowercase().next().unwrap_or(c),
+                crate::text::wrap::char_width(c),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut col = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        if i + q.len() <= chars.len()
+            && chars[i..i + q.len()]
+                .iter()
+                .map(|c| c.0)
+                .eq(q.iter().copied())
+        {
+            let w: usize = chars[i..i + q.len()].iter().map(|c| c.1).sum();
+            out.push((col, w));
+            col += w;
+            i += q.len();
+        } else {
+            col += chars[i].1;
+            i += 1;
+        }
+    }
+    out
 }
 
 pub fn render(
@@ -331,24 +437,68 @@ pub fn render(
         for (y, line) in lines.iter().take(height).enumerate() {
             buf.set_line(area.x, area.y + y as u16, line, area.width);
         }
+        cache.top = 0;
         return;
     }
     let max_top = total.saturating_sub(height);
+    let query = app.search.as_ref().map_or("", |s| s.query.as_str());
     let top = match app.scroll {
-        crate::app::Scroll::Follow => max_top,
-        crate::app::Scroll::Top(t) => t.min(max_top),
+        Scroll::Follow => max_top,
+        Scroll::Top(t) => t.min(max_top),
+        Scroll::Reveal { message, target } => cache
+            .resolve(message, target, query, height)
+            .unwrap_or(app.top)
+            .min(max_top),
     };
-    for (y, line) in cache.visible(top, height).into_iter().enumerate() {
-        buf.set_line(area.x, area.y + y as u16, line, area.width);
+    cache.top = top;
+    let current = app.search.as_ref().and_then(|s| s.current_hit());
+    let mut seen_in_current = 0;
+    if let Some((m, _)) = current
+        && let Some(start) = cache.message_start(m)
+    {
+        // Matches of the current message above the view count towards its index.
+        let entry = &cache.entries[m];
+        for i in 0..top.saturating_sub(start).min(entry.len()) {
+            let text = entry.line(i).map(line_text).unwrap_or_default();
+            seen_in_current += match_columns(&text, query).len();
+        }
     }
-    if top > 0 || top < max_top {
+    for (y, (m, i, line)) in cache.visible(top, height).into_iter().enumerate() {
+        let y = area.y + y as u16;
+        buf.set_line(area.x, y, line, area.width);
+        if app.selected == Some(m) {
+            if i == 0 {
+                for x in area.x..area.x + (line.width() as u16).min(area.width) {
+                    buf[(x, y)]
+                        .modifier
+                        .insert(ratatui::style::Modifier::REVERSED);
+                }
+            } else {
+                buf[(area.x, y)].set_symbol("▌").set_style(theme.selection);
+            }
+        }
+        if !query.is_empty() {
+            for (col, w) in match_columns(&line_text(line), query) {
+                let is_current = current.is_some_and(|(cm, ck)| cm == m && ck == seen_in_current);
+                if current.is_some_and(|(cm, _)| cm == m) {
+                    seen_in_current += 1;
+                }
+                let style = if is_current {
+                    theme.search_current
+                } else {
+                    theme.search_match
+                };
+                let x0 = area.x as usize + col;
+                for x in x0..(x0 + w).min(area.x as usize + width) {
+                    buf[(x as u16, y)].set_style(style);
+                }
+            }
+        }
+    }
+    if top < max_top {
         // A scroll position marker on the right edge.
-        let label = if top < max_top {
-            format!(" ↓ {} more ", max_top - top)
-        } else {
-            String::new()
-        };
-        if !label.is_empty() && area.width as usize > label.chars().count() + 2 {
+        let label = format!(" ↓ {} more ", max_top - top);
+        if area.width as usize > label.chars().count() + 2 {
             let x = area.x + area.width - label.chars().count() as u16;
             buf.set_string(x, area.y + area.height - 1, label, theme.status_accent);
         }

@@ -40,6 +40,15 @@ impl RenderCache {
     }
 }
 
+/// What the last frame learned, for the reducer: line count, viewport height, top line.
+pub fn layout_msg(cache: &RenderCache) -> crate::app::Msg {
+    crate::app::Msg::Layout {
+        content_lines: cache.conversation.content_lines,
+        viewport: cache.conversation.viewport,
+        top: cache.conversation.top,
+    }
+}
+
 fn key_for(app: &App, action: Action) -> String {
     app.options.keymap.key_for(action)
 }

@@ -13,6 +13,18 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: &str) {
     let width = area.width as usize;
     buf.set_style(area, theme.status);
+    if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+        // Typing a search query: the bar is the prompt.
+        let count = match search.hits.len() {
+            0 if search.query.is_empty() => String::new(),
+            0 => " · no match".to_string(),
+            n => format!(" · {n} match{}", if n == 1 { "" } else { "es" }),
+        };
+        let text = format!(" /{}▏{count} · Enter keeps · Esc clears", search.query);
+        let line = Line::from(Span::styled(truncate(&text, width), theme.status_accent));
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
     let mut left: Vec<Span> = Vec::new();
     if app.options.demo {
         left.push(Span::styled(" DEMO ", theme.help_key.patch(theme.status)));
@@ -49,6 +61,17 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         left.push(Span::styled(
             format!("│ ↑{} ↓{} tok ", u.input_tokens, u.output_tokens),
             theme.status,
+        ));
+    }
+    if let Some(search) = app.search.as_ref().filter(|s| !s.hits.is_empty()) {
+        left.push(Span::styled(
+            format!(
+                "│ /{} {}/{} ",
+                search.query,
+                search.current + 1,
+                search.hits.len()
+            ),
+            theme.status_accent,
         ));
     }
     if let Some(n) = &app.notice {

@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
+mod browse;
 mod panes;
 mod turns;
 mod welcome;
@@ -49,13 +50,25 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Layout {
             content_lines,
             viewport,
+            top,
         } => {
             app.content_lines = content_lines;
             app.viewport = viewport;
+            app.top = top;
+            if let Scroll::Reveal { .. } = app.scroll {
+                app.scroll = Scroll::Top(top);
+            }
             if let Scroll::Top(t) = app.scroll
                 && t >= content_lines.saturating_sub(viewport)
             {
                 app.scroll = Scroll::Follow;
+            }
+            Vec::new()
+        }
+        Msg::Wheel(lines) => {
+            if app.view == View::Chat && app.overlay.is_none() {
+                scroll_by(app, lines);
+                app.dirty = true;
             }
             Vec::new()
         }
@@ -126,15 +139,24 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     if app.view == View::Welcome {
         return on_welcome_key(app, key);
     }
+    if app.search.as_ref().is_some_and(|s| s.editing)
+        && app.options.keymap.lookup(Scope::Global, chord) != Some(Action::Quit)
+    {
+        browse::search_key(app, key);
+        return Vec::new();
+    }
     let scope = match app.focus {
         Focus::Composer => Scope::Composer,
         Focus::Conversation => Scope::Conversation,
     };
     let action = app.options.keymap.lookup(scope, chord);
-    // '?' opens help from an empty composer; otherwise it is just a character.
-    let action = action.or_else(|| {
-        (scope == Scope::Composer && chord.code == KeyCode::Char('?') && app.composer.is_empty())
-            .then_some(Action::Help)
+    // From an empty composer '?' opens help and Up edits the last message; otherwise
+    // they are just keys for the composer.
+    let empty_composer = scope == Scope::Composer && app.composer.is_empty();
+    let action = action.or_else(|| match chord.code {
+        KeyCode::Char('?') if empty_composer => Some(Action::Help),
+        KeyCode::Up if empty_composer && chord.mods.is_empty() => Some(Action::EditLast),
+        _ => None,
     });
     match action {
         Some(a) => apply(app, a),
@@ -269,9 +291,22 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             } else {
                 app.conversation = Default::default();
                 app.scroll = Scroll::Follow;
+                app.editing = None;
+                browse::clear_browse(app);
             }
         }
+        Action::SelectPrev => browse::select(app, -1),
+        Action::SelectNext => browse::select(app, 1),
+        Action::CodePrev => browse::jump_code(app, true),
+        Action::CodeNext => browse::jump_code(app, false),
+        Action::CopyMessage => return browse::copy_message(app),
+        Action::CopyCode => return browse::copy_code(app),
+        Action::EditLast => browse::edit_last(app),
+        Action::Search => browse::open_search(app),
+        Action::SearchNext => browse::search_step(app, false),
+        Action::SearchPrev => browse::search_step(app, true),
     }
+    browse::clamp(app);
     Vec::new()
 }
 

@@ -26,14 +26,20 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     }
     app.failover_tried.clear();
     app.failover_offer = None;
+    app.editing = None;
     app.conversation.push(Role::User, draft, TurnState::Done);
-    app.composer = {
-        let mut fresh = tui_textarea::TextArea::default();
-        fresh.set_placeholder_text(app.composer.placeholder_text().to_string());
-        fresh.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
-        fresh
-    };
+    app.composer = fresh_composer(&app.composer);
     start_turn(app)
+}
+
+/// An empty composer with the same placeholder and wrapping.
+pub(super) fn fresh_composer(
+    old: &tui_textarea::TextArea<'static>,
+) -> tui_textarea::TextArea<'static> {
+    let mut fresh = tui_textarea::TextArea::default();
+    fresh.set_placeholder_text(old.placeholder_text().to_string());
+    fresh.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
+    fresh
 }
 
 /// Opens an assistant turn for the conversation as it stands and asks for the stream.
@@ -156,6 +162,9 @@ pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
         msg.state = TurnState::Cancelled;
         msg.touch();
         return vec![Effect::AbortStream { req }];
+    }
+    if super::browse::abandon_edit(app) || super::browse::clear_browse(app) {
+        return Vec::new();
     }
     if app.focus == Focus::Conversation {
         app.focus = Focus::Composer;

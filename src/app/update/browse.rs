@@ -1,0 +1,253 @@
+//! Working in the conversation: selecting messages, jumping between code blocks, copying,
+//! editing the last question, and searching.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::notice;
+use crate::app::browse::{RevealTarget, Search, code_blocks, find_hits, step_code};
+use crate::app::{App, Effect, Focus, Scroll};
+use crate::providers::Role;
+
+fn reveal(app: &mut App, message: usize, target: RevealTarget) {
+    app.scroll = Scroll::Reveal { message, target };
+}
+
+pub(super) fn select(app: &mut App, delta: isize) {
+    let n = app.conversation.messages.len();
+    if n == 0 {
+        notice(app, "No messages yet.");
+        return;
+    }
+    let next = match app.selected {
+        None if delta < 0 => n - 1,
+        None => 0,
+        Some(i) => i.saturating_add_signed(delta).min(n - 1),
+    };
+    app.selected = Some(next);
+    app.code_cursor = None;
+    app.focus = Focus::Conversation;
+    reveal(app, next, RevealTarget::Start);
+}
+
+pub(super) fn jump_code(app: &mut App, back: bool) {
+    let from = match (app.code_cursor, app.selected) {
+        (Some((m, k)), _) => Some((m, Some(k))),
+        (None, Some(m)) => Some((m, None)),
+        (None, None) => None,
+    };
+    match step_code(&app.conversation, from, back) {
+        Some((m, k)) => {
+            app.code_cursor = Some((m, k));
+            app.selected = Some(m);
+            app.focus = Focus::Conversation;
+            reveal(app, m, RevealTarget::Code(k));
+        }
+        None => notice(
+            app,
+            if back {
+                "No code block above."
+            } else {
+                "No code block below."
+            },
+        ),
+    }
+}
+
+/// The selected message, else the newest reply.
+fn target_message(app: &App) -> Option<usize> {
+    app.selected.or_else(|| {
+        app.conversation
+            .messages
+            .iter()
+            .rposition(|m| m.role == Role::Assistant && !m.text.is_empty())
+    })
+}
+
+fn copy(app: &mut App, text: String, what: String) -> Vec<Effect> {
+    let lines = text.lines().count().max(1);
+    notice(
+        app,
+        format!(
+            "Copied {what} ({lines} line{}) to the clipboard.",
+            if lines == 1 { "" } else { "s" }
+        ),
+    );
+    vec![Effect::Copy { text }]
+}
+
+pub(super) fn copy_message(app: &mut App) -> Vec<Effect> {
+    let Some(i) = target_message(app) else {
+        notice(app, "Nothing to copy yet.");
+        return Vec::new();
+    };
+    let m = &app.conversation.messages[i];
+    let what = match m.role {
+        Role::User => "your message",
+        _ => "the reply",
+    };
+    let text = m.text.clone();
+    copy(app, text, what.to_string())
+}
+
+pub(super) fn copy_code(app: &mut App) -> Vec<Effect> {
+    let found = match app.code_cursor {
+        Some((m, k)) => code_blocks(&app.conversation, m).into_iter().nth(k),
+        None => {
+            // The last block of the selected message, else of the newest reply with code.
+            let candidates: Vec<usize> = match app.selected {
+                Some(m) => vec![m],
+                None => (0..app.conversation.messages.len()).rev().collect(),
+            };
+            candidates
+                .into_iter()
+                .find_map(|m| code_blocks(&app.conversation, m).pop())
+        }
+    };
+    match found {
+        Some(block) => {
+            let what = if block.lang.is_empty() {
+                "the code block".to_string()
+            } else {
+                format!("the {} code block", block.lang)
+            };
+            copy(app, block.code, what)
+        }
+        None => {
+            notice(app, "No code block to copy (press } to jump to one).");
+            Vec::new()
+        }
+    }
+}
+
+/// Takes the last question (and its answer) off the conversation and into the composer.
+pub(super) fn edit_last(app: &mut App) {
+    if app.is_busy() {
+        notice(
+            app,
+            "A reply is still streaming; press Esc first to stop it.",
+        );
+        return;
+    }
+    let Some(u) = app
+        .conversation
+        .messages
+        .iter()
+        .rposition(|m| m.role == Role::User)
+    else {
+        notice(app, "No message of yours to edit yet.");
+        return;
+    };
+    if !app.composer.is_empty() {
+        notice(
+            app,
+            "The composer has a draft; send or clear it before editing.",
+        );
+        return;
+    }
+    let taken: Vec<_> = app.conversation.messages.drain(u..).collect();
+    app.composer.insert_str(&taken[0].text);
+    app.editing = Some(taken);
+    app.selected = None;
+    app.code_cursor = None;
+    app.focus = Focus::Composer;
+    app.scroll = Scroll::Follow;
+    notice(
+        app,
+        "Editing your last message: Enter sends it again, Esc puts it back.",
+    );
+}
+
+/// Esc while editing: the conversation gets its messages back, the composer is cleared.
+pub(super) fn abandon_edit(app: &mut App) -> bool {
+    let Some(taken) = app.editing.take() else {
+        return false;
+    };
+    app.conversation.messages.extend(taken);
+    app.composer = super::turns::fresh_composer(&app.composer);
+    notice(app, "Edit abandoned; the conversation is as it was.");
+    true
+}
+
+pub(super) fn open_search(app: &mut App) {
+    let query = app.search.take().map(|s| s.query).unwrap_or_default();
+    app.search = Some(Search {
+        editing: true,
+        hits: find_hits(&app.conversation, &query),
+        query,
+        current: 0,
+    });
+}
+
+/// A key while the search query is being typed.
+pub(super) fn search_key(app: &mut App, key: KeyEvent) {
+    let Some(search) = app.search.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Esc => {
+            app.search = None;
+            return;
+        }
+        KeyCode::Enter => {
+            search.editing = false;
+            if search.hits.is_empty() && !search.query.is_empty() {
+                let q = search.query.clone();
+                notice(app, format!("No match for {q:?}."));
+                return;
+            }
+        }
+        KeyCode::Backspace => {
+            search.query.pop();
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            search.query.push(c);
+        }
+        _ => return,
+    }
+    let Some(search) = app.search.as_mut() else {
+        return;
+    };
+    search.hits = find_hits(&app.conversation, &search.query);
+    // Searching from the bottom: the newest match first, as in a pager reading backwards.
+    search.current = search.hits.len().saturating_sub(1);
+    if let Some((m, k)) = search.current_hit() {
+        app.focus = Focus::Conversation;
+        reveal(app, m, RevealTarget::Match(k));
+    }
+}
+
+pub(super) fn search_step(app: &mut App, back: bool) {
+    let Some(search) = app.search.as_mut().filter(|s| !s.hits.is_empty()) else {
+        notice(app, "No search yet: press / to search.");
+        return;
+    };
+    let n = search.hits.len();
+    search.current = if back {
+        (search.current + n - 1) % n
+    } else {
+        (search.current + 1) % n
+    };
+    if let Some((m, k)) = search.current_hit() {
+        reveal(app, m, RevealTarget::Match(k));
+    }
+}
+
+/// Esc in the conversation with nothing streaming: drop the selection and the search.
+pub(super) fn clear_browse(app: &mut App) -> bool {
+    let had = app.selected.is_some() || app.search.is_some() || app.code_cursor.is_some();
+    app.selected = None;
+    app.search = None;
+    app.code_cursor = None;
+    had
+}
+
+/// Selection and code positions point into the message list; keep them valid.
+pub(super) fn clamp(app: &mut App) {
+    let n = app.conversation.messages.len();
+    if app.selected.is_some_and(|s| s >= n) {
+        app.selected = None;
+    }
+    if app.code_cursor.is_some_and(|(m, _)| m >= n) {
+        app.code_cursor = None;
+    }
+}

@@ -1,0 +1,307 @@
+//! Working in the conversation without a mouse: select, jump between code blocks, copy,
+//! edit the last message, regenerate, search. Reducer and TestBackend render together.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::browse::RevealTarget;
+use keyturn::app::{App, AppOptions, Effect, Focus, Msg, ProviderInfo, Scroll, update};
+use keyturn::providers::{FinishReason, StreamEvent};
+use keyturn::ui::{self, RenderCache, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+fn app() -> App {
+    App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "Local".into(),
+            model: "m1".into(),
+        }),
+        ..Default::default()
+    })
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn send(app: &mut App, text: &str) -> u64 {
+    for c in text.chars() {
+        update(app, ch(c));
+    }
+    match update(app, key(KeyCode::Enter)).as_slice() {
+        [Effect::StartStream { req, .. }] => *req,
+        other => panic!("expected StartStream, got {other:?}"),
+    }
+}
+
+fn answer(app: &mut App, question: &str, reply: &str) {
+    let req = send(app, question);
+    for event in [
+        StreamEvent::Text(reply.into()),
+        StreamEvent::Finish(FinishReason::Stop),
+        StreamEvent::Done,
+    ] {
+        update(app, Msg::Stream { req, event });
+    }
+}
+
+/// Draws at w x h, reports the layout back; returns the screen's text and the buffer.
+fn draw(
+    app: &mut App,
+    cache: &mut RenderCache,
+    w: u16,
+    h: u16,
+) -> (String, ratatui::buffer::Buffer) {
+    update(
+        app,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ui::draw(f, app, cache)).unwrap();
+    update(app, ui::layout_msg(cache));
+    let buf = term.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    (out, buf)
+}
+
+fn long_chat(app: &mut App) {
+    answer(
+        app,
+        "first question",
+        "Here:\n\n```rust\nfn alpha() {}\n```\n\nAnd also:\n\n```sh\necho beta\n```",
+    );
+    for i in 0..30 {
+        answer(
+            app,
+            &format!("filler {i}"),
+            &format!("filler answer number {i}"),
+        );
+    }
+    answer(
+        app,
+        "last question",
+        "Final words with a needle in them.\n\n```py\nprint('gamma')\n```",
+    );
+}
+
+#[test]
+fn code_jumps_reveal_each_block_and_copy_takes_the_current_one() {
+    let mut app = app();
+    let mut cache = RenderCache::new(Theme::default());
+    long_chat(&mut app);
+    draw(&mut app, &mut cache, 60, 16);
+    update(&mut app, key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Conversation);
+    // '{' from the bottom: the newest block first.
+    update(&mut app, ch('{'));
+    let (screen, _) = draw(&mut app, &mut cache, 60, 16);
+    assert!(screen.contains("╭─ py"), "{screen}");
+    // Then back to the first answer's second and first blocks, far up the history.
+    update(&mut app, ch('{'));
+    let (screen, _) = draw(&mut app, &mut cache, 60, 16);
+    assert!(
+        screen.contains("echo beta") && !screen.contains("gamma"),
+        "{screen}"
+    );
+    assert!(matches!(app.scroll, Scroll::Top(_)));
+    update(&mut app, ch('{'));
+    let (screen, _) = draw(&mut app, &mut cache, 60, 16);
+    assert!(screen.contains("fn alpha"), "{screen}");
+    let effects = update(&mut app, ch('c'));
+    assert_eq!(
+        effects,
+        [Effect::Copy {
+            text: "fn alpha() {}".into()
+        }]
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("rust code block")
+    );
+    // '}' goes forward again.
+    update(&mut app, ch('}'));
+    assert_eq!(
+        update(&mut app, ch('c')),
+        [Effect::Copy {
+            text: "echo beta".into()
+        }]
+    );
+}
+
+#[test]
+fn selection_moves_by_message_marks_it_and_copies_it() {
+    let mut app = app();
+    let mut cache = RenderCache::new(Theme::default());
+    answer(&mut app, "q1", "answer one");
+    answer(&mut app, "q2", "answer **two**");
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::CONTROL)),
+    );
+    assert_eq!(app.selected, Some(3));
+    let (screen, buf) = draw(&mut app, &mut cache, 50, 20);
+    // The selected message's lines carry a bar in the gutter; its label is reversed.
+    let row = screen
+        .lines()
+        .position(|l| l.contains("answer two"))
+        .unwrap();
+    assert_eq!(buf[(0, row as u16)].symbol(), "▌");
+    let lines: Vec<&str> = screen.lines().collect();
+    let label = lines
+        .iter()
+        .rposition(|l| l.starts_with("Assistant"))
+        .unwrap();
+    assert!(buf[(0, label as u16)].modifier.contains(Modifier::REVERSED));
+    assert_eq!(
+        update(&mut app, ch('y')),
+        [Effect::Copy {
+            text: "answer **two**".into()
+        }]
+    );
+    update(&mut app, ch('['));
+    update(&mut app, ch('['));
+    assert_eq!(app.selected, Some(1));
+    assert_eq!(
+        update(&mut app, ch('y')),
+        [Effect::Copy {
+            text: "answer one".into()
+        }]
+    );
+    // Esc drops the selection (focus stays); y then copies the newest reply.
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.selected, None);
+    assert_eq!(app.focus, Focus::Conversation);
+    assert_eq!(
+        update(&mut app, ch('y')),
+        [Effect::Copy {
+            text: "answer **two**".into()
+        }]
+    );
+}
+
+#[test]
+fn search_finds_counts_reveals_and_highlights_matches() {
+    let mut app = app();
+    let mut cache = RenderCache::new(Theme::default());
+    long_chat(&mut app);
+    answer(&mut app, "more", "another NEEDLE here");
+    draw(&mut app, &mut cache, 60, 16);
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    for c in "needle".chars() {
+        update(&mut app, ch(c));
+    }
+    let search = app.search.clone().unwrap();
+    assert!(search.editing);
+    assert_eq!(search.hits.len(), 2);
+    // Typing does not reach the composer.
+    assert!(app.composer.is_empty());
+    let (screen, _) = draw(&mut app, &mut cache, 60, 16);
+    assert!(screen.contains("/needle▏ · 2 matches"), "{screen}");
+    update(&mut app, key(KeyCode::Enter));
+    let (screen, buf) = draw(&mut app, &mut cache, 60, 16);
+    assert!(screen.contains("/needle 2/2"), "{screen}");
+    let row = screen.lines().position(|l| l.contains("NEEDLE")).unwrap();
+    let col = screen
+        .lines()
+        .nth(row)
+        .unwrap()
+        .chars()
+        .position(|c| c == 'N')
+        .unwrap();
+    assert_eq!(
+        buf[(col as u16, row as u16)].style().bg,
+        Theme::default().search_current.bg
+    );
+    // n wraps to the first match, far up: the view moves there.
+    update(&mut app, ch('n'));
+    assert!(matches!(
+        app.scroll,
+        Scroll::Reveal {
+            target: RevealTarget::Match(0),
+            ..
+        }
+    ));
+    let (screen, _) = draw(&mut app, &mut cache, 60, 16);
+    assert!(
+        screen.contains("needle in them") && screen.contains("/needle 1/2"),
+        "{screen}"
+    );
+    update(&mut app, ch('N'));
+    assert_eq!(app.search.as_ref().unwrap().current, 1);
+    update(&mut app, key(KeyCode::Esc));
+    assert!(app.search.is_none());
+}
+
+#[test]
+fn edit_last_takes_the_question_back_and_esc_restores_it() {
+    let mut app = app();
+    answer(&mut app, "first", "one");
+    answer(&mut app, "second question", "two");
+    // Up in an empty composer edits the last message.
+    update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.draft(), "second question");
+    assert_eq!(app.conversation.messages.len(), 2);
+    update(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.conversation.messages.len(), 4);
+    assert!(app.composer.is_empty());
+    // Edit and resend: the old question and answer are replaced.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::ALT)),
+    );
+    update(&mut app, key(KeyCode::Backspace));
+    update(&mut app, ch('!'));
+    let effects = update(&mut app, key(KeyCode::Enter));
+    let Some(Effect::StartStream { request, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let last = request.messages.last().unwrap();
+    assert_eq!(last.content, "second questio!");
+    assert_eq!(request.messages.len(), 3);
+    assert!(app.editing.is_none());
+}
+
+#[test]
+fn regenerate_replaces_a_finished_answer() {
+    let mut app = app();
+    answer(&mut app, "q", "first try");
+    update(&mut app, key(KeyCode::Tab));
+    let effects = update(&mut app, ch('r'));
+    let Some(Effect::StartStream { request, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(request.messages.last().unwrap().content, "q");
+    assert_eq!(app.conversation.messages.len(), 2);
+    assert!(app.conversation.messages[1].text.is_empty());
+}
+
+#[test]
+fn wheel_scrolls_only_when_it_arrives() {
+    let mut app = app();
+    let mut cache = RenderCache::new(Theme::default());
+    long_chat(&mut app);
+    draw(&mut app, &mut cache, 60, 16);
+    let bottom = app.scroll_top();
+    update(&mut app, Msg::Wheel(-3));
+    assert_eq!(app.scroll_top(), bottom - 3);
+}

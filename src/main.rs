@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use keyturn::app::{AppOptions, ProviderInfo};
 use keyturn::cli::{self, ask::AskArgs, exit};
 use keyturn::config::{Config, Paths};
 
@@ -74,53 +73,6 @@ fn init_logging(paths: &Paths) {
         .try_init();
 }
 
-fn setup_hint(paths: &Paths) -> String {
-    format!(
-        "Welcome to keyturn. No provider is chosen yet.\n\n\
-         Press F3 to add a key for OpenAI, Anthropic, Gemini, Mistral, Groq, Together, OpenRouter, \
-         NVIDIA, DeepSeek or xAI, then Ctrl-P to pick a model. Or set default_provider in {}.\n\n\
-         No account? Quit (Ctrl-C) and run `keyturn demo` to try everything offline.\n\n\
-         A local server (Ollama, vLLM, llama.cpp, LM Studio) works too: see config.example.toml.",
-        paths.config_file.display()
-    )
-}
-
-/// The TUI's starting options from config and the command line.
-fn tui_options(
-    config: &Config,
-    paths: &Paths,
-    provider: Option<String>,
-    model: Option<&str>,
-) -> Result<AppOptions, String> {
-    let provider_id = provider.or_else(|| config.start_provider_id());
-    let choice = provider_id
-        .map(|id| config.provider(&id, model))
-        .transpose()?;
-    let provider = choice.as_ref().map(|c| ProviderInfo {
-        id: c.endpoint.id.clone(),
-        name: c.endpoint.name.clone(),
-        model: c.model.clone(),
-    });
-    let provider_needs_key = choice.as_ref().is_some_and(|c| {
-        c.auth == keyturn::config::AuthKind::Key
-            && c.api_key_env
-                .as_ref()
-                .is_none_or(|v| std::env::var_os(v).is_none())
-    });
-    Ok(AppOptions {
-        setup_hint: provider.is_none().then(|| setup_hint(paths)),
-        provider_needs_key,
-        provider,
-        system_prompt: config.system_prompt.clone(),
-        show_reasoning: config.ui.show_reasoning,
-        temperature: choice.as_ref().and_then(|c| c.temperature),
-        max_tokens: choice.as_ref().and_then(|c| c.max_tokens),
-        failover: config.network.failover,
-        keymap: config.keymap(),
-        ..Default::default()
-    })
-}
-
 fn new_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -185,7 +137,7 @@ fn run_demo() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let (mock, config, paths) = cli::demo::prepare(home.path()).await?;
-        let mut options = tui_options(&config, &paths, None, None)?;
+        let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)?;
         options.demo = true;
         let result = keyturn::runtime::run_tui(config, paths, options)
             .await
@@ -259,14 +211,18 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let mut options =
-                match tui_options(&config, &paths, cli.provider.clone(), cli.model.as_deref()) {
-                    Ok(o) => o,
-                    Err(e) => {
-                        eprintln!("keyturn: {e}");
-                        return ExitCode::from(exit::USAGE);
-                    }
-                };
+            let mut options = match keyturn::runtime::options::tui_options(
+                &config,
+                &paths,
+                cli.provider.clone(),
+                cli.model.as_deref(),
+            ) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("keyturn: {e}");
+                    return ExitCode::from(exit::USAGE);
+                }
+            };
             // First run: no config and no key store.
             if !paths.config_file.exists()
                 && !keyturn::keystore::KeyStore::exists(&paths.keys_file())

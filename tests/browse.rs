@@ -305,3 +305,31 @@ fn wheel_scrolls_only_when_it_arrives() {
     update(&mut app, Msg::Wheel(-3));
     assert_eq!(app.scroll_top(), bottom - 3);
 }
+
+#[test]
+fn links_become_osc8_hyperlinks_only_when_asked() {
+    for enabled in [false, true] {
+        let mut app = App::new(AppOptions {
+            provider: Some(ProviderInfo {
+                id: "local".into(),
+                name: "Local".into(),
+                model: "m1".into(),
+            }),
+            hyperlinks: enabled,
+            ..Default::default()
+        });
+        let mut cache = RenderCache::new(Theme::default());
+        answer(&mut app, "q", "See [the docs](https://example.com/d) now.");
+        draw(&mut app, &mut cache, 60, 12);
+        let links = &cache.conversation.hyperlinks;
+        if enabled {
+            assert_eq!(links.len(), 1, "{links:?}");
+            assert_eq!(links[0].text, "the docs");
+            assert_eq!(links[0].url, "https://example.com/d");
+            assert_eq!((links[0].x, links[0].y), (6, 4));
+            assert_eq!(links[0].style.fg, Theme::default().link.fg);
+        } else {
+            assert!(links.is_empty());
+        }
+    }
+}

@@ -158,6 +158,8 @@ pub struct AppOptions {
     pub catalogue: Vec<picker::PickerProvider>,
     /// `keyturn demo`: the status bar says so.
     pub demo: bool,
+    /// Links are made clickable with OSC 8 (`ui.hyperlinks`).
+    pub hyperlinks: bool,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }

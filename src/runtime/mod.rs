@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod key_service;
 pub mod keys;
 pub mod model_service;
+pub mod options;
 pub mod tasks;
 pub mod terminal;
 
@@ -280,14 +281,17 @@ pub fn theme_from_env(config: &Config) -> ui::Theme {
     )
 }
 
-/// Runs the full-screen TUI until the user quits.
-pub async fn run_tui(
-    config: Config,
-    paths: crate::config::Paths,
-    mut options: app::AppOptions,
-) -> std::io::Result<()> {
-    let theme = theme_from_env(&config);
-    let (tx, mut rx) = mpsc::channel::<Msg>(CHANNEL);
+/// A started session: the model, the effect runner and the channel their results come on.
+pub struct Session {
+    pub app: App,
+    pub effects: Effects,
+    pub rx: mpsc::Receiver<Msg>,
+}
+
+/// Everything before the first frame: background services, the key store's unlock, local
+/// discovery, syntax loading. Needs a tokio runtime; the TUI loop (or a test) drives it.
+pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppOptions) -> Session {
+    let (tx, rx) = mpsc::channel::<Msg>(CHANNEL);
     // Syntax sets load off the UI thread; code drawn plain until then is redone in colour.
     let ready_tx = tx.clone();
     crate::markdown::highlight::preload(move || {
@@ -321,7 +325,7 @@ pub async fn run_tui(
             },
         })
         .collect();
-    let mut effects = Effects::new(config, paths, tx);
+    let effects = Effects::new(config, paths, tx);
     options.store = Some(if effects.keys.start() {
         app::keys::StoreState::Unlocking
     } else {
@@ -333,6 +337,21 @@ pub async fn run_tui(
     }
     let mut app = App::new(options);
     app.keys.env_candidates = env_candidates;
+    Session { app, effects, rx }
+}
+
+/// Runs the full-screen TUI until the user quits.
+pub async fn run_tui(
+    config: Config,
+    paths: crate::config::Paths,
+    options: app::AppOptions,
+) -> std::io::Result<()> {
+    let theme = theme_from_env(&config);
+    let Session {
+        mut app,
+        mut effects,
+        mut rx,
+    } = start(config, paths, options);
     let mut cache = RenderCache::new(theme);
     let mut guard = TerminalGuard::enter(effects.config.ui.mouse)?;
     let size = guard.terminal.size()?;
@@ -436,6 +455,18 @@ fn draw(guard: &mut TerminalGuard, app: &mut App, cache: &mut RenderCache) -> st
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
     guard.terminal.draw(|f| ui::draw(f, app, cache))?;
+    for link in &cache.conversation.hyperlinks {
+        use ratatui::prelude::IntoCrossterm;
+        let text = format!("\x1b]8;;{}\x1b\\{}\x1b]8;;\x1b\\", link.url, link.text);
+        crossterm::queue!(
+            guard.terminal.backend_mut(),
+            crossterm::cursor::MoveTo(link.x, link.y),
+            crossterm::style::PrintStyledContent(crossterm::style::StyledContent::new(
+                link.style.into_crossterm(),
+                text
+            ))
+        )?;
+    }
     crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
     guard.terminal.backend_mut().flush()?;
     app.dirty = false;

@@ -263,6 +263,8 @@ pub struct ConversationCache {
     pub viewport: usize,
     /// The top line of the last frame (reported back so the reducer can scroll from it).
     pub top: usize,
+    /// Links on screen this frame, when OSC 8 hyperlinks are on.
+    pub hyperlinks: Vec<Hyperlink>,
 }
 
 impl ConversationCache {
@@ -412,6 +414,39 @@ fn match_columns(text: &str, query: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A link on screen, for the runtime to overwrite with an OSC 8 hyperlink after the frame
+/// (escapes inside cells would break ratatui's width bookkeeping).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hyperlink {
+    pub x: u16,
+    pub y: u16,
+    pub text: String,
+    pub style: ratatui::style::Style,
+    pub url: String,
+}
+
+fn hyperlink(
+    buf: &Buffer,
+    area: Rect,
+    x: u16,
+    y: u16,
+    width: usize,
+    url: &str,
+) -> Option<Hyperlink> {
+    if url.is_empty() || url.chars().any(char::is_control) {
+        return None;
+    }
+    let end = (x as usize + width).min((area.x + area.width) as usize) as u16;
+    let text: String = (x..end).map(|x| buf[(x, y)].symbol()).collect();
+    (x < end).then(|| Hyperlink {
+        x,
+        y,
+        text,
+        style: buf[(x, y)].style(),
+        url: url.to_string(),
+    })
+}
+
 pub fn render(
     area: Rect,
     buf: &mut Buffer,
@@ -426,6 +461,7 @@ pub fn render(
         return;
     }
     let total = cache.layout(app, width, theme, hints);
+    cache.hyperlinks.clear();
     cache.content_lines = total;
     cache.viewport = height;
     if app.conversation.messages.is_empty() {
@@ -463,9 +499,20 @@ pub fn render(
             seen_in_current += match_columns(&text, query).len();
         }
     }
+    let mut links: Option<(usize, Vec<crate::markdown::LinkSpan>)> = None;
+    let mut on_screen = Vec::new();
     for (y, (m, i, line)) in cache.visible(top, height).into_iter().enumerate() {
         let y = area.y + y as u16;
         buf.set_line(area.x, y, line, area.width);
+        if app.options.hyperlinks {
+            if links.as_ref().is_none_or(|(lm, _)| *lm != m) {
+                links = Some((m, cache.entries[m].links()));
+            }
+            for l in links.iter().flat_map(|(_, ls)| ls).filter(|l| l.line == i) {
+                let x = area.x.saturating_add(l.col as u16);
+                on_screen.extend(hyperlink(buf, area, x, y, l.width, &l.url));
+            }
+        }
         if app.selected == Some(m) {
             if i == 0 {
                 for x in area.x..area.x + (line.width() as u16).min(area.width) {
@@ -495,6 +542,7 @@ pub fn render(
             }
         }
     }
+    cache.hyperlinks = on_screen;
     if top < max_top {
         // A scroll position marker on the right edge.
         let label = format!(" ↓ {} more ", max_top - top);

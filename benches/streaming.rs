@@ -204,7 +204,67 @@ fn frame_time(messages: usize) -> (Duration, Duration) {
     (t0.elapsed() / frames, first)
 }
 
+/// A finished 20,000-token answer at 80x24; PgUp then PgDn across it, one draw per press.
+fn scroll_cost() -> (Duration, Duration, usize) {
+    let (mut app, req) = new_app();
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let text: String = markdown_tokens(20_000).concat();
+    for event in [
+        StreamEvent::Text(text),
+        StreamEvent::Finish(keyturn::providers::FinishReason::Stop),
+        StreamEvent::Done,
+    ] {
+        update(&mut app, Msg::Stream { req, event });
+    }
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    draw(&mut term, &mut app, &mut cache);
+    let lines = cache.conversation.content_lines;
+    let mut worst = Duration::ZERO;
+    let presses = 400;
+    let t0 = Instant::now();
+    for i in 0..presses {
+        let code = if i < presses / 2 {
+            KeyCode::PageUp
+        } else {
+            KeyCode::PageDown
+        };
+        let t = Instant::now();
+        update(&mut app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        draw(&mut term, &mut app, &mut cache);
+        worst = worst.max(t.elapsed());
+    }
+    (t0.elapsed() / presses, worst, lines)
+}
+
+/// Peak memory of a process that streamed a 20,000-token conversation and drew it.
+fn memory_child() {
+    keyturn::markdown::highlight::blocking();
+    let tokens = markdown_tokens(20_000);
+    let bytes = sse_bytes(&tokens);
+    stream_run(&bytes, 4096, false);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    for line in status.lines() {
+        if line.starts_with("VmHWM") || line.starts_with("VmRSS") {
+            println!("  {line}");
+        }
+    }
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "memory-child") {
+        memory_child();
+        return;
+    }
+    // Syntax sets load in the background in the app; here they are loaded up front so
+    // every figure includes highlighting.
+    keyturn::markdown::highlight::blocking();
     let tokens = markdown_tokens(20_000);
     let bytes = sse_bytes(&tokens);
     println!(
@@ -223,6 +283,18 @@ fn main() {
             tail.as_secs_f64() * 1000.0
         );
     }
+    let (avg, worst, lines) = scroll_cost();
+    println!(
+        "scrolling a finished 20,000-token answer ({lines} lines) at 80x24: {:.0} µs per key press (update + draw), worst {:.2} ms",
+        avg.as_secs_f64() * 1e6,
+        worst.as_secs_f64() * 1000.0
+    );
+    println!("peak memory of a process that streamed and drew a 20,000-token conversation:");
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("memory-child")
+        .output()
+        .unwrap();
+    print!("{}", String::from_utf8_lossy(&out.stdout));
     println!("frame time while the last message streams (160x48):");
     let base = frame_time(10).0;
     for n in [10, 1_000, 10_000] {

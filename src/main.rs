@@ -155,6 +155,7 @@ fn run_demo() -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    keyturn::runtime::PROCESS_START.get_or_init(std::time::Instant::now);
     keyturn::install_crypto_provider();
     let cli = Cli::parse();
     match &cli.command {

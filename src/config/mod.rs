@@ -541,6 +541,13 @@ mod keys_tests {
             ("[keys]\nretry = \"ctrl-c\"\n", 2, "already bound to quit"),
             ("[keys.nowhere]\nretry = \"x\"\n", 1, "no such scope"),
             ("[keys]\nretry = 5\n", 2, "expected a key"),
+            (
+                "[ui]\n\nsyntax_theme = \"monokai\"\n",
+                3,
+                "choose one of: base16-ocean.dark",
+            ),
+            ("[ui]\ncolor = \"8\"\n", 2, "unknown variant"),
+            ("[ui]\nclipboard = \"xclip\"\n", 2, "unknown variant"),
         ] {
             let e = parse(text).unwrap_err().to_string();
             assert!(

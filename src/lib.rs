@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod history;
 pub mod keystore;
 pub mod markdown;
 pub mod mock;
@@ -11,6 +12,7 @@ pub mod providers;
 pub mod runtime;
 pub mod text;
 pub mod ui;
+pub mod usage;
 
 /// rustls is built without a default crypto provider (see CRATES.md); every entry point
 /// that builds an HTTP client calls this first. Safe to call more than once.

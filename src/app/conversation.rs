@@ -33,6 +33,8 @@ pub struct Message {
     pub notes: Vec<String>,
     /// "Rate-limited… retrying in 3s (attempt 2 of 3)" while a retry is pending.
     pub retry: Option<String>,
+    /// The stored key that answered (its id, never the key).
+    pub key_id: Option<String>,
     /// Bumped on every change; render caches key on it.
     pub version: u64,
 }
@@ -47,6 +49,9 @@ impl Message {
 pub struct Conversation {
     pub messages: Vec<Message>,
     next_id: u64,
+    /// The saved conversation's id (empty until its first message is saved).
+    pub id: String,
+    pub title: String,
 }
 
 impl Conversation {
@@ -64,6 +69,7 @@ impl Conversation {
             provider: String::new(),
             notes: Vec::new(),
             retry: None,
+            key_id: None,
             version: 0,
         });
         self.messages.len() - 1

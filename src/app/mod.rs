@@ -43,6 +43,15 @@ pub enum Msg {
     },
     /// Mouse wheel (only when mouse capture is on): lines to scroll, negative is up.
     Wheel(isize),
+    /// The stored key a request is using (its id; the key itself never enters the model).
+    TurnKey {
+        req: u64,
+        key_id: String,
+    },
+    /// The conversation was saved for the first time under this id.
+    Saved {
+        id: String,
+    },
     /// Animation tick; the runtime sends it only while a request is in flight.
     Tick,
     /// Something the frame depends on changed outside the model (syntax sets loaded).
@@ -160,6 +169,8 @@ pub struct AppOptions {
     pub demo: bool,
     /// Links are made clickable with OSC 8 (`ui.hyperlinks`).
     pub hyperlinks: bool,
+    /// The conversation to continue (the last one, loaded from history).
+    pub resume: Option<Conversation>,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }
@@ -230,7 +241,7 @@ impl App {
         Self {
             welcome,
             provider: options.provider.clone(),
-            conversation: Conversation::default(),
+            conversation: options.resume.clone().unwrap_or_default(),
             composer,
             focus: Focus::Composer,
             view,

@@ -29,9 +29,24 @@ pub struct Config {
     pub ui: UiConfig,
     pub network: NetworkConfig,
     pub keystore: KeystoreConfig,
+    pub budget: crate::usage::budget::BudgetConfig,
+    pub history: HistoryConfig,
     /// Key bindings: `action = "key"` or `[keys.<scope>] action = ["key", ...]`.
     pub keys: BTreeMap<String, Spanned<toml::Value>>,
     pub providers: BTreeMap<String, Spanned<ProviderConfig>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistoryConfig {
+    /// Open the last conversation at start (false: start a new one).
+    pub resume: bool,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        Self { resume: true }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -241,6 +256,29 @@ impl Config {
                 crate::ui::theme::SYNTAX_THEMES.join(", ")
             );
             return Err(ConfigError::at(path, text, Some(name.span()), &msg));
+        }
+        let b = &self.budget;
+        if !(0.0..=1.0).contains(&b.warn_at) || !(1..=28).contains(&b.reset_day) {
+            return Err(ConfigError::at(
+                path,
+                text,
+                None,
+                "budget.warn_at must be between 0.0 and 1.0 and budget.reset_day between 1 and 28",
+            ));
+        }
+        if let Some((name, v)) = b
+            .monthly_usd
+            .map(|v| ("budget.monthly_usd".to_string(), v))
+            .into_iter()
+            .chain(
+                b.providers
+                    .iter()
+                    .map(|(k, v)| (format!("budget.providers.{k}"), *v)),
+            )
+            .find(|(_, v)| !v.is_finite() || *v < 0.0)
+        {
+            let msg = format!("{name} = {v} must be a number of dollars, 0 or more");
+            return Err(ConfigError::at(path, text, None, &msg));
         }
         if let Err((span, msg)) = self.try_keymap() {
             return Err(ConfigError::at(path, text, Some(span), &msg));

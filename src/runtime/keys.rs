@@ -12,6 +12,8 @@ use crate::providers::ProviderError;
 pub struct ResolvedKey {
     pub secret: SecretString,
     pub describe: String,
+    /// The key store's id for it (None for a key from an environment variable).
+    pub id: Option<String>,
 }
 
 /// The key for a request: `key_id` when given (failover), else the provider's active key in
@@ -40,6 +42,7 @@ pub fn resolve(
         return Ok(Some(ResolvedKey {
             secret: entry.secret.clone(),
             describe: format!("{label}{}", entry.masked()),
+            id: Some(entry.id.clone()),
         }));
     }
     if let Some(var) = &choice.api_key_env
@@ -48,7 +51,11 @@ pub fn resolve(
     {
         let secret = SecretString::from(v.trim().to_string());
         let describe = format!("from {var} {}", crate::text::redact::mask(v.trim()));
-        return Ok(Some(ResolvedKey { secret, describe }));
+        return Ok(Some(ResolvedKey {
+            secret,
+            describe,
+            id: None,
+        }));
     }
     let id = &choice.endpoint.id;
     let detail = match &choice.api_key_env {

@@ -120,6 +120,9 @@ impl Effects {
             use crate::providers::http::EventSink;
             match resolved {
                 Ok((choice, key)) => {
+                    if let Some(key_id) = key.as_ref().and_then(|k| k.id.clone()) {
+                        let _ = tx.send(Msg::TurnKey { req, key_id }).await;
+                    }
                     let describe = key.as_ref().map(|k| k.describe.clone());
                     // Errors the key caused name the key (label and last 4 characters).
                     let wrap = move |event| match (event, &describe) {

@@ -111,6 +111,20 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::TurnKey { req, key_id } => {
+            if let Some((active, index)) = app.active
+                && active == req
+            {
+                app.conversation.messages[index].key_id = Some(key_id);
+            }
+            Vec::new()
+        }
+        Msg::Saved { id } => {
+            if app.conversation.id.is_empty() {
+                app.conversation.id = id;
+            }
+            Vec::new()
+        }
         Msg::Redraw => {
             app.dirty = true;
             Vec::new()

@@ -1,0 +1,354 @@
+//! Keeps a conversation's file in step with the model: after each batch of messages the
+//! runtime calls [`HistoryWriter::sync`], which appends only what changed (new messages,
+//! streamed text, turn ends, take-backs). Streamed text is written as it arrives, so kill -9
+//! loses nothing the terminal showed; turn ends are fsynced, off the UI thread.
+
+use std::fs::File;
+use std::io::Write;
+
+use super::{EndState, HistoryStore, Record, SavedUsage};
+use crate::app::{Conversation, TurnState};
+use crate::providers::{Role, Usage};
+
+#[derive(Debug, Clone)]
+struct Persisted {
+    msg_id: u64,
+    text_len: usize,
+    ended: bool,
+}
+
+struct Open {
+    id: String,
+    file: File,
+    persisted: Vec<Persisted>,
+    /// Created here and not yet known to the model by its id.
+    unclaimed: bool,
+}
+
+/// A finished assistant turn, for the usage ledger.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnEnded {
+    pub provider: String,
+    pub model: String,
+    pub key_id: Option<String>,
+    pub usage: Option<Usage>,
+    /// Characters sent and received, for an estimate when the provider reported no usage.
+    pub prompt_chars: usize,
+    pub reply_chars: usize,
+    pub state: EndState,
+}
+
+/// What a sync did that the rest of the runtime cares about.
+#[derive(Debug, Default)]
+pub struct Synced {
+    /// A new file was made for the conversation: the model should learn its id.
+    pub created: Option<String>,
+    pub ended: Vec<TurnEnded>,
+}
+
+pub struct HistoryWriter {
+    store: HistoryStore,
+    open: Option<Open>,
+}
+
+fn now() -> u64 {
+    crate::keystore::entry::now()
+}
+
+fn open_append(path: &std::path::Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+}
+
+fn end_state(state: &TurnState) -> Option<(EndState, Option<String>)> {
+    match state {
+        TurnState::Done => Some((EndState::Done, None)),
+        TurnState::Cancelled => Some((EndState::Cancelled, None)),
+        TurnState::Failed(e) => Some((EndState::Failed, Some(e.clone()))),
+        TurnState::Connecting | TurnState::Streaming => None,
+    }
+}
+
+impl HistoryWriter {
+    pub fn new(store: HistoryStore) -> Self {
+        Self { store, open: None }
+    }
+
+    /// Continues a conversation loaded from disk: what it holds is already written. Turns
+    /// that were cut off get their end written now, so the file reads the same next time.
+    pub fn resume(&mut self, conv: &Conversation) -> std::io::Result<()> {
+        let mut file = open_append(&self.store.path(&conv.id))?;
+        let mut persisted = Vec::new();
+        for (n, m) in conv.messages.iter().enumerate() {
+            if m.role == Role::Assistant && m.notes.iter().any(|n| n == super::INCOMPLETE_NOTE) {
+                let rec = Record::End {
+                    n,
+                    at: now(),
+                    state: EndState::Cancelled,
+                    error: None,
+                    usage: None,
+                };
+                writeln!(file, "{}", serde_json::to_string(&rec).unwrap_or_default())?;
+            }
+            persisted.push(Persisted {
+                msg_id: m.id,
+                text_len: m.text.len(),
+                ended: true,
+            });
+        }
+        self.open = Some(Open {
+            id: conv.id.clone(),
+            file,
+            persisted,
+            unclaimed: false,
+        });
+        self.store.set_last(&conv.id)
+    }
+
+    /// Appends what changed since the last sync.
+    pub fn sync(&mut self, conv: &Conversation) -> std::io::Result<Synced> {
+        let mut synced = Synced::default();
+        let same = self
+            .open
+            .as_ref()
+            .is_some_and(|o| o.id == conv.id || (conv.id.is_empty() && o.unclaimed));
+        if !same {
+            self.open = None;
+        }
+        if let Some(o) = self.open.as_mut()
+            && o.id == conv.id
+        {
+            o.unclaimed = false;
+        }
+        if conv.messages.is_empty() && self.open.is_none() {
+            return Ok(synced);
+        }
+        if self.open.is_none() {
+            // A conversation with an id that is not open (switched to) or a new one.
+            self.store.ensure_dir()?;
+            let (id, fresh) = if conv.id.is_empty() {
+                (super::new_id(now()), true)
+            } else {
+                (conv.id.clone(), false)
+            };
+            let mut file = open_append(&self.store.path(&id))?;
+            if fresh {
+                let meta = Record::Meta {
+                    v: 1,
+                    id: id.clone(),
+                    created: now(),
+                };
+                writeln!(file, "{}", serde_json::to_string(&meta).unwrap_or_default())?;
+                synced.created = Some(id.clone());
+            }
+            self.store.set_last(&id)?;
+            self.open = Some(Open {
+                id,
+                file,
+                persisted: Vec::new(),
+                unclaimed: fresh,
+            });
+        }
+        let Some(open) = self.open.as_mut() else {
+            return Ok(synced);
+        };
+        let mut out = String::new();
+        let mut push = |rec: Record| {
+            out.push_str(&serde_json::to_string(&rec).unwrap_or_default());
+            out.push('\n');
+        };
+        // The first message that differs from what was written: everything from it is new.
+        let first_diff = open
+            .persisted
+            .iter()
+            .zip(&conv.messages)
+            .position(|(p, m)| p.msg_id != m.id)
+            .unwrap_or(open.persisted.len().min(conv.messages.len()));
+        if first_diff < open.persisted.len() {
+            push(Record::Truncate { n: first_diff });
+            open.persisted.truncate(first_diff);
+        }
+        let mut boundary = false;
+        for (n, m) in conv.messages.iter().enumerate() {
+            if n >= open.persisted.len() {
+                if m.role == Role::Assistant {
+                    push(Record::Start {
+                        n,
+                        at: now(),
+                        provider: m.provider.clone(),
+                        model: m.model.clone(),
+                        key_id: m.key_id.clone(),
+                    });
+                    open.persisted.push(Persisted {
+                        msg_id: m.id,
+                        text_len: 0,
+                        ended: false,
+                    });
+                } else {
+                    push(Record::Msg {
+                        n,
+                        role: m.role,
+                        text: m.text.clone(),
+                        at: now(),
+                    });
+                    open.persisted.push(Persisted {
+                        msg_id: m.id,
+                        text_len: m.text.len(),
+                        ended: true,
+                    });
+                    boundary = true;
+                    continue;
+                }
+            }
+            let p = &mut open.persisted[n];
+            if p.ended {
+                continue;
+            }
+            if m.text.len() > p.text_len && m.text.is_char_boundary(p.text_len) {
+                push(Record::Delta {
+                    n,
+                    text: m.text[p.text_len..].to_string(),
+                });
+                p.text_len = m.text.len();
+            }
+            if let Some((state, error)) = end_state(&m.state) {
+                push(Record::End {
+                    n,
+                    at: now(),
+                    state,
+                    error,
+                    usage: m.usage.map(SavedUsage::from),
+                });
+                p.ended = true;
+                boundary = true;
+                let prompt_chars = conv.messages[..n]
+                    .iter()
+                    .map(|m| m.text.chars().count())
+                    .sum();
+                synced.ended.push(TurnEnded {
+                    provider: m.provider.clone(),
+                    model: m.model.clone(),
+                    key_id: m.key_id.clone(),
+                    usage: m.usage,
+                    prompt_chars,
+                    reply_chars: m.text.chars().count(),
+                    state,
+                });
+            }
+        }
+        if !out.is_empty() {
+            open.file.write_all(out.as_bytes())?;
+        }
+        if boundary {
+            // fsync at turn boundaries, on a blocking thread when there is a runtime.
+            let f = open.file.try_clone()?;
+            match tokio::runtime::Handle::try_current() {
+                Ok(h) => {
+                    h.spawn_blocking(move || f.sync_data());
+                }
+                Err(_) => f.sync_data()?,
+            }
+        }
+        Ok(synced)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_writes_only_changes_and_replays_to_the_same_conversation() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = HistoryStore::new(dir.path());
+        let mut w = HistoryWriter::new(store.clone());
+        let mut conv = Conversation::default();
+        assert!(w.sync(&conv).unwrap().created.is_none());
+        conv.push(Role::User, "question".into(), TurnState::Done);
+        let created = w.sync(&conv).unwrap().created.unwrap();
+        conv.id = created.clone();
+        let a = conv.push(Role::Assistant, String::new(), TurnState::Connecting);
+        conv.messages[a].provider = "openai".into();
+        conv.messages[a].key_id = Some("k7".into());
+        w.sync(&conv).unwrap();
+        for piece in ["Hel", "lo ", "world"] {
+            conv.messages[a].text.push_str(piece);
+            conv.messages[a].state = TurnState::Streaming;
+            assert!(w.sync(&conv).unwrap().ended.is_empty());
+        }
+        // Nothing changed: nothing written.
+        let before = std::fs::read_to_string(store.path(&created)).unwrap();
+        w.sync(&conv).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(store.path(&created)).unwrap(),
+            before
+        );
+        // Mid-stream the file already holds the partial answer, marked incomplete on load.
+        let (mid, report) = store.load(&created).unwrap();
+        assert_eq!(mid.messages[1].text, "Hello world");
+        assert!(report.incomplete);
+        conv.messages[a].state = TurnState::Done;
+        conv.messages[a].usage = Some(Usage {
+            input_tokens: 5,
+            output_tokens: 3,
+            ..Default::default()
+        });
+        let ended = w.sync(&conv).unwrap().ended;
+        assert_eq!(ended.len(), 1);
+        assert_eq!(ended[0].key_id.as_deref(), Some("k7"));
+        assert_eq!(ended[0].prompt_chars, 8);
+        let (back, report) = store.load(&created).unwrap();
+        assert!(!report.incomplete && report.skipped_lines.is_empty());
+        assert_eq!(back.messages.len(), 2);
+        assert_eq!(back.messages[1].text, "Hello world");
+        assert_eq!(back.messages[1].state, TurnState::Done);
+        assert_eq!(back.messages[1].usage.unwrap().output_tokens, 3);
+        assert_eq!(store.last().as_deref(), Some(created.as_str()));
+        // Regenerate: the answer is taken back and a new one written.
+        conv.messages.pop();
+        let b = conv.push(Role::Assistant, "Second try".into(), TurnState::Done);
+        assert_eq!(b, 1);
+        w.sync(&conv).unwrap();
+        let (back, _) = store.load(&created).unwrap();
+        assert_eq!(back.messages.len(), 2);
+        assert_eq!(back.messages[1].text, "Second try");
+        // Files are private.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(store.path(&created))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let dmode = std::fs::metadata(&store.dir).unwrap().permissions().mode();
+        assert_eq!(dmode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn a_new_conversation_gets_a_new_file_and_resume_appends_to_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = HistoryStore::new(dir.path());
+        let mut w = HistoryWriter::new(store.clone());
+        let mut one = Conversation::default();
+        one.push(Role::User, "one".into(), TurnState::Done);
+        one.id = w.sync(&one).unwrap().created.unwrap();
+        // The runtime gives the model its id at once, and syncs again.
+        w.sync(&one).unwrap();
+        let mut two = Conversation::default();
+        two.push(Role::User, "two".into(), TurnState::Done);
+        let id2 = w.sync(&two).unwrap().created.unwrap();
+        assert_ne!(one.id, id2);
+        let (mut loaded, _) = store.load(&one.id).unwrap();
+        let mut w2 = HistoryWriter::new(store.clone());
+        w2.resume(&loaded).unwrap();
+        loaded.push(Role::User, "again".into(), TurnState::Done);
+        w2.sync(&loaded).unwrap();
+        let (back, _) = store.load(&one.id).unwrap();
+        let texts: Vec<&str> = back.messages.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["one", "again"]);
+        assert_eq!(store.list().len(), 2);
+    }
+}

@@ -1,0 +1,364 @@
+//! The usage ledger: one JSON line per request in a file per calendar month
+//! (`data/usage/2026-11.jsonl`), append-only and fsynced, so a month's spend is one small
+//! file to read and a damaged line costs only itself.
+
+pub mod budget;
+pub mod prices;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::history::writer::TurnEnded;
+use prices::PriceTable;
+
+/// Where a record's cost came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostSource {
+    /// The provider said what it cost (OpenRouter).
+    Provider,
+    /// Tokens times the price table.
+    Table,
+    /// The model is not in the price table.
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerRecord {
+    /// Unix seconds.
+    pub at: u64,
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    pub model: String,
+    pub input: u64,
+    pub output: u64,
+    #[serde(default)]
+    pub reasoning: u64,
+    #[serde(default)]
+    pub cached: u64,
+    /// The provider reported no usage: the token counts are estimates (4 characters a token).
+    #[serde(default)]
+    pub estimated: bool,
+    pub cost_usd: Option<f64>,
+    pub cost_source: CostSource,
+}
+
+/// The record for a finished turn: the provider's numbers where it gave them.
+pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecord {
+    let (input, output, reasoning, cached, estimated, provider_cost) = match turn.usage {
+        Some(u) => (
+            u.input_tokens,
+            u.output_tokens,
+            u.reasoning_tokens,
+            u.cached_tokens,
+            false,
+            u.cost_usd,
+        ),
+        None => (
+            (turn.prompt_chars as u64).div_ceil(4),
+            (turn.reply_chars as u64).div_ceil(4),
+            0,
+            0,
+            true,
+            None,
+        ),
+    };
+    let (cost_usd, cost_source) = match provider_cost {
+        Some(c) => (Some(c), CostSource::Provider),
+        None => match prices.find(&turn.provider, &turn.model) {
+            Some(p) => {
+                let fresh = input.saturating_sub(cached) as f64;
+                let cost = fresh * p.input
+                    + cached as f64 * p.cached_input.unwrap_or(p.input)
+                    + output as f64 * p.output;
+                (Some(cost), CostSource::Table)
+            }
+            None => (None, CostSource::Unknown),
+        },
+    };
+    LedgerRecord {
+        at,
+        provider: turn.provider.clone(),
+        key_id: turn.key_id.clone(),
+        model: turn.model.clone(),
+        input,
+        output,
+        reasoning,
+        cached,
+        estimated,
+        cost_usd,
+        cost_source,
+    }
+}
+
+/// A calendar month in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i16,
+    pub month: i8,
+}
+
+impl Month {
+    pub fn of(at: u64, tz: &jiff::tz::TimeZone) -> Self {
+        let z = jiff::Timestamp::from_second(at as i64)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned(tz.clone());
+        Self {
+            year: z.year(),
+            month: z.month(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let (y, m) = s.split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        ((1..=12).contains(&month) && y.len() == 4).then_some(Self { year, month })
+    }
+
+    pub fn prev(self) -> Self {
+        if self.month == 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                month: self.month - 1,
+                ..self
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    pub dir: PathBuf,
+}
+
+impl Ledger {
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join("usage"),
+        }
+    }
+
+    pub fn file(&self, month: Month) -> PathBuf {
+        self.dir.join(format!("{month}.jsonl"))
+    }
+
+    /// Appends one record to its month's file and fsyncs it.
+    pub fn append(&self, record: &LedgerRecord, tz: &jiff::tz::TimeZone) -> std::io::Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)?;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(self.file(Month::of(record.at, tz)))?;
+        let line = serde_json::to_string(record).map_err(std::io::Error::other)?;
+        f.write_all(format!("{line}\n").as_bytes())?;
+        f.sync_data()
+    }
+
+    /// A month's records, and the numbers of lines that could not be read.
+    pub fn read(&self, month: Month) -> (Vec<LedgerRecord>, Vec<usize>) {
+        let bytes = std::fs::read(self.file(month)).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        let mut records = Vec::new();
+        let mut skipped = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str(line) {
+                Ok(r) => records.push(r),
+                Err(_) => skipped.push(i + 1),
+            }
+        }
+        (records, skipped)
+    }
+}
+
+/// How records are grouped in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Provider,
+    Key,
+    Model,
+    Day,
+}
+
+/// One row of a usage report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Row {
+    pub group: String,
+    pub requests: u64,
+    pub input: u64,
+    pub output: u64,
+    pub reasoning: u64,
+    pub cached: u64,
+    /// Sum of known costs.
+    pub cost_usd: f64,
+    /// Requests whose cost is unknown (model not priced).
+    pub unpriced: u64,
+    /// Requests with estimated token counts.
+    pub estimated: u64,
+}
+
+pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) -> Vec<Row> {
+    let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+    for r in records {
+        let group = match by {
+            GroupBy::Provider => r.provider.clone(),
+            GroupBy::Key => r
+                .key_id
+                .clone()
+                .unwrap_or_else(|| format!("{} (no stored key)", r.provider)),
+            GroupBy::Model => format!("{} {}", r.provider, r.model),
+            GroupBy::Day => jiff::Timestamp::from_second(r.at as i64)
+                .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        };
+        let row = rows.entry(group.clone()).or_insert_with(|| Row {
+            group,
+            ..Default::default()
+        });
+        row.requests += 1;
+        row.input += r.input;
+        row.output += r.output;
+        row.reasoning += r.reasoning;
+        row.cached += r.cached;
+        match r.cost_usd {
+            Some(c) => row.cost_usd += c,
+            None => row.unpriced += 1,
+        }
+        row.estimated += u64::from(r.estimated);
+    }
+    rows.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::EndState;
+    use crate::providers::Usage;
+
+    fn turn(provider: &str, model: &str, usage: Option<Usage>) -> TurnEnded {
+        TurnEnded {
+            provider: provider.into(),
+            model: model.into(),
+            key_id: Some("k1".into()),
+            usage,
+            prompt_chars: 40,
+            reply_chars: 9,
+            state: EndState::Done,
+        }
+    }
+
+    #[test]
+    fn costs_come_from_the_provider_then_the_table_never_a_guess() {
+        let prices = PriceTable::parse(prices::SHIPPED).unwrap();
+        let u = Usage {
+            input_tokens: 1_000,
+            output_tokens: 500,
+            cached_tokens: 200,
+            ..Default::default()
+        };
+        let r = record_for(&turn("openai", "gpt-4.1", Some(u)), 1, &prices);
+        // 800 fresh x $2/M + 200 cached x $0.5/M + 500 x $8/M.
+        assert!(
+            (r.cost_usd.unwrap() - (800.0 * 2e-6 + 200.0 * 0.5e-6 + 500.0 * 8e-6)).abs() < 1e-12
+        );
+        assert_eq!(r.cost_source, CostSource::Table);
+        let routed = Usage {
+            cost_usd: Some(0.0123),
+            ..u
+        };
+        let r = record_for(&turn("openrouter", "x/y", Some(routed)), 1, &prices);
+        assert_eq!(
+            (r.cost_usd, r.cost_source),
+            (Some(0.0123), CostSource::Provider)
+        );
+        let r = record_for(&turn("local", "mock-model", Some(u)), 1, &prices);
+        assert_eq!((r.cost_usd, r.cost_source), (None, CostSource::Unknown));
+        let r = record_for(&turn("openai", "gpt-4.1", None), 1, &prices);
+        assert!(r.estimated);
+        assert_eq!((r.input, r.output), (10, 3));
+    }
+
+    #[test]
+    fn the_ledger_appends_per_month_skips_damage_and_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::new(dir.path());
+        let tz = jiff::tz::TimeZone::UTC;
+        let prices = PriceTable::parse(prices::SHIPPED).unwrap();
+        let u = Usage {
+            input_tokens: 1_000_000,
+            output_tokens: 0,
+            ..Default::default()
+        };
+        // 2026-11-30 23:00 UTC and 2026-12-01 00:30 UTC.
+        let ts = |d: jiff::civil::DateTime| {
+            d.to_zoned(tz.clone()).unwrap().timestamp().as_second() as u64
+        };
+        let nov = ts(jiff::civil::date(2026, 11, 30).at(23, 0, 0, 0));
+        let dec = ts(jiff::civil::date(2026, 12, 1).at(0, 30, 0, 0));
+        ledger
+            .append(
+                &record_for(&turn("openai", "gpt-4.1", Some(u)), nov, &prices),
+                &tz,
+            )
+            .unwrap();
+        ledger
+            .append(
+                &record_for(&turn("openai", "gpt-4.1-mini", Some(u)), nov, &prices),
+                &tz,
+            )
+            .unwrap();
+        ledger
+            .append(
+                &record_for(&turn("anthropic", "claude-sonnet-4", Some(u)), dec, &prices),
+                &tz,
+            )
+            .unwrap();
+        let m = Month::of(nov, &tz);
+        assert_eq!(m.to_string(), "2026-11");
+        assert_eq!(Month::of(dec, &tz).to_string(), "2026-12");
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(ledger.file(m))
+            .unwrap()
+            .write_all(b"{torn\n")
+            .unwrap();
+        let (records, skipped) = ledger.read(m);
+        assert_eq!(records.len(), 2);
+        assert_eq!(skipped, [3]);
+        let rows = report(&records, GroupBy::Model, &tz);
+        assert_eq!(rows.len(), 2);
+        assert!((rows[0].cost_usd - 2.0).abs() < 1e-9, "{rows:?}");
+        assert!((rows[1].cost_usd - 0.4).abs() < 1e-9);
+        let by_provider = report(&records, GroupBy::Provider, &tz);
+        assert_eq!(by_provider.len(), 1);
+        assert_eq!(by_provider[0].requests, 2);
+        assert!((by_provider[0].cost_usd - 2.4).abs() < 1e-9);
+        assert_eq!(
+            Month::parse("2026-01").unwrap().prev().to_string(),
+            "2025-12"
+        );
+        assert!(Month::parse("2026-13").is_none());
+    }
+}

@@ -1,0 +1,136 @@
+//! The price table: shipped in `assets/prices.toml`, overridden or extended by the user's
+//! `prices.toml` next to config.toml. A model that is not listed has an unknown cost.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub provider: String,
+    pub model: String,
+    /// USD per prompt token.
+    pub input: f64,
+    /// USD per completion token (reasoning included).
+    pub output: f64,
+    /// USD per cached prompt token; default: `input`.
+    pub cached_input: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PriceFile {
+    #[serde(default)]
+    source: Option<toml::Value>,
+    #[serde(default)]
+    model: Vec<Price>,
+}
+
+pub const SHIPPED: &str = include_str!("../../assets/prices.toml");
+
+#[derive(Debug, Clone, Default)]
+pub struct PriceTable {
+    pub prices: Vec<Price>,
+}
+
+impl PriceTable {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let file: PriceFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let _ = file.source;
+        Ok(Self { prices: file.model })
+    }
+
+    /// The shipped table with the user's file (if any) applied on top.
+    pub fn load(user_file: &std::path::Path) -> Result<Self, String> {
+        let mut table = Self::parse(SHIPPED).expect("the shipped price table parses");
+        match std::fs::read_to_string(user_file) {
+            Ok(text) => {
+                let user =
+                    Self::parse(&text).map_err(|e| format!("{}: {e}", user_file.display()))?;
+                table.overlay(user);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("cannot read {}: {e}", user_file.display())),
+        }
+        Ok(table)
+    }
+
+    pub fn overlay(&mut self, user: PriceTable) {
+        for p in user.prices {
+            self.prices
+                .retain(|q| !(q.provider == p.provider && q.model == p.model));
+            self.prices.push(p);
+        }
+    }
+
+    /// The price of `model` at `provider`: an exact entry, else one whose name is the model's
+    /// without a date or version suffix ("gpt-4.1-2025-04-14" → "gpt-4.1"), never a guess
+    /// from a merely similar name.
+    pub fn find(&self, provider: &str, model: &str) -> Option<&Price> {
+        let at = self.prices.iter().filter(|p| p.provider == provider);
+        let mut best: Option<&Price> = None;
+        for p in at {
+            if p.model == model {
+                return Some(p);
+            }
+            if let Some(rest) = model.strip_prefix(p.model.as_str())
+                && is_version_suffix(rest)
+                && best.is_none_or(|b| b.model.len() < p.model.len())
+            {
+                best = Some(p);
+            }
+        }
+        best
+    }
+}
+
+/// "-2025-04-14", "-20250514", "-001", "-latest".
+fn is_version_suffix(rest: &str) -> bool {
+    let Some(tail) = rest.strip_prefix('-') else {
+        return false;
+    };
+    tail == "latest" || (!tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit() || c == '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_table_parses_and_lookups_respect_names() {
+        let t = PriceTable::parse(SHIPPED).unwrap();
+        assert!(t.prices.len() > 25);
+        let p = t.find("openai", "gpt-4.1-mini").unwrap();
+        assert_eq!(p.model, "gpt-4.1-mini");
+        assert_eq!(
+            t.find("openai", "gpt-4.1-2025-04-14").unwrap().model,
+            "gpt-4.1"
+        );
+        assert_eq!(
+            t.find("anthropic", "claude-sonnet-4-20250514")
+                .unwrap()
+                .model,
+            "claude-sonnet-4"
+        );
+        // A different model with a similar name is not priced.
+        assert!(t.find("openai", "gpt-4.1-turbo").is_none());
+        assert!(t.find("openai", "mystery").is_none());
+        assert!(t.find("groq", "gpt-4.1").is_none());
+    }
+
+    #[test]
+    fn the_users_file_replaces_and_adds() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("prices.toml");
+        std::fs::write(
+            &f,
+            "[[model]]\nprovider = \"openai\"\nmodel = \"gpt-4.1\"\ninput = 1e-6\noutput = 2e-6\n\n\
+             [[model]]\nprovider = \"local\"\nmodel = \"mock-model\"\ninput = 0.0\noutput = 0.0\n",
+        )
+        .unwrap();
+        let t = PriceTable::load(&f).unwrap();
+        assert_eq!(t.find("openai", "gpt-4.1").unwrap().input, 1e-6);
+        assert!(t.find("local", "mock-model").is_some());
+        std::fs::write(&f, "[[model]]\nprovider = 1\n").unwrap();
+        assert!(PriceTable::load(&f).unwrap_err().contains("prices.toml"));
+    }
+}

@@ -48,9 +48,12 @@ impl Tmux {
 
     /// Runs `command` in the pane; afterwards the shell prints the exit code and tty mode.
     fn start_script(home: &Path, w: u16, h: u16, command: &str) -> Self {
-        let session = format!("kt{}", std::process::id());
+        // A fresh server each time, even for a restart in the same home.
+        static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let session = format!("kt{}-{n}", std::process::id());
         let socket = format!(
-            "keyturn-test-{}-{}",
+            "keyturn-test-{}-{}-{n}",
             std::process::id(),
             home.file_name().unwrap().to_string_lossy()
         );
@@ -424,6 +427,71 @@ async fn copying_a_code_block_reaches_tmux_through_osc52() {
         let s = t.wait_for("/mock ");
         // "mock" six times in the reply (none in the question); the newest is current.
         assert!(s.contains("/mock 6/6"), "{s}");
+        t.keys(&["C-c"]);
+        t.wait_for("EXIT=0");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_stream_then_restart_finds_the_partial_answer() {
+    if !Tmux::available() {
+        return;
+    }
+    let (_mock, home) = setup(200.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        {
+            let t = Tmux::start(&h, 80, 24);
+            t.wait_for("Ask anything");
+            t.keys(&["first question", "Enter"]);
+            t.wait_for("✓ done");
+            t.keys(&["mock:stall", "Enter"]);
+            t.wait_for("will not finish");
+            // No chance to clean up: the process is killed outright (not the shell around it).
+            let home_arg = h.display().to_string();
+            let victims: Vec<String> = std::fs::read_dir("/proc")
+                .unwrap()
+                .flatten()
+                .filter_map(|e| {
+                    let pid = e.file_name().to_string_lossy().to_string();
+                    pid.parse::<u32>().ok()?;
+                    let cmd = std::fs::read(e.path().join("cmdline")).ok()?;
+                    let args: Vec<String> = cmd
+                        .split(|b| *b == 0)
+                        .map(|a| String::from_utf8_lossy(a).to_string())
+                        .collect();
+                    (args.first()?.ends_with("/keyturn") && args.contains(&home_arg)).then_some(pid)
+                })
+                .collect();
+            assert_eq!(victims.len(), 1, "{victims:?}");
+            assert!(
+                Command::new("kill")
+                    .args(["-9", &victims[0]])
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+            t.wait_for("Killed");
+        }
+        let t = Tmux::start(&h, 80, 24);
+        let s = t.wait_for("incomplete");
+        assert!(s.contains("will not finish"), "{s}");
+        assert!(
+            s.contains("first question") || s.contains("mock:stall"),
+            "{s}"
+        );
+        // Files are private.
+        use std::os::unix::fs::PermissionsExt;
+        let dir = h.join("data/conversations");
+        assert_eq!(
+            std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let mode = e.unwrap().metadata().unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
         t.keys(&["C-c"]);
         t.wait_for("EXIT=0");
     })

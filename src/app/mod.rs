@@ -52,6 +52,8 @@ pub enum Msg {
     Saved {
         id: String,
     },
+    /// This budget period's spend, from the usage ledger.
+    Spend(crate::usage::budget::Spend),
     /// Animation tick; the runtime sends it only while a request is in flight.
     Tick,
     /// Something the frame depends on changed outside the model (syntax sets loaded).
@@ -171,6 +173,8 @@ pub struct AppOptions {
     pub hyperlinks: bool,
     /// The conversation to continue (the last one, loaded from history).
     pub resume: Option<Conversation>,
+    /// Monthly caps (`[budget]`).
+    pub budget: crate::usage::budget::BudgetConfig,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }
@@ -210,6 +214,10 @@ pub struct App {
     pub search: Option<browse::Search>,
     /// Messages taken off the end to edit the last question; Esc puts them back.
     pub editing: Option<Vec<Message>>,
+    /// This budget period's spend (None until the ledger has been read).
+    pub spend: Option<crate::usage::budget::Spend>,
+    /// A cap was reached and the user was told: the next send goes through once.
+    pub budget_override: bool,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -265,6 +273,8 @@ impl App {
             code_cursor: None,
             search: None,
             editing: None,
+            spend: None,
+            budget_override: false,
             quit: false,
             dirty: true,
         }
@@ -291,6 +301,21 @@ impl App {
             .last()
             .filter(|m| m.role == crate::providers::Role::Assistant)
             .map(|m| &m.state)
+    }
+
+    /// The budget's word on a request to the current provider with its active key.
+    pub fn budget_verdict(&self) -> crate::usage::budget::Verdict {
+        use crate::usage::budget::{Verdict, check};
+        let (Some(spend), Some(p)) = (&self.spend, &self.provider) else {
+            return Verdict::Ok;
+        };
+        let key = self
+            .keys
+            .entries
+            .iter()
+            .find(|e| e.provider == p.id && e.active)
+            .map(|e| e.id.as_str());
+        check(&self.options.budget, spend, &p.id, key)
     }
 
     pub fn is_busy(&self) -> bool {

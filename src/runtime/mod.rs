@@ -8,6 +8,7 @@ pub mod key_service;
 pub mod keys;
 pub mod model_service;
 pub mod options;
+pub mod persistence;
 pub mod tasks;
 pub mod terminal;
 
@@ -49,11 +50,14 @@ pub struct Effects {
     pub discovered: discovery::Discovered,
     /// OSC 52 sequences to write to the terminal between frames.
     pub osc52_out: Vec<String>,
+    /// Conversation files and the usage ledger.
+    pub persistence: persistence::Persistence,
 }
 
 impl Effects {
     pub fn new(config: Config, paths: crate::config::Paths, tx: mpsc::Sender<Msg>) -> Self {
         let client = build_client(config.timeouts());
+        let persistence = persistence::Persistence::new(&config, &paths, tx.clone());
         let config = std::sync::Arc::new(config);
         let keys = key_service::KeyService::new(
             paths.keys_file(),
@@ -75,6 +79,7 @@ impl Effects {
             client,
             tasks: TaskRegistry::default(),
             osc52_out: Vec::new(),
+            persistence,
             tx,
             keys,
             models,
@@ -331,7 +336,12 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
             },
         })
         .collect();
-    let effects = Effects::new(config, paths, tx);
+    let resume = config.history.resume && options.resume.is_none() && !options.demo;
+    let mut effects = Effects::new(config, paths, tx);
+    if resume {
+        options.resume = effects.persistence.resume_last();
+    }
+    effects.persistence.load_spend();
     options.store = Some(if effects.keys.start() {
         app::keys::StoreState::Unlocking
     } else {
@@ -343,6 +353,12 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     }
     let mut app = App::new(options);
     app.keys.env_candidates = env_candidates;
+    if !effects.persistence.notes.is_empty() {
+        app.notice = Some(app::Notice {
+            text: effects.persistence.notes.join(" "),
+            is_error: true,
+        });
+    }
     Session { app, effects, rx }
 }
 
@@ -417,6 +433,10 @@ pub async fn run_tui(
                 Ok(m) => quit = dispatch(&mut app, &mut effects, m),
                 Err(_) => break,
             }
+        }
+        // The conversation file and the ledger catch up once per batch, not per token.
+        for m in effects.persistence.after_batch(&app.conversation) {
+            quit |= dispatch(&mut app, &mut effects, m);
         }
         // OSC 52 goes out only here, when the user asked to copy.
         for seq in effects.osc52_out.drain(..) {

@@ -47,6 +47,7 @@ pub fn tui_options(
         failover: config.network.failover,
         keymap: config.keymap(),
         hyperlinks: config.ui.hyperlinks,
+        budget: config.budget.clone(),
         ..Default::default()
     })
 }

@@ -82,6 +82,32 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         };
         left.push(Span::styled(format!("│ {} ", n.text), style));
     }
+    // Notices first: what is cut at a narrow width is the spend, not the news.
+    if let (Some(spend), Some(p)) = (&app.spend, &app.provider) {
+        let month = spend.by_provider.get(&p.id).copied().unwrap_or(0.0);
+        // Nothing to say for a provider with no known cost (a local server).
+        let capped = app.options.budget.monthly_usd.is_some()
+            || app.options.budget.providers.contains_key(&p.id);
+        if month > 0.0 || spend.last_cost.is_some_and(|c| c > 0.0) || capped {
+            let turn = spend
+                .last_cost
+                .map(|c| format!("${} · ", money(c)))
+                .unwrap_or_default();
+            left.push(Span::styled(
+                format!("│ {turn}${} this month ", money(month)),
+                theme.status,
+            ));
+            if let crate::usage::budget::Verdict::Warn(w) | crate::usage::budget::Verdict::Over(w) =
+                app.budget_verdict()
+            {
+                let short = w.split(';').next().unwrap_or(&w).to_string();
+                left.push(Span::styled(
+                    format!("│ ⚠ {short} "),
+                    theme.warning.patch(theme.status),
+                ));
+            }
+        }
+    }
     let right = format!(" {help_key} help ");
     let used: usize = left.iter().map(|s| str_width(&s.content)).sum();
     let line = if used + str_width(&right) <= width {
@@ -95,4 +121,15 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         Line::from(Span::styled(truncate(&text, width), theme.status))
     };
     buf.set_line(area.x, area.y, &line, area.width);
+}
+
+/// Dollars with the precision that matters: cents above a dollar, more below.
+fn money(v: f64) -> String {
+    if v >= 1.0 || v == 0.0 {
+        format!("{v:.2}")
+    } else if v >= 0.01 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.4}")
+    }
 }

@@ -125,6 +125,11 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::Spend(spend) => {
+            app.spend = Some(spend);
+            app.dirty = true;
+            Vec::new()
+        }
         Msg::Redraw => {
             app.dirty = true;
             Vec::new()

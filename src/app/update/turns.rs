@@ -24,12 +24,34 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    if !budget_allows(app) {
+        return Vec::new();
+    }
     app.failover_tried.clear();
     app.failover_offer = None;
     app.editing = None;
     app.conversation.push(Role::User, draft, TurnState::Done);
     app.composer = fresh_composer(&app.composer);
     start_turn(app)
+}
+
+/// Checks the monthly caps before a request. At a cap the first try is refused with the
+/// reason; trying again right away sends this one request anyway.
+pub(super) fn budget_allows(app: &mut App) -> bool {
+    match app.budget_verdict() {
+        crate::usage::budget::Verdict::Over(why) if !app.budget_override => {
+            app.budget_override = true;
+            app.notice = Some(Notice {
+                text: format!("{why}. Press Enter again to send this one anyway."),
+                is_error: true,
+            });
+            false
+        }
+        _ => {
+            app.budget_override = false;
+            true
+        }
+    }
 }
 
 /// An empty composer with the same placeholder and wrapping.
@@ -178,6 +200,9 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
             app,
             "A reply is still streaming; press Esc first to stop it.",
         );
+        return Vec::new();
+    }
+    if !app.conversation.messages.is_empty() && !budget_allows(app) {
         return Vec::new();
     }
     match app.conversation.messages.last() {

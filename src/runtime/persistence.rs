@@ -1,0 +1,148 @@
+//! The runtime's side of history and usage: after each batch of messages the conversation
+//! file is brought up to date, finished turns go into the usage ledger, and the period's
+//! spend goes back to the model for the budget check and the status bar.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::app::{Conversation, Msg};
+use crate::config::{Config, Paths};
+use crate::history::HistoryStore;
+use crate::history::writer::HistoryWriter;
+use crate::usage::budget::{Spend, spend_now};
+use crate::usage::prices::PriceTable;
+use crate::usage::{Ledger, LedgerRecord, record_for};
+
+/// Work for the ledger thread, done in order so the spend it reports is always exact.
+enum LedgerJob {
+    Load,
+    Append(Box<LedgerRecord>),
+}
+
+pub struct Persistence {
+    pub store: HistoryStore,
+    writer: HistoryWriter,
+    prices: Arc<PriceTable>,
+    ledger_jobs: std::sync::mpsc::Sender<LedgerJob>,
+    /// A save error was already reported (say it once, not per token).
+    reported: bool,
+    /// What loading found worth telling the user.
+    pub notes: Vec<String>,
+}
+
+impl Persistence {
+    pub fn new(config: &Config, paths: &Paths, tx: mpsc::Sender<Msg>) -> Self {
+        let store = HistoryStore::new(&paths.data_dir);
+        let mut notes = Vec::new();
+        let prices = PriceTable::load(&paths.config_dir.join("prices.toml")).unwrap_or_else(|e| {
+            notes.push(format!(
+                "Could not use your price list ({e}); using the built-in one."
+            ));
+            PriceTable::parse(crate::usage::prices::SHIPPED).unwrap_or_default()
+        });
+        let (jobs, queue) = std::sync::mpsc::channel();
+        let ledger = Ledger::new(&paths.data_dir);
+        let reset_day = config.budget.reset_day;
+        std::thread::Builder::new()
+            .name("keyturn-ledger".into())
+            .spawn(move || ledger_thread(ledger, reset_day, queue, tx))
+            .ok();
+        Self {
+            writer: HistoryWriter::new(store.clone()),
+            store,
+            prices: Arc::new(prices),
+            ledger_jobs: jobs,
+            reported: false,
+            notes,
+        }
+    }
+
+    /// The last conversation, to continue it; damage is noted, never fatal.
+    pub fn resume_last(&mut self) -> Option<Conversation> {
+        let id = self.store.last()?;
+        let (conv, report) = match self.store.load(&id) {
+            Ok(x) => x,
+            Err(e) => {
+                self.notes
+                    .push(format!("Could not open the last conversation: {e}."));
+                return None;
+            }
+        };
+        if let Some(d) = report.describe(&format!("conversation {id}")) {
+            self.notes.push(format!("{d}."));
+        }
+        if let Err(e) = self.writer.resume(&conv) {
+            self.notes.push(format!(
+                "Could not continue saving the last conversation: {e}."
+            ));
+        }
+        Some(conv)
+    }
+
+    /// Reads this period's spend in the background (start-up never waits for the ledger).
+    pub fn load_spend(&self) {
+        let _ = self.ledger_jobs.send(LedgerJob::Load);
+    }
+
+    /// Saves what changed; returns messages for the model (the new id, spend, errors).
+    pub fn after_batch(&mut self, conv: &Conversation) -> Vec<Msg> {
+        let mut out = Vec::new();
+        match self.writer.sync(conv) {
+            Ok(synced) => {
+                if let Some(id) = synced.created {
+                    out.push(Msg::Saved { id });
+                }
+                for turn in synced.ended {
+                    let record = record_for(&turn, crate::keystore::entry::now(), &self.prices);
+                    let _ = self.ledger_jobs.send(LedgerJob::Append(Box::new(record)));
+                }
+            }
+            Err(e) if !self.reported => {
+                self.reported = true;
+                out.push(Msg::Notice(format!(
+                    "Could not save the conversation in {}: {e}",
+                    self.store.dir.display()
+                )));
+            }
+            Err(_) => {}
+        }
+        out
+    }
+}
+
+/// Owns the ledger and the period's spend: appends (fsynced) and reloads happen here, off the
+/// UI thread and in order; each reports the spend back to the model.
+fn ledger_thread(
+    ledger: Ledger,
+    reset_day: u8,
+    queue: std::sync::mpsc::Receiver<LedgerJob>,
+    tx: mpsc::Sender<Msg>,
+) {
+    let tz = jiff::tz::TimeZone::system();
+    let mut spend: Option<(Spend, jiff::Zoned)> = None;
+    while let Ok(job) = queue.recv() {
+        let now = jiff::Timestamp::now().to_zoned(tz.clone());
+        // A new period began since the last read: start from the ledger again.
+        let stale = spend.as_ref().is_none_or(|(_, end)| now >= *end);
+        let mut current = if stale {
+            let (_, end) = crate::usage::budget::period(&now, reset_day);
+            (spend_now(&ledger, &now, reset_day), end)
+        } else {
+            spend
+                .take()
+                .unwrap_or_else(|| (Spend::default(), now.clone()))
+        };
+        if let LedgerJob::Append(record) = job {
+            if let Err(e) = ledger.append(&record, &tz) {
+                let _ = tx.blocking_send(Msg::Notice(format!(
+                    "Could not record usage in {}: {e}",
+                    ledger.dir.display()
+                )));
+            }
+            current.0.add(&record);
+        }
+        let _ = tx.blocking_send(Msg::Spend(current.0.clone()));
+        spend = Some(current);
+    }
+}

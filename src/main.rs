@@ -50,6 +50,11 @@ enum Command {
     },
     /// Print the man page (roff) to stdout, e.g. `keyturn man > keyturn.1`.
     Man,
+    /// Saved conversations: list, show, export, rm, search.
+    #[command(subcommand)]
+    History(keyturn::cli::history::HistoryCmd),
+    /// What each request cost, from the usage ledger: by provider, key, model or day.
+    Usage(keyturn::cli::history::UsageArgs),
 }
 
 fn init_logging(paths: &Paths) {
@@ -208,6 +213,8 @@ fn main() -> ExitCode {
         Some(Command::Keys(cmd)) => {
             ExitCode::from(runtime.block_on(cli::keys::run(&paths, &config, cmd)))
         }
+        Some(Command::History(cmd)) => ExitCode::from(cli::history::run_history(&paths, cmd)),
+        Some(Command::Usage(args)) => ExitCode::from(cli::history::run_usage(&paths, args)),
         Some(Command::Demo | Command::Doctor(_) | Command::Completions { .. } | Command::Man) => {
             ExitCode::SUCCESS
         }

@@ -86,10 +86,12 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
         }
     };
     drop(store);
-    let (key, key_name) = match key {
-        Some(k) => (Some(k.secret), Some(k.describe)),
-        None => (None, None),
+    let (key, key_name, key_id) = match key {
+        Some(k) => (Some(k.secret), Some(k.describe), k.id),
+        None => (None, None, None),
     };
+    let (provider_id, model) = (choice.endpoint.id.clone(), choice.model.clone());
+    let prompt_chars = prompt.chars().count();
     let request = ChatRequest {
         model: choice.model.clone(),
         system: args.system.or_else(|| config.system_prompt.clone()),
@@ -119,6 +121,8 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
     let mut out = std::io::stdout().lock();
     let mut last_char = '\n';
     let mut last_retry = 0;
+    let mut usage = None;
+    let mut reply_chars = 0;
     let code = loop {
         let event = tokio::select! {
             ev = rx.recv() => ev,
@@ -129,7 +133,9 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
             }
         };
         match event {
+            Some(StreamEvent::Usage(u)) => usage = Some(u),
             Some(StreamEvent::Text(t)) => {
+                reply_chars += t.chars().count();
                 if let Some(c) = t.chars().last() {
                     last_char = c;
                 }
@@ -182,6 +188,26 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
         let _ = writeln!(out);
     }
     let _ = out.flush();
+    // Every request that got an answer goes into the usage ledger, as in the TUI.
+    if code == exit::OK || reply_chars > 0 {
+        let turn = crate::history::writer::TurnEnded {
+            provider: provider_id,
+            model,
+            key_id,
+            usage,
+            prompt_chars,
+            reply_chars,
+            state: crate::history::EndState::Done,
+        };
+        let prices = crate::usage::prices::PriceTable::load(&paths.config_dir.join("prices.toml"))
+            .unwrap_or_default();
+        let record = crate::usage::record_for(&turn, crate::keystore::entry::now(), &prices);
+        if let Err(e) = crate::usage::Ledger::new(&paths.data_dir)
+            .append(&record, &jiff::tz::TimeZone::system())
+        {
+            eprintln!("keyturn: could not record usage: {e}");
+        }
+    }
     code
 }
 

@@ -4,6 +4,7 @@
 pub mod ask;
 pub mod demo;
 pub mod doctor;
+pub mod history;
 pub mod keys;
 pub mod prompt;
 

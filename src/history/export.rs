@@ -1,0 +1,73 @@
+//! A conversation as Markdown, with front matter naming its providers, models, tokens and
+//! cost (known costs summed; "unknown" when any turn's model has no price).
+
+use crate::app::Conversation;
+use crate::providers::Role;
+use crate::usage::prices::PriceTable;
+
+pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
+    let mut providers: Vec<&str> = Vec::new();
+    let mut models: Vec<&str> = Vec::new();
+    let (mut input, mut output) = (0u64, 0u64);
+    let mut cost = 0.0;
+    let mut unknown = false;
+    for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
+        if !m.provider.is_empty() && !providers.contains(&m.provider.as_str()) {
+            providers.push(&m.provider);
+        }
+        if !m.model.is_empty() && !models.contains(&m.model.as_str()) {
+            models.push(&m.model);
+        }
+        if let Some(u) = m.usage {
+            input += u.input_tokens;
+            output += u.output_tokens;
+            let c = u.cost_usd.or_else(|| {
+                prices.find(&m.provider, &m.model).map(|p| {
+                    u.input_tokens.saturating_sub(u.cached_tokens) as f64 * p.input
+                        + u.cached_tokens as f64 * p.cached_input.unwrap_or(p.input)
+                        + u.output_tokens as f64 * p.output
+                })
+            });
+            match c {
+                Some(c) => cost += c,
+                None => unknown = true,
+            }
+        }
+    }
+    let list = |v: &[&str]| {
+        v.iter()
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::from("---\n");
+    out.push_str(&format!(
+        "title: {}\n",
+        serde_json::to_string(&super::title_of(conv)).unwrap_or_default()
+    ));
+    out.push_str(&format!("id: {}\n", conv.id));
+    out.push_str(&format!("providers: [{}]\n", list(&providers)));
+    out.push_str(&format!("models: [{}]\n", list(&models)));
+    out.push_str(&format!("input_tokens: {input}\noutput_tokens: {output}\n"));
+    if unknown {
+        out.push_str("cost_usd: unknown\n");
+    } else {
+        out.push_str(&format!("cost_usd: {cost:.6}\n"));
+    }
+    out.push_str("---\n");
+    for m in &conv.messages {
+        let head = match m.role {
+            Role::User => "## You".to_string(),
+            Role::System => "## System".to_string(),
+            Role::Assistant => format!("## Assistant ({} · {})", m.provider, m.model),
+        };
+        out.push_str(&format!("\n{head}\n\n{}\n", m.text.trim_end()));
+        for note in &m.notes {
+            out.push_str(&format!("\n> {note}\n"));
+        }
+        if let crate::app::TurnState::Failed(e) = &m.state {
+            out.push_str(&format!("\n> error: {e}\n"));
+        }
+    }
+    out
+}

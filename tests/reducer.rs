@@ -261,9 +261,9 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
     assert_eq!(app.scroll, Scroll::Top(119));
     update(&mut app, key(KeyCode::Char('G')));
     assert_eq!(app.scroll, Scroll::Follow);
-    update(&mut app, key(KeyCode::Char('x')));
+    update(&mut app, key(KeyCode::Char('z')));
     assert_eq!(app.focus, Focus::Composer);
-    assert_eq!(app.draft(), "x");
+    assert_eq!(app.draft(), "z");
 }
 
 #[test]

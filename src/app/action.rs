@@ -41,10 +41,11 @@ pub enum Action {
     Search,
     SearchNext,
     SearchPrev,
+    ExportConversation,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -83,6 +84,7 @@ impl Action {
         Action::Search,
         Action::SearchNext,
         Action::SearchPrev,
+        Action::ExportConversation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -125,6 +127,7 @@ impl Action {
             Action::Search => "search",
             Action::SearchNext => "search_next",
             Action::SearchPrev => "search_prev",
+            Action::ExportConversation => "export_conversation",
         }
     }
 
@@ -172,6 +175,7 @@ impl Action {
             Action::Search => "search the conversation",
             Action::SearchNext => "go to the next search match",
             Action::SearchPrev => "go to the previous search match",
+            Action::ExportConversation => "export the conversation to a Markdown file",
         }
     }
 }

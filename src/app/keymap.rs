@@ -216,6 +216,7 @@ impl Default for Keymap {
             (Conversation, "/", Search),
             (Conversation, "n", SearchNext),
             (Conversation, "N", SearchPrev),
+            (Conversation, "x", ExportConversation),
             (Keys, "up", ScrollUp),
             (Keys, "k", ScrollUp),
             (Keys, "down", ScrollDown),

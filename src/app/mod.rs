@@ -92,6 +92,8 @@ pub enum Effect {
     },
     Keys(keys::KeysEffect),
     Picker(picker::PickerEffect),
+    /// Write the conversation to a Markdown file (the runtime prices it and says where).
+    Export(Box<Conversation>),
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
     Copy {
         text: String,

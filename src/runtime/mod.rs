@@ -193,6 +193,13 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Copy { text } => self.copy(text),
+            Effect::Export(conv) => {
+                let msg = match self.persistence.export(&conv) {
+                    Ok(path) => format!("Exported the conversation to {}", path.display()),
+                    Err(e) => format!("Could not export the conversation: {e}"),
+                };
+                let _ = self.tx.try_send(Msg::Notice(msg));
+            }
             Effect::Keys(k) => self.keys.handle(k),
             Effect::FinishWelcome(result) => {
                 let path = self.paths.config_file.clone();

@@ -80,6 +80,31 @@ impl Persistence {
         Some(conv)
     }
 
+    /// Writes the conversation as Markdown under `data/exports/` (0600); returns the path.
+    pub fn export(&self, conv: &Conversation) -> std::io::Result<std::path::PathBuf> {
+        use std::io::Write;
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        let dir = self.store.dir.with_file_name("exports");
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)?;
+        let name = if conv.id.is_empty() {
+            crate::history::new_id(crate::keystore::entry::now())
+        } else {
+            conv.id.clone()
+        };
+        let path = dir.join(format!("{name}.md"));
+        std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)?
+            .write_all(crate::history::export::to_markdown(conv, &self.prices).as_bytes())?;
+        Ok(path)
+    }
+
     /// Reads this period's spend in the background (start-up never waits for the ledger).
     pub fn load_spend(&self) {
         let _ = self.ledger_jobs.send(LedgerJob::Load);

@@ -324,6 +324,13 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Search => browse::open_search(app),
         Action::SearchNext => browse::search_step(app, false),
         Action::SearchPrev => browse::search_step(app, true),
+        Action::ExportConversation => {
+            if app.conversation.messages.is_empty() {
+                notice(app, "Nothing to export yet.");
+            } else {
+                return vec![Effect::Export(Box::new(app.conversation.clone()))];
+            }
+        }
     }
     browse::clamp(app);
     Vec::new()

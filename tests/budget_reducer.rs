@@ -1,0 +1,106 @@
+//! The budget check in the reducer: a cap refuses a send with the reason and keeps the draft;
+//! Enter again sends once; a warning shows in the status bar.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
+use keyturn::ui::{self, RenderCache, Theme};
+use keyturn::usage::budget::{BudgetConfig, Spend};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(cap: f64) -> App {
+    App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "openai".into(),
+            name: "OpenAI".into(),
+            model: "gpt-4.1".into(),
+        }),
+        budget: BudgetConfig {
+            providers: [("openai".to_string(), cap)].into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+}
+
+fn spend(openai: f64) -> Msg {
+    Msg::Spend(Spend {
+        total: openai,
+        by_provider: [("openai".to_string(), openai)].into(),
+        since: "1 Nov".into(),
+        resets: "1 Dec".into(),
+        last_cost: Some(0.0123),
+        ..Default::default()
+    })
+}
+
+fn type_and_send(app: &mut App, text: &str) -> Vec<Effect> {
+    for c in text.chars() {
+        update(
+            app,
+            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    )
+}
+
+fn status(app: &mut App) -> String {
+    update(
+        app,
+        Msg::Resize {
+            width: 120,
+            height: 10,
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(120, 10)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
+    let buf = term.backend().buffer();
+    (0..120).map(|x| buf[(x, 9)].symbol().to_string()).collect()
+}
+
+#[test]
+fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
+    let mut app = app(10.0);
+    update(&mut app, spend(10.0));
+    assert!(type_and_send(&mut app, "hello").is_empty());
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.is_error);
+    assert!(notice.text.contains("The monthly budget for openai is used up: $10.00 of $10.00 spent since 1 Nov; it resets on 1 Dec"), "{}", notice.text);
+    assert!(notice.text.contains("Press Enter again"));
+    assert_eq!(app.draft(), "hello");
+    assert!(app.conversation.messages.is_empty());
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(
+        matches!(effects.as_slice(), [Effect::StartStream { .. }]),
+        "{effects:?}"
+    );
+    // The override was for one request only.
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    assert!(type_and_send(&mut app, "again").is_empty());
+}
+
+#[test]
+fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
+    let mut app = app(10.0);
+    update(&mut app, spend(5.0));
+    let s = status(&mut app);
+    assert!(s.contains("$0.012 · $5.00 this month"), "{s}");
+    assert!(!s.contains('⚠'), "{s}");
+    update(&mut app, spend(8.5));
+    let s = status(&mut app);
+    assert!(s.contains("⚠ 85% of the monthly budget for openai"), "{s}");
+    assert!(matches!(
+        type_and_send(&mut app, "hi").as_slice(),
+        [Effect::StartStream { .. }]
+    ));
+}

@@ -25,6 +25,74 @@ fn home() -> tempfile::TempDir {
     home
 }
 
+/// A home with 1,000 saved conversations (the last one resumed) and 100,000 ledger records
+/// this month.
+fn busy_home() -> tempfile::TempDir {
+    let home = home();
+    let conv = home.path().join("data/conversations");
+    std::fs::create_dir_all(&conv).unwrap();
+    for i in 0..1_000 {
+        let id = format!("20261101-000000-{i:04x}");
+        let mut text = format!("{{\"t\":\"meta\",\"v\":1,\"id\":\"{id}\",\"created\":1}}\n");
+        for n in 0..10 {
+            text.push_str(&format!(
+                "{{\"t\":\"msg\",\"n\":{},\"role\":\"user\",\"text\":\"question {n} of conversation {i}\",\"at\":1}}\n\
+                 {{\"t\":\"start\",\"n\":{},\"at\":1,\"provider\":\"openai\",\"model\":\"gpt-4.1\"}}\n\
+                 {{\"t\":\"delta\",\"n\":{},\"text\":\"An answer with **markdown** and `code`, long enough to wrap once or twice at eighty columns.\"}}\n\
+                 {{\"t\":\"end\",\"n\":{},\"at\":2,\"state\":\"done\"}}\n",
+                2 * n,
+                2 * n + 1,
+                2 * n + 1,
+                2 * n + 1
+            ));
+        }
+        std::fs::write(conv.join(format!("{id}.jsonl")), text).unwrap();
+        if i == 999 {
+            std::fs::write(conv.join("last"), &id).unwrap();
+        }
+    }
+    let usage = home.path().join("data/usage");
+    std::fs::create_dir_all(&usage).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let month = {
+        let out = Command::new("date").arg("+%Y-%m").output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let mut ledger = String::new();
+    for i in 0..100_000 {
+        ledger.push_str(&format!(
+            "{{\"at\":{},\"provider\":\"openai\",\"key_id\":\"k1\",\"model\":\"gpt-4.1\",\"input\":1200,\"output\":300,\"reasoning\":0,\"cached\":0,\"estimated\":false,\"cost_usd\":0.0048,\"cost_source\":\"table\"}}\n",
+            now - (i % 3600)
+        ));
+    }
+    std::fs::write(usage.join(format!("{month}.jsonl")), ledger).unwrap();
+    home
+}
+
+/// Median time from main() to the first frame, as keyturn reports it, for a home.
+fn first_frame_ms(home: &Path, runs: usize) -> f64 {
+    let cmd = format!(
+        "stty cols 80 rows 24; exec {BIN} --home '{}'",
+        home.display()
+    );
+    let report = home.join("first-frame-us");
+    let report_s = report.to_string_lossy().to_string();
+    let mut inside: Vec<f64> = (0..runs)
+        .map(|_| {
+            in_pty(&cmd, &[("KEYTURN_EXIT_AFTER_FIRST_FRAME", &report_s)])
+                .wait()
+                .unwrap();
+            let us: f64 = std::fs::read_to_string(&report).unwrap().parse().unwrap();
+            us / 1000.0
+        })
+        .collect();
+    inside.sort_by(f64::total_cmp);
+    inside[runs / 2]
+}
+
 fn in_pty(command: &str, env: &[(&str, &str)]) -> Child {
     let mut c = Command::new("script");
     c.args(["-qfec", command, "/dev/null"])
@@ -126,6 +194,13 @@ fn main() {
         inside[runs / 2],
         (first.saturating_sub(baseline)).as_secs_f64() * 1000.0,
         baseline.as_secs_f64() * 1000.0
+    );
+    let empty = first_frame_ms(home.path(), runs);
+    let busy = busy_home();
+    let full = first_frame_ms(busy.path(), runs);
+    println!(
+        "start-up with 1,000 saved conversations and a 100,000-record ledger: {full:.1} ms vs {empty:.1} ms with none (+{:.1} ms)",
+        full - empty
     );
     let mut child = in_pty(&cmd, &[]);
     std::thread::sleep(Duration::from_secs(1));

@@ -26,9 +26,11 @@ pub struct Message {
     pub reasoning_open: bool,
     pub state: TurnState,
     pub usage: Option<crate::providers::Usage>,
-    /// Model and provider that answered (assistant messages).
+    /// Model and provider that answered (assistant messages): the provider's display name
+    /// and its id (what history and the usage ledger record).
     pub model: String,
     pub provider: String,
+    pub provider_id: String,
     /// Notes for the user: a finish reason that was not a normal stop, skipped chunks.
     pub notes: Vec<String>,
     /// "Rate-limited… retrying in 3s (attempt 2 of 3)" while a retry is pending.
@@ -67,6 +69,7 @@ impl Conversation {
             usage: None,
             model: String::new(),
             provider: String::new(),
+            provider_id: String::new(),
             notes: Vec::new(),
             retry: None,
             key_id: None,

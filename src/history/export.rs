@@ -5,6 +5,15 @@ use crate::app::Conversation;
 use crate::providers::Role;
 use crate::usage::prices::PriceTable;
 
+/// The provider's id (a message made before ids were kept has only the name).
+fn id_of(m: &crate::app::Message) -> &str {
+    if m.provider_id.is_empty() {
+        &m.provider
+    } else {
+        &m.provider_id
+    }
+}
+
 pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
     let mut providers: Vec<&str> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
@@ -12,8 +21,9 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
     let mut cost = 0.0;
     let mut unknown = false;
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
-        if !m.provider.is_empty() && !providers.contains(&m.provider.as_str()) {
-            providers.push(&m.provider);
+        let pid = id_of(m);
+        if !pid.is_empty() && !providers.contains(&pid) {
+            providers.push(pid);
         }
         if !m.model.is_empty() && !models.contains(&m.model.as_str()) {
             models.push(&m.model);
@@ -22,7 +32,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
             input += u.input_tokens;
             output += u.output_tokens;
             let c = u.cost_usd.or_else(|| {
-                prices.find(&m.provider, &m.model).map(|p| {
+                prices.find(pid, &m.model).map(|p| {
                     u.input_tokens.saturating_sub(u.cached_tokens) as f64 * p.input
                         + u.cached_tokens as f64 * p.cached_input.unwrap_or(p.input)
                         + u.output_tokens as f64 * p.output
@@ -59,7 +69,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
         let head = match m.role {
             Role::User => "## You".to_string(),
             Role::System => "## System".to_string(),
-            Role::Assistant => format!("## Assistant ({} · {})", m.provider, m.model),
+            Role::Assistant => format!("## Assistant ({} · {})", id_of(m), m.model),
         };
         out.push_str(&format!("\n{head}\n\n{}\n", m.text.trim_end()));
         for note in &m.notes {

@@ -181,6 +181,7 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
             } => {
                 let m = conv.push(Role::Assistant, String::new(), TurnState::Streaming);
                 let msg = &mut conv.messages[m];
+                msg.provider_id = provider.clone();
                 msg.provider = provider;
                 msg.model = model;
                 msg.key_id = key_id;

@@ -64,6 +64,15 @@ fn open_append(path: &std::path::Path) -> std::io::Result<File> {
         .open(path)
 }
 
+/// The provider's id (older in-memory messages may carry only the name).
+fn provider_id(m: &crate::app::Message) -> String {
+    if m.provider_id.is_empty() {
+        m.provider.clone()
+    } else {
+        m.provider_id.clone()
+    }
+}
+
 fn end_state(state: &TurnState) -> Option<(EndState, Option<String>)> {
     match state {
         TurnState::Done => Some((EndState::Done, None)),
@@ -179,7 +188,7 @@ impl HistoryWriter {
                     push(Record::Start {
                         n,
                         at: now(),
-                        provider: m.provider.clone(),
+                        provider: provider_id(m),
                         model: m.model.clone(),
                         key_id: m.key_id.clone(),
                     });
@@ -230,7 +239,7 @@ impl HistoryWriter {
                     .map(|m| m.text.chars().count())
                     .sum();
                 synced.ended.push(TurnEnded {
-                    provider: m.provider.clone(),
+                    provider: provider_id(m),
                     model: m.model.clone(),
                     key_id: m.key_id.clone(),
                     usage: m.usage,

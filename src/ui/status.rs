@@ -13,6 +13,15 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: &str) {
     let width = area.width as usize;
     buf.set_style(area, theme.status);
+    // An error takes the whole bar: it is what the user needs to read.
+    if let Some(n) = app.notice.as_ref().filter(|n| n.is_error) {
+        let line = Line::from(Span::styled(
+            truncate(&format!(" ✗ {}", n.text), width),
+            theme.error.patch(theme.status),
+        ));
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
     if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
         // Typing a search query: the bar is the prompt.
         let count = match search.hits.len() {

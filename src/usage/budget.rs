@@ -149,7 +149,7 @@ pub fn check(cfg: &BudgetConfig, spend: &Spend, provider: &str, key_id: Option<&
     };
     if spent >= cap {
         Verdict::Over(format!(
-            "{} is used up: ${spent:.2} of ${cap:.2} spent since {}; it resets on {}",
+            "{} is used up (${spent:.2} of ${cap:.2} since {}; resets {})",
             capitalize(&name),
             spend.since,
             spend.resets
@@ -212,10 +212,10 @@ mod tests {
         match check(&c, &spend(10.0, 10.0, 0.0), "openai", None) {
             Verdict::Over(m) => {
                 assert!(
-                    m.contains("The monthly budget for openai is used up: $10.00 of $10.00"),
+                    m.contains("The monthly budget for openai is used up ($10.00 of $10.00"),
                     "{m}"
                 );
-                assert!(m.contains("since 1 Nov; it resets on 1 Dec"), "{m}");
+                assert!(m.contains("since 1 Nov; resets 1 Dec)"), "{m}");
             }
             v => panic!("{v:?}"),
         }

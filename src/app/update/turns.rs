@@ -42,7 +42,8 @@ pub(super) fn budget_allows(app: &mut App) -> bool {
         crate::usage::budget::Verdict::Over(why) if !app.budget_override => {
             app.budget_override = true;
             app.notice = Some(Notice {
-                text: format!("{why}. Press Enter again to send this one anyway."),
+                // The action first: a narrow status bar cuts the details, not the way out.
+                text: format!("Enter again sends anyway: {why}."),
                 is_error: true,
             });
             false
@@ -87,6 +88,7 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
     let msg = &mut app.conversation.messages[index];
     msg.model = provider.model.clone();
     msg.provider = provider.name.clone();
+    msg.provider_id = provider.id.clone();
     msg.reasoning_open = app.options.show_reasoning;
     let req = app.next_req;
     app.next_req += 1;

@@ -497,3 +497,73 @@ async fn kill_9_mid_stream_then_restart_finds_the_partial_answer() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conversations_pane_switches_searches_renames_and_deletes() {
+    if !Tmux::available() {
+        return;
+    }
+    let (_mock, home) = setup(500.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        let t = Tmux::start(&h, 80, 24);
+        t.wait_for("Ask anything");
+        t.keys(&["alpha question", "Enter"]);
+        t.wait_for("✓ done");
+        t.keys(&["C-n"]);
+        t.wait_for("Ask anything");
+        t.keys(&["beta question", "Enter"]);
+        t.wait_for("✓ done");
+        t.keys(&["F4"]);
+        let s = t.wait_for("alpha question");
+        assert!(
+            s.contains("Conversations") && s.contains("● beta question"),
+            "{s}"
+        );
+        // Type to search the text of every conversation.
+        t.keys(&["alpha"]);
+        std::thread::sleep(Duration::from_millis(300));
+        let s = t.wait_for("…alpha question…");
+        assert!(!s.contains("beta question"), "{s}");
+        t.keys(&["Enter"]);
+        let s = t.wait_for("You said: \"alpha question\"");
+        assert!(!s.contains("beta question"), "{s}");
+        // Rename it, then delete the other one.
+        // The list opens on the open conversation.
+        t.keys(&["F4"]);
+        t.wait_for("beta question");
+        std::thread::sleep(Duration::from_millis(200));
+        t.keys(&["C-r"]);
+        t.wait_for("New title:");
+        t.keys(&[" renamed", "Enter"]);
+        t.wait_for("alpha question renamed");
+        t.keys(&["Down", "C-d"]);
+        t.wait_for("Delete \"beta question\"?");
+        t.keys(&["y"]);
+        t.wait_for("Deleted conversation");
+        let end = Instant::now() + Duration::from_secs(5);
+        while t.screen().contains("beta question") {
+            assert!(Instant::now() < end, "still listed:\n{}", t.screen());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        t.keys(&["Escape"]);
+        t.wait_for("You said: \"alpha question\"");
+        t.keys(&["C-c"]);
+        t.wait_for("EXIT=0");
+    })
+    .await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_keyturn"))
+        .args([
+            "--home",
+            &home.path().display().to_string(),
+            "history",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        list.contains("alpha question renamed") && !list.contains("beta"),
+        "{list}"
+    );
+}

@@ -42,10 +42,11 @@ pub enum Action {
     SearchNext,
     SearchPrev,
     ExportConversation,
+    OpenConversations,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -85,6 +86,7 @@ impl Action {
         Action::SearchNext,
         Action::SearchPrev,
         Action::ExportConversation,
+        Action::OpenConversations,
     ];
 
     pub fn name(self) -> &'static str {
@@ -128,6 +130,7 @@ impl Action {
             Action::SearchNext => "search_next",
             Action::SearchPrev => "search_prev",
             Action::ExportConversation => "export_conversation",
+            Action::OpenConversations => "open_conversations",
         }
     }
 
@@ -176,6 +179,7 @@ impl Action {
             Action::SearchNext => "go to the next search match",
             Action::SearchPrev => "go to the previous search match",
             Action::ExportConversation => "export the conversation to a Markdown file",
+            Action::OpenConversations => "saved conversations: open, new, rename, delete, search",
         }
     }
 }

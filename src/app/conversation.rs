@@ -50,7 +50,6 @@ impl Message {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Conversation {
     pub messages: Vec<Message>,
-    next_id: u64,
     /// The saved conversation's id (empty until its first message is saved).
     pub id: String,
     pub title: String,
@@ -58,9 +57,11 @@ pub struct Conversation {
 
 impl Conversation {
     pub fn push(&mut self, role: Role, text: String, state: TurnState) -> usize {
-        self.next_id += 1;
+        // Ids are unique across conversations, so render caches keyed by id never mistake a
+        // message of the conversation just opened for one of the last.
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         self.messages.push(Message {
-            id: self.next_id,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             role,
             text,
             reasoning: String::new(),

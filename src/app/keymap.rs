@@ -175,6 +175,7 @@ impl Default for Keymap {
             (Global, "ctrl-t", ToggleReasoning),
             (Global, "ctrl-n", NewConversation),
             (Global, "f3", OpenKeys),
+            (Global, "f4", OpenConversations),
             (Global, "ctrl-f", Failover),
             (Global, "ctrl-p", OpenPicker),
             (Global, "f2", OpenPicker),

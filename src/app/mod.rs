@@ -4,6 +4,7 @@
 pub mod action;
 pub mod browse;
 pub mod conversation;
+pub mod conversations;
 pub mod keymap;
 pub mod keys;
 pub mod picker;
@@ -54,6 +55,16 @@ pub enum Msg {
     },
     /// This budget period's spend, from the usage ledger.
     Spend(crate::usage::budget::Spend),
+    /// Saved conversations for the conversations pane.
+    ConversationList {
+        req: u64,
+        items: Vec<conversations::Item>,
+    },
+    /// A saved conversation, loaded to continue it (with a note on anything skipped).
+    Opened {
+        conversation: Box<Conversation>,
+        note: Option<String>,
+    },
     /// Animation tick; the runtime sends it only while a request is in flight.
     Tick,
     /// Something the frame depends on changed outside the model (syntax sets loaded).
@@ -92,6 +103,7 @@ pub enum Effect {
     },
     Keys(keys::KeysEffect),
     Picker(picker::PickerEffect),
+    Conversations(conversations::ConvEffect),
     /// Write the conversation to a Markdown file (the runtime prices it and says where).
     Export(Box<Conversation>),
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
@@ -124,6 +136,7 @@ pub enum View {
     Keys,
     Picker,
     Welcome,
+    Conversations,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +233,7 @@ pub struct App {
     pub spend: Option<crate::usage::budget::Spend>,
     /// A cap was reached and the user was told: the next send goes through once.
     pub budget_override: bool,
+    pub conversations: Option<conversations::ConversationsPane>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -277,6 +291,7 @@ impl App {
             editing: None,
             spend: None,
             budget_override: false,
+            conversations: None,
             quit: false,
             dirty: true,
         }

@@ -193,6 +193,10 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Copy { text } => self.copy(text),
+            Effect::Conversations(e) => {
+                let tx = self.tx.clone();
+                self.persistence.conversations(e, &tx);
+            }
             Effect::Export(conv) => {
                 let msg = match self.persistence.export(&conv) {
                     Ok(path) => format!("Exported the conversation to {}", path.display()),
@@ -258,6 +262,11 @@ impl Effects {
 /// Applies a message and its effects. Returns true when the app should exit.
 pub fn dispatch(app: &mut App, effects: &mut Effects, msg: Msg) -> bool {
     let mut quit = false;
+    if let Msg::Opened { conversation, .. } = &msg
+        && !app.is_busy()
+    {
+        effects.persistence.adopt(conversation);
+    }
     for effect in app::update(app, msg) {
         quit |= effects.run(effect);
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
+use crate::app::conversations::{ConvEffect, Item};
 use crate::app::{Conversation, Msg};
 use crate::config::{Config, Paths};
 use crate::history::HistoryStore;
@@ -78,6 +79,53 @@ impl Persistence {
             ));
         }
         Some(conv)
+    }
+
+    /// The conversations pane's requests: listing and searching run off the UI thread.
+    pub fn conversations(&mut self, effect: ConvEffect, tx: &mpsc::Sender<Msg>) {
+        let store = self.store.clone();
+        let tx = tx.clone();
+        match effect {
+            ConvEffect::List { req, query } => {
+                tokio::task::spawn_blocking(move || {
+                    let items = list_items(&store, &query);
+                    let _ = tx.blocking_send(Msg::ConversationList { req, items });
+                });
+            }
+            ConvEffect::Open { id } => {
+                tokio::task::spawn_blocking(move || {
+                    let msg = match store.load(&id) {
+                        Ok((conv, report)) => Msg::Opened {
+                            note: report.describe(&format!("conversation {id}")),
+                            conversation: Box::new(conv),
+                        },
+                        Err(e) => Msg::Notice(format!("Could not open conversation {id}: {e}")),
+                    };
+                    let _ = tx.blocking_send(msg);
+                });
+            }
+            ConvEffect::Rename { id, title } => {
+                let result = append_record(&store, &id, &crate::history::Record::Title { title });
+                if let Err(e) = result {
+                    let _ = tx.try_send(Msg::Notice(format!("Could not rename {id}: {e}")));
+                }
+            }
+            ConvEffect::Delete { id } => {
+                let msg = match store.remove(&id) {
+                    Ok(()) => format!("Deleted conversation {id}."),
+                    Err(e) => format!("Could not delete conversation {id}: {e}"),
+                };
+                let _ = tx.try_send(Msg::Notice(msg));
+            }
+        }
+    }
+
+    /// A conversation the model is about to switch to: saving continues in its file.
+    pub fn adopt(&mut self, conv: &Conversation) {
+        if let Err(e) = self.writer.resume(conv) {
+            self.notes
+                .push(format!("Could not continue saving {}: {e}", conv.id));
+        }
     }
 
     /// Writes the conversation as Markdown under `data/exports/` (0600); returns the path.
@@ -170,4 +218,59 @@ fn ledger_thread(
         let _ = tx.blocking_send(Msg::Spend(current.0.clone()));
         spend = Some(current);
     }
+}
+
+/// The pane's rows: every conversation, or those whose title or text contains `query`.
+fn list_items(store: &HistoryStore, query: &str) -> Vec<Item> {
+    if query.trim().is_empty() {
+        return store
+            .list()
+            .into_iter()
+            .map(|summary| Item {
+                summary,
+                excerpt: None,
+            })
+            .collect();
+    }
+    let needle = query.to_lowercase();
+    let mut items: Vec<Item> = store
+        .search(query)
+        .into_iter()
+        .map(|(summary, excerpt)| Item {
+            summary,
+            excerpt: Some(excerpt),
+        })
+        .collect();
+    for summary in store.list() {
+        if summary.title.to_lowercase().contains(&needle)
+            && !items.iter().any(|i| i.summary.id == summary.id)
+        {
+            items.push(Item {
+                summary,
+                excerpt: None,
+            });
+        }
+    }
+    items.sort_by_key(|i| std::cmp::Reverse(i.summary.modified));
+    items
+}
+
+fn append_record(
+    store: &HistoryStore,
+    id: &str,
+    record: &crate::history::Record,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    if !crate::history::valid_id(id) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a conversation id",
+        ));
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(store.path(id))?;
+    let line = serde_json::to_string(record).map_err(std::io::Error::other)?;
+    f.write_all(format!("{line}\n").as_bytes())?;
+    f.sync_data()
 }

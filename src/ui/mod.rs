@@ -3,6 +3,7 @@
 
 pub mod composer;
 pub mod conversation;
+pub mod conversations;
 pub mod help;
 pub mod keys;
 pub mod layout_cache;
@@ -82,6 +83,8 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         picker::render(frame, pane, app, &theme);
     } else if app.view == crate::app::View::Welcome {
         welcome::render(frame, pane, app, &theme);
+    } else if app.view == crate::app::View::Conversations {
+        conversations::render(frame, pane, app, &theme);
     } else {
         conversation::render(
             conv,

@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 mod browse;
+mod conversations;
 mod panes;
 mod turns;
 mod welcome;
@@ -125,6 +126,10 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        msg @ (Msg::ConversationList { .. } | Msg::Opened { .. }) => {
+            conversations::on_msg(app, msg);
+            Vec::new()
+        }
         Msg::Spend(spend) => {
             app.spend = Some(spend);
             app.dirty = true;
@@ -157,6 +162,9 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     }
     if app.view == View::Welcome {
         return on_welcome_key(app, key);
+    }
+    if app.view == View::Conversations {
+        return conversations::on_key(app, key);
     }
     if app.search.as_ref().is_some_and(|s| s.editing)
         && app.options.keymap.lookup(Scope::Global, chord) != Some(Action::Quit)
@@ -324,6 +332,7 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Search => browse::open_search(app),
         Action::SearchNext => browse::search_step(app, false),
         Action::SearchPrev => browse::search_step(app, true),
+        Action::OpenConversations => return conversations::open_pane(app),
         Action::ExportConversation => {
             if app.conversation.messages.is_empty() {
                 notice(app, "Nothing to export yet.");

@@ -1,0 +1,192 @@
+//! The conversations pane (F4): saved conversations by last activity, filtered as you type
+//! (titles and full text, searched by the runtime), Enter to open, Ctrl-N new, Ctrl-R rename,
+//! Ctrl-D (or Delete) delete after a y/n confirmation.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::history::Summary;
+
+/// A row: the conversation and, for a search, where the text matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub summary: Summary,
+    pub excerpt: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dialog {
+    Rename { id: String, title: String },
+    Delete { id: String, title: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConversationsPane {
+    pub query: String,
+    pub items: Vec<Item>,
+    pub selected: usize,
+    pub loading: bool,
+    /// The newest list request; older answers are ignored.
+    pub req: u64,
+    pub dialog: Option<Dialog>,
+}
+
+/// What the pane asks the runtime for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConvEffect {
+    List { req: u64, query: String },
+    Open { id: String },
+    Rename { id: String, title: String },
+    Delete { id: String },
+}
+
+/// What the pane decided, for the reducer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConvOutcome {
+    Stay(Vec<ConvEffect>),
+    Close,
+    New,
+    Open(String),
+    Renamed { id: String, title: String },
+    Deleted(String),
+}
+
+impl ConversationsPane {
+    /// Opens the pane and asks for the list.
+    pub fn open(next_req: &mut u64) -> (Self, ConvEffect) {
+        *next_req += 1;
+        let pane = Self {
+            loading: true,
+            req: *next_req,
+            ..Default::default()
+        };
+        let effect = ConvEffect::List {
+            req: pane.req,
+            query: String::new(),
+        };
+        (pane, effect)
+    }
+
+    fn relist(&mut self, next_req: &mut u64) -> ConvEffect {
+        *next_req += 1;
+        self.req = *next_req;
+        self.loading = true;
+        ConvEffect::List {
+            req: self.req,
+            query: self.query.clone(),
+        }
+    }
+
+    /// A list arrived: the selection stays on the same conversation, and starts on the
+    /// open one.
+    pub fn on_list(&mut self, req: u64, items: Vec<Item>, current_id: &str) {
+        if req != self.req {
+            return;
+        }
+        let keep = self
+            .items
+            .get(self.selected)
+            .map(|i| i.summary.id.clone())
+            .unwrap_or_else(|| current_id.to_string());
+        self.items = items;
+        self.loading = false;
+        self.selected = self
+            .items
+            .iter()
+            .position(|i| i.summary.id == keep)
+            .unwrap_or(self.selected.min(self.items.len().saturating_sub(1)));
+    }
+
+    fn current(&self) -> Option<&Item> {
+        self.items.get(self.selected)
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, next_req: &mut u64) -> ConvOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if let Some(dialog) = self.dialog.as_mut() {
+            return match (dialog, key.code) {
+                (_, KeyCode::Esc) => {
+                    self.dialog = None;
+                    ConvOutcome::Stay(Vec::new())
+                }
+                (Dialog::Delete { id, .. }, KeyCode::Char('y' | 'Y')) => {
+                    let id = id.clone();
+                    self.dialog = None;
+                    ConvOutcome::Deleted(id)
+                }
+                (Dialog::Delete { .. }, _) => {
+                    self.dialog = None;
+                    ConvOutcome::Stay(Vec::new())
+                }
+                (Dialog::Rename { id, title }, KeyCode::Enter) => {
+                    let (id, title) = (id.clone(), title.trim().to_string());
+                    self.dialog = None;
+                    if title.is_empty() {
+                        ConvOutcome::Stay(Vec::new())
+                    } else {
+                        ConvOutcome::Renamed { id, title }
+                    }
+                }
+                (Dialog::Rename { title, .. }, KeyCode::Backspace) => {
+                    title.pop();
+                    ConvOutcome::Stay(Vec::new())
+                }
+                (Dialog::Rename { title, .. }, KeyCode::Char(c)) if !ctrl => {
+                    title.push(c);
+                    ConvOutcome::Stay(Vec::new())
+                }
+                _ => ConvOutcome::Stay(Vec::new()),
+            };
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::F(4) => ConvOutcome::Close,
+            KeyCode::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                ConvOutcome::Stay(Vec::new())
+            }
+            KeyCode::Down => {
+                self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1));
+                ConvOutcome::Stay(Vec::new())
+            }
+            KeyCode::Enter => match self.current() {
+                Some(item) => ConvOutcome::Open(item.summary.id.clone()),
+                None => ConvOutcome::Stay(Vec::new()),
+            },
+            KeyCode::Char('n') if ctrl => ConvOutcome::New,
+            KeyCode::Char('r') if ctrl => {
+                if let Some(item) = self.current() {
+                    self.dialog = Some(Dialog::Rename {
+                        id: item.summary.id.clone(),
+                        title: item.summary.title.clone(),
+                    });
+                }
+                ConvOutcome::Stay(Vec::new())
+            }
+            KeyCode::Char('d') if ctrl => self.ask_delete(),
+            KeyCode::Delete => self.ask_delete(),
+            KeyCode::Backspace => {
+                self.query.pop();
+                ConvOutcome::Stay(vec![self.relist(next_req)])
+            }
+            KeyCode::Char(c) if !ctrl => {
+                self.query.push(c);
+                ConvOutcome::Stay(vec![self.relist(next_req)])
+            }
+            _ => ConvOutcome::Stay(Vec::new()),
+        }
+    }
+
+    fn ask_delete(&mut self) -> ConvOutcome {
+        if let Some(item) = self.current() {
+            self.dialog = Some(Dialog::Delete {
+                id: item.summary.id.clone(),
+                title: item.summary.title.clone(),
+            });
+        }
+        ConvOutcome::Stay(Vec::new())
+    }
+
+    /// After a rename or delete: list again.
+    pub fn refresh(&mut self, next_req: &mut u64) -> ConvEffect {
+        self.relist(next_req)
+    }
+}

@@ -1,0 +1,111 @@
+//! The conversations pane: a filter line, the list by last activity (title, when, how many
+//! messages, and where a search matched), and the keys or the open dialog at the bottom.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::app::App;
+use crate::app::conversations::Dialog;
+use crate::text::wrap::truncate;
+
+fn when(secs: u64) -> String {
+    jiff::Timestamp::from_second(secs as i64)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(pane) = &app.conversations else {
+        return;
+    };
+    if area.height < 3 || area.width < 4 {
+        return;
+    }
+    let width = area.width as usize;
+    let head = Line::from(vec![
+        Span::styled(" Conversations ", theme.status_accent),
+        Span::styled(" search: ", theme.meta),
+        Span::styled(format!("{}▏", pane.query), theme.base),
+    ]);
+    frame.render_widget(
+        Paragraph::new(head),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let list_h = area.height.saturating_sub(2) as usize;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut selected_line = 0;
+    if pane.items.is_empty() {
+        let text = if pane.loading {
+            "Loading…".to_string()
+        } else if pane.query.is_empty() {
+            "No saved conversations yet.".to_string()
+        } else {
+            format!("Nothing matches {:?}.", pane.query)
+        };
+        lines.push(Line::from(Span::styled(format!("  {text}"), theme.hint)));
+    }
+    for (i, item) in pane.items.iter().enumerate() {
+        let s = &item.summary;
+        let current = s.id == app.conversation.id;
+        let mark = if current { "● " } else { "  " };
+        let meta = format!("  {} · {} msgs", when(s.modified), s.messages);
+        let room = width.saturating_sub(meta.chars().count() + 2);
+        let style = if i == pane.selected {
+            theme.status_accent
+        } else {
+            theme.base
+        };
+        if i == pane.selected {
+            selected_line = lines.len();
+        }
+        lines.push(Line::from(vec![
+            Span::styled(mark, theme.bullet),
+            Span::styled(truncate(&s.title, room), style),
+            Span::styled(meta, theme.meta),
+        ]));
+        if let Some(ex) = &item.excerpt {
+            lines.push(Line::from(Span::styled(
+                truncate(&format!("    …{ex}…"), width),
+                theme.hint,
+            )));
+        }
+    }
+    let top = selected_line.saturating_sub(list_h.saturating_sub(2));
+    let shown: Vec<Line> = lines.into_iter().skip(top).take(list_h).collect();
+    frame.render_widget(
+        Paragraph::new(shown),
+        Rect::new(area.x, area.y + 1, area.width, list_h as u16),
+    );
+    let foot = match &pane.dialog {
+        Some(Dialog::Rename { title, .. }) => Line::from(vec![
+            Span::styled(" New title: ", theme.status_accent),
+            Span::styled(format!("{title}▏"), theme.base),
+            Span::styled("  Enter saves · Esc cancels", theme.hint),
+        ]),
+        Some(Dialog::Delete { title, .. }) => Line::from(Span::styled(
+            truncate(
+                &format!(" Delete \"{title}\"? y deletes · any other key keeps it"),
+                width,
+            ),
+            theme.error,
+        )),
+        None => Line::from(Span::styled(
+            truncate(
+                " Enter open · type to search · Ctrl-N new · Ctrl-R rename · Ctrl-D delete · Esc",
+                width,
+            ),
+            theme.hint,
+        )),
+    };
+    frame.render_widget(
+        Paragraph::new(foot),
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    );
+}

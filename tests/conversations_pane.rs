@@ -1,0 +1,181 @@
+//! The conversations pane headless: the real session start-up over a home with saved
+//! conversations; open, search, rename and delete go through the runtime's effects.
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::{App, Msg, TurnState, View};
+use keyturn::history::HistoryStore;
+use keyturn::history::writer::HistoryWriter;
+use keyturn::providers::Role;
+use keyturn::runtime::{self, Effects, Session};
+use tokio::sync::mpsc::Receiver;
+
+fn save(store: &HistoryStore, question: &str) -> String {
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = keyturn::app::Conversation::default();
+    conv.push(Role::User, question.into(), TurnState::Done);
+    let id = w.sync(&conv).unwrap().created.unwrap();
+    conv.id = id.clone();
+    let a = conv.push(
+        Role::Assistant,
+        format!("answer to {question}"),
+        TurnState::Done,
+    );
+    conv.messages[a].provider_id = "local".into();
+    w.sync(&conv).unwrap();
+    id
+}
+
+fn key(app: &mut App, effects: &mut Effects, code: KeyCode, mods: KeyModifiers) {
+    runtime::dispatch(app, effects, Msg::Key(KeyEvent::new(code, mods)));
+}
+
+/// Runs the loop until `done` holds (messages from the runtime dispatched as they come).
+async fn until(
+    app: &mut App,
+    effects: &mut Effects,
+    rx: &mut Receiver<Msg>,
+    done: impl Fn(&App) -> bool,
+) {
+    let end = Instant::now() + Duration::from_secs(10);
+    while !done(app) {
+        assert!(Instant::now() < end, "timed out; view {:?}", app.view);
+        if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(50), rx.recv()).await {
+            runtime::dispatch(app, effects, m);
+        }
+        for m in effects.persistence.after_batch(&app.conversation) {
+            runtime::dispatch(app, effects, m);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_search_rename_delete() {
+    keyturn::install_crypto_provider();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "default_provider = \"local\"\n[network]\ndiscover_local = false\n[providers.local]\nbase_url = \"http://127.0.0.1:9/v1\"\nauth = \"none\"\ndefault_model = \"m\"\n",
+    )
+    .unwrap();
+    let paths = keyturn::config::Paths::under(home.path());
+    let store = HistoryStore::new(&paths.data_dir);
+    let alpha = save(&store, "alpha question");
+    std::thread::sleep(Duration::from_millis(1100));
+    let beta = save(&store, "beta question");
+    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
+    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let Session {
+        mut app,
+        mut effects,
+        mut rx,
+    } = runtime::start(config, paths, options);
+    // The last one resumes.
+    assert_eq!(app.conversation.id, beta);
+    key(&mut app, &mut effects, KeyCode::F(4), KeyModifiers::NONE);
+    assert_eq!(app.view, View::Conversations);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.conversations.as_ref().is_some_and(|p| p.items.len() == 2)
+    })
+    .await;
+    let titles: Vec<String> = app
+        .conversations
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.summary.title.clone())
+        .collect();
+    assert_eq!(titles, ["beta question", "alpha question"]);
+    for c in "alpha".chars() {
+        key(&mut app, &mut effects, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.conversations
+            .as_ref()
+            .is_some_and(|p| !p.loading && p.items.len() == 1)
+    })
+    .await;
+    key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
+    until(&mut app, &mut effects, &mut rx, |a| a.view == View::Chat).await;
+    assert_eq!(app.conversation.id, alpha);
+    assert_eq!(
+        app.conversation.messages[1].text,
+        "answer to alpha question"
+    );
+    // Rename the open one and delete the other.
+    key(&mut app, &mut effects, KeyCode::F(4), KeyModifiers::NONE);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.conversations.as_ref().is_some_and(|p| p.items.len() == 2)
+    })
+    .await;
+    // The selection starts on the open conversation.
+    let pane = app.conversations.as_ref().unwrap();
+    assert_eq!(pane.items[pane.selected].summary.id, alpha);
+    key(
+        &mut app,
+        &mut effects,
+        KeyCode::Char('r'),
+        KeyModifiers::CONTROL,
+    );
+    for c in " (renamed)".chars() {
+        key(&mut app, &mut effects, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(app.conversation.title, "alpha question (renamed)");
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.conversations.as_ref().is_some_and(|p| {
+            !p.loading
+                && p.items
+                    .iter()
+                    .any(|i| i.summary.title == "alpha question (renamed)")
+        })
+    })
+    .await;
+    let pos = app
+        .conversations
+        .as_ref()
+        .unwrap()
+        .items
+        .iter()
+        .position(|i| i.summary.id == beta)
+        .unwrap();
+    app.conversations.as_mut().unwrap().selected = pos;
+    key(
+        &mut app,
+        &mut effects,
+        KeyCode::Char('d'),
+        KeyModifiers::CONTROL,
+    );
+    key(
+        &mut app,
+        &mut effects,
+        KeyCode::Char('n'),
+        KeyModifiers::NONE,
+    );
+    assert!(store.path(&beta).exists(), "n keeps it");
+    key(
+        &mut app,
+        &mut effects,
+        KeyCode::Char('d'),
+        KeyModifiers::CONTROL,
+    );
+    key(
+        &mut app,
+        &mut effects,
+        KeyCode::Char('y'),
+        KeyModifiers::NONE,
+    );
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.conversations
+            .as_ref()
+            .is_some_and(|p| !p.loading && p.items.len() == 1)
+    })
+    .await;
+    assert!(!store.path(&beta).exists());
+    assert_eq!(
+        store.load(&alpha).unwrap().0.title,
+        "alpha question (renamed)"
+    );
+}

@@ -136,3 +136,41 @@ fn history_lists_shows_exports_searches_and_removes() {
     assert!(!store.path(&id).exists());
     assert!(text(&keyturn(h, &["history", "list"]).stdout).contains("No saved conversations"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_refuses_at_a_cap_and_over_budget_sends_once() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    for _ in 0..3 {
+        mock.push(Reply::text("answer"));
+    }
+    let home = tempfile::tempdir().unwrap();
+    write_config(
+        home.path(),
+        &local_config(&mock.base_url(), "\n[budget]\nmonthly_usd = 0.001\n"),
+    );
+    std::fs::write(
+        home.path().join("prices.toml"),
+        "[[model]]\nprovider = \"local\"\nmodel = \"mock-model\"\ninput = 1e-3\noutput = 1e-3\n",
+    )
+    .unwrap();
+    let h = home.path().to_path_buf();
+    let (first, second, third) = tokio::task::spawn_blocking(move || {
+        (
+            keyturn(&h, &["ask", "one"]),
+            keyturn(&h, &["ask", "two"]),
+            keyturn(&h, &["ask", "--over-budget", "three"]),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!(second.status.code(), Some(2));
+    let err = text(&second.stderr);
+    assert!(
+        err.contains("The global monthly budget is used up") && err.contains("--over-budget"),
+        "{err}"
+    );
+    assert!(second.stdout.is_empty());
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    assert_eq!(text(&third.stdout), "answer\n");
+}

@@ -60,6 +60,7 @@ fn meta(id: &str, active: bool) -> KeyMeta {
         rotated: None,
         last_test: None,
         active,
+        cap_cents: None,
     }
 }
 
@@ -566,4 +567,45 @@ fn auto_failover_switches_at_once_and_off_does_nothing() {
         .is_empty()
     );
     assert!(app.conversation.messages.last().unwrap().notes.is_empty());
+}
+
+#[test]
+fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
+    let mut app = app(StoreState::Locked, false);
+    msg(&mut app, unlocked(vec![meta("k1", true)]));
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
+    );
+    assert!(key(&mut app, KeyCode::Char('b')).is_empty());
+    typed(&mut app, "abc");
+    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert!(
+        app.keys
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("number of dollars")
+    );
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "$12.50");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [KeysEffect::SetCap {
+            id: "k1".into(),
+            monthly_usd: Some(12.5)
+        }]
+    );
+    // An empty field removes the cap.
+    key(&mut app, KeyCode::Char('b'));
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [KeysEffect::SetCap {
+            id: "k1".into(),
+            monthly_usd: None
+        }]
+    );
 }

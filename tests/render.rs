@@ -275,6 +275,7 @@ fn keys_app() -> App {
                 detail: String::new(),
             }),
             active,
+            cap_cents: None,
         };
     update(
         &mut app,

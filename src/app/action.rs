@@ -43,10 +43,11 @@ pub enum Action {
     SearchPrev,
     ExportConversation,
     OpenConversations,
+    KeyBudget,
 }
 
 impl Action {
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -87,6 +88,7 @@ impl Action {
         Action::SearchPrev,
         Action::ExportConversation,
         Action::OpenConversations,
+        Action::KeyBudget,
     ];
 
     pub fn name(self) -> &'static str {
@@ -131,6 +133,7 @@ impl Action {
             Action::SearchPrev => "search_prev",
             Action::ExportConversation => "export_conversation",
             Action::OpenConversations => "open_conversations",
+            Action::KeyBudget => "key_budget",
         }
     }
 
@@ -180,6 +183,7 @@ impl Action {
             Action::SearchPrev => "go to the previous search match",
             Action::ExportConversation => "export the conversation to a Markdown file",
             Action::OpenConversations => "saved conversations: open, new, rename, delete, search",
+            Action::KeyBudget => "set the selected key's monthly spending cap",
         }
     }
 }

@@ -232,6 +232,7 @@ impl Default for Keymap {
             (Keys, "e", KeyEditLabel),
             (Keys, "i", KeyImportEnv),
             (Keys, "p", KeyFixPermissions),
+            (Keys, "b", KeyBudget),
             (Keys, "?", Help),
             (Keys, "q", OpenKeys),
         ];

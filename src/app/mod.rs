@@ -326,13 +326,16 @@ impl App {
         let (Some(spend), Some(p)) = (&self.spend, &self.provider) else {
             return Verdict::Ok;
         };
-        let key = self
+        let active = self
             .keys
             .entries
             .iter()
-            .find(|e| e.provider == p.id && e.active)
-            .map(|e| e.id.as_str());
-        check(&self.options.budget, spend, &p.id, key)
+            .find(|e| e.provider == p.id && e.active);
+        let mut budget = self.options.budget.clone();
+        if let Some(cents) = active.and_then(|e| e.cap_cents.map(|c| (e.id.clone(), c))) {
+            budget.keys.insert(cents.0, cents.1 as f64 / 100.0);
+        }
+        check(&budget, spend, &p.id, active.map(|e| e.id.as_str()))
     }
 
     pub fn is_busy(&self) -> bool {

@@ -24,6 +24,9 @@ pub struct AskArgs {
     /// System prompt for this question (default: system_prompt from config).
     #[arg(long)]
     pub system: Option<String>,
+    /// Send even though a monthly budget cap is reached (this once).
+    #[arg(long)]
+    pub over_budget: bool,
 }
 
 /// Joins the arguments and piped input into one prompt.
@@ -85,12 +88,33 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
             return exit::USAGE;
         }
     };
+    let key_cap = key
+        .as_ref()
+        .and_then(|k| k.id.as_deref())
+        .and_then(|id| store.as_ref().and_then(|s| s.find(id).ok()))
+        .and_then(|e| e.monthly_usd.map(|cap| (e.id.clone(), cap)));
     drop(store);
     let (key, key_name, key_id) = match key {
         Some(k) => (Some(k.secret), Some(k.describe), k.id),
         None => (None, None, None),
     };
     let (provider_id, model) = (choice.endpoint.id.clone(), choice.model.clone());
+    // The same caps as the TUI, checked before anything is sent.
+    let mut budget = config.budget.clone();
+    budget.keys.extend(key_cap);
+    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system());
+    let spend = crate::usage::budget::spend_now(
+        &crate::usage::Ledger::new(&paths.data_dir),
+        &now,
+        budget.reset_day,
+    );
+    if let crate::usage::budget::Verdict::Over(why) =
+        crate::usage::budget::check(&budget, &spend, &provider_id, key_id.as_deref())
+        && !args.over_budget
+    {
+        eprintln!("keyturn: {why}. Nothing was sent; add --over-budget to send this one anyway.");
+        return exit::USAGE;
+    }
     let prompt_chars = prompt.chars().count();
     let request = ChatRequest {
         model: choice.model.clone(),

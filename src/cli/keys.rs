@@ -58,6 +58,8 @@ pub enum KeysCmd {
     Activate { id: String },
     /// Change a key's label.
     Label { id: String, label: String },
+    /// Set a key's monthly spending cap in USD ("none" removes it).
+    Cap { id: String, usd: String },
     /// Import keys found in well-known environment variables.
     ImportEnv,
     /// Change the passphrase, or move to an identity file with --identity.
@@ -221,15 +223,15 @@ fn print_list(store: &KeyStore) {
         return;
     }
     println!(
-        "{:<10} {:<12} {:<16} {:<6} {:<6} {:<10} {:<10} LAST TEST",
-        "ID", "PROVIDER", "LABEL", "KEY", "ACTIVE", "CREATED", "ROTATED"
+        "{:<10} {:<12} {:<16} {:<6} {:<6} {:<10} {:<10} {:<9} LAST TEST",
+        "ID", "PROVIDER", "LABEL", "KEY", "ACTIVE", "CREATED", "ROTATED", "CAP/MONTH"
     );
     for e in store.entries() {
         let test = e.last_test.as_ref().map_or("-".to_string(), |t| {
             format!("{} ({})", t.result.label(), format_date(t.at))
         });
         println!(
-            "{:<10} {:<12} {:<16} {:<6} {:<6} {:<10} {:<10} {}",
+            "{:<10} {:<12} {:<16} {:<6} {:<6} {:<10} {:<10} {:<9} {}",
             e.id,
             sanitize_line(&e.provider),
             crate::text::wrap::truncate(&sanitize_line(&e.label), 16),
@@ -237,6 +239,7 @@ fn print_list(store: &KeyStore) {
             if e.active { "*" } else { "" },
             format_date(e.created),
             e.rotated.map_or("-".into(), format_date),
+            e.monthly_usd.map_or("-".into(), |v| format!("${v:.2}")),
             test
         );
     }
@@ -393,6 +396,30 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
                 label,
             })?;
             println!("Relabelled {}.", describe(store.find(&entry.id)?));
+        }
+        KeysCmd::Cap { id, usd } => {
+            let monthly_usd = match usd.trim().trim_start_matches('$') {
+                "none" | "off" | "" => None,
+                v => match v.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+                    _ => {
+                        eprintln!(
+                            "keyturn: a cap is dollars a month, e.g. 5 or 12.50, or \"none\" (got {usd:?})"
+                        );
+                        return Ok(exit::USAGE);
+                    }
+                },
+            };
+            let mut store = open(ctx)?;
+            let entry = store.find(&id)?.clone();
+            store.commit(KeyOp::SetCap {
+                id: entry.id.clone(),
+                monthly_usd,
+            })?;
+            match monthly_usd {
+                Some(v) => println!("{}: monthly cap ${v:.2}.", describe(store.find(&entry.id)?)),
+                None => println!("{}: no monthly cap.", describe(store.find(&entry.id)?)),
+            }
         }
         KeysCmd::ImportEnv => {
             let found = crate::runtime::keys::env_keys(ctx.config);

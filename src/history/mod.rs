@@ -299,32 +299,30 @@ impl HistoryStore {
 
     /// Every conversation, most recent activity first.
     pub fn list(&self) -> Vec<Summary> {
-        let mut out: Vec<Summary> = std::fs::read_dir(&self.dir)
+        let mut out: Vec<(std::time::SystemTime, Summary)> = std::fs::read_dir(&self.dir)
             .into_iter()
             .flatten()
             .flatten()
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().to_string();
                 let id = name.strip_suffix(".jsonl")?.to_string();
-                let modified = e
-                    .metadata()
-                    .ok()?
-                    .modified()
-                    .ok()?
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .ok()?
-                    .as_secs();
+                let mtime = e.metadata().ok()?.modified().ok()?;
+                let modified = mtime.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
                 let (conv, _) = self.load(&id).ok()?;
-                Some(Summary {
-                    title: title_of(&conv),
-                    messages: conv.messages.len(),
-                    id,
-                    modified,
-                })
+                Some((
+                    mtime,
+                    Summary {
+                        title: title_of(&conv),
+                        messages: conv.messages.len(),
+                        id,
+                        modified,
+                    },
+                ))
             })
             .collect();
-        out.sort_by(|a, b| b.modified.cmp(&a.modified).then(b.id.cmp(&a.id)));
-        out
+        // By the full modification time, so activity within one second still orders.
+        out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+        out.into_iter().map(|(_, s)| s).collect()
     }
 
     pub fn remove(&self, id: &str) -> std::io::Result<()> {

@@ -30,6 +30,9 @@ struct StoredKey {
     last_test: Option<TestRecord>,
     #[serde(default)]
     active: bool,
+    /// Monthly spending cap for this key in USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    monthly_usd: Option<f64>,
 }
 
 pub enum DecodeError {
@@ -51,6 +54,7 @@ pub fn encode(entries: &[KeyEntry]) -> Zeroizing<Vec<u8>> {
                 rotated: e.rotated,
                 last_test: e.last_test.clone(),
                 active: e.active,
+                monthly_usd: e.monthly_usd,
             })
             .collect(),
     };
@@ -89,6 +93,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<KeyEntry>, DecodeError> {
             rotated: k.rotated,
             last_test: k.last_test,
             active: k.active,
+            monthly_usd: k.monthly_usd,
         })
         .collect())
 }

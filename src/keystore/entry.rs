@@ -50,6 +50,8 @@ pub struct KeyEntry {
     pub rotated: Option<u64>,
     pub last_test: Option<TestRecord>,
     pub active: bool,
+    /// Monthly spending cap for this key in USD (checked with the usage ledger).
+    pub monthly_usd: Option<f64>,
 }
 
 impl KeyEntry {
@@ -63,6 +65,7 @@ impl KeyEntry {
             rotated: None,
             last_test: None,
             active: false,
+            monthly_usd: None,
         }
     }
 
@@ -83,6 +86,7 @@ impl std::fmt::Debug for KeyEntry {
             .field("rotated", &self.rotated)
             .field("last_test", &self.last_test)
             .field("active", &self.active)
+            .field("monthly_usd", &self.monthly_usd)
             .finish()
     }
 }

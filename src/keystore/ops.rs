@@ -29,6 +29,11 @@ pub enum KeyOp {
         id: String,
         record: TestRecord,
     },
+    /// Sets (or clears) a key's monthly spending cap.
+    SetCap {
+        id: String,
+        monthly_usd: Option<f64>,
+    },
     /// Several changes saved as one (one backup, one undo step).
     Many(Vec<KeyOp>),
 }
@@ -79,6 +84,10 @@ pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), String> {
                 e.active = e.id == id;
             }
         }
+        KeyOp::SetCap { id, monthly_usd } => {
+            let i = index(entries, &id)?;
+            entries[i].monthly_usd = monthly_usd;
+        }
         KeyOp::Relabel { id, label } => {
             let i = index(entries, &id)?;
             entries[i].label = label;
@@ -108,6 +117,49 @@ mod tests {
             SecretString::from(format!("sk-test-{provider}-{at}")),
             at,
         )
+    }
+
+    #[test]
+    fn a_keys_cap_is_set_cleared_and_survives_the_file_format() {
+        let mut v = vec![key("openai", 1)];
+        let id = v[0].id.clone();
+        apply(
+            &mut v,
+            KeyOp::SetCap {
+                id: id.clone(),
+                monthly_usd: Some(12.5),
+            },
+        )
+        .unwrap();
+        let back = match crate::keystore::document::decode(&crate::keystore::document::encode(&v)) {
+            Ok(b) => b,
+            Err(_) => panic!("round trip failed"),
+        };
+        assert_eq!(back[0].monthly_usd, Some(12.5));
+        apply(
+            &mut v,
+            KeyOp::SetCap {
+                id: id.clone(),
+                monthly_usd: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(v[0].monthly_usd, None);
+        // A file written before caps existed still opens.
+        let old = br#"{"schema_version":1,"keys":[{"id":"k1","provider":"openai","secret":"sk-x","created":1}]}"#;
+        assert!(
+            matches!(crate::keystore::document::decode(old), Ok(k) if k[0].monthly_usd.is_none())
+        );
+        assert!(
+            apply(
+                &mut v,
+                KeyOp::SetCap {
+                    id: "nope".into(),
+                    monthly_usd: None
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]

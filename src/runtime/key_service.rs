@@ -42,6 +42,7 @@ pub fn meta(store: &KeyStore) -> Vec<KeyMeta> {
             rotated: e.rotated,
             last_test: e.last_test.clone(),
             active: e.active,
+            cap_cents: e.monthly_usd.map(|v| (v * 100.0).round() as u64),
         })
         .collect()
 }
@@ -326,6 +327,17 @@ impl KeyService {
                         format!("{} is now the active {} key.", e.masked(), e.provider),
                         None,
                     ))
+                });
+            }
+            KeysEffect::SetCap { id, monthly_usd } => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    store.commit(KeyOp::SetCap { id, monthly_usd })?;
+                    let note = match monthly_usd {
+                        Some(v) => format!("Monthly cap set: ${v:.2}."),
+                        None => "Monthly cap removed.".into(),
+                    };
+                    Ok(this.updated(store, note, None))
                 });
             }
             KeysEffect::Relabel { id, label } => {

@@ -61,6 +61,12 @@ fn key_row(
         spans.push(Span::styled(when, theme.meta));
     }
     spans.push(test_span(meta, testing, theme, spin));
+    if let Some(c) = meta.cap_cents {
+        spans.push(Span::styled(
+            format!(" · cap ${}.{:02}/mo", c / 100, c % 100),
+            theme.meta,
+        ));
+    }
     let mut line = Line::from(spans);
     if selected {
         line = line.patch_style(ratatui::style::Style::default().add_modifier(Modifier::BOLD));
@@ -385,6 +391,15 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
         KeyDialog::EditLabel { input, .. } => (
             " Edit label ".into(),
             vec![Line::from(Span::styled("New label:", theme.hint))],
+            Some(input),
+            None,
+        ),
+        KeyDialog::EditCap { input, .. } => (
+            " Monthly budget for this key ".into(),
+            vec![Line::from(Span::styled(
+                "USD a month (empty: no cap). At the cap keyturn refuses to send.",
+                theme.hint,
+            ))],
             Some(input),
             None,
         ),

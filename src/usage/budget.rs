@@ -20,7 +20,9 @@ pub struct BudgetConfig {
     pub reset_day: u8,
     /// Per-provider monthly caps in USD, by provider id.
     pub providers: BTreeMap<String, f64>,
-    /// Per-key monthly caps in USD, by key id (set with `keyturn keys cap`).
+    /// Per-key monthly caps in USD, by key id. They live with each key in the key store
+    /// (`keyturn keys cap`, or b in the key manager) and are filled in from there.
+    #[serde(skip)]
     pub keys: BTreeMap<String, f64>,
 }
 

@@ -32,6 +32,7 @@ impl KeysPane {
             | KeyDialog::Label { .. }
             | KeyDialog::Secret { .. }
             | KeyDialog::EditLabel { .. }
+            | KeyDialog::EditCap { .. }
                 if esc =>
             {
                 self.after_unlock = None;
@@ -112,6 +113,27 @@ impl KeysPane {
             KeyDialog::EditLabel { id, input } => {
                 let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
                 return vec![KeysEffect::Relabel { id, label }];
+            }
+            KeyDialog::EditCap { id, input } => {
+                let text = text_of(&input).trim().trim_start_matches('$').to_string();
+                if text.is_empty() {
+                    return vec![KeysEffect::SetCap {
+                        id,
+                        monthly_usd: None,
+                    }];
+                }
+                match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 => {
+                        return vec![KeysEffect::SetCap {
+                            id,
+                            monthly_usd: Some(v),
+                        }];
+                    }
+                    _ => {
+                        self.note("A cap is a number of dollars, e.g. 5 or 12.50.", true);
+                        self.dialog = Some(KeyDialog::EditCap { id, input });
+                    }
+                }
             }
             KeyDialog::Testing { req, provider } => {
                 if esc {
@@ -207,7 +229,8 @@ impl KeysPane {
             Some(KeyDialog::Passphrase { input, .. })
             | Some(KeyDialog::Label { input, .. })
             | Some(KeyDialog::Secret { input, .. })
-            | Some(KeyDialog::EditLabel { input, .. }) => Some(input),
+            | Some(KeyDialog::EditLabel { input, .. })
+            | Some(KeyDialog::EditCap { input, .. }) => Some(input),
             _ => None,
         }
     }

@@ -24,6 +24,8 @@ pub struct KeyMeta {
     pub rotated: Option<u64>,
     pub last_test: Option<TestRecord>,
     pub active: bool,
+    /// Monthly cap in cents (the key store keeps dollars).
+    pub cap_cents: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +82,10 @@ pub enum KeyDialog {
         id: String,
         input: TextArea<'static>,
     },
+    EditCap {
+        id: String,
+        input: TextArea<'static>,
+    },
 }
 
 impl std::fmt::Debug for KeyDialog {
@@ -94,6 +100,7 @@ impl std::fmt::Debug for KeyDialog {
             KeyDialog::ConfirmDelete { .. } => "ConfirmDelete",
             KeyDialog::OfferPurge { .. } => "OfferPurge",
             KeyDialog::EditLabel { .. } => "EditLabel",
+            KeyDialog::EditCap { .. } => "EditCap",
         };
         write!(f, "KeyDialog::{name}")
     }
@@ -184,6 +191,10 @@ pub enum KeysEffect {
     },
     Activate {
         id: String,
+    },
+    SetCap {
+        id: String,
+        monthly_usd: Option<f64>,
     },
     Relabel {
         id: String,
@@ -383,6 +394,15 @@ impl KeysPane {
                     let mut t = input(false, "label");
                     t.insert_str(&m.label);
                     self.dialog = Some(KeyDialog::EditLabel { id: m.id, input: t });
+                }
+            }
+            Action::KeyBudget => {
+                if let Some(m) = self.selected_meta().cloned() {
+                    let mut t = input(false, "dollars a month, empty for no cap");
+                    if let Some(c) = m.cap_cents {
+                        t.insert_str(format!("{}.{:02}", c / 100, c % 100));
+                    }
+                    self.dialog = Some(KeyDialog::EditCap { id: m.id, input: t });
                 }
             }
             Action::KeyFixPermissions => {

@@ -308,7 +308,8 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::KeyActivate
         | Action::KeyEditLabel
         | Action::KeyImportEnv
-        | Action::KeyFixPermissions => {}
+        | Action::KeyFixPermissions
+        | Action::KeyBudget => {}
         Action::NewConversation => {
             if app.is_busy() {
                 notice(

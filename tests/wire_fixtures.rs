@@ -230,3 +230,68 @@ fn openrouter_usage_carries_its_cost() {
     });
     assert_eq!(cost, Some(0.0000231));
 }
+
+/// Each provider's recorded usage, through the parser, into a usage-ledger record: the
+/// tokens are the provider's, and the cost follows from them (or is the provider's own).
+#[test]
+fn ledger_records_follow_each_providers_stream_usage() {
+    use keyturn::history::EndState;
+    use keyturn::history::writer::TurnEnded;
+    use keyturn::usage::{CostSource, prices::PriceTable, record_for};
+    let prices = PriceTable::parse(
+        "[[model]]\nprovider = \"p\"\nmodel = \"m\"\ninput = 1e-6\noutput = 2e-6\ncached_input = 0.5e-6\n",
+    )
+    .unwrap();
+    for (protocol, name, expected) in [
+        ("openai", "basic_usage", (9, 6, 0, 0)),
+        ("openai", "deepseek_reasoning", (13, 20, 14, 8)),
+        ("openai", "openrouter_reasoning", (10, 7, 0, 0)),
+        ("anthropic", "basic", (25, 15, 0, 0)),
+        ("gemini", "basic_crlf", (8, 5, 0, 0)),
+    ] {
+        let sse = std::fs::read(format!(
+            "{}/tests/fixtures/{protocol}/{name}.sse",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let usage = run(protocol, &[&sse])
+            .into_iter()
+            .rev()
+            .find_map(|e| match e {
+                StreamEvent::Usage(u) => Some(u),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{protocol}/{name}: no usage"));
+        let turn = TurnEnded {
+            provider: "p".into(),
+            model: "m".into(),
+            key_id: None,
+            usage: Some(usage),
+            prompt_chars: 0,
+            reply_chars: 0,
+            state: EndState::Done,
+        };
+        let r = record_for(&turn, 1, &prices);
+        assert_eq!(
+            (r.input, r.output, r.reasoning, r.cached),
+            expected,
+            "{protocol}/{name}"
+        );
+        assert!(!r.estimated);
+        let (i, o, _, c) = expected;
+        if name == "openrouter_reasoning" {
+            // OpenRouter says what it cost; that figure wins over the table.
+            assert_eq!(
+                (r.cost_source, r.cost_usd),
+                (CostSource::Provider, Some(2.31e-05))
+            );
+            continue;
+        }
+        let want = (i - c) as f64 * 1e-6 + c as f64 * 0.5e-6 + o as f64 * 2e-6;
+        assert_eq!(r.cost_source, CostSource::Table);
+        assert!(
+            (r.cost_usd.unwrap() - want).abs() < 1e-15,
+            "{protocol}/{name}: {r:?}"
+        );
+    }
+}

@@ -200,7 +200,14 @@ fn ledger_thread(
         let stale = spend.as_ref().is_none_or(|(_, end)| now >= *end);
         let mut current = if stale {
             let (_, end) = crate::usage::budget::period(&now, reset_day);
-            (spend_now(&ledger, &now, reset_day), end)
+            let mut fresh = spend_now(&ledger, &now, reset_day);
+            for (file, lines) in std::mem::take(&mut fresh.skipped) {
+                let _ = tx.blocking_send(Msg::Notice(format!(
+                    "Could not read {} damaged line(s) of {file} (skipped; the rest counts)",
+                    lines.len()
+                )));
+            }
+            (fresh, end)
         } else {
             spend
                 .take()

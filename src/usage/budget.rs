@@ -51,6 +51,8 @@ pub struct Spend {
     pub resets: String,
     /// Cost of the newest request, when known.
     pub last_cost: Option<f64>,
+    /// Ledger lines that could not be read: (file, line numbers).
+    pub skipped: Vec<(String, Vec<usize>)>,
 }
 
 impl Spend {
@@ -104,8 +106,14 @@ pub fn spend_now(ledger: &super::Ledger, now: &jiff::Zoned, reset_day: u8) -> Sp
         vec![this.prev(), this]
     };
     for m in months {
-        for r in ledger.read(m).0.iter().filter(|r| r.at >= from) {
+        let (records, skipped) = ledger.read(m);
+        for r in records.iter().filter(|r| r.at >= from) {
             spend.add(r);
+        }
+        if !skipped.is_empty() {
+            spend
+                .skipped
+                .push((ledger.file(m).display().to_string(), skipped));
         }
     }
     spend.last_cost = None;

@@ -44,10 +44,11 @@ pub enum Action {
     ExportConversation,
     OpenConversations,
     KeyBudget,
+    OpenUsage,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::Submit,
         Action::Newline,
         Action::Cancel,
@@ -89,6 +90,7 @@ impl Action {
         Action::ExportConversation,
         Action::OpenConversations,
         Action::KeyBudget,
+        Action::OpenUsage,
     ];
 
     pub fn name(self) -> &'static str {
@@ -134,6 +136,7 @@ impl Action {
             Action::ExportConversation => "export_conversation",
             Action::OpenConversations => "open_conversations",
             Action::KeyBudget => "key_budget",
+            Action::OpenUsage => "open_usage",
         }
     }
 
@@ -184,6 +187,7 @@ impl Action {
             Action::ExportConversation => "export the conversation to a Markdown file",
             Action::OpenConversations => "saved conversations: open, new, rename, delete, search",
             Action::KeyBudget => "set the selected key's monthly spending cap",
+            Action::OpenUsage => "usage and spend this month, by provider, model, key or day",
         }
     }
 }

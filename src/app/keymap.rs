@@ -176,6 +176,7 @@ impl Default for Keymap {
             (Global, "ctrl-n", NewConversation),
             (Global, "f3", OpenKeys),
             (Global, "f4", OpenConversations),
+            (Global, "f5", OpenUsage),
             (Global, "ctrl-f", Failover),
             (Global, "ctrl-p", OpenPicker),
             (Global, "f2", OpenPicker),

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod picker;
 pub mod secret;
 mod update;
+pub mod usage_view;
 pub mod welcome;
 
 pub use action::Action;
@@ -55,6 +56,13 @@ pub enum Msg {
     },
     /// This budget period's spend, from the usage ledger.
     Spend(crate::usage::budget::Spend),
+    /// A month of the usage ledger for the usage view.
+    UsageReport {
+        req: u64,
+        month: crate::usage::Month,
+        rows: Vec<crate::usage::Row>,
+        skipped: usize,
+    },
     /// Saved conversations for the conversations pane.
     ConversationList {
         req: u64,
@@ -104,6 +112,8 @@ pub enum Effect {
     Keys(keys::KeysEffect),
     Picker(picker::PickerEffect),
     Conversations(conversations::ConvEffect),
+    /// Read a month of the usage ledger for the usage view.
+    LoadUsage(usage_view::UsageRequest),
     /// Write the conversation to a Markdown file (the runtime prices it and says where).
     Export(Box<Conversation>),
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
@@ -137,6 +147,7 @@ pub enum View {
     Picker,
     Welcome,
     Conversations,
+    Usage,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +245,7 @@ pub struct App {
     /// A cap was reached and the user was told: the next send goes through once.
     pub budget_override: bool,
     pub conversations: Option<conversations::ConversationsPane>,
+    pub usage_view: Option<usage_view::UsageView>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -292,6 +304,7 @@ impl App {
             spend: None,
             budget_override: false,
             conversations: None,
+            usage_view: None,
             quit: false,
             dirty: true,
         }

@@ -193,6 +193,23 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Copy { text } => self.copy(text),
+            Effect::LoadUsage(r) => {
+                let (data_dir, tx) = (self.paths.data_dir.clone(), self.tx.clone());
+                tokio::task::spawn_blocking(move || {
+                    let tz = jiff::tz::TimeZone::system();
+                    let month = r.month.unwrap_or_else(|| {
+                        crate::usage::Month::of(crate::keystore::entry::now(), &tz)
+                    });
+                    let (records, skipped) = crate::usage::Ledger::new(&data_dir).read(month);
+                    let rows = crate::usage::report(&records, r.by, &tz);
+                    let _ = tx.blocking_send(Msg::UsageReport {
+                        req: r.req,
+                        month,
+                        rows,
+                        skipped: skipped.len(),
+                    });
+                });
+            }
             Effect::Conversations(e) => {
                 let tx = self.tx.clone();
                 self.persistence.conversations(e, &tx);

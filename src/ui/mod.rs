@@ -10,6 +10,7 @@ pub mod layout_cache;
 pub mod picker;
 pub mod status;
 pub mod theme;
+pub mod usage;
 pub mod welcome;
 
 use ratatui::Frame;
@@ -85,6 +86,8 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         welcome::render(frame, pane, app, &theme);
     } else if app.view == crate::app::View::Conversations {
         conversations::render(frame, pane, app, &theme);
+    } else if app.view == crate::app::View::Usage {
+        usage::render(frame, pane, app, &theme);
     } else {
         conversation::render(
             conv,

@@ -118,6 +118,20 @@ impl Month {
         ((1..=12).contains(&month) && y.len() == 4).then_some(Self { year, month })
     }
 
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                month: self.month + 1,
+                ..self
+            }
+        }
+    }
+
     pub fn prev(self) -> Self {
         if self.month == 1 {
             Self {

@@ -126,6 +126,18 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::UsageReport {
+            req,
+            month,
+            rows,
+            skipped,
+        } => {
+            if let Some(v) = app.usage_view.as_mut() {
+                v.on_report(req, month, rows, skipped);
+                app.dirty = true;
+            }
+            Vec::new()
+        }
         msg @ (Msg::ConversationList { .. } | Msg::Opened { .. }) => {
             conversations::on_msg(app, msg);
             Vec::new()
@@ -165,6 +177,22 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     }
     if app.view == View::Conversations {
         return conversations::on_key(app, key);
+    }
+    if app.view == View::Usage {
+        let Some(v) = app.usage_view.as_mut() else {
+            app.view = View::Chat;
+            return Vec::new();
+        };
+        return match v.on_key(key, &mut app.next_list_req) {
+            super::usage_view::UsageOutcome::Stay(req) => {
+                req.map(Effect::LoadUsage).into_iter().collect()
+            }
+            super::usage_view::UsageOutcome::Close => {
+                app.view = View::Chat;
+                app.usage_view = None;
+                Vec::new()
+            }
+        };
     }
     if app.search.as_ref().is_some_and(|s| s.editing)
         && app.options.keymap.lookup(Scope::Global, chord) != Some(Action::Quit)
@@ -334,6 +362,12 @@ pub(super) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::SearchNext => browse::search_step(app, false),
         Action::SearchPrev => browse::search_step(app, true),
         Action::OpenConversations => return conversations::open_pane(app),
+        Action::OpenUsage => {
+            let (view, req) = super::usage_view::UsageView::open(&mut app.next_list_req);
+            app.usage_view = Some(view);
+            app.view = View::Usage;
+            return vec![Effect::LoadUsage(req)];
+        }
         Action::ExportConversation => {
             if app.conversation.messages.is_empty() {
                 notice(app, "Nothing to export yet.");

@@ -1,4 +1,4 @@
-//! The conversations pane headless: the real session start-up over a home with saved
+//! The conversations pane and the usage view headless: the real session start-up over a home with saved
 //! conversations; open, search, rename and delete go through the runtime's effects.
 
 use std::time::{Duration, Instant};
@@ -178,4 +178,113 @@ async fn open_search_rename_delete() {
         store.load(&alpha).unwrap().0.title,
         "alpha question (renamed)"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
+    use keyturn::usage::{CostSource, Ledger, LedgerRecord};
+    keyturn::install_crypto_provider();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "default_provider = \"local\"\n[network]\ndiscover_local = false\n[providers.local]\nbase_url = \"http://127.0.0.1:9/v1\"\nauth = \"none\"\ndefault_model = \"m\"\n",
+    )
+    .unwrap();
+    let paths = keyturn::config::Paths::under(home.path());
+    let ledger = Ledger::new(&paths.data_dir);
+    let tz = jiff::tz::TimeZone::system();
+    let now = keyturn::keystore::entry::now();
+    for (provider, model, cost) in [
+        ("openai", "gpt-4.1", Some(0.5)),
+        ("openai", "gpt-4.1-mini", Some(0.25)),
+        ("local", "m", None),
+    ] {
+        let r = LedgerRecord {
+            at: now,
+            provider: provider.into(),
+            key_id: None,
+            model: model.into(),
+            input: 100,
+            output: 50,
+            reasoning: 0,
+            cached: 0,
+            estimated: false,
+            cost_usd: cost,
+            cost_source: if cost.is_some() {
+                CostSource::Table
+            } else {
+                CostSource::Unknown
+            },
+        };
+        ledger.append(&r, &tz).unwrap();
+    }
+    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
+    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let Session {
+        mut app,
+        mut effects,
+        mut rx,
+    } = runtime::start(config, paths, options);
+    key(&mut app, &mut effects, KeyCode::F(5), KeyModifiers::NONE);
+    assert_eq!(app.view, View::Usage);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.usage_view.as_ref().is_some_and(|v| !v.loading)
+    })
+    .await;
+    let screen = draw(&mut app);
+    assert!(
+        screen.contains("openai") && screen.contains("0.7500"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("local") && screen.contains("0.0000+"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1 request(s) of models with no price"),
+        "{screen}"
+    );
+    key(&mut app, &mut effects, KeyCode::Tab, KeyModifiers::NONE);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.usage_view.as_ref().is_some_and(|v| !v.loading)
+    })
+    .await;
+    let screen = draw(&mut app);
+    assert!(
+        screen.contains("by model")
+            && screen.contains("openai gpt-4.1-mini")
+            && screen.contains("0.2500"),
+        "{screen}"
+    );
+    key(&mut app, &mut effects, KeyCode::Left, KeyModifiers::NONE);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.usage_view.as_ref().is_some_and(|v| !v.loading)
+    })
+    .await;
+    assert!(draw(&mut app).contains("No requests recorded in"));
+    key(&mut app, &mut effects, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(app.view, View::Chat);
+}
+
+fn draw(app: &mut App) -> String {
+    use keyturn::ui::{self, RenderCache, Theme};
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(90, 16)).unwrap();
+    keyturn::app::update(
+        app,
+        Msg::Resize {
+            width: 90,
+            height: 16,
+        },
+    );
+    term.draw(|f| ui::draw(f, app, &mut RenderCache::new(Theme::default())))
+        .unwrap();
+    let buf = term.backend().buffer();
+    (0..16)
+        .map(|y| {
+            (0..90)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
 }

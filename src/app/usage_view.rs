@@ -1,0 +1,98 @@
+//! The usage view (F5): a month of the usage ledger grouped by provider, model, key or day.
+//! Tab changes the grouping, Left/Right the month, Esc closes.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::usage::{GroupBy, Month, Row};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageView {
+    /// None: this month (the runtime knows the local date).
+    pub month: Option<Month>,
+    pub shown_month: String,
+    pub by: GroupBy,
+    pub rows: Vec<Row>,
+    pub skipped: usize,
+    pub loading: bool,
+    pub req: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageRequest {
+    pub req: u64,
+    pub month: Option<Month>,
+    pub by: GroupBy,
+}
+
+pub enum UsageOutcome {
+    Stay(Option<UsageRequest>),
+    Close,
+}
+
+impl UsageView {
+    pub fn open(next_req: &mut u64) -> (Self, UsageRequest) {
+        let mut v = Self {
+            month: None,
+            shown_month: String::new(),
+            by: GroupBy::Provider,
+            rows: Vec::new(),
+            skipped: 0,
+            loading: true,
+            req: 0,
+        };
+        let r = v.request(next_req);
+        (v, r)
+    }
+
+    fn request(&mut self, next_req: &mut u64) -> UsageRequest {
+        *next_req += 1;
+        self.req = *next_req;
+        self.loading = true;
+        UsageRequest {
+            req: self.req,
+            month: self.month,
+            by: self.by,
+        }
+    }
+
+    pub fn on_report(&mut self, req: u64, month: Month, rows: Vec<Row>, skipped: usize) {
+        if req != self.req {
+            return;
+        }
+        self.month = Some(month);
+        self.shown_month = month.to_string();
+        self.rows = rows;
+        self.skipped = skipped;
+        self.loading = false;
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, next_req: &mut u64) -> UsageOutcome {
+        match key.code {
+            KeyCode::Esc | KeyCode::F(5) | KeyCode::Char('q') => UsageOutcome::Close,
+            KeyCode::Tab | KeyCode::Char('g') => {
+                self.by = match self.by {
+                    GroupBy::Provider => GroupBy::Model,
+                    GroupBy::Model => GroupBy::Key,
+                    GroupBy::Key => GroupBy::Day,
+                    GroupBy::Day => GroupBy::Provider,
+                };
+                UsageOutcome::Stay(Some(self.request(next_req)))
+            }
+            KeyCode::Left => match self.month {
+                Some(m) => {
+                    self.month = Some(m.prev());
+                    UsageOutcome::Stay(Some(self.request(next_req)))
+                }
+                None => UsageOutcome::Stay(None),
+            },
+            KeyCode::Right => match self.month {
+                Some(m) => {
+                    self.month = Some(m.next());
+                    UsageOutcome::Stay(Some(self.request(next_req)))
+                }
+                None => UsageOutcome::Stay(None),
+            },
+            _ => UsageOutcome::Stay(None),
+        }
+    }
+}

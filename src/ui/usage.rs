@@ -1,0 +1,128 @@
+//! The usage view: a month of the ledger as a table, with totals and what was not priced.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use crate::app::App;
+use crate::text::wrap::truncate;
+use crate::usage::{GroupBy, Row};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let Some(v) = &app.usage_view else { return };
+    if area.height < 3 || area.width < 4 {
+        return;
+    }
+    let width = area.width as usize;
+    let by = match v.by {
+        GroupBy::Provider => "provider",
+        GroupBy::Model => "model",
+        GroupBy::Key => "key",
+        GroupBy::Day => "day",
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" Usage ", theme.status_accent),
+        Span::styled(format!(" {} · by {by}", v.shown_month), theme.meta),
+    ])];
+    if v.loading && v.rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  Reading the ledger…",
+            theme.hint,
+        )));
+    } else if v.rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("  No requests recorded in {}.", v.shown_month),
+            theme.hint,
+        )));
+    } else {
+        let numbers = 8 + 12 + 12 + 11;
+        let name_w = width.saturating_sub(numbers + 2).clamp(4, 40);
+        lines.push(Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "  {:<name_w$}{:>8}{:>12}{:>12}{:>11}",
+                    "", "requests", "input tok", "output tok", "cost USD"
+                ),
+                width,
+            ),
+            theme.meta,
+        )));
+        let mut total = Row::default();
+        for r in &v.rows {
+            lines.push(row_line(r, name_w, width, theme.base));
+            total.requests += r.requests;
+            total.input += r.input;
+            total.output += r.output;
+            total.cost_usd += r.cost_usd;
+            total.unpriced += r.unpriced;
+            total.estimated += r.estimated;
+        }
+        total.group = "total".into();
+        lines.push(row_line(&total, name_w, width, theme.table_head));
+        if total.unpriced > 0 {
+            lines.push(Line::from(Span::styled(
+                truncate(
+                    &format!(
+                        "  + {} request(s) of models with no price (add them to prices.toml)",
+                        total.unpriced
+                    ),
+                    width,
+                ),
+                theme.warning,
+            )));
+        }
+        if total.estimated > 0 {
+            lines.push(Line::from(Span::styled(
+                truncate(
+                    &format!(
+                        "  ~ {} request(s) with estimated tokens (the provider sent none)",
+                        total.estimated
+                    ),
+                    width,
+                ),
+                theme.hint,
+            )));
+        }
+    }
+    if v.skipped > 0 {
+        lines.push(Line::from(Span::styled(
+            format!("  {} damaged line(s) skipped", v.skipped),
+            theme.warning,
+        )));
+    }
+    let body_h = area.height.saturating_sub(1);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().take(body_h as usize).collect::<Vec<_>>()),
+        Rect::new(area.x, area.y, area.width, body_h),
+    );
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(
+            truncate(
+                " Tab groups by provider/model/key/day · ←/→ month · Esc back",
+                width,
+            ),
+            theme.hint,
+        ))),
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    );
+}
+
+fn row_line(r: &Row, name_w: usize, width: usize, style: ratatui::style::Style) -> Line<'static> {
+    let mark = if r.unpriced > 0 { "+" } else { " " };
+    Line::from(Span::styled(
+        truncate(
+            &format!(
+                "  {:<name_w$}{:>8}{:>12}{:>12}{:>10.4}{mark}",
+                truncate(&r.group, name_w),
+                r.requests,
+                r.input,
+                r.output,
+                r.cost_usd
+            ),
+            width,
+        ),
+        style,
+    ))
+}

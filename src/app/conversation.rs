@@ -53,6 +53,8 @@ pub struct Conversation {
     /// The saved conversation's id (empty until its first message is saved).
     pub id: String,
     pub title: String,
+    /// A title was asked of the model already (asked once per conversation).
+    pub title_asked: bool,
 }
 
 impl Conversation {

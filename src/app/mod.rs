@@ -54,6 +54,11 @@ pub enum Msg {
     Saved {
         id: String,
     },
+    /// The model's title for the conversation whose first message has id `first_msg`.
+    Titled {
+        first_msg: u64,
+        title: String,
+    },
     /// This budget period's spend, from the usage ledger.
     Spend(crate::usage::budget::Spend),
     /// A month of the usage ledger for the usage view.
@@ -104,6 +109,14 @@ pub enum Effect {
         provider_id: String,
         request: ChatRequest,
         /// Use this stored key instead of the provider's active one (failover).
+        key_id: Option<String>,
+    },
+    /// Ask the model for a title (`[history] titles = "model"`); answered with `Msg::Titled`.
+    AskTitle {
+        first_msg: u64,
+        provider_id: String,
+        request: ChatRequest,
+        /// The key that answered the first turn, so the title is billed to the same one.
         key_id: Option<String>,
     },
     AbortStream {
@@ -201,6 +214,8 @@ pub struct AppOptions {
     pub resume: Option<Conversation>,
     /// Monthly caps (`[budget]`).
     pub budget: crate::usage::budget::BudgetConfig,
+    /// Where titles come from (`[history] titles`).
+    pub titles: crate::config::TitleMode,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }

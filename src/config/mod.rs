@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod error;
+pub mod history;
 pub mod paths;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use error::ConfigError;
+pub use history::{HistoryConfig, TitleMode};
 pub use paths::Paths;
 
 use crate::providers::catalog::{CATALOG, builtin};
@@ -34,19 +36,6 @@ pub struct Config {
     /// Key bindings: `action = "key"` or `[keys.<scope>] action = ["key", ...]`.
     pub keys: BTreeMap<String, Spanned<toml::Value>>,
     pub providers: BTreeMap<String, Spanned<ProviderConfig>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct HistoryConfig {
-    /// Open the last conversation at start (false: start a new one).
-    pub resume: bool,
-}
-
-impl Default for HistoryConfig {
-    fn default() -> Self {
-        Self { resume: true }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -69,6 +69,12 @@ const LONG_PARAGRAPH: &str =
 /// The reply for a prompt when nothing is scripted.
 pub fn reply_for_prompt(prompt: &str) -> Reply {
     let some = || tokenize("Here is the start of an answer that will not finish ");
+    if let Some(rest) = prompt.strip_prefix(crate::history::title::INSTRUCTION) {
+        // A title request (first: the answer it quotes may name a fault): a few words of the question, dressed the way models often are.
+        let question = rest.split("<question>\n").nth(1).unwrap_or("");
+        let words: Vec<&str> = question.split_whitespace().take(4).collect();
+        return Reply::text(&format!("Title: \"About {}\".", words.join(" ")));
+    }
     if prompt.contains("mock:429") {
         return Reply::Status {
             status: 429,

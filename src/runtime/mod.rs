@@ -9,6 +9,7 @@ pub mod keys;
 pub mod model_service;
 pub mod options;
 pub mod persistence;
+pub mod requests;
 pub mod tasks;
 pub mod terminal;
 
@@ -22,8 +23,7 @@ use tokio::sync::mpsc;
 
 use crate::app::{self, App, Effect, Msg};
 use crate::config::Config;
-use crate::providers::StreamEvent;
-use crate::providers::http::{ChannelSink, build_client};
+use crate::providers::http::build_client;
 use crate::ui::{self, RenderCache};
 use tasks::TaskRegistry;
 use terminal::TerminalGuard;
@@ -86,79 +86,6 @@ impl Effects {
             paths,
             discovered,
         }
-    }
-
-    fn start_stream(
-        &mut self,
-        req: u64,
-        provider_id: &str,
-        request: crate::providers::ChatRequest,
-        key_id: Option<&str>,
-    ) {
-        use crate::providers::ProviderError;
-        let locked = self.keys.store_is_locked();
-        let resolved = discovery::resolve(
-            &self.config,
-            &self.discovered,
-            provider_id,
-            Some(&request.model),
-        )
-        .map_err(|detail| ProviderError::Setup {
-            provider: provider_id.to_string(),
-            detail,
-        })
-        .and_then(|choice| {
-            let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
-            let key = keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {
-                ProviderError::Setup { provider, .. } if locked => ProviderError::Setup {
-                    provider,
-                    detail: "the key store is locked: press F3 and unlock it, then retry".into(),
-                },
-                other => other,
-            })?;
-            Ok((choice, key))
-        });
-        let client = self.client.clone();
-        let timeouts = self.config.timeouts();
-        let tx = self.tx.clone();
-        self.tasks.spawn(req, async move {
-            use crate::providers::http::EventSink;
-            match resolved {
-                Ok((choice, key)) => {
-                    if let Some(key_id) = key.as_ref().and_then(|k| k.id.clone()) {
-                        let _ = tx.send(Msg::TurnKey { req, key_id }).await;
-                    }
-                    let describe = key.as_ref().map(|k| k.describe.clone());
-                    // Errors the key caused name the key (label and last 4 characters).
-                    let wrap = move |event| match (event, &describe) {
-                        (StreamEvent::Error(e), Some(d)) => Msg::Stream {
-                            req,
-                            event: StreamEvent::Error(e.attribute_key(d)),
-                        },
-                        (event, _) => Msg::Stream { req, event },
-                    };
-                    let mut sink = ChannelSink { tx, wrap };
-                    let secret = key.map(|k| k.secret);
-                    crate::providers::retry::stream_with_retries(
-                        &client,
-                        &choice.endpoint,
-                        &request,
-                        secret.as_ref(),
-                        timeouts,
-                        crate::providers::retry::RetryPolicy::default(),
-                        &mut sink,
-                    )
-                    .await
-                }
-                Err(e) => {
-                    let mut sink = ChannelSink {
-                        tx,
-                        wrap: move |event| Msg::Stream { req, event },
-                    };
-                    sink.send(StreamEvent::Error(e)).await;
-                }
-            }
-        });
     }
 
     fn copy(&mut self, text: String) {
@@ -271,6 +198,12 @@ impl Effects {
                 request,
                 key_id,
             } => self.start_stream(req, &provider_id, request, key_id.as_deref()),
+            Effect::AskTitle {
+                first_msg,
+                provider_id,
+                request,
+                key_id,
+            } => self.ask_title(first_msg, &provider_id, request, key_id.as_deref()),
         }
         false
     }

@@ -48,6 +48,7 @@ pub fn tui_options(
         keymap: config.keymap(),
         hyperlinks: config.ui.hyperlinks,
         budget: config.budget.clone(),
+        titles: config.history.titles,
         ..Default::default()
     })
 }

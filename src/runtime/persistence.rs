@@ -153,6 +153,14 @@ impl Persistence {
         Ok(path)
     }
 
+    /// A handle that puts requests made outside a conversation (titles) into the ledger.
+    pub fn usage_recorder(&self) -> UsageRecorder {
+        UsageRecorder {
+            jobs: self.ledger_jobs.clone(),
+            prices: self.prices.clone(),
+        }
+    }
+
     /// Reads this period's spend in the background (start-up never waits for the ledger).
     pub fn load_spend(&self) {
         let _ = self.ledger_jobs.send(LedgerJob::Load);
@@ -181,6 +189,19 @@ impl Persistence {
             Err(_) => {}
         }
         out
+    }
+}
+
+/// Records requests from any thread through the ledger thread, priced like turns.
+pub struct UsageRecorder {
+    jobs: std::sync::mpsc::Sender<LedgerJob>,
+    prices: Arc<PriceTable>,
+}
+
+impl UsageRecorder {
+    pub fn record(&self, turn: &crate::history::writer::TurnEnded) {
+        let record = record_for(turn, crate::keystore::entry::now(), &self.prices);
+        let _ = self.jobs.send(LedgerJob::Append(Box::new(record)));
     }
 }
 

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 mod browse;
 mod conversations;
 mod panes;
+mod titles;
 mod turns;
 mod welcome;
 
@@ -120,12 +121,8 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Saved { id } => {
-            if app.conversation.id.is_empty() {
-                app.conversation.id = id;
-            }
-            Vec::new()
-        }
+        Msg::Saved { id } => titles::on_saved(app, id),
+        Msg::Titled { first_msg, title } => titles::on_titled(app, first_msg, title),
         Msg::UsageReport {
             req,
             month,

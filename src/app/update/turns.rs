@@ -270,6 +270,7 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
         StreamEvent::Done => {
             msg.state = TurnState::Done;
             app.active = None;
+            return super::titles::ask_title(app, index);
         }
         StreamEvent::Error(e) => {
             msg.state = TurnState::Failed(e.to_string());

@@ -106,3 +106,27 @@ fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
         [Effect::StartStream { .. }]
     ));
 }
+
+#[test]
+fn the_override_holds_for_the_next_key_only() {
+    let mut app = app(10.0);
+    update(&mut app, spend(12.0));
+    assert!(type_and_send(&mut app, "hello").is_empty());
+    // Any other key first (here: editing the draft) and Enter asks again.
+    assert!(type_and_send(&mut app, "!").is_empty());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Enter again sends anyway")
+    );
+    assert!(app.conversation.messages.is_empty());
+    assert_eq!(app.draft(), "hello!");
+    // Enter right after the refusal sends.
+    let effects = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+    );
+    assert!(matches!(effects.as_slice(), [Effect::StartStream { .. }]));
+}

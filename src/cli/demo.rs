@@ -35,7 +35,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), Strin
     )
     .map_err(|e| format!("cannot write the demo home: {e}"))?;
     let config_text = format!(
-        "# The demo's throw-away config.\ndefault_provider = \"demo\"\n\n[keystore]\nidentity_file = \"{}\"\n\n\
+        "# The demo's throw-away config.\ndefault_provider = \"demo\"\n\n[history]\ntitles = \"model\"\n\n[keystore]\nidentity_file = \"{}\"\n\n\
          [providers.demo]\nname = \"Demo (offline)\"\nbase_url = \"{}\"\nauth = \"key\"\ndefault_model = \"demo-fast\"\nmodels = [\"demo-fast\", \"demo-thinking\"]\n",
         identity.display(),
         mock.base_url()

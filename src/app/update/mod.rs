@@ -154,6 +154,9 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
 
 fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     let chord = KeyChord::from_event(&key);
+    // A budget override is armed by a refused send and holds for the very next key only:
+    // "Enter again" means now, not whenever Enter is next pressed.
+    let override_armed = std::mem::take(&mut app.budget_override);
     if let Some(Overlay::Help { scroll }) = app.overlay {
         return on_help_key(app, chord, scroll);
     }
@@ -210,6 +213,9 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
         KeyCode::Up if empty_composer && chord.mods.is_empty() => Some(Action::EditLast),
         _ => None,
     });
+    if matches!(action, Some(Action::Submit | Action::Retry)) {
+        app.budget_override = override_armed;
+    }
     match action {
         Some(a) => apply(app, a),
         None => {

@@ -48,18 +48,18 @@ fn type_and_send(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 fn status(app: &mut App) -> String {
-    update(
-        app,
-        Msg::Resize {
-            width: 120,
-            height: 10,
-        },
-    );
-    let mut term = Terminal::new(TestBackend::new(120, 10)).unwrap();
+    status_at(app, 120)
+}
+
+fn status_at(app: &mut App, width: u16) -> String {
+    update(app, Msg::Resize { width, height: 10 });
+    let mut term = Terminal::new(TestBackend::new(width, 10)).unwrap();
     let mut cache = RenderCache::new(Theme::default());
     term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
     let buf = term.backend().buffer();
-    (0..120).map(|x| buf[(x, 9)].symbol().to_string()).collect()
+    (0..width)
+        .map(|x| buf[(x, 9)].symbol().to_string())
+        .collect()
 }
 
 #[test]
@@ -129,4 +129,49 @@ fn the_override_holds_for_the_next_key_only() {
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
     );
     assert!(matches!(effects.as_slice(), [Effect::StartStream { .. }]));
+}
+
+#[test]
+fn a_narrow_bar_drops_details_before_the_budget_warning() {
+    use keyturn::providers::{StreamEvent, Usage};
+    let mut app = app(10.0);
+    update(&mut app, spend(8.5));
+    let effects = type_and_send(&mut app, "hi");
+    let [Effect::StartStream { req, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    let req = *req;
+    for event in [
+        StreamEvent::Text("hello".into()),
+        StreamEvent::Usage(Usage {
+            input_tokens: 1234,
+            output_tokens: 5678,
+            ..Default::default()
+        }),
+        StreamEvent::Done,
+    ] {
+        update(&mut app, Msg::Stream { req, event });
+    }
+    let wide = status_at(&mut app, 120);
+    assert!(
+        wide.contains("OpenAI gpt-4.1 │ ✓ done │ ↑1234 ↓5678 tok │")
+            && wide.contains("│ ⚠ 85% of the monthly budget for openai"),
+        "{wide}"
+    );
+    // 80 columns: shorter forms, and the warning is still there.
+    let s80 = status_at(&mut app, 80);
+    assert!(
+        s80.contains("OpenAI gpt-4.1") && s80.contains("⚠ 85%"),
+        "{s80}"
+    );
+    // 40 columns: the model and the warning, nothing less important.
+    let s40 = status_at(&mut app, 40);
+    assert!(
+        s40.contains("OpenAI gpt-4.1") && s40.contains("⚠ 85% of budget"),
+        "{s40}"
+    );
+    assert!(!s40.contains("tok"), "{s40}");
+    // Tiny: cut, never wrapped or panicking.
+    let s12 = status_at(&mut app, 12);
+    assert_eq!(s12.chars().count(), 12);
 }

@@ -260,6 +260,11 @@ async fn until(
 
 fn start(home: &std::path::Path, base_url: &str) -> Session {
     std::fs::write(
+        home.join("prices.toml"),
+        "[[model]]\nprovider = \"local\"\nmodel = \"mock-model\"\ninput = 1.0e-6\noutput = 2.0e-6\n",
+    )
+    .unwrap();
+    std::fs::write(
         home.join("config.toml"),
         format!("default_provider = \"local\"\n[history]\ntitles = \"model\"\n[network]\ndiscover_local = false\n[providers.local]\nbase_url = \"{base_url}\"\nauth = \"none\"\ndefault_model = \"mock-model\"\n"),
     )
@@ -343,6 +348,16 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
             .iter()
             .all(|r| r.provider == "local" && r.model == "mock-model" && !r.estimated)
     );
+    // Both count toward the month; "this turn" in the status bar stays the answer's cost.
+    let (turn, title) = (records[0].cost_usd.unwrap(), records[1].cost_usd.unwrap());
+    assert_ne!(turn, title);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.spend
+            .as_ref()
+            .is_some_and(|s| (s.total - (turn + title)).abs() < 1e-12)
+    })
+    .await;
+    assert_eq!(app.spend.as_ref().unwrap().last_cost, Some(turn));
     // The second answer asks for nothing more.
     type_and_send(&mut app, &mut effects, "and static?");
     until(&mut app, &mut effects, &mut rx, |a| !a.is_busy()).await;

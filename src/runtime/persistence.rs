@@ -19,6 +19,8 @@ use crate::usage::{Ledger, LedgerRecord, record_for};
 enum LedgerJob {
     Load,
     Append(Box<LedgerRecord>),
+    /// A request outside the conversation (a title): counted, but not "this turn's cost".
+    AppendSide(Box<LedgerRecord>),
 }
 
 pub struct Persistence {
@@ -201,7 +203,7 @@ pub struct UsageRecorder {
 impl UsageRecorder {
     pub fn record(&self, turn: &crate::history::writer::TurnEnded) {
         let record = record_for(turn, crate::keystore::entry::now(), &self.prices);
-        let _ = self.jobs.send(LedgerJob::Append(Box::new(record)));
+        let _ = self.jobs.send(LedgerJob::AppendSide(Box::new(record)));
     }
 }
 
@@ -234,14 +236,23 @@ fn ledger_thread(
                 .take()
                 .unwrap_or_else(|| (Spend::default(), now.clone()))
         };
-        if let LedgerJob::Append(record) = job {
+        let (record, side) = match job {
+            LedgerJob::Load => (None, false),
+            LedgerJob::Append(r) => (Some(r), false),
+            LedgerJob::AppendSide(r) => (Some(r), true),
+        };
+        if let Some(record) = record {
             if let Err(e) = ledger.append(&record, &tz) {
                 let _ = tx.blocking_send(Msg::Notice(format!(
                     "Could not record usage in {}: {e}",
                     ledger.dir.display()
                 )));
             }
+            let turn_cost = current.0.last_cost;
             current.0.add(&record);
+            if side {
+                current.0.last_cost = turn_cost;
+            }
         }
         let _ = tx.blocking_send(Msg::Spend(current.0.clone()));
         spend = Some(current);

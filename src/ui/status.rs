@@ -34,54 +34,110 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         buf.set_line(area.x, area.y, &line, area.width);
         return;
     }
-    let mut left: Vec<Span> = Vec::new();
+    let segments = segments(app, theme);
+    let right = Segment::new(KEEP_LAST, format!(" {help_key} help "), theme.status);
+    let line = fit(segments, right, width, theme);
+    buf.set_line(area.x, area.y, &line, area.width);
+}
+
+/// How much a part of the bar matters: at a narrow width the least important go first.
+const KEEP_LAST: u8 = 0;
+const SPEND: u8 = 3;
+const TOKENS: u8 = 4;
+const PHASE_DONE: u8 = 5;
+const SEARCH: u8 = 6;
+const PHASE_ACTIVE: u8 = 7;
+const MODEL: u8 = 8;
+const NEWS: u8 = 9;
+
+/// One part of the bar, with a shorter form for narrow windows.
+struct Segment {
+    rank: u8,
+    text: String,
+    short: Option<String>,
+    style: ratatui::style::Style,
+}
+
+impl Segment {
+    fn new(rank: u8, text: String, style: ratatui::style::Style) -> Self {
+        Self {
+            rank,
+            text,
+            short: None,
+            style,
+        }
+    }
+
+    fn or_short(mut self, short: String) -> Self {
+        self.short = Some(short);
+        self
+    }
+}
+
+fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
+    let mut out = Vec::new();
     if app.options.demo {
-        left.push(Span::styled(" DEMO ", theme.help_key.patch(theme.status)));
+        out.push(Segment::new(
+            MODEL,
+            " DEMO ".into(),
+            theme.help_key.patch(theme.status),
+        ));
     }
     match &app.provider {
         Some(p) => {
-            left.push(Span::styled(format!(" {} ", p.name), theme.status_accent));
-            left.push(Span::styled(format!("{} ", p.model), theme.status));
+            out.push(Segment::new(
+                MODEL,
+                format!(" {} ", p.name),
+                theme.status_accent,
+            ));
+            out.push(Segment::new(MODEL, format!("{} ", p.model), theme.status));
         }
-        None => left.push(Span::styled(" no provider ", theme.status_accent)),
+        None => out.push(Segment::new(
+            MODEL,
+            " no provider ".into(),
+            theme.status_accent,
+        )),
     }
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
+    let retrying = app
+        .conversation
+        .messages
+        .last()
+        .is_some_and(|m| m.retry.is_some());
     let phase = match app.phase() {
-        Some(TurnState::Connecting)
-            if app
-                .conversation
-                .messages
-                .last()
-                .is_some_and(|m| m.retry.is_some()) =>
-        {
-            Some(format!("{spin} waiting to retry"))
+        Some(TurnState::Connecting) if retrying => {
+            Some((PHASE_ACTIVE, format!("{spin} waiting to retry")))
         }
-        Some(TurnState::Connecting) => Some(format!("{spin} connecting")),
-        Some(TurnState::Streaming) => Some(format!("{spin} streaming")),
-        Some(TurnState::Done) => Some("✓ done".to_string()),
-        Some(TurnState::Cancelled) => Some("⊘ cancelled".to_string()),
-        Some(TurnState::Failed(_)) => Some("✗ error".to_string()),
+        Some(TurnState::Connecting) => Some((PHASE_ACTIVE, format!("{spin} connecting"))),
+        Some(TurnState::Streaming) => Some((PHASE_ACTIVE, format!("{spin} streaming"))),
+        Some(TurnState::Done) => Some((PHASE_DONE, "✓ done".to_string())),
+        Some(TurnState::Cancelled) => Some((PHASE_DONE, "⊘ cancelled".to_string())),
+        Some(TurnState::Failed(_)) => Some((PHASE_ACTIVE, "✗ error".to_string())),
         None => None,
     };
-    if let Some(p) = phase {
-        left.push(Span::styled(format!("│ {p} "), theme.status));
+    if let Some((rank, p)) = phase {
+        let short = p.split(' ').next().unwrap_or("").to_string();
+        out.push(
+            Segment::new(rank, format!("│ {p} "), theme.status).or_short(format!("│ {short} ")),
+        );
     }
     if let Some(u) = app.conversation.messages.last().and_then(|m| m.usage) {
-        left.push(Span::styled(
+        out.push(Segment::new(
+            TOKENS,
             format!("│ ↑{} ↓{} tok ", u.input_tokens, u.output_tokens),
             theme.status,
         ));
     }
     if let Some(search) = app.search.as_ref().filter(|s| !s.hits.is_empty()) {
-        left.push(Span::styled(
-            format!(
-                "│ /{} {}/{} ",
-                search.query,
-                search.current + 1,
-                search.hits.len()
-            ),
-            theme.status_accent,
-        ));
+        let count = format!("{}/{}", search.current + 1, search.hits.len());
+        out.push(
+            Segment::new(
+                SEARCH,
+                format!("│ /{} {count} ", search.query),
+                theme.status_accent,
+            )
+            .or_short(format!("│ /{count} ")),
+        );
     }
     if let Some(n) = &app.notice {
         let style = if n.is_error {
@@ -89,47 +145,97 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         } else {
             theme.status_accent
         };
-        left.push(Span::styled(format!("│ {} ", n.text), style));
+        out.push(Segment::new(NEWS, format!("│ {} ", n.text), style));
     }
-    // Notices first: what is cut at a narrow width is the spend, not the news.
-    if let (Some(spend), Some(p)) = (&app.spend, &app.provider) {
-        let month = spend.by_provider.get(&p.id).copied().unwrap_or(0.0);
-        // Nothing to say for a provider with no known cost (a local server).
-        let capped = app.options.budget.monthly_usd.is_some()
-            || app.options.budget.providers.contains_key(&p.id);
-        if month > 0.0 || spend.last_cost.is_some_and(|c| c > 0.0) || capped {
-            let turn = spend
-                .last_cost
-                .map(|c| format!("${} · ", money(c)))
-                .unwrap_or_default();
-            left.push(Span::styled(
-                format!("│ {turn}${} this month ", money(month)),
-                theme.status,
-            ));
-            if let crate::usage::budget::Verdict::Warn(w) | crate::usage::budget::Verdict::Over(w) =
-                app.budget_verdict()
-            {
-                let short = w.split(';').next().unwrap_or(&w).to_string();
-                left.push(Span::styled(
-                    format!("│ ⚠ {short} "),
-                    theme.warning.patch(theme.status),
-                ));
+    out.extend(spend_segments(app, theme));
+    out
+}
+
+/// This turn's cost and the month's spend for the provider in use; a budget warning.
+fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
+    let (Some(spend), Some(p)) = (&app.spend, &app.provider) else {
+        return Vec::new();
+    };
+    let month = spend.by_provider.get(&p.id).copied().unwrap_or(0.0);
+    // Nothing to say for a provider with no known cost (a local server).
+    let capped = app.options.budget.monthly_usd.is_some()
+        || app.options.budget.providers.contains_key(&p.id);
+    if !(month > 0.0 || spend.last_cost.is_some_and(|c| c > 0.0) || capped) {
+        return Vec::new();
+    }
+    let turn = spend
+        .last_cost
+        .map(|c| format!("${} · ", money(c)))
+        .unwrap_or_default();
+    let mut out = vec![
+        Segment::new(
+            SPEND,
+            format!("│ {turn}${} this month ", money(month)),
+            theme.status,
+        )
+        .or_short(format!("│ ${}/mo ", money(month))),
+    ];
+    use crate::usage::budget::Verdict;
+    if let Verdict::Warn(w) | Verdict::Over(w) = app.budget_verdict() {
+        // "85% of the monthly budget for openai; …": the figure is the news.
+        let short = w.split(';').next().unwrap_or(&w).to_string();
+        let figure = short.split(' ').next().unwrap_or("").to_string();
+        let tiny = if figure.ends_with('%') {
+            format!("│ ⚠ {figure} of budget ")
+        } else {
+            "│ ⚠ budget ".to_string()
+        };
+        out.push(
+            Segment::new(
+                NEWS,
+                format!("│ ⚠ {short} "),
+                theme.warning.patch(theme.status),
+            )
+            .or_short(tiny),
+        );
+    }
+    out
+}
+
+/// Lays the parts out in one line of `width`: all of them when they fit; else without the
+/// help hint, then the least important parts in their shorter form or not at all, and as a
+/// last resort cut at the edge.
+fn fit(mut parts: Vec<Segment>, right: Segment, width: usize, theme: &Theme) -> Line<'static> {
+    let used = |parts: &[Segment]| parts.iter().map(|p| str_width(&p.text)).sum::<usize>();
+    let right_w = str_width(&right.text);
+    let show_right = used(&parts) + right_w <= width;
+    while !show_right && used(&parts) > width {
+        let Some(i) = parts
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.short.is_some() || p.rank < MODEL)
+            .min_by_key(|(i, p)| (p.rank, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        match parts[i].short.take() {
+            Some(short) => parts[i].text = short,
+            None => {
+                parts.remove(i);
             }
         }
     }
-    let right = format!(" {help_key} help ");
-    let used: usize = left.iter().map(|s| str_width(&s.content)).sum();
-    let line = if used + str_width(&right) <= width {
-        let pad = width - used - str_width(&right);
-        left.push(Span::styled(" ".repeat(pad), theme.status));
-        left.push(Span::styled(right, theme.status));
-        Line::from(left)
-    } else {
-        // Too narrow for everything: keep the most important text and cut the rest.
-        let text: String = left.iter().map(|s| s.content.as_ref()).collect();
-        Line::from(Span::styled(truncate(&text, width), theme.status))
-    };
-    buf.set_line(area.x, area.y, &line, area.width);
+    let total = used(&parts);
+    if total > width {
+        let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+        return Line::from(Span::styled(truncate(&text, width), theme.status));
+    }
+    let mut spans: Vec<Span> = parts
+        .into_iter()
+        .map(|p| Span::styled(p.text, p.style))
+        .collect();
+    let pad = width - total - if show_right { right_w } else { 0 };
+    spans.push(Span::styled(" ".repeat(pad), theme.status));
+    if show_right {
+        spans.push(Span::styled(right.text, right.style));
+    }
+    Line::from(spans)
 }
 
 /// Dollars with the precision that matters: cents above a dollar, more below.

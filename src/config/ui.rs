@@ -1,0 +1,55 @@
+//! `[ui]`: theme, colours, syntax theme, mouse, hyperlinks and where copies go.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// How many colours to use: detected from the terminal, or forced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum ColorMode {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "truecolor")]
+    Truecolor,
+    #[serde(rename = "256")]
+    Ansi256,
+    #[serde(rename = "16")]
+    Ansi16,
+    #[serde(rename = "none")]
+    None,
+}
+
+/// Where a copy goes: OSC 52 (the terminal's clipboard, works over SSH and in tmux), a
+/// local clipboard program (wl-copy, xclip, xsel, pbcopy), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardMode {
+    #[default]
+    Osc52,
+    Native,
+    Both,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    pub theme: ThemeName,
+    /// Show reasoning text expanded instead of folded.
+    pub show_reasoning: bool,
+    pub color: ColorMode,
+    /// syntect theme for code blocks; default follows `theme`.
+    pub syntax_theme: Option<Spanned<String>>,
+    /// Capture the mouse (wheel scrolls); off keeps the terminal's own selection working.
+    pub mouse: bool,
+    /// Make links clickable with OSC 8 (terminals that lack it may show stray text).
+    pub hyperlinks: bool,
+    pub clipboard: ClipboardMode,
+}

@@ -4,6 +4,7 @@
 
 pub mod clipboard;
 pub mod discovery;
+mod effects;
 pub mod key_service;
 pub mod keys;
 pub mod model_service;
@@ -21,11 +22,10 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
-use crate::app::{self, App, Effect, Msg};
+use crate::app::{self, App, Msg};
 use crate::config::Config;
-use crate::providers::http::build_client;
 use crate::ui::{self, RenderCache};
-use tasks::TaskRegistry;
+pub use effects::{Effects, dispatch};
 use terminal::TerminalGuard;
 
 /// When main() began (the start-up benchmark reports time to first frame from it).
@@ -37,191 +37,6 @@ const FRAME: Duration = Duration::from_millis(16);
 const TICK: Duration = Duration::from_millis(120);
 /// Stream events queued between the network tasks and the UI.
 const CHANNEL: usize = 1024;
-
-/// Carries out effects. Shared by the TUI loop and tests that drive the app headless.
-pub struct Effects {
-    pub config: std::sync::Arc<Config>,
-    pub client: reqwest::Client,
-    pub tasks: TaskRegistry,
-    pub tx: mpsc::Sender<Msg>,
-    pub keys: key_service::KeyService,
-    pub models: model_service::ModelService,
-    pub paths: crate::config::Paths,
-    pub discovered: discovery::Discovered,
-    /// OSC 52 sequences to write to the terminal between frames.
-    pub osc52_out: Vec<String>,
-    /// Conversation files and the usage ledger.
-    pub persistence: persistence::Persistence,
-}
-
-impl Effects {
-    pub fn new(config: Config, paths: crate::config::Paths, tx: mpsc::Sender<Msg>) -> Self {
-        let client = build_client(config.timeouts());
-        let persistence = persistence::Persistence::new(&config, &paths, tx.clone());
-        let config = std::sync::Arc::new(config);
-        let keys = key_service::KeyService::new(
-            paths.keys_file(),
-            config.clone(),
-            client.clone(),
-            tx.clone(),
-        );
-        let discovered = discovery::Discovered::default();
-        let models = model_service::ModelService::new(
-            paths.data_dir.join("models"),
-            config.clone(),
-            client.clone(),
-            keys.clone(),
-            tx.clone(),
-            discovered.clone(),
-        );
-        Self {
-            config,
-            client,
-            tasks: TaskRegistry::default(),
-            osc52_out: Vec::new(),
-            persistence,
-            tx,
-            keys,
-            models,
-            paths,
-            discovered,
-        }
-    }
-
-    fn copy(&mut self, text: String) {
-        use crate::config::ClipboardMode;
-        let mode = self.config.ui.clipboard;
-        if matches!(mode, ClipboardMode::Osc52 | ClipboardMode::Both) {
-            match clipboard::osc52(&text, clipboard::Multiplexer::from_env()) {
-                Ok(seq) => self.osc52_out.push(seq),
-                Err(why) => {
-                    let _ = self
-                        .tx
-                        .try_send(Msg::Notice(format!("Could not copy: {why}.")));
-                }
-            }
-        }
-        if matches!(mode, ClipboardMode::Native | ClipboardMode::Both) {
-            let tx = self.tx.clone();
-            tokio::task::spawn_blocking(move || {
-                if let Err(why) = clipboard::copy_native(&text) {
-                    let _ = tx.blocking_send(Msg::Notice(format!("Could not copy: {why}.")));
-                }
-            });
-        }
-    }
-
-    /// Returns true when the app should exit.
-    pub fn run(&mut self, effect: Effect) -> bool {
-        match effect {
-            Effect::Quit => {
-                self.tasks.abort_all();
-                return true;
-            }
-            Effect::AbortStream { req } => self.tasks.abort(req),
-            Effect::Copy { text } => self.copy(text),
-            Effect::LoadUsage(r) => {
-                let (data_dir, tx) = (self.paths.data_dir.clone(), self.tx.clone());
-                tokio::task::spawn_blocking(move || {
-                    let tz = jiff::tz::TimeZone::system();
-                    let month = r.month.unwrap_or_else(|| {
-                        crate::usage::Month::of(crate::keystore::entry::now(), &tz)
-                    });
-                    let (records, skipped) = crate::usage::Ledger::new(&data_dir).read(month);
-                    let rows = crate::usage::report(&records, r.by, &tz);
-                    let _ = tx.blocking_send(Msg::UsageReport {
-                        req: r.req,
-                        month,
-                        rows,
-                        skipped: skipped.len(),
-                    });
-                });
-            }
-            Effect::Conversations(e) => {
-                let tx = self.tx.clone();
-                self.persistence.conversations(e, &tx);
-            }
-            Effect::Export(conv) => {
-                let msg = match self.persistence.export(&conv) {
-                    Ok(path) => format!("Exported the conversation to {}", path.display()),
-                    Err(e) => format!("Could not export the conversation: {e}"),
-                };
-                let _ = self.tx.try_send(Msg::Notice(msg));
-            }
-            Effect::Keys(k) => self.keys.handle(k),
-            Effect::FinishWelcome(result) => {
-                let path = self.paths.config_file.clone();
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let default = result
-                        .default
-                        .as_ref()
-                        .map(|(p, m)| (p.as_str(), m.as_str()));
-                    let note = match crate::config::edit::write_welcome(
-                        &path,
-                        result.identity_file.as_deref(),
-                        default,
-                    ) {
-                        Ok(()) => format!(
-                            "Saved your choices in {}. F1 lists every key.",
-                            path.display()
-                        ),
-                        Err(e) => format!("Could not save your choices: {e}"),
-                    };
-                    let _ = tx.blocking_send(Msg::Notice(note));
-                });
-            }
-            Effect::Picker(crate::app::picker::PickerEffect::Fetch { provider_id, req }) => {
-                self.models.fetch(provider_id, req)
-            }
-            Effect::Picker(crate::app::picker::PickerEffect::SaveDefault {
-                provider_id,
-                model,
-            }) => {
-                let path = self.paths.config_file.clone();
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let note =
-                        match crate::config::edit::set_default_model(&path, &provider_id, &model) {
-                            Ok(()) => format!(
-                                "Saved {model} as the default model of {provider_id} in {}.",
-                                path.display()
-                            ),
-                            Err(e) => format!("Could not save the default model: {e}"),
-                        };
-                    let _ = tx.blocking_send(Msg::Notice(note));
-                });
-            }
-            Effect::StartStream {
-                req,
-                provider_id,
-                request,
-                key_id,
-            } => self.start_stream(req, &provider_id, request, key_id.as_deref()),
-            Effect::AskTitle {
-                first_msg,
-                provider_id,
-                request,
-                key_id,
-            } => self.ask_title(first_msg, &provider_id, request, key_id.as_deref()),
-        }
-        false
-    }
-}
-
-/// Applies a message and its effects. Returns true when the app should exit.
-pub fn dispatch(app: &mut App, effects: &mut Effects, msg: Msg) -> bool {
-    let mut quit = false;
-    if let Msg::Opened { conversation, .. } = &msg
-        && !app.is_busy()
-    {
-        effects.persistence.adopt(conversation);
-    }
-    for effect in app::update(app, msg) {
-        quit |= effects.run(effect);
-    }
-    quit || app.quit
-}
 
 fn to_msg(event: Event) -> Option<Msg> {
     match event {

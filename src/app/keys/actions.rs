@@ -1,0 +1,132 @@
+//! The key manager's actions: what each key does in the list and in its dialogs.
+
+use super::*;
+
+impl KeysPane {
+    /// A pane action (no dialog open). Returns effects for the runtime.
+    pub fn action(&mut self, action: Action) -> Vec<KeysEffect> {
+        self.message = None;
+        let unlocked = matches!(self.state, StoreState::Unlocked { .. });
+        let creates = matches!(action, Action::KeyAdd | Action::KeyImportEnv);
+        match (&self.state, action) {
+            (_, Action::ScrollUp | Action::ScrollDown) => {}
+            (StoreState::Locked, _) => {
+                self.after_unlock = Some(action);
+                self.ask_passphrase(false);
+                return Vec::new();
+            }
+            (StoreState::Unlocking, _) => {
+                self.note("Unlocking the key store…", false);
+                return Vec::new();
+            }
+            (StoreState::Absent, _) if creates => {
+                self.after_unlock = Some(action);
+                if self.auto_source {
+                    self.state = StoreState::Unlocking;
+                    return vec![KeysEffect::Create { passphrase: None }];
+                }
+                self.ask_passphrase(true);
+                self.note(
+                    "First key: choose a passphrase to protect keys.age (asked once per session).",
+                    false,
+                );
+                return Vec::new();
+            }
+            _ => {}
+        }
+        match action {
+            Action::ScrollUp => self.selected = self.selected.saturating_sub(1),
+            Action::ScrollDown => {
+                self.selected = (self.selected + 1).min(self.entries.len().saturating_sub(1))
+            }
+            Action::KeyAdd => {
+                if self.providers.is_empty() {
+                    self.note("No providers in config to add a key for: add a [providers.<id>] table first.", true);
+                } else {
+                    let selected = self
+                        .current_provider
+                        .as_ref()
+                        .and_then(|c| self.providers.iter().position(|(id, _)| id == c))
+                        .unwrap_or(0);
+                    self.dialog = Some(KeyDialog::ChooseProvider {
+                        selected,
+                        rotate: None,
+                    });
+                }
+            }
+            _ if !unlocked => self.note("No keys yet: press a to add one.", false),
+            Action::KeyTest => {
+                if let Some(m) = self.selected_meta() {
+                    let id = m.id.clone();
+                    self.testing.insert(id.clone());
+                    return vec![KeysEffect::Test { ids: vec![id] }];
+                }
+            }
+            Action::KeyTestAll => {
+                let ids: Vec<String> = self.entries.iter().map(|e| e.id.clone()).collect();
+                if ids.is_empty() {
+                    self.note("No keys to test.", false);
+                } else {
+                    self.testing.extend(ids.iter().cloned());
+                    return vec![KeysEffect::Test { ids }];
+                }
+            }
+            Action::KeyRotate => {
+                if let Some(m) = self.selected_meta().cloned() {
+                    self.dialog = Some(KeyDialog::Secret {
+                        provider: m.provider.clone(),
+                        label: m.label.clone(),
+                        rotate: Some(m.id.clone()),
+                        input: input(true, "paste the new key (hidden)"),
+                    });
+                }
+            }
+            Action::KeyUndo => return vec![KeysEffect::Undo],
+            Action::KeyDelete => {
+                if let Some(m) = self.selected_meta() {
+                    self.dialog = Some(KeyDialog::ConfirmDelete { id: m.id.clone() });
+                }
+            }
+            Action::KeyActivate => {
+                if let Some(m) = self.selected_meta() {
+                    return vec![KeysEffect::Activate { id: m.id.clone() }];
+                }
+            }
+            Action::KeyEditLabel => {
+                if let Some(m) = self.selected_meta().cloned() {
+                    let mut t = input(false, "label");
+                    t.insert_str(&m.label);
+                    self.dialog = Some(KeyDialog::EditLabel { id: m.id, input: t });
+                }
+            }
+            Action::KeyBudget => {
+                if let Some(m) = self.selected_meta().cloned() {
+                    let mut t = input(false, "dollars a month, empty for no cap");
+                    if let Some(c) = m.cap_cents {
+                        t.insert_str(format!("{}.{:02}", c / 100, c % 100));
+                    }
+                    self.dialog = Some(KeyDialog::EditCap { id: m.id, input: t });
+                }
+            }
+            Action::KeyFixPermissions => {
+                if self.warnings.is_empty() {
+                    self.note("Permissions are already owner-only.", false);
+                } else {
+                    return vec![KeysEffect::FixPermissions];
+                }
+            }
+            Action::KeyImportEnv => {
+                if self.env_candidates.is_empty() {
+                    self.note(
+                        "No keys found in the environment that are not stored already.",
+                        false,
+                    );
+                } else {
+                    return vec![KeysEffect::ImportEnv];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,205 @@
+//! What the key manager asks of the runtime ([`KeysEffect`]) and what it hears back
+//! ([`KeysMsg`]), and how the pane takes each report.
+
+use super::*;
+
+/// What the key manager asks the runtime to do. Secrets travel as [`Secret`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeysEffect {
+    /// Unlock with this passphrase, or with the configured non-interactive source.
+    Unlock {
+        passphrase: Option<Secret>,
+    },
+    /// Create keys.age protected by this passphrase (or the configured identity).
+    Create {
+        passphrase: Option<Secret>,
+    },
+    /// Test a key that is not saved yet; the runtime keeps it under `req` until saved.
+    TestNew {
+        req: u64,
+        provider: String,
+        secret: Secret,
+    },
+    /// Save the key tested under `req` (add, or rotate `rotate`).
+    SaveNew {
+        req: u64,
+        provider: String,
+        label: String,
+        rotate: Option<String>,
+    },
+    DropNew {
+        req: u64,
+    },
+    /// Create keys.age protected by an age identity or SSH key (welcome flow).
+    CreateWithIdentity {
+        path: std::path::PathBuf,
+    },
+    Test {
+        ids: Vec<String>,
+    },
+    Remove {
+        id: String,
+    },
+    Activate {
+        id: String,
+    },
+    SetCap {
+        id: String,
+        monthly_usd: Option<f64>,
+    },
+    Relabel {
+        id: String,
+        label: String,
+    },
+    Undo,
+    PurgeBackup,
+    ImportEnv,
+    FixPermissions,
+}
+
+/// What the runtime reports back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeysMsg {
+    Unlocked {
+        method: String,
+        entries: Vec<KeyMeta>,
+        warnings: Vec<String>,
+        env_candidates: Vec<(String, String)>,
+    },
+    UnlockFailed {
+        error: String,
+        wrong_passphrase: bool,
+        store_exists: bool,
+    },
+    Updated {
+        entries: Vec<KeyMeta>,
+        note: String,
+        backup_holds: Option<String>,
+        env_candidates: Vec<(String, String)>,
+        warnings: Vec<String>,
+    },
+    Failed {
+        error: String,
+    },
+    Tested {
+        id: String,
+        outcome: CheckOutcome,
+    },
+    NewTested {
+        req: u64,
+        outcome: CheckOutcome,
+    },
+}
+
+impl KeysPane {
+    /// A report from the runtime.
+    pub fn on_msg(&mut self, msg: KeysMsg) -> Vec<KeysEffect> {
+        match msg {
+            KeysMsg::Unlocked {
+                method,
+                entries,
+                warnings,
+                env_candidates,
+            } => {
+                self.state = StoreState::Unlocked { method };
+                self.set_entries(entries);
+                self.env_candidates = env_candidates;
+                self.warnings = warnings;
+                if matches!(self.dialog, Some(KeyDialog::Passphrase { .. })) {
+                    self.dialog = None;
+                }
+                if let Some(action) = self.after_unlock.take() {
+                    return self.action(action);
+                }
+            }
+            KeysMsg::UnlockFailed {
+                error,
+                wrong_passphrase,
+                store_exists,
+            } => {
+                self.state = if store_exists {
+                    StoreState::Locked
+                } else {
+                    StoreState::Absent
+                };
+                if wrong_passphrase {
+                    self.dialog = Some(KeyDialog::Passphrase {
+                        input: input(true, "passphrase for keys.age"),
+                        creating: false,
+                        first: None,
+                        error: Some(error),
+                    });
+                } else {
+                    self.dialog = None;
+                    self.after_unlock = None;
+                    self.note(error, true);
+                }
+            }
+            KeysMsg::Updated {
+                entries,
+                note,
+                backup_holds,
+                env_candidates,
+                warnings,
+            } => {
+                self.set_entries(entries);
+                self.env_candidates = env_candidates;
+                self.warnings = warnings;
+                self.note(note, false);
+                if let Some(id) = backup_holds {
+                    self.dialog = Some(KeyDialog::OfferPurge { id });
+                }
+            }
+            KeysMsg::Failed { error } => {
+                if matches!(self.dialog, Some(KeyDialog::Testing { .. })) {
+                    self.dialog = None;
+                }
+                self.note(error, true);
+            }
+            KeysMsg::Tested { id, outcome } => {
+                self.testing.remove(&id);
+                let mut who = id.clone();
+                if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
+                    e.last_test = Some(TestRecord {
+                        at: crate::keystore::entry::now(),
+                        result: outcome.check,
+                        detail: outcome.detail.clone(),
+                    });
+                    who = format!("{} {}", e.provider, e.masked);
+                }
+                self.note(
+                    format!("{who}: {} — {}", outcome.check.label(), outcome.detail),
+                    outcome.check != KeyCheck::Valid,
+                );
+            }
+            KeysMsg::NewTested { req, outcome } => {
+                if !matches!(self.dialog, Some(KeyDialog::Testing { req: r, .. }) if r == req) {
+                    return vec![KeysEffect::DropNew { req }];
+                }
+                if outcome.check == KeyCheck::Valid {
+                    self.dialog = None;
+                    self.note(outcome.detail.clone(), false);
+                    return self.save_pending(req);
+                }
+                self.dialog = Some(KeyDialog::ConfirmUnverified { req, outcome });
+            }
+        }
+        Vec::new()
+    }
+
+    fn set_entries(&mut self, mut entries: Vec<KeyMeta>) {
+        entries.sort_by(|a, b| {
+            a.provider
+                .cmp(&b.provider)
+                .then(b.active.cmp(&a.active))
+                .then(a.created.cmp(&b.created))
+        });
+        // The selection follows the key it was on, even when the order changes.
+        let selected_id = self.selected_meta().map(|m| m.id.clone());
+        self.entries = entries;
+        self.selected = selected_id
+            .and_then(|id| self.entries.iter().position(|e| e.id == id))
+            .unwrap_or(self.selected)
+            .min(self.entries.len().saturating_sub(1));
+    }
+}

@@ -1,0 +1,225 @@
+//! The conversation file's lines ([`Record`]) and their replay into a conversation, skipping
+//! what cannot be read and marking a reply cut off mid-stream as incomplete.
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::{Conversation, TurnState};
+use crate::providers::{Role, Usage};
+
+/// One line of a conversation file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Record {
+    Meta {
+        v: u32,
+        id: String,
+        created: u64,
+    },
+    Title {
+        title: String,
+    },
+    /// A user or system message, whole.
+    Msg {
+        n: usize,
+        role: Role,
+        text: String,
+        at: u64,
+    },
+    /// An assistant turn begins.
+    Start {
+        n: usize,
+        at: u64,
+        provider: String,
+        model: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key_id: Option<String>,
+    },
+    /// Text streamed into turn `n`.
+    Delta {
+        n: usize,
+        text: String,
+    },
+    /// Turn `n` ended.
+    End {
+        n: usize,
+        at: u64,
+        state: EndState,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        usage: Option<SavedUsage>,
+    },
+    /// Messages from `n` on were taken back (edit, regenerate).
+    Truncate {
+        n: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndState {
+    Done,
+    Cancelled,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct SavedUsage {
+    pub input: u64,
+    pub output: u64,
+    #[serde(default)]
+    pub reasoning: u64,
+    #[serde(default)]
+    pub cached: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+}
+
+impl From<Usage> for SavedUsage {
+    fn from(u: Usage) -> Self {
+        Self {
+            input: u.input_tokens,
+            output: u.output_tokens,
+            reasoning: u.reasoning_tokens,
+            cached: u.cached_tokens,
+            cost_usd: u.cost_usd,
+        }
+    }
+}
+
+impl From<SavedUsage> for Usage {
+    fn from(u: SavedUsage) -> Self {
+        Self {
+            input_tokens: u.input,
+            output_tokens: u.output,
+            reasoning_tokens: u.reasoning,
+            cached_tokens: u.cached,
+            cost_usd: u.cost_usd,
+        }
+    }
+}
+
+/// What loading found that it could not use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    /// 1-based numbers of lines that were not valid records.
+    pub skipped_lines: Vec<usize>,
+    /// A reply was cut off (keyturn stopped while it streamed).
+    pub incomplete: bool,
+}
+
+impl LoadReport {
+    pub fn describe(&self, name: &str) -> Option<String> {
+        if self.skipped_lines.is_empty() {
+            return None;
+        }
+        let lines: Vec<String> = self
+            .skipped_lines
+            .iter()
+            .take(5)
+            .map(|l| l.to_string())
+            .collect();
+        Some(format!(
+            "{name}: skipped {} damaged line{} ({}{}); everything else loaded",
+            self.skipped_lines.len(),
+            if self.skipped_lines.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            lines.join(", "),
+            if self.skipped_lines.len() > 5 {
+                ", …"
+            } else {
+                ""
+            }
+        ))
+    }
+}
+
+pub const INCOMPLETE_NOTE: &str = "incomplete: keyturn stopped while this reply was streaming";
+
+/// Rebuilds a conversation from its records.
+pub fn replay(text: &str) -> (Conversation, LoadReport) {
+    let mut conv = Conversation::default();
+    let mut report = LoadReport::default();
+    // Record index n → message index (they differ only after a damaged Start).
+    let mut index_of: Vec<Option<usize>> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let Ok(record) = serde_json::from_str::<Record>(line) else {
+            report.skipped_lines.push(i + 1);
+            continue;
+        };
+        let slot = |index_of: &mut Vec<Option<usize>>, n: usize, m: usize| {
+            if index_of.len() <= n {
+                index_of.resize(n + 1, None);
+            }
+            index_of[n] = Some(m);
+        };
+        match record {
+            Record::Meta { id, .. } => conv.id = id,
+            Record::Title { title } => conv.title = title,
+            Record::Msg { n, role, text, .. } => {
+                let m = conv.push(role, text, TurnState::Done);
+                slot(&mut index_of, n, m);
+            }
+            Record::Start {
+                n,
+                provider,
+                model,
+                key_id,
+                ..
+            } => {
+                let m = conv.push(Role::Assistant, String::new(), TurnState::Streaming);
+                let msg = &mut conv.messages[m];
+                msg.provider_id = provider.clone();
+                msg.provider = provider;
+                msg.model = model;
+                msg.key_id = key_id;
+                slot(&mut index_of, n, m);
+            }
+            Record::Delta { n, text } => {
+                if let Some(Some(m)) = index_of.get(n) {
+                    conv.messages[*m].text.push_str(&text);
+                }
+            }
+            Record::End {
+                n,
+                state,
+                error,
+                usage,
+                ..
+            } => {
+                if let Some(Some(m)) = index_of.get(n) {
+                    let msg = &mut conv.messages[*m];
+                    msg.state = match state {
+                        EndState::Done => TurnState::Done,
+                        EndState::Cancelled => TurnState::Cancelled,
+                        EndState::Failed => TurnState::Failed(error.unwrap_or_default()),
+                    };
+                    msg.usage = usage.map(Usage::from);
+                }
+            }
+            Record::Truncate { n } => {
+                let keep = index_of
+                    .get(n)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(conv.messages.len());
+                conv.messages.truncate(keep);
+                index_of.truncate(n);
+            }
+        }
+    }
+    for msg in &mut conv.messages {
+        if msg.state.is_open() {
+            msg.state = TurnState::Cancelled;
+            msg.notes.push(INCOMPLETE_NOTE.into());
+            report.incomplete = true;
+        }
+    }
+    (conv, report)
+}

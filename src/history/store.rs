@@ -1,0 +1,163 @@
+//! The conversations directory: one file per conversation (0600 in a 0700 directory), the
+//! last one opened, listing, search and removal.
+
+use std::path::{Path, PathBuf};
+
+use super::record::{LoadReport, replay};
+use super::title_of;
+use crate::app::Conversation;
+
+/// The conversations directory and its files.
+#[derive(Debug, Clone)]
+pub struct HistoryStore {
+    pub dir: PathBuf,
+}
+
+/// A conversation in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub id: String,
+    pub title: String,
+    /// Last activity, unix seconds (the file's modification time).
+    pub modified: u64,
+    pub messages: usize,
+}
+
+impl HistoryStore {
+    pub fn new(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join("conversations"),
+        }
+    }
+
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.jsonl"))
+    }
+
+    /// Creates the directory (0700) if needed.
+    pub fn ensure_dir(&self) -> std::io::Result<()> {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)?;
+        std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
+    }
+
+    pub fn load(&self, id: &str) -> std::io::Result<(Conversation, LoadReport)> {
+        let bytes = std::fs::read(self.path(id))?;
+        // A torn write can split a UTF-8 sequence; lossy keeps every other line.
+        let (mut conv, report) = replay(&String::from_utf8_lossy(&bytes));
+        if conv.id.is_empty() {
+            conv.id = id.to_string();
+        }
+        Ok((conv, report))
+    }
+
+    /// The conversation that was open last, if it still exists.
+    pub fn last(&self) -> Option<String> {
+        let id = std::fs::read_to_string(self.dir.join("last")).ok()?;
+        let id = id.trim().to_string();
+        (valid_id(&id) && self.path(&id).is_file()).then_some(id)
+    }
+
+    pub fn set_last(&self, id: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        self.ensure_dir()?;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(self.dir.join("last"))?
+            .write_all(id.as_bytes())
+    }
+
+    /// Every conversation, most recent activity first.
+    pub fn list(&self) -> Vec<Summary> {
+        let mut out: Vec<(std::time::SystemTime, Summary)> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let id = name.strip_suffix(".jsonl")?.to_string();
+                let mtime = e.metadata().ok()?.modified().ok()?;
+                let modified = mtime.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+                let (conv, _) = self.load(&id).ok()?;
+                Some((
+                    mtime,
+                    Summary {
+                        title: title_of(&conv),
+                        messages: conv.messages.len(),
+                        id,
+                        modified,
+                    },
+                ))
+            })
+            .collect();
+        // By the full modification time, so activity within one second still orders.
+        out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+        out.into_iter().map(|(_, s)| s).collect()
+    }
+
+    pub fn remove(&self, id: &str) -> std::io::Result<()> {
+        if !valid_id(id) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a conversation id",
+            ));
+        }
+        std::fs::remove_file(self.path(id))
+    }
+
+    /// Conversations whose text contains `query` (case-insensitive), with the first match.
+    pub fn search(&self, query: &str) -> Vec<(Summary, String)> {
+        let needle = query.to_lowercase();
+        self.list()
+            .into_iter()
+            .filter_map(|s| {
+                let (conv, _) = self.load(&s.id).ok()?;
+                let hit = conv.messages.iter().find_map(|m| {
+                    let lower = m.text.to_lowercase();
+                    lower
+                        .find(&needle)
+                        .map(|at| excerpt(&m.text, &lower, at, needle.len()))
+                })?;
+                Some((s, hit))
+            })
+            .collect()
+    }
+}
+
+/// Ids are made by keyturn: digits, dashes and lowercase hex; nothing that walks paths.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+fn excerpt(text: &str, lower: &str, at: usize, len: usize) -> String {
+    // Work on the lowercased text's offsets only when they line up with the original's.
+    let src = if lower.len() == text.len() {
+        text
+    } else {
+        lower
+    };
+    let start = src[..at].char_indices().rev().nth(30).map_or(0, |(i, _)| i);
+    let end = src[at + len..]
+        .char_indices()
+        .nth(30)
+        .map_or(src.len(), |(i, _)| at + len + i);
+    crate::text::sanitize::sanitize_line(&src[start..end].replace('\n', " "))
+}
+
+/// A new id: local date and time, then random hex (sorts by creation).
+pub fn new_id(now: u64) -> String {
+    let zoned =
+        jiff::Timestamp::from_second(now as i64).map(|t| t.to_zoned(jiff::tz::TimeZone::system()));
+    let stamp = zoned.map_or_else(
+        |_| now.to_string(),
+        |z| z.strftime("%Y%m%d-%H%M%S").to_string(),
+    );
+    format!("{stamp}-{:04x}", rand::random::<u16>())
+}

@@ -7,6 +7,7 @@ pub mod conversation;
 pub mod conversations;
 pub mod keymap;
 pub mod keys;
+mod messages;
 pub mod picker;
 pub mod secret;
 mod update;
@@ -16,127 +17,10 @@ pub mod welcome;
 pub use action::Action;
 pub use conversation::{Conversation, Message, TurnState};
 pub use keymap::{KeyChord, Keymap, Scope};
+pub use messages::{Effect, Msg};
 pub use update::update;
 
-use crossterm::event::KeyEvent;
 use tui_textarea::TextArea;
-
-use crate::providers::{ChatRequest, StreamEvent};
-
-/// Everything that can happen to the model.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Paste(String),
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    Stream {
-        req: u64,
-        event: StreamEvent,
-    },
-    /// Facts the last frame learned (line count at the current width, viewport height,
-    /// and the top line it showed).
-    Layout {
-        content_lines: usize,
-        viewport: usize,
-        top: usize,
-    },
-    /// Mouse wheel (only when mouse capture is on): lines to scroll, negative is up.
-    Wheel(isize),
-    /// The stored key a request is using (its id; the key itself never enters the model).
-    TurnKey {
-        req: u64,
-        key_id: String,
-    },
-    /// The conversation was saved for the first time under this id.
-    Saved {
-        id: String,
-    },
-    /// The model's title for the conversation whose first message has id `first_msg`.
-    Titled {
-        first_msg: u64,
-        title: String,
-    },
-    /// This budget period's spend, from the usage ledger.
-    Spend(crate::usage::budget::Spend),
-    /// A month of the usage ledger for the usage view.
-    UsageReport {
-        req: u64,
-        month: crate::usage::Month,
-        rows: Vec<crate::usage::Row>,
-        skipped: usize,
-    },
-    /// Saved conversations for the conversations pane.
-    ConversationList {
-        req: u64,
-        items: Vec<conversations::Item>,
-    },
-    /// A saved conversation, loaded to continue it (with a note on anything skipped).
-    Opened {
-        conversation: Box<Conversation>,
-        note: Option<String>,
-    },
-    /// Animation tick; the runtime sends it only while a request is in flight.
-    Tick,
-    /// Something the frame depends on changed outside the model (syntax sets loaded).
-    Redraw,
-    /// SIGTERM, SIGHUP or similar: leave cleanly.
-    Terminate,
-    /// The key store's background work reporting back.
-    Keys(keys::KeysMsg),
-    /// A one-line report for the status bar (e.g. a saved default).
-    Notice(String),
-    /// A local server was found answering on its usual port.
-    Discovered(picker::PickerProvider),
-    /// A provider's model list arrived (for the picker).
-    Models {
-        provider_id: String,
-        req: u64,
-        models: Vec<crate::providers::models::ModelInfo>,
-        source: picker::ListSource,
-        error: Option<String>,
-    },
-}
-
-/// Side effects the runtime carries out.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// The runtime resolves the key for `provider_id` itself: secrets never enter the model.
-    StartStream {
-        req: u64,
-        provider_id: String,
-        request: ChatRequest,
-        /// Use this stored key instead of the provider's active one (failover).
-        key_id: Option<String>,
-    },
-    /// Ask the model for a title (`[history] titles = "model"`); answered with `Msg::Titled`.
-    AskTitle {
-        first_msg: u64,
-        provider_id: String,
-        request: ChatRequest,
-        /// The key that answered the first turn, so the title is billed to the same one.
-        key_id: Option<String>,
-    },
-    AbortStream {
-        req: u64,
-    },
-    Keys(keys::KeysEffect),
-    Picker(picker::PickerEffect),
-    Conversations(conversations::ConvEffect),
-    /// Read a month of the usage ledger for the usage view.
-    LoadUsage(usage_view::UsageRequest),
-    /// Write the conversation to a Markdown file (the runtime prices it and says where).
-    Export(Box<Conversation>),
-    /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
-    Copy {
-        text: String,
-    },
-    /// The welcome flow ended: write its choices to config.toml.
-    FinishWelcome(welcome::WelcomeResult),
-    Quit,
-}
 
 /// The provider and model in use, as shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]

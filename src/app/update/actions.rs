@@ -1,0 +1,137 @@
+//! What each chat-view [`Action`] does to the model.
+
+use super::*;
+
+pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = app.viewport.saturating_sub(2).max(1);
+    match action {
+        Action::Quit => return quit(app),
+        Action::Submit => return submit(app),
+        Action::Newline => {
+            app.focus = Focus::Composer;
+            app.composer.insert_newline();
+        }
+        Action::Cancel => return cancel(app),
+        Action::Retry => return retry(app),
+        Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::FocusNext => {
+            app.focus = match app.focus {
+                Focus::Composer => Focus::Conversation,
+                Focus::Conversation => Focus::Composer,
+            }
+        }
+        Action::ScrollUp => scroll_by(app, -1),
+        Action::ScrollDown => scroll_by(app, 1),
+        Action::PageUp => scroll_by(app, -(page as isize)),
+        Action::PageDown => scroll_by(app, page as isize),
+        Action::ScrollTop => app.scroll = Scroll::Top(0),
+        Action::ScrollBottom => app.scroll = Scroll::Follow,
+        Action::ToggleReasoning => toggle_reasoning(app),
+        Action::Failover => match app.failover_offer.clone() {
+            Some(id) if !app.is_busy() => {
+                let who = failover_candidate(app)
+                    .filter(|(c, _)| *c == id)
+                    .map_or_else(|| id.clone(), |(_, w)| w);
+                return failover_to(app, id, &who);
+            }
+            _ => notice(app, "There is no other stored key to switch to."),
+        },
+        Action::OpenPicker => {
+            let current = app
+                .provider
+                .as_ref()
+                .map(|p| (p.id.as_str(), p.model.as_str()));
+            let (picker, effects) = crate::app::picker::Picker::open(
+                &app.options.catalogue,
+                current,
+                &mut app.next_list_req,
+            );
+            app.picker = Some(picker);
+            app.view = View::Picker;
+            return effects.into_iter().map(Effect::Picker).collect();
+        }
+        Action::OpenKeys => {
+            app.view = View::Keys;
+            if app.keys.state == crate::app::keys::StoreState::Locked && app.keys.dialog.is_none() {
+                app.keys.ask_passphrase(false);
+            }
+        }
+        Action::KeyAdd
+        | Action::KeyTest
+        | Action::KeyTestAll
+        | Action::KeyRotate
+        | Action::KeyUndo
+        | Action::KeyDelete
+        | Action::KeyActivate
+        | Action::KeyEditLabel
+        | Action::KeyImportEnv
+        | Action::KeyFixPermissions
+        | Action::KeyBudget => {}
+        Action::NewConversation => {
+            if app.is_busy() {
+                notice(
+                    app,
+                    "A reply is streaming; press Esc to stop it before starting anew.",
+                );
+            } else {
+                app.conversation = Default::default();
+                app.scroll = Scroll::Follow;
+                app.editing = None;
+                browse::clear_browse(app);
+            }
+        }
+        Action::SelectPrev => browse::select(app, -1),
+        Action::SelectNext => browse::select(app, 1),
+        Action::CodePrev => browse::jump_code(app, true),
+        Action::CodeNext => browse::jump_code(app, false),
+        Action::CopyMessage => return browse::copy_message(app),
+        Action::CopyCode => return browse::copy_code(app),
+        Action::EditLast => browse::edit_last(app),
+        Action::Search => browse::open_search(app),
+        Action::SearchNext => browse::search_step(app, false),
+        Action::SearchPrev => browse::search_step(app, true),
+        Action::OpenConversations => return conversations::open_pane(app),
+        Action::OpenUsage => {
+            let (view, req) = crate::app::usage_view::UsageView::open(&mut app.next_list_req);
+            app.usage_view = Some(view);
+            app.view = View::Usage;
+            return vec![Effect::LoadUsage(req)];
+        }
+        Action::ExportConversation => {
+            if app.conversation.messages.is_empty() {
+                notice(app, "Nothing to export yet.");
+            } else {
+                return vec![Effect::Export(Box::new(app.conversation.clone()))];
+            }
+        }
+    }
+    browse::clamp(app);
+    Vec::new()
+}
+
+pub(super) fn scroll_by(app: &mut App, delta: isize) {
+    let max = app.content_lines.saturating_sub(app.viewport);
+    let top = app.scroll_top().saturating_add_signed(delta).min(max);
+    app.scroll = if top >= max {
+        Scroll::Follow
+    } else {
+        Scroll::Top(top)
+    };
+}
+
+fn toggle_reasoning(app: &mut App) {
+    // The newest message that has reasoning.
+    match app
+        .conversation
+        .messages
+        .iter_mut()
+        .rev()
+        .find(|m| !m.reasoning.is_empty())
+    {
+        Some(m) => {
+            m.reasoning_open = !m.reasoning_open;
+            m.touch();
+        }
+        None => notice(app, "No reasoning to show in this conversation."),
+    }
+}

@@ -165,15 +165,15 @@ fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
     }
     let turn = spend
         .last_cost
-        .map(|c| format!("${} · ", money(c)))
+        .map(|c| format!("${} · ", crate::usage::money(c)))
         .unwrap_or_default();
     let mut out = vec![
         Segment::new(
             SPEND,
-            format!("│ {turn}${} this month ", money(month)),
+            format!("│ {turn}${} this month ", crate::usage::money(month)),
             theme.status,
         )
-        .or_short(format!("│ ${}/mo ", money(month))),
+        .or_short(format!("│ ${}/mo ", crate::usage::money(month))),
     ];
     use crate::usage::budget::Verdict;
     if let Verdict::Warn(w) | Verdict::Over(w) = app.budget_verdict() {
@@ -197,6 +197,16 @@ fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
     out
 }
 
+/// The least important part that `can` change (the rightmost of equals).
+fn least(parts: &[Segment], can: impl Fn(&Segment) -> bool) -> Option<usize> {
+    parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| can(p))
+        .min_by_key(|(i, p)| (p.rank, std::cmp::Reverse(*i)))
+        .map(|(i, _)| i)
+}
+
 /// Lays the parts out in one line of `width`: all of them when they fit; else without the
 /// help hint, then the least important parts in their shorter form or not at all, and as a
 /// last resort cut at the edge.
@@ -204,22 +214,18 @@ fn fit(mut parts: Vec<Segment>, right: Segment, width: usize, theme: &Theme) -> 
     let used = |parts: &[Segment]| parts.iter().map(|p| str_width(&p.text)).sum::<usize>();
     let right_w = str_width(&right.text);
     let show_right = used(&parts) + right_w <= width;
+    // Shorter forms first (least important first), then parts left out.
     while !show_right && used(&parts) > width {
-        let Some(i) = parts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.short.is_some() || p.rank < MODEL)
-            .min_by_key(|(i, p)| (p.rank, std::cmp::Reverse(*i)))
-            .map(|(i, _)| i)
-        else {
+        let Some(i) = least(&parts, |p| p.short.is_some()) else {
             break;
         };
-        match parts[i].short.take() {
-            Some(short) => parts[i].text = short,
-            None => {
-                parts.remove(i);
-            }
-        }
+        parts[i].text = parts[i].short.take().unwrap_or_default();
+    }
+    while !show_right && used(&parts) > width {
+        let Some(i) = least(&parts, |p| p.rank < MODEL) else {
+            break;
+        };
+        parts.remove(i);
     }
     let total = used(&parts);
     if total > width {
@@ -236,15 +242,4 @@ fn fit(mut parts: Vec<Segment>, right: Segment, width: usize, theme: &Theme) -> 
         spans.push(Span::styled(right.text, right.style));
     }
     Line::from(spans)
-}
-
-/// Dollars with the precision that matters: cents above a dollar, more below.
-fn money(v: f64) -> String {
-    if v >= 1.0 || v == 0.0 {
-        format!("{v:.2}")
-    } else if v >= 0.01 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.4}")
-    }
 }

@@ -159,15 +159,19 @@ pub fn check(cfg: &BudgetConfig, spend: &Spend, provider: &str, key_id: Option<&
     };
     if spent >= cap {
         Verdict::Over(format!(
-            "{} is used up (${spent:.2} of ${cap:.2} since {}; resets {})",
+            "{} is used up (${} of ${} since {}; resets {})",
             capitalize(&name),
+            super::money(spent),
+            super::money(cap),
             spend.since,
             spend.resets
         ))
     } else if spent >= cap * cfg.warn_at {
         Verdict::Warn(format!(
-            "{:.0}% of {name} (${spent:.2} of ${cap:.2})",
-            spent / cap * 100.0
+            "{:.0}% of {name} (${} of ${})",
+            spent / cap * 100.0,
+            super::money(spent),
+            super::money(cap)
         ))
     } else {
         Verdict::Ok
@@ -250,6 +254,28 @@ mod tests {
             ),
             Verdict::Ok
         );
+    }
+
+    #[test]
+    fn small_caps_and_spends_keep_their_digits() {
+        let c = BudgetConfig {
+            monthly_usd: Some(0.001),
+            ..Default::default()
+        };
+        let mut s = spend(0.00089, 0.0, 0.0);
+        assert_eq!(
+            check(&c, &s, "openai", None),
+            Verdict::Warn("89% of the global monthly budget ($0.0009 of $0.0010)".into())
+        );
+        s.total = 0.5;
+        let c = BudgetConfig {
+            monthly_usd: Some(0.5),
+            ..Default::default()
+        };
+        let Verdict::Over(why) = check(&c, &s, "openai", None) else {
+            panic!()
+        };
+        assert!(why.contains("($0.50 of $0.50 since 1 Nov"), "{why}");
     }
 
     #[test]

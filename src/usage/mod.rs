@@ -46,6 +46,18 @@ pub struct LedgerRecord {
     pub cost_source: CostSource,
 }
 
+/// Dollars with the precision that matters: cents from a dollar up, more below (a cap of
+/// $0.50 or a request of $0.0004 must not read as $0.00).
+pub fn money(v: f64) -> String {
+    if v >= 1.0 || v == 0.0 || (v * 100.0).fract() == 0.0 {
+        format!("{v:.2}")
+    } else if v >= 0.01 {
+        format!("{v:.3}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 /// The record for a finished turn: the provider's numbers where it gave them.
 pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecord {
     let (input, output, reasoning, cached, estimated, provider_cost) = match turn.usage {

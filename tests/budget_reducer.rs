@@ -175,3 +175,35 @@ fn a_narrow_bar_drops_details_before_the_budget_warning() {
     let s12 = status_at(&mut app, 12);
     assert_eq!(s12.chars().count(), 12);
 }
+
+#[test]
+fn a_long_refusal_wraps_onto_more_rows_at_80_columns() {
+    let mut app = app(10.0);
+    update(&mut app, spend(10.0));
+    assert!(type_and_send(&mut app, "hello").is_empty());
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    term.draw(|f| ui::draw(f, &app, &mut cache)).unwrap();
+    let buf = term.backend().buffer();
+    let row = |y: u16| -> String { (0..80).map(|x| buf[(x, y)].symbol().to_string()).collect() };
+    let bottom: Vec<String> = (22..24).map(row).collect();
+    let joined = bottom
+        .iter()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        joined.contains("✗ Enter again sends anyway: The monthly budget for openai is used up ($10.00 of $10.00 since 1 Nov; resets 1 Dec)."),
+        "{bottom:#?}"
+    );
+    // Two rows, and the composer (with the draft) right above them.
+    let screen: Vec<String> = (0..24).map(row).collect();
+    assert_eq!(screen[21].trim(), "hello", "{screen:#?}");
+}

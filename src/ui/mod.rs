@@ -62,12 +62,13 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         return;
     }
     let theme = cache.theme.clone();
-    let composer_h =
-        composer::height_for(app, area.width, area.height).min(area.height.saturating_sub(3));
+    let status_h = status::height(app, area.width, area.height);
+    let composer_h = composer::height_for(app, area.width, area.height)
+        .min(area.height.saturating_sub(2 + status_h));
     let [conv, comp, status_area] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(composer_h),
-        Constraint::Length(1),
+        Constraint::Length(status_h),
     ])
     .areas(area);
     let hints = conversation::Hints {

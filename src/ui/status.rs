@@ -10,16 +10,46 @@ use crate::text::wrap::{str_width, truncate};
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
+/// Rows the bar needs: one, or up to three for an error that does not fit in one (never
+/// more than a quarter of the window, so the conversation keeps its room).
+pub fn height(app: &App, width: u16, window_height: u16) -> u16 {
+    let rows = error_lines(app, width as usize).map_or(1, |l| l.len() as u16);
+    rows.clamp(1, 3).min((window_height / 4).max(1))
+}
+
+/// An error notice wrapped at `width`, when there is one (continuation rows indented
+/// under the text, past the mark).
+fn error_lines(app: &App, width: usize) -> Option<Vec<String>> {
+    let n = app.notice.as_ref().filter(|n| n.is_error)?;
+    let inner = width.saturating_sub(3).max(1);
+    let lines = crate::text::wrap::wrap_paragraph(&n.text, inner)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| format!("{}{}", if i == 0 { " ✗ " } else { "   " }, &n.text[r]))
+        .map(|l| truncate(&l, width))
+        .collect();
+    Some(lines)
+}
+
 pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: &str) {
     let width = area.width as usize;
     buf.set_style(area, theme.status);
-    // An error takes the whole bar: it is what the user needs to read.
-    if let Some(n) = app.notice.as_ref().filter(|n| n.is_error) {
-        let line = Line::from(Span::styled(
-            truncate(&format!(" ✗ {}", n.text), width),
-            theme.error.patch(theme.status),
-        ));
-        buf.set_line(area.x, area.y, &line, area.width);
+    // An error takes the whole bar, on as many rows as it was given: it is what the user
+    // needs to read.
+    if let Some(lines) = error_lines(app, width) {
+        for (row, text) in lines.iter().take(area.height as usize).enumerate() {
+            let mut text = text.clone();
+            if row + 1 == area.height as usize && row + 1 < lines.len() {
+                // More than fits: say so at the end of the last row.
+                text = if str_width(&text) < width {
+                    text + "…"
+                } else {
+                    truncate(&text, width)
+                };
+            }
+            let line = Line::from(Span::styled(text, theme.error.patch(theme.status)));
+            buf.set_line(area.x, area.y + row as u16, &line, area.width);
+        }
         return;
     }
     if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
@@ -176,14 +206,14 @@ fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
         .or_short(format!("│ ${}/mo ", crate::usage::money(month))),
     ];
     use crate::usage::budget::Verdict;
-    if let Verdict::Warn(w) | Verdict::Over(w) = app.budget_verdict() {
-        // "85% of the monthly budget for openai; …": the figure is the news.
-        let short = w.split(';').next().unwrap_or(&w).to_string();
-        let figure = short.split(' ').next().unwrap_or("").to_string();
-        let tiny = if figure.ends_with('%') {
-            format!("│ ⚠ {figure} of budget ")
-        } else {
-            "│ ⚠ budget ".to_string()
+    let verdict = app.budget_verdict();
+    if let Verdict::Warn(w) | Verdict::Over(w) = &verdict {
+        // "85% of the monthly budget for openai (…)": the figure is the news.
+        let short = w.split(';').next().unwrap_or(w).to_string();
+        let tiny = match short.split(' ').next() {
+            _ if matches!(verdict, Verdict::Over(_)) => "│ ⚠ over budget ".to_string(),
+            Some(figure) if figure.ends_with('%') => format!("│ ⚠ {figure} of budget "),
+            _ => "│ ⚠ budget ".to_string(),
         };
         out.push(
             Segment::new(

@@ -609,3 +609,86 @@ fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
         }]
     );
 }
+
+#[test]
+fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_saved() {
+    let mut app = App::new(AppOptions {
+        budget: keyturn::usage::budget::BudgetConfig {
+            monthly_usd: Some(20.0),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    app.keys.state = StoreState::Locked;
+    msg(&mut app, unlocked(vec![meta("k1", true)]));
+    update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
+    );
+    key(&mut app, KeyCode::Char('b'));
+    let field = |app: &App| match &app.keys.dialog {
+        Some(KeyDialog::EditCap { scope, input, .. }) => (*scope, input.lines().join("")),
+        other => panic!("{other:?}"),
+    };
+    use keyturn::app::keys::CapScope;
+    assert_eq!(field(&app), (CapScope::Key, String::new()));
+    // Tab: the provider's cap (none yet), then the global one, showing its value.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), (CapScope::Provider, String::new()));
+    typed(&mut app, "7.5");
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [KeysEffect::SetConfigCap {
+            provider: Some("local".into()),
+            monthly_usd: Some(7.5)
+        }]
+    );
+    // The runtime wrote config.toml: the budget the reducer checks follows at once.
+    msg(
+        &mut app,
+        KeysMsg::ConfigCapSaved {
+            provider: Some("local".into()),
+            monthly_usd: Some(7.5),
+            path: "/tmp/config.toml".into(),
+        },
+    );
+    assert_eq!(app.options.budget.providers.get("local"), Some(&7.5));
+    assert!(
+        app.keys
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("The monthly cap for local is set to $7.50")
+    );
+    key(&mut app, KeyCode::Char('b'));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), (CapScope::Provider, "7.50".into()));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), (CapScope::Global, "20.00".into()));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        [KeysEffect::SetConfigCap {
+            provider: None,
+            monthly_usd: None
+        }]
+    );
+    msg(
+        &mut app,
+        KeysMsg::ConfigCapSaved {
+            provider: None,
+            monthly_usd: None,
+            path: "/tmp/config.toml".into(),
+        },
+    );
+    assert_eq!(app.options.budget.monthly_usd, None);
+    // Tab comes round to the key again.
+    key(&mut app, KeyCode::Char('b'));
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Tab);
+    }
+    assert_eq!(field(&app).0, CapScope::Key);
+}

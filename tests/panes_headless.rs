@@ -288,3 +288,37 @@ fn draw(app: &mut App) -> String {
         })
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
+    use keyturn::app::Effect;
+    use keyturn::app::keys::KeysEffect;
+    keyturn::install_crypto_provider();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "# mine\ndefault_provider = \"local\"\n[network]\ndiscover_local = false\n[providers.local]\nbase_url = \"http://127.0.0.1:9/v1\"\nauth = \"none\"\ndefault_model = \"m\"\n",
+    )
+    .unwrap();
+    let paths = keyturn::config::Paths::under(home.path());
+    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
+    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let Session {
+        mut app,
+        mut effects,
+        mut rx,
+    } = runtime::start(config, paths.clone(), options);
+    effects.run(Effect::Keys(KeysEffect::SetConfigCap {
+        provider: Some("local".into()),
+        monthly_usd: Some(0.5),
+    }));
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.options.budget.providers.get("local") == Some(&0.5)
+    })
+    .await;
+    let text = std::fs::read_to_string(&paths.config_file).unwrap();
+    assert!(text.starts_with("# mine\n"), "{text}");
+    let saved = keyturn::config::Config::load(&paths.config_file).unwrap();
+    assert_eq!(saved.budget.providers.get("local"), Some(&0.5));
+    assert!(app.keys.message.as_ref().unwrap().text.contains("$0.50"));
+}

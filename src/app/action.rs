@@ -186,7 +186,9 @@ impl Action {
             Action::SearchPrev => "go to the previous search match",
             Action::ExportConversation => "export the conversation to a Markdown file",
             Action::OpenConversations => "saved conversations: open, new, rename, delete, search",
-            Action::KeyBudget => "set the selected key's monthly spending cap",
+            Action::KeyBudget => {
+                "monthly spending caps: the selected key's, its provider's or the global one (Tab)"
+            }
             Action::OpenUsage => "usage and spend this month, by provider, model, key or day",
         }
     }

@@ -6,14 +6,7 @@ use std::path::Path;
 
 /// Sets `[providers.<id>] default_model = "<model>"`, creating the table when needed.
 pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<(), String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
-    };
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| format!("{} does not parse: {e}", path.display()))?;
+    let mut doc = read(path)?;
     let providers = doc
         .entry("providers")
         .or_insert_with(|| {
@@ -35,6 +28,58 @@ pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<
             table.insert("default_model", toml_edit::value(model));
         }
     }
+    write(path, &doc)
+}
+
+/// Sets or removes a monthly cap: `[budget] monthly_usd` (no provider) or
+/// `[budget.providers] <id>`. None removes the cap.
+pub fn set_budget_cap(
+    path: &Path,
+    provider_id: Option<&str>,
+    usd: Option<f64>,
+) -> Result<(), String> {
+    let mut doc = read(path)?;
+    let budget = doc
+        .entry("budget")
+        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+        .as_table_mut()
+        .ok_or_else(|| "`budget` in config is not a table".to_string())?;
+    let (table, key) = match provider_id {
+        None => (budget, "monthly_usd"),
+        Some(id) => {
+            let providers = budget
+                .entry("providers")
+                .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| "`budget.providers` in config is not a table".to_string())?;
+            (providers, id)
+        }
+    };
+    match (usd, table.get_mut(key)) {
+        // Assign in place so the key keeps the comment above it.
+        (Some(v), Some(item)) => *item = toml_edit::value(v),
+        (Some(v), None) => {
+            table.insert(key, toml_edit::value(v));
+        }
+        (None, _) => {
+            table.remove(key);
+        }
+    }
+    write(path, &doc)
+}
+
+fn read(path: &Path) -> Result<toml_edit::DocumentMut, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    text.parse()
+        .map_err(|e| format!("{} does not parse: {e}", path.display()))
+}
+
+/// Replaces the file atomically (a temporary file in the same directory, synced, renamed).
+fn write(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -57,6 +102,42 @@ pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budget_caps_are_set_updated_and_removed_keeping_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            "[budget]\n# my global cap\nmonthly_usd = 20.0\nwarn_at = 0.8\n",
+        )
+        .unwrap();
+        set_budget_cap(&path, None, Some(35.5)).unwrap();
+        set_budget_cap(&path, Some("openai"), Some(10.0)).unwrap();
+        set_budget_cap(&path, Some("anthropic"), Some(4.25)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("# my global cap\nmonthly_usd = 35.5"),
+            "{text}"
+        );
+        let c = super::super::Config::parse(&path, &text).unwrap();
+        assert_eq!(c.budget.monthly_usd, Some(35.5));
+        assert_eq!(c.budget.warn_at, 0.8);
+        assert_eq!(c.budget.providers.get("openai"), Some(&10.0));
+        assert_eq!(c.budget.providers.get("anthropic"), Some(&4.25));
+        set_budget_cap(&path, None, None).unwrap();
+        set_budget_cap(&path, Some("openai"), None).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let c = super::super::Config::parse(&path, &text).unwrap();
+        assert_eq!(c.budget.monthly_usd, None);
+        assert_eq!(c.budget.providers.len(), 1, "{text}");
+        // A missing file is made.
+        let fresh = dir.path().join("new.toml");
+        set_budget_cap(&fresh, Some("groq"), Some(1.0)).unwrap();
+        let text = std::fs::read_to_string(&fresh).unwrap();
+        let c = super::super::Config::parse(&fresh, &text).unwrap();
+        assert_eq!(c.budget.providers.get("groq"), Some(&1.0));
+    }
 
     #[test]
     fn keeps_comments_and_adds_or_updates_the_table() {

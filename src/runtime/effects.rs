@@ -5,6 +5,7 @@ use tokio::sync::mpsc;
 
 use super::tasks::TaskRegistry;
 use super::{clipboard, discovery, key_service, model_service, persistence};
+use crate::app::keys::{KeysEffect, KeysMsg};
 use crate::app::{self, App, Effect, Msg};
 use crate::config::Config;
 use crate::providers::http::build_client;
@@ -118,6 +119,28 @@ impl Effects {
                     Err(e) => format!("Could not export the conversation: {e}"),
                 };
                 let _ = self.tx.try_send(Msg::Notice(msg));
+            }
+            Effect::Keys(KeysEffect::SetConfigCap {
+                provider,
+                monthly_usd,
+            }) => {
+                let path = self.paths.config_file.clone();
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let msg = match crate::config::edit::set_budget_cap(
+                        &path,
+                        provider.as_deref(),
+                        monthly_usd,
+                    ) {
+                        Ok(()) => Msg::Keys(KeysMsg::ConfigCapSaved {
+                            provider,
+                            monthly_usd,
+                            path: path.display().to_string(),
+                        }),
+                        Err(e) => Msg::Notice(format!("Could not save the cap: {e}")),
+                    };
+                    let _ = tx.blocking_send(msg);
+                });
             }
             Effect::Keys(k) => self.keys.handle(k),
             Effect::FinishWelcome(result) => {

@@ -394,15 +394,64 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
             Some(input),
             None,
         ),
-        KeyDialog::EditCap { input, .. } => (
-            " Monthly budget for this key ".into(),
-            vec![Line::from(Span::styled(
-                "USD a month (empty: no cap). At the cap keyturn refuses to send.",
-                theme.hint,
-            ))],
-            Some(input),
-            None,
-        ),
+        KeyDialog::EditCap {
+            id,
+            provider,
+            scope,
+            input,
+        } => {
+            use crate::app::keys::CapScope;
+            let key = app
+                .keys
+                .entries
+                .iter()
+                .find(|e| &e.id == id)
+                .map_or_else(String::new, |e| e.masked.clone());
+            let (title, kept) = match scope {
+                CapScope::Key => (
+                    format!(" Monthly budget for the key {key} "),
+                    "in the key store",
+                ),
+                CapScope::Provider => {
+                    (format!(" Monthly budget for {provider} "), "in config.toml")
+                }
+                CapScope::Global => (
+                    " Monthly budget for everything ".to_string(),
+                    "in config.toml",
+                ),
+            };
+            let tabs = [
+                (CapScope::Key, "this key".to_string()),
+                (CapScope::Provider, provider.clone()),
+                (CapScope::Global, "everything".to_string()),
+            ];
+            let mut choice = vec![Span::styled("Tab: ", theme.hint)];
+            for (i, (s, name)) in tabs.into_iter().enumerate() {
+                if i > 0 {
+                    choice.push(Span::styled(" · ", theme.hint));
+                }
+                let style = if s == *scope {
+                    theme.status_accent
+                } else {
+                    theme.hint
+                };
+                choice.push(Span::styled(name, style));
+            }
+            (
+                title,
+                vec![
+                    Line::from(choice),
+                    Line::from(Span::styled(
+                        format!(
+                            "USD a month, kept {kept} (empty: no cap). At a cap keyturn refuses to send."
+                        ),
+                        theme.hint,
+                    )),
+                ],
+                Some(input),
+                None,
+            )
+        }
     };
     let width = area.width.saturating_sub(4).clamp(1, 76);
     let inner_w = width.saturating_sub(2).max(1) as usize;

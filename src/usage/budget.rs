@@ -26,6 +26,21 @@ pub struct BudgetConfig {
     pub keys: BTreeMap<String, f64>,
 }
 
+impl BudgetConfig {
+    /// Sets or removes the global cap (no provider) or a provider's.
+    pub fn set_cap(&mut self, provider: Option<&str>, usd: Option<f64>) {
+        match (provider, usd) {
+            (None, usd) => self.monthly_usd = usd,
+            (Some(p), Some(v)) => {
+                self.providers.insert(p.to_string(), v);
+            }
+            (Some(p), None) => {
+                self.providers.remove(p);
+            }
+        }
+    }
+}
+
 impl Default for BudgetConfig {
     fn default() -> Self {
         Self {

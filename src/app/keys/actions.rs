@@ -101,11 +101,13 @@ impl KeysPane {
             }
             Action::KeyBudget => {
                 if let Some(m) = self.selected_meta().cloned() {
-                    let mut t = input(false, "dollars a month, empty for no cap");
-                    if let Some(c) = m.cap_cents {
-                        t.insert_str(format!("{}.{:02}", c / 100, c % 100));
-                    }
-                    self.dialog = Some(KeyDialog::EditCap { id: m.id, input: t });
+                    let input = self.cap_input(CapScope::Key, &m.id, &m.provider);
+                    self.dialog = Some(KeyDialog::EditCap {
+                        id: m.id,
+                        provider: m.provider,
+                        scope: CapScope::Key,
+                        input,
+                    });
                 }
             }
             Action::KeyFixPermissions => {
@@ -128,5 +130,24 @@ impl KeysPane {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The budget dialog's input, holding the cap in force for `scope` (empty: none).
+    pub(super) fn cap_input(&self, scope: CapScope, id: &str, provider: &str) -> TextArea<'static> {
+        let current = match scope {
+            CapScope::Key => self
+                .entries
+                .iter()
+                .find(|e| e.id == id)
+                .and_then(|m| m.cap_cents)
+                .map(|c| c as f64 / 100.0),
+            CapScope::Provider => self.budget.providers.get(provider).copied(),
+            CapScope::Global => self.budget.monthly_usd,
+        };
+        let mut t = input(false, "dollars a month, empty for no cap");
+        if let Some(v) = current {
+            t.insert_str(format!("{v:.2}"));
+        }
+        t
     }
 }

@@ -3,13 +3,32 @@
 use crossterm::event::KeyCode;
 use tui_textarea::TextArea;
 
-use super::{KeyDialog, KeysEffect, KeysPane, StoreState, input, text_of};
+use super::{CapScope, KeyDialog, KeysEffect, KeysPane, StoreState, input, text_of};
 use crate::app::secret::Secret;
 
 impl KeysPane {
     /// A key press while a dialog is open.
     pub fn dialog_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<KeysEffect> {
         let code = key.code;
+        // Tab in the budget dialog moves between the key's, its provider's and the global cap.
+        if code == KeyCode::Tab
+            && let Some(KeyDialog::EditCap {
+                id,
+                provider,
+                scope,
+                ..
+            }) = &self.dialog
+        {
+            let (id, provider, scope) = (id.clone(), provider.clone(), scope.next());
+            let input = self.cap_input(scope, &id, &provider);
+            self.dialog = Some(KeyDialog::EditCap {
+                id,
+                provider,
+                scope,
+                input,
+            });
+            return Vec::new();
+        }
         // In a dialog with a text field every key but Esc and Enter edits the field.
         if !matches!(code, KeyCode::Esc | KeyCode::Enter) {
             if let Some(KeyDialog::Passphrase { error, .. }) = &mut self.dialog {
@@ -114,26 +133,38 @@ impl KeysPane {
                 let label = crate::text::sanitize::sanitize_line(text_of(&input).trim());
                 return vec![KeysEffect::Relabel { id, label }];
             }
-            KeyDialog::EditCap { id, input } => {
+            KeyDialog::EditCap {
+                id,
+                provider,
+                scope,
+                input,
+            } => {
                 let text = text_of(&input).trim().trim_start_matches('$').to_string();
-                if text.is_empty() {
-                    return vec![KeysEffect::SetCap {
-                        id,
-                        monthly_usd: None,
-                    }];
-                }
-                match text.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => {
-                        return vec![KeysEffect::SetCap {
-                            id,
-                            monthly_usd: Some(v),
-                        }];
-                    }
+                let monthly_usd = match text.parse::<f64>() {
+                    _ if text.is_empty() => None,
+                    Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
                     _ => {
                         self.note("A cap is a number of dollars, e.g. 5 or 12.50.", true);
-                        self.dialog = Some(KeyDialog::EditCap { id, input });
+                        self.dialog = Some(KeyDialog::EditCap {
+                            id,
+                            provider,
+                            scope,
+                            input,
+                        });
+                        return Vec::new();
                     }
-                }
+                };
+                return vec![match scope {
+                    CapScope::Key => KeysEffect::SetCap { id, monthly_usd },
+                    CapScope::Provider => KeysEffect::SetConfigCap {
+                        provider: Some(provider),
+                        monthly_usd,
+                    },
+                    CapScope::Global => KeysEffect::SetConfigCap {
+                        provider: None,
+                        monthly_usd,
+                    },
+                }];
             }
             KeyDialog::Testing { req, provider } => {
                 if esc {

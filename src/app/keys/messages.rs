@@ -47,6 +47,11 @@ pub enum KeysEffect {
         id: String,
         monthly_usd: Option<f64>,
     },
+    /// Set or remove a cap in config.toml: a provider's, or the global one (no provider).
+    SetConfigCap {
+        provider: Option<String>,
+        monthly_usd: Option<f64>,
+    },
     Relabel {
         id: String,
         label: String,
@@ -89,12 +94,32 @@ pub enum KeysMsg {
         req: u64,
         outcome: CheckOutcome,
     },
+    /// A cap was written to config.toml (the model's budget follows it at once).
+    ConfigCapSaved {
+        provider: Option<String>,
+        monthly_usd: Option<f64>,
+        path: String,
+    },
 }
 
 impl KeysPane {
     /// A report from the runtime.
     pub fn on_msg(&mut self, msg: KeysMsg) -> Vec<KeysEffect> {
         match msg {
+            KeysMsg::ConfigCapSaved {
+                provider,
+                monthly_usd,
+                path,
+            } => {
+                self.budget.set_cap(provider.as_deref(), monthly_usd);
+                let whose = provider.map_or("The global monthly cap".to_string(), |p| {
+                    format!("The monthly cap for {p}")
+                });
+                let what = monthly_usd.map_or("removed".to_string(), |v| {
+                    format!("set to ${}", crate::usage::money(v))
+                });
+                self.note(format!("{whose} is {what} (saved in {path})."), false);
+            }
             KeysMsg::Unlocked {
                 method,
                 entries,

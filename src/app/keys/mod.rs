@@ -86,10 +86,32 @@ pub enum KeyDialog {
         id: String,
         input: TextArea<'static>,
     },
+    /// A monthly cap: for the selected key, its provider, or everything (Tab changes which).
     EditCap {
         id: String,
+        provider: String,
+        scope: CapScope,
         input: TextArea<'static>,
     },
+}
+
+/// Which monthly cap the budget dialog edits. Key caps live in the key store; provider and
+/// global caps in config.toml (`[budget]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapScope {
+    Key,
+    Provider,
+    Global,
+}
+
+impl CapScope {
+    pub fn next(self) -> Self {
+        match self {
+            CapScope::Key => CapScope::Provider,
+            CapScope::Provider => CapScope::Global,
+            CapScope::Global => CapScope::Key,
+        }
+    }
 }
 
 impl std::fmt::Debug for KeyDialog {
@@ -133,6 +155,8 @@ pub struct KeysPane {
     pub auto_source: bool,
     /// The provider the chat uses: preselected when adding a key.
     pub current_provider: Option<String>,
+    /// The caps in config (`[budget]`), shown and edited in the budget dialog.
+    pub budget: crate::usage::budget::BudgetConfig,
 }
 
 impl Default for KeysPane {
@@ -152,6 +176,7 @@ impl Default for KeysPane {
             after_unlock: None,
             auto_source: false,
             current_provider: None,
+            budget: Default::default(),
         }
     }
 }

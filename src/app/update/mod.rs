@@ -106,6 +106,16 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Keys(msg) => {
             app.dirty = true;
+            if let super::keys::KeysMsg::ConfigCapSaved {
+                provider,
+                monthly_usd,
+                ..
+            } = &msg
+            {
+                app.options
+                    .budget
+                    .set_cap(provider.as_deref(), *monthly_usd);
+            }
             app.keys.on_msg(msg).into_iter().map(Effect::Keys).collect()
         }
         Msg::Tick => {

@@ -41,7 +41,12 @@ pub fn set_budget_cap(
     let mut doc = read(path)?;
     let budget = doc
         .entry("budget")
-        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+        .or_insert_with(|| {
+            // No empty `[budget]` header above `[budget.providers]`.
+            let mut t = toml_edit::Table::new();
+            t.set_implicit(true);
+            toml_edit::Item::Table(t)
+        })
         .as_table_mut()
         .ok_or_else(|| "`budget` in config is not a table".to_string())?;
     let (table, key) = match provider_id {
@@ -135,6 +140,13 @@ mod tests {
         let fresh = dir.path().join("new.toml");
         set_budget_cap(&fresh, Some("groq"), Some(1.0)).unwrap();
         let text = std::fs::read_to_string(&fresh).unwrap();
+        assert_eq!(text, "[budget.providers]\ngroq = 1.0\n");
+        let global = dir.path().join("global.toml");
+        set_budget_cap(&global, None, Some(3.0)).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&global).unwrap(),
+            "[budget]\nmonthly_usd = 3.0\n"
+        );
         let c = super::super::Config::parse(&fresh, &text).unwrap();
         assert_eq!(c.budget.providers.get("groq"), Some(&1.0));
     }

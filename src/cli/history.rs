@@ -277,6 +277,5 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> u8 {
 }
 
 fn cost_cell(r: &crate::usage::Row) -> String {
-    let mark = if r.unpriced > 0 { "+" } else { "" };
-    format!("{:.4}{mark}", r.cost_usd)
+    format!("{}{}", r.cost_figure(), r.cost_mark())
 }

@@ -110,16 +110,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 fn row_line(r: &Row, name_w: usize, width: usize, style: ratatui::style::Style) -> Line<'static> {
-    let mark = if r.unpriced > 0 { "+" } else { " " };
+    let (figure, mark) = (r.cost_figure(), r.cost_mark());
+    let mark = if mark.is_empty() { " " } else { mark };
     Line::from(Span::styled(
         truncate(
             &format!(
-                "  {:<name_w$}{:>8}{:>12}{:>12}{:>10.4}{mark}",
+                "  {:<name_w$}{:>8}{:>12}{:>12}{:>10}{mark}",
                 truncate(&r.group, name_w),
                 r.requests,
                 r.input,
                 r.output,
-                r.cost_usd
+                figure
             ),
             width,
         ),

@@ -244,6 +244,26 @@ pub struct Row {
     pub estimated: u64,
 }
 
+impl Row {
+    /// The cost as shown: "?" when no request of the row has a price (never "0.0000").
+    pub fn cost_figure(&self) -> String {
+        if self.unpriced > 0 && self.unpriced == self.requests {
+            "?".into()
+        } else {
+            format!("{:.4}", self.cost_usd)
+        }
+    }
+
+    /// "+" when some requests of a priced row have no price: the figure is a lower bound.
+    pub fn cost_mark(&self) -> &'static str {
+        if self.unpriced > 0 && self.unpriced < self.requests {
+            "+"
+        } else {
+            ""
+        }
+    }
+}
+
 pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) -> Vec<Row> {
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for r in records {

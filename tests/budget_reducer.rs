@@ -207,3 +207,27 @@ fn a_long_refusal_wraps_onto_more_rows_at_80_columns() {
     let screen: Vec<String> = (0..24).map(row).collect();
     assert_eq!(screen[21].trim(), "hello", "{screen:#?}");
 }
+
+#[test]
+fn an_error_longer_than_its_rows_ends_in_a_mark_even_when_the_last_row_is_full() {
+    let mut app = app(10.0);
+    // Words that fill each 20-column row exactly: three rows of text, two rows of bar.
+    app.notice = Some(keyturn::app::Notice {
+        text: format!("{} {} {}", "a".repeat(17), "b".repeat(17), "c".repeat(17)),
+        is_error: true,
+    });
+    update(
+        &mut app,
+        Msg::Resize {
+            width: 20,
+            height: 8,
+        },
+    );
+    let mut term = Terminal::new(TestBackend::new(20, 8)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    term.draw(|f| ui::draw(f, &app, &mut cache)).unwrap();
+    let buf = term.backend().buffer();
+    let row = |y: u16| -> String { (0..20).map(|x| buf[(x, y)].symbol().to_string()).collect() };
+    assert_eq!(row(6), format!(" ✗ {}", "a".repeat(17)));
+    assert_eq!(row(7), format!("   {}…", "b".repeat(16)));
+}

@@ -40,12 +40,9 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         for (row, text) in lines.iter().take(area.height as usize).enumerate() {
             let mut text = text.clone();
             if row + 1 == area.height as usize && row + 1 < lines.len() {
-                // More than fits: say so at the end of the last row.
-                text = if str_width(&text) < width {
-                    text + "…"
-                } else {
-                    truncate(&text, width)
-                };
+                // More than fits: say so at the end of the last row (a row that already fills
+                // the width gives its last column to the mark).
+                text = truncate(&format!("{text}…"), width);
             }
             let line = Line::from(Span::styled(text, theme.error.patch(theme.status)));
             buf.set_line(area.x, area.y + row as u16, &line, area.width);

@@ -236,10 +236,10 @@ fn ledger_thread(
                 .take()
                 .unwrap_or_else(|| (Spend::default(), now.clone()))
         };
-        let (record, side) = match job {
+        let (record, turn) = match job {
             LedgerJob::Load => (None, false),
-            LedgerJob::Append(r) => (Some(r), false),
-            LedgerJob::AppendSide(r) => (Some(r), true),
+            LedgerJob::Append(r) => (Some(r), true),
+            LedgerJob::AppendSide(r) => (Some(r), false),
         };
         if let Some(record) = record {
             if let Err(e) = ledger.append(&record, &tz) {
@@ -248,10 +248,9 @@ fn ledger_thread(
                     ledger.dir.display()
                 )));
             }
-            let turn_cost = current.0.last_cost;
             current.0.add(&record);
-            if side {
-                current.0.last_cost = turn_cost;
+            if turn {
+                current.0.last_cost = record.cost_usd;
             }
         }
         let _ = tx.blocking_send(Msg::Spend(current.0.clone()));

@@ -64,7 +64,8 @@ pub struct Spend {
     /// "1 Nov": when the period began; "1 Dec": when it resets.
     pub since: String,
     pub resets: String,
-    /// Cost of the newest request, when known.
+    /// Cost of the newest turn this session, when known (set by the runtime, not by `add`:
+    /// neither the ledger read at start nor a side request such as a title is a turn).
     pub last_cost: Option<f64>,
     /// Ledger lines that could not be read: (file, line numbers).
     pub skipped: Vec<(String, Vec<usize>)>,
@@ -82,7 +83,6 @@ impl Spend {
             }
             None => self.unpriced += 1,
         }
-        self.last_cost = r.cost_usd;
     }
 }
 
@@ -131,7 +131,6 @@ pub fn spend_now(ledger: &super::Ledger, now: &jiff::Zoned, reset_day: u8) -> Sp
                 .push((ledger.file(m).display().to_string(), skipped));
         }
     }
-    spend.last_cost = None;
     spend
 }
 

@@ -83,6 +83,14 @@ impl Effects {
         }
     }
 
+    /// Edits config.toml off the loop and tells the model how it went.
+    fn edit_config(&self, edit: impl FnOnce(&std::path::Path) -> Msg + Send + 'static) {
+        let (path, tx) = (self.paths.config_file.clone(), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let _ = tx.blocking_send(edit(&path));
+        });
+    }
+
     /// Returns true when the app should exit.
     pub fn run(&mut self, effect: Effect) -> bool {
         match effect {
@@ -123,36 +131,25 @@ impl Effects {
             Effect::Keys(KeysEffect::SetConfigCap {
                 provider,
                 monthly_usd,
-            }) => {
-                let path = self.paths.config_file.clone();
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let msg = match crate::config::edit::set_budget_cap(
-                        &path,
-                        provider.as_deref(),
+            }) => self.edit_config(move |path| {
+                match crate::config::edit::set_budget_cap(path, provider.as_deref(), monthly_usd) {
+                    Ok(()) => Msg::Keys(KeysMsg::ConfigCapSaved {
+                        provider,
                         monthly_usd,
-                    ) {
-                        Ok(()) => Msg::Keys(KeysMsg::ConfigCapSaved {
-                            provider,
-                            monthly_usd,
-                            path: path.display().to_string(),
-                        }),
-                        Err(e) => Msg::Notice(format!("Could not save the cap: {e}")),
-                    };
-                    let _ = tx.blocking_send(msg);
-                });
-            }
+                        path: path.display().to_string(),
+                    }),
+                    Err(e) => Msg::Notice(format!("Could not save the cap: {e}")),
+                }
+            }),
             Effect::Keys(k) => self.keys.handle(k),
-            Effect::FinishWelcome(result) => {
-                let path = self.paths.config_file.clone();
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let default = result
-                        .default
-                        .as_ref()
-                        .map(|(p, m)| (p.as_str(), m.as_str()));
-                    let note = match crate::config::edit::write_welcome(
-                        &path,
+            Effect::FinishWelcome(result) => self.edit_config(move |path| {
+                let default = result
+                    .default
+                    .as_ref()
+                    .map(|(p, m)| (p.as_str(), m.as_str()));
+                Msg::Notice(
+                    match crate::config::edit::write_welcome(
+                        path,
                         result.identity_file.as_deref(),
                         default,
                     ) {
@@ -161,31 +158,26 @@ impl Effects {
                             path.display()
                         ),
                         Err(e) => format!("Could not save your choices: {e}"),
-                    };
-                    let _ = tx.blocking_send(Msg::Notice(note));
-                });
-            }
+                    },
+                )
+            }),
             Effect::Picker(crate::app::picker::PickerEffect::Fetch { provider_id, req }) => {
                 self.models.fetch(provider_id, req)
             }
             Effect::Picker(crate::app::picker::PickerEffect::SaveDefault {
                 provider_id,
                 model,
-            }) => {
-                let path = self.paths.config_file.clone();
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let note =
-                        match crate::config::edit::set_default_model(&path, &provider_id, &model) {
-                            Ok(()) => format!(
-                                "Saved {model} as the default model of {provider_id} in {}.",
-                                path.display()
-                            ),
-                            Err(e) => format!("Could not save the default model: {e}"),
-                        };
-                    let _ = tx.blocking_send(Msg::Notice(note));
-                });
-            }
+            }) => self.edit_config(move |path| {
+                Msg::Notice(
+                    match crate::config::edit::set_default_model(path, &provider_id, &model) {
+                        Ok(()) => format!(
+                            "Saved {model} as the default model of {provider_id} in {}.",
+                            path.display()
+                        ),
+                        Err(e) => format!("Could not save the default model: {e}"),
+                    },
+                )
+            }),
             Effect::StartStream {
                 req,
                 provider_id,

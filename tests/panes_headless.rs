@@ -27,6 +27,13 @@ fn save(store: &HistoryStore, question: &str) -> String {
     id
 }
 
+/// The real session start-up over the home `paths` points at.
+fn start(paths: &keyturn::config::Paths) -> Session {
+    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
+    let options = runtime::options::tui_options(&config, paths, None, None).unwrap();
+    runtime::start(config, paths.clone(), options)
+}
+
 fn key(app: &mut App, effects: &mut Effects, code: KeyCode, mods: KeyModifiers) {
     runtime::dispatch(app, effects, Msg::Key(KeyEvent::new(code, mods)));
 }
@@ -64,13 +71,11 @@ async fn open_search_rename_delete() {
     let alpha = save(&store, "alpha question");
     std::thread::sleep(Duration::from_millis(1100));
     let beta = save(&store, "beta question");
-    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
-    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
     let Session {
         mut app,
         mut effects,
         mut rx,
-    } = runtime::start(config, paths, options);
+    } = start(&paths);
     // The last one resumes.
     assert_eq!(app.conversation.id, beta);
     key(&mut app, &mut effects, KeyCode::F(4), KeyModifiers::NONE);
@@ -218,13 +223,11 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
         };
         ledger.append(&r, &tz).unwrap();
     }
-    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
-    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
     let Session {
         mut app,
         mut effects,
         mut rx,
-    } = runtime::start(config, paths, options);
+    } = start(&paths);
     key(&mut app, &mut effects, KeyCode::F(5), KeyModifiers::NONE);
     assert_eq!(app.view, View::Usage);
     until(&mut app, &mut effects, &mut rx, |a| {
@@ -310,13 +313,11 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
     )
     .unwrap();
     let paths = keyturn::config::Paths::under(home.path());
-    let config = keyturn::config::Config::load(&paths.config_file).unwrap();
-    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
     let Session {
         mut app,
         mut effects,
         mut rx,
-    } = runtime::start(config, paths.clone(), options);
+    } = start(&paths);
     effects.run(Effect::Keys(KeysEffect::SetConfigCap {
         provider: Some("local".into()),
         monthly_usd: Some(0.5),

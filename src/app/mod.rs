@@ -159,7 +159,6 @@ impl App {
             providers: options.key_providers.clone(),
             auto_source: options.auto_unlock_source,
             current_provider: options.provider.as_ref().map(|p| p.id.clone()),
-            budget: options.budget.clone(),
             ..Default::default()
         };
         let mut view = View::Chat;

@@ -3,8 +3,13 @@
 use super::*;
 
 impl KeysPane {
-    /// A pane action (no dialog open). Returns effects for the runtime.
-    pub fn action(&mut self, action: Action) -> Vec<KeysEffect> {
+    /// A pane action (no dialog open); `budget` is config's caps, for the budget dialog.
+    /// Returns effects for the runtime.
+    pub fn action(
+        &mut self,
+        action: Action,
+        budget: &crate::usage::budget::BudgetConfig,
+    ) -> Vec<KeysEffect> {
         self.message = None;
         let unlocked = matches!(self.state, StoreState::Unlocked { .. });
         let creates = matches!(action, Action::KeyAdd | Action::KeyImportEnv);
@@ -101,7 +106,7 @@ impl KeysPane {
             }
             Action::KeyBudget => {
                 if let Some(m) = self.selected_meta().cloned() {
-                    let input = self.cap_input(CapScope::Key, &m.id, &m.provider);
+                    let input = self.cap_input(CapScope::Key, &m.id, &m.provider, budget);
                     self.dialog = Some(KeyDialog::EditCap {
                         id: m.id,
                         provider: m.provider,
@@ -133,7 +138,13 @@ impl KeysPane {
     }
 
     /// The budget dialog's input, holding the cap in force for `scope` (empty: none).
-    pub(super) fn cap_input(&self, scope: CapScope, id: &str, provider: &str) -> TextArea<'static> {
+    pub(super) fn cap_input(
+        &self,
+        scope: CapScope,
+        id: &str,
+        provider: &str,
+        budget: &crate::usage::budget::BudgetConfig,
+    ) -> TextArea<'static> {
         let current = match scope {
             CapScope::Key => self
                 .entries
@@ -141,8 +152,8 @@ impl KeysPane {
                 .find(|e| e.id == id)
                 .and_then(|m| m.cap_cents)
                 .map(|c| c as f64 / 100.0),
-            CapScope::Provider => self.budget.providers.get(provider).copied(),
-            CapScope::Global => self.budget.monthly_usd,
+            CapScope::Provider => budget.providers.get(provider).copied(),
+            CapScope::Global => budget.monthly_usd,
         };
         let mut t = input(false, "dollars a month, empty for no cap");
         if let Some(v) = current {

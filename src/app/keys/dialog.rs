@@ -7,8 +7,12 @@ use super::{CapScope, KeyDialog, KeysEffect, KeysPane, StoreState, input, text_o
 use crate::app::secret::Secret;
 
 impl KeysPane {
-    /// A key press while a dialog is open.
-    pub fn dialog_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<KeysEffect> {
+    /// A key press while a dialog is open (`budget`: config's caps, for the budget dialog).
+    pub fn dialog_key(
+        &mut self,
+        key: crossterm::event::KeyEvent,
+        budget: &crate::usage::budget::BudgetConfig,
+    ) -> Vec<KeysEffect> {
         let code = key.code;
         // Tab in the budget dialog moves between the key's, its provider's and the global cap.
         if code == KeyCode::Tab
@@ -20,7 +24,7 @@ impl KeysPane {
             }) = &self.dialog
         {
             let (id, provider, scope) = (id.clone(), provider.clone(), scope.next());
-            let input = self.cap_input(scope, &id, &provider);
+            let input = self.cap_input(scope, &id, &provider, budget);
             self.dialog = Some(KeyDialog::EditCap {
                 id,
                 provider,

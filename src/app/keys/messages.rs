@@ -103,15 +103,19 @@ pub enum KeysMsg {
 }
 
 impl KeysPane {
-    /// A report from the runtime.
-    pub fn on_msg(&mut self, msg: KeysMsg) -> Vec<KeysEffect> {
+    /// A report from the runtime (`budget`: config's caps, for an action resumed after
+    /// unlocking).
+    pub fn on_msg(
+        &mut self,
+        msg: KeysMsg,
+        budget: &crate::usage::budget::BudgetConfig,
+    ) -> Vec<KeysEffect> {
         match msg {
             KeysMsg::ConfigCapSaved {
                 provider,
                 monthly_usd,
                 path,
             } => {
-                self.budget.set_cap(provider.as_deref(), monthly_usd);
                 let whose = provider.map_or("The global monthly cap".to_string(), |p| {
                     format!("The monthly cap for {p}")
                 });
@@ -134,7 +138,7 @@ impl KeysPane {
                     self.dialog = None;
                 }
                 if let Some(action) = self.after_unlock.take() {
-                    return self.action(action);
+                    return self.action(action, budget);
                 }
             }
             KeysMsg::UnlockFailed {

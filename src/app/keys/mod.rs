@@ -155,8 +155,6 @@ pub struct KeysPane {
     pub auto_source: bool,
     /// The provider the chat uses: preselected when adding a key.
     pub current_provider: Option<String>,
-    /// The caps in config (`[budget]`), shown and edited in the budget dialog.
-    pub budget: crate::usage::budget::BudgetConfig,
 }
 
 impl Default for KeysPane {
@@ -176,7 +174,6 @@ impl Default for KeysPane {
             after_unlock: None,
             auto_source: false,
             current_provider: None,
-            budget: Default::default(),
         }
     }
 }

@@ -116,7 +116,11 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
                     .budget
                     .set_cap(provider.as_deref(), *monthly_usd);
             }
-            app.keys.on_msg(msg).into_iter().map(Effect::Keys).collect()
+            app.keys
+                .on_msg(msg, &app.options.budget)
+                .into_iter()
+                .map(Effect::Keys)
+                .collect()
         }
         Msg::Tick => {
             if app.animating() {

@@ -10,7 +10,7 @@ pub(super) fn on_keys_key(
     if app.keys.dialog.is_some() {
         return app
             .keys
-            .dialog_key(key)
+            .dialog_key(key, &app.options.budget)
             .into_iter()
             .map(Effect::Keys)
             .collect();
@@ -32,7 +32,12 @@ pub(super) fn on_keys_key(
             | Action::Newline,
         )
         | None => Vec::new(),
-        Some(a) => app.keys.action(a).into_iter().map(Effect::Keys).collect(),
+        Some(a) => app
+            .keys
+            .action(a, &app.options.budget)
+            .into_iter()
+            .map(Effect::Keys)
+            .collect(),
     }
 }
 

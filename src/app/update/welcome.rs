@@ -66,7 +66,7 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
                 app.view = View::Keys;
                 return app
                     .keys
-                    .action(Action::KeyImportEnv)
+                    .action(Action::KeyImportEnv, &app.options.budget)
                     .into_iter()
                     .map(Effect::Keys)
                     .collect();
@@ -80,7 +80,7 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
                 app.view = View::Keys;
                 return app
                     .keys
-                    .action(Action::KeyAdd)
+                    .action(Action::KeyAdd, &app.options.budget)
                     .into_iter()
                     .map(Effect::Keys)
                     .collect();

@@ -27,14 +27,17 @@ pub fn title_of(conv: &Conversation) -> String {
         .unwrap_or_else(|| "(empty)".into())
 }
 
-/// A title from a prompt: its first non-empty line, cut to 60 columns.
+/// Titles, from the prompt or the model, are cut to this many columns.
+pub const TITLE_COLUMNS: usize = 60;
+
+/// A title from a prompt: its first non-empty line, cut to `TITLE_COLUMNS`.
 pub fn title_from_prompt(prompt: &str) -> String {
     let line = prompt
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    crate::text::wrap::truncate(&crate::text::sanitize::sanitize_line(line), 60)
+    crate::text::wrap::truncate(&crate::text::sanitize::sanitize_line(line), TITLE_COLUMNS)
 }
 
 #[cfg(test)]

@@ -11,9 +11,6 @@ pub const INSTRUCTION: &str = "Write a short title, at most six words, for the c
 /// request should cost little.
 const EXCERPT_CHARS: usize = 1200;
 
-/// Titles are cut to this many columns, like titles taken from the prompt.
-const MAX_COLUMNS: usize = 60;
-
 /// The request for a title of a conversation that began with `question` and `answer`.
 pub fn request(
     model: &str,
@@ -79,7 +76,7 @@ pub fn clean(reply: &str) -> Option<String> {
         }
     }
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    has_words(&title).then(|| crate::text::wrap::truncate(&title, MAX_COLUMNS))
+    has_words(&title).then(|| crate::text::wrap::truncate(&title, super::TITLE_COLUMNS))
 }
 
 /// Removes `<think>…</think>` blocks (local reasoning models put them in the text).

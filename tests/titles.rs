@@ -349,7 +349,15 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
             .all(|r| r.provider == "local" && r.model == "mock-model" && !r.estimated)
     );
     // Both count toward the month; "this turn" in the status bar stays the answer's cost.
-    let (turn, title) = (records[0].cost_usd.unwrap(), records[1].cost_usd.unwrap());
+    // The file's order is the order the two finished in, which a busy machine can swap (the
+    // title's round trip to the mock may beat the UI thread's save); the answer is the record
+    // with the longer reply.
+    let (answer, other) = if records[0].output > records[1].output {
+        (&records[0], &records[1])
+    } else {
+        (&records[1], &records[0])
+    };
+    let (turn, title) = (answer.cost_usd.unwrap(), other.cost_usd.unwrap());
     assert_ne!(turn, title);
     until(&mut app, &mut effects, &mut rx, |a| {
         a.spend

@@ -76,7 +76,7 @@ fn sse_bytes(tokens: &[String]) -> Vec<u8> {
 
 /// Types a one-letter question and sends it; returns the stream's request id.
 fn ask(app: &mut App) -> u64 {
-    update(
+    let _ = update(
         app,
         Msg::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
     );
@@ -100,7 +100,7 @@ fn new_app() -> (App, u64) {
         }),
         ..Default::default()
     });
-    update(
+    let _ = update(
         &mut app,
         Msg::Resize {
             width: 160,
@@ -113,7 +113,7 @@ fn new_app() -> (App, u64) {
 
 fn draw(term: &mut Terminal<TestBackend>, app: &mut App, cache: &mut RenderCache) {
     term.draw(|f| ui::draw(f, app, cache)).unwrap();
-    update(app, ui::layout_msg(cache));
+    let _ = update(app, ui::layout_msg(cache));
 }
 
 /// Streams the bytes in `read_size` pieces; draws after every token or after every read.
@@ -141,7 +141,7 @@ fn stream_run(
                     }
                     other => other,
                 };
-                update(&mut app, Msg::Stream { req, event: out });
+                let _ = update(&mut app, Msg::Stream { req, event: out });
                 if draw_per_token {
                     draw(&mut term, &mut app, &mut cache);
                     frames += 1;
@@ -192,7 +192,7 @@ fn frame_time(messages: usize) -> (Duration, Duration) {
     let frames = 300;
     let t0 = Instant::now();
     for i in 0..frames {
-        update(
+        let _ = update(
             &mut app,
             Msg::Stream {
                 req,
@@ -207,7 +207,7 @@ fn frame_time(messages: usize) -> (Duration, Duration) {
 /// A finished 20,000-token answer at 80x24; PgUp then PgDn across it, one draw per press.
 fn scroll_cost() -> (Duration, Duration, usize) {
     let (mut app, req) = new_app();
-    update(
+    let _ = update(
         &mut app,
         Msg::Resize {
             width: 80,
@@ -220,7 +220,7 @@ fn scroll_cost() -> (Duration, Duration, usize) {
         StreamEvent::Finish(keyturn::providers::FinishReason::Stop),
         StreamEvent::Done,
     ] {
-        update(&mut app, Msg::Stream { req, event });
+        let _ = update(&mut app, Msg::Stream { req, event });
     }
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut cache = RenderCache::new(Theme::default());
@@ -236,7 +236,7 @@ fn scroll_cost() -> (Duration, Duration, usize) {
             KeyCode::PageDown
         };
         let t = Instant::now();
-        update(&mut app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let _ = update(&mut app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
         draw(&mut term, &mut app, &mut cache);
         worst = worst.max(t.elapsed());
     }

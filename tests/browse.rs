@@ -31,7 +31,7 @@ fn ch(c: char) -> Msg {
 
 fn send(app: &mut App, text: &str) -> u64 {
     for c in text.chars() {
-        update(app, ch(c));
+        let _ = update(app, ch(c));
     }
     match update(app, key(KeyCode::Enter)).as_slice() {
         [Effect::StartStream { req, .. }] => *req,
@@ -46,7 +46,7 @@ fn answer(app: &mut App, question: &str, reply: &str) {
         StreamEvent::Finish(FinishReason::Stop),
         StreamEvent::Done,
     ] {
-        update(app, Msg::Stream { req, event });
+        let _ = update(app, Msg::Stream { req, event });
     }
 }
 
@@ -57,7 +57,7 @@ fn draw(
     w: u16,
     h: u16,
 ) -> (String, ratatui::buffer::Buffer) {
-    update(
+    let _ = update(
         app,
         Msg::Resize {
             width: w,
@@ -66,7 +66,7 @@ fn draw(
     );
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| ui::draw(f, app, cache)).unwrap();
-    update(app, ui::layout_msg(cache));
+    let _ = update(app, ui::layout_msg(cache));
     let buf = term.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..h {
@@ -104,21 +104,21 @@ fn code_jumps_reveal_each_block_and_copy_takes_the_current_one() {
     let mut cache = RenderCache::new(Theme::default());
     long_chat(&mut app);
     draw(&mut app, &mut cache, 60, 16);
-    update(&mut app, key(KeyCode::Tab));
+    let _ = update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Conversation);
     // '{' from the bottom: the newest block first.
-    update(&mut app, ch('{'));
+    let _ = update(&mut app, ch('{'));
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
     assert!(screen.contains("╭─ py"), "{screen}");
     // Then back to the first answer's second and first blocks, far up the history.
-    update(&mut app, ch('{'));
+    let _ = update(&mut app, ch('{'));
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
     assert!(
         screen.contains("echo beta") && !screen.contains("gamma"),
         "{screen}"
     );
     assert!(matches!(app.scroll, Scroll::Top(_)));
-    update(&mut app, ch('{'));
+    let _ = update(&mut app, ch('{'));
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
     assert!(screen.contains("fn alpha"), "{screen}");
     let effects = update(&mut app, ch('c'));
@@ -136,7 +136,7 @@ fn code_jumps_reveal_each_block_and_copy_takes_the_current_one() {
             .contains("rust code block")
     );
     // '}' goes forward again.
-    update(&mut app, ch('}'));
+    let _ = update(&mut app, ch('}'));
     assert_eq!(
         update(&mut app, ch('c')),
         [Effect::Copy {
@@ -151,7 +151,7 @@ fn selection_moves_by_message_marks_it_and_copies_it() {
     let mut cache = RenderCache::new(Theme::default());
     answer(&mut app, "q1", "answer one");
     answer(&mut app, "q2", "answer **two**");
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::CONTROL)),
     );
@@ -175,8 +175,8 @@ fn selection_moves_by_message_marks_it_and_copies_it() {
             text: "answer **two**".into()
         }]
     );
-    update(&mut app, ch('['));
-    update(&mut app, ch('['));
+    let _ = update(&mut app, ch('['));
+    let _ = update(&mut app, ch('['));
     assert_eq!(app.selected, Some(1));
     assert_eq!(
         update(&mut app, ch('y')),
@@ -185,7 +185,7 @@ fn selection_moves_by_message_marks_it_and_copies_it() {
         }]
     );
     // Esc drops the selection (focus stays); y then copies the newest reply.
-    update(&mut app, key(KeyCode::Esc));
+    let _ = update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.selected, None);
     assert_eq!(app.focus, Focus::Conversation);
     assert_eq!(
@@ -203,12 +203,12 @@ fn search_finds_counts_reveals_and_highlights_matches() {
     long_chat(&mut app);
     answer(&mut app, "more", "another NEEDLE here");
     draw(&mut app, &mut cache, 60, 16);
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
     );
     for c in "needle".chars() {
-        update(&mut app, ch(c));
+        let _ = update(&mut app, ch(c));
     }
     let search = app.search.clone().unwrap();
     assert!(search.editing);
@@ -217,7 +217,7 @@ fn search_finds_counts_reveals_and_highlights_matches() {
     assert!(app.composer.is_empty());
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
     assert!(screen.contains("/needle▏ · 2 matches"), "{screen}");
-    update(&mut app, key(KeyCode::Enter));
+    let _ = update(&mut app, key(KeyCode::Enter));
     let (screen, buf) = draw(&mut app, &mut cache, 60, 16);
     assert!(screen.contains("/needle 2/2"), "{screen}");
     let row = screen.lines().position(|l| l.contains("NEEDLE")).unwrap();
@@ -233,7 +233,7 @@ fn search_finds_counts_reveals_and_highlights_matches() {
         Theme::default().search_current.bg
     );
     // n wraps to the first match, far up: the view moves there.
-    update(&mut app, ch('n'));
+    let _ = update(&mut app, ch('n'));
     assert!(matches!(
         app.scroll,
         Scroll::Reveal {
@@ -246,9 +246,9 @@ fn search_finds_counts_reveals_and_highlights_matches() {
         screen.contains("needle in them") && screen.contains("/needle 1/2"),
         "{screen}"
     );
-    update(&mut app, ch('N'));
+    let _ = update(&mut app, ch('N'));
     assert_eq!(app.search.as_ref().unwrap().current, 1);
-    update(&mut app, key(KeyCode::Esc));
+    let _ = update(&mut app, key(KeyCode::Esc));
     assert!(app.search.is_none());
 }
 
@@ -258,19 +258,19 @@ fn edit_last_takes_the_question_back_and_esc_restores_it() {
     answer(&mut app, "first", "one");
     answer(&mut app, "second question", "two");
     // Up in an empty composer edits the last message.
-    update(&mut app, key(KeyCode::Up));
+    let _ = update(&mut app, key(KeyCode::Up));
     assert_eq!(app.draft(), "second question");
     assert_eq!(app.conversation.messages.len(), 2);
-    update(&mut app, key(KeyCode::Esc));
+    let _ = update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.conversation.messages.len(), 4);
     assert!(app.composer.is_empty());
     // Edit and resend: the old question and answer are replaced.
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::ALT)),
     );
-    update(&mut app, key(KeyCode::Backspace));
-    update(&mut app, ch('!'));
+    let _ = update(&mut app, key(KeyCode::Backspace));
+    let _ = update(&mut app, ch('!'));
     let effects = update(&mut app, key(KeyCode::Enter));
     let Some(Effect::StartStream { request, .. }) = effects.first() else {
         panic!("{effects:?}");
@@ -285,7 +285,7 @@ fn edit_last_takes_the_question_back_and_esc_restores_it() {
 fn regenerate_replaces_a_finished_answer() {
     let mut app = app();
     answer(&mut app, "q", "first try");
-    update(&mut app, key(KeyCode::Tab));
+    let _ = update(&mut app, key(KeyCode::Tab));
     let effects = update(&mut app, ch('r'));
     let Some(Effect::StartStream { request, .. }) = effects.first() else {
         panic!("{effects:?}");
@@ -302,7 +302,7 @@ fn wheel_scrolls_only_when_it_arrives() {
     long_chat(&mut app);
     draw(&mut app, &mut cache, 60, 16);
     let bottom = app.scroll_top();
-    update(&mut app, Msg::Wheel(-3));
+    let _ = update(&mut app, Msg::Wheel(-3));
     assert_eq!(app.scroll_top(), bottom - 3);
 }
 

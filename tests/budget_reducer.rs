@@ -36,7 +36,7 @@ fn spend(openai: f64) -> Msg {
 
 fn type_and_send(app: &mut App, text: &str) -> Vec<Effect> {
     for c in text.chars() {
-        update(
+        let _ = update(
             app,
             Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         );
@@ -52,7 +52,7 @@ fn status(app: &mut App) -> String {
 }
 
 fn status_at(app: &mut App, width: u16) -> String {
-    update(app, Msg::Resize { width, height: 10 });
+    let _ = update(app, Msg::Resize { width, height: 10 });
     let mut term = Terminal::new(TestBackend::new(width, 10)).unwrap();
     let mut cache = RenderCache::new(Theme::default());
     term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
@@ -65,10 +65,10 @@ fn status_at(app: &mut App, width: u16) -> String {
 #[test]
 fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
     let mut app = app(10.0);
-    update(&mut app, spend(10.0));
+    let _ = update(&mut app, spend(10.0));
     assert!(type_and_send(&mut app, "hello").is_empty());
     let notice = app.notice.clone().unwrap();
-    assert!(notice.is_error);
+    assert!(notice.is_error());
     assert_eq!(
         notice.text,
         "Enter again sends anyway: The monthly budget for openai is used up ($10.00 of $10.00 since 1 Nov; resets 1 Dec)."
@@ -84,7 +84,7 @@ fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
         "{effects:?}"
     );
     // The override was for one request only.
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
     );
@@ -94,11 +94,11 @@ fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
 #[test]
 fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
     let mut app = app(10.0);
-    update(&mut app, spend(5.0));
+    let _ = update(&mut app, spend(5.0));
     let s = status(&mut app);
     assert!(s.contains("$0.012 · $5.00 this month"), "{s}");
     assert!(!s.contains('⚠'), "{s}");
-    update(&mut app, spend(8.5));
+    let _ = update(&mut app, spend(8.5));
     let s = status(&mut app);
     assert!(s.contains("⚠ 85% of the monthly budget for openai"), "{s}");
     assert!(matches!(
@@ -110,7 +110,7 @@ fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
 #[test]
 fn the_override_holds_for_the_next_key_only() {
     let mut app = app(10.0);
-    update(&mut app, spend(12.0));
+    let _ = update(&mut app, spend(12.0));
     assert!(type_and_send(&mut app, "hello").is_empty());
     // Any other key first (here: editing the draft) and Enter asks again.
     assert!(type_and_send(&mut app, "!").is_empty());
@@ -135,7 +135,7 @@ fn the_override_holds_for_the_next_key_only() {
 fn a_narrow_bar_drops_details_before_the_budget_warning() {
     use keyturn::providers::{StreamEvent, Usage};
     let mut app = app(10.0);
-    update(&mut app, spend(8.5));
+    let _ = update(&mut app, spend(8.5));
     let effects = type_and_send(&mut app, "hi");
     let [Effect::StartStream { req, .. }] = effects.as_slice() else {
         panic!()
@@ -150,7 +150,7 @@ fn a_narrow_bar_drops_details_before_the_budget_warning() {
         }),
         StreamEvent::Done,
     ] {
-        update(&mut app, Msg::Stream { req, event });
+        let _ = update(&mut app, Msg::Stream { req, event });
     }
     let wide = status_at(&mut app, 120);
     assert!(
@@ -179,9 +179,9 @@ fn a_narrow_bar_drops_details_before_the_budget_warning() {
 #[test]
 fn a_long_refusal_wraps_onto_more_rows_at_80_columns() {
     let mut app = app(10.0);
-    update(&mut app, spend(10.0));
+    let _ = update(&mut app, spend(10.0));
     assert!(type_and_send(&mut app, "hello").is_empty());
-    update(
+    let _ = update(
         &mut app,
         Msg::Resize {
             width: 80,
@@ -212,11 +212,13 @@ fn a_long_refusal_wraps_onto_more_rows_at_80_columns() {
 fn an_error_longer_than_its_rows_ends_in_a_mark_even_when_the_last_row_is_full() {
     let mut app = app(10.0);
     // Words that fill each 20-column row exactly: three rows of text, two rows of bar.
-    app.notice = Some(keyturn::app::Notice {
-        text: format!("{} {} {}", "a".repeat(17), "b".repeat(17), "c".repeat(17)),
-        is_error: true,
-    });
-    update(
+    app.notice = Some(keyturn::app::Notice::error(format!(
+        "{} {} {}",
+        "a".repeat(17),
+        "b".repeat(17),
+        "c".repeat(17)
+    )));
+    let _ = update(
         &mut app,
         Msg::Resize {
             width: 20,

@@ -53,7 +53,7 @@ async fn the_demo_streams_a_reply_with_a_highlighted_code_block() {
     );
     let mut draw = |app: &mut keyturn::app::App, term: &mut Terminal<TestBackend>| {
         term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
-        keyturn::app::update(app, ui::layout_msg(&cache));
+        let _ = keyturn::app::update(app, ui::layout_msg(&cache));
     };
     // Wait for the key store to unlock (the demo's identity file), then ask.
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -91,7 +91,7 @@ fn outcome(check: KeyCheck) -> CheckOutcome {
 fn first_key_creates_the_store_then_adds_a_tested_key() {
     let mut app = app(StoreState::Absent, false);
     key(&mut app, KeyCode::F(3));
-    assert_eq!(app.view, View::Keys);
+    assert_eq!(app.view(), View::Keys);
     assert!(key(&mut app, KeyCode::Char('a')).is_empty());
     assert!(matches!(
         app.keys.dialog,
@@ -129,7 +129,7 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
     );
     typed(&mut app, "work");
     key(&mut app, KeyCode::Enter);
-    update(
+    let _ = update(
         &mut app,
         Msg::Paste("  sk-test-CANARY-reducer-0001\r\n".into()),
     );
@@ -170,7 +170,7 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
 #[test]
 fn an_unverified_key_needs_confirmation_and_can_be_discarded() {
     let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
-    app.view = View::Keys;
+    app.open_keys();
     key(&mut app, KeyCode::Char('a'));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter); // no label
@@ -218,7 +218,7 @@ fn an_unverified_key_needs_confirmation_and_can_be_discarded() {
 #[test]
 fn esc_while_testing_drops_the_pending_key_and_a_late_result_is_ignored() {
     let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
-    app.view = View::Keys;
+    app.open_keys();
     key(&mut app, KeyCode::Char('a'));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
@@ -244,7 +244,7 @@ fn esc_while_testing_drops_the_pending_key_and_a_late_result_is_ignored() {
 #[test]
 fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
     let app1 = app(StoreState::Locked, true);
-    assert_eq!(app1.view, View::Keys);
+    assert_eq!(app1.view(), View::Keys);
     assert!(matches!(
         app1.keys.dialog,
         Some(KeyDialog::Passphrase {
@@ -253,7 +253,7 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
         })
     ));
     let app2 = app(StoreState::Locked, false);
-    assert_eq!(app2.view, View::Chat);
+    assert_eq!(app2.view(), View::Chat);
     let mut app = app1;
     typed(&mut app, "wrong");
     assert_eq!(
@@ -279,13 +279,13 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
     key(&mut app, KeyCode::Esc);
     assert!(app.keys.dialog.is_none());
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.view, View::Chat);
+    assert_eq!(app.view(), View::Chat);
 }
 
 #[test]
 fn test_all_delete_with_purge_activate_rotate_and_label() {
     let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
-    app.view = View::Keys;
+    app.open_keys();
     msg(
         &mut app,
         unlocked(vec![meta("k1", true), meta("k2", false)]),
@@ -398,7 +398,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
 #[test]
 fn a_typed_key_never_shows_in_debug_output() {
     let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
-    app.view = View::Keys;
+    app.open_keys();
     key(&mut app, KeyCode::Char('a'));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Enter);
@@ -415,8 +415,8 @@ fn a_typed_key_never_shows_in_debug_output() {
 #[test]
 fn paste_in_the_key_manager_never_reaches_the_composer() {
     let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
-    app.view = View::Keys;
-    update(&mut app, Msg::Paste("sk-test-CANARY-reducer-0007".into()));
+    app.open_keys();
+    let _ = update(&mut app, Msg::Paste("sk-test-CANARY-reducer-0007".into()));
     assert_eq!(app.draft(), "");
 }
 
@@ -440,7 +440,7 @@ fn failover_app(mode: keyturn::config::Failover) -> App {
 
 fn chat(app: &mut App, text: &str) -> Vec<Effect> {
     for c in text.chars() {
-        update(
+        let _ = update(
             app,
             Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         );
@@ -512,7 +512,7 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
     assert_eq!(app.conversation.messages.len(), 2);
     // If the second key fails too there is nothing left to offer: no loop.
     let req = app.active.unwrap().0;
-    update(
+    let _ = update(
         &mut app,
         Msg::Stream {
             req,
@@ -573,7 +573,7 @@ fn auto_failover_switches_at_once_and_off_does_nothing() {
 fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
     let mut app = app(StoreState::Locked, false);
     msg(&mut app, unlocked(vec![meta("k1", true)]));
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
     );
@@ -621,7 +621,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
     });
     app.keys.state = StoreState::Locked;
     msg(&mut app, unlocked(vec![meta("k1", true)]));
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
     );

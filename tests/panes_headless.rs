@@ -47,7 +47,7 @@ async fn until(
 ) {
     let end = Instant::now() + Duration::from_secs(10);
     while !done(app) {
-        assert!(Instant::now() < end, "timed out; view {:?}", app.view);
+        assert!(Instant::now() < end, "timed out; view {:?}", app.view());
         if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(50), rx.recv()).await {
             runtime::dispatch(app, effects, m);
         }
@@ -79,14 +79,13 @@ async fn open_search_rename_delete() {
     // The last one resumes.
     assert_eq!(app.conversation.id, beta);
     key(&mut app, &mut effects, KeyCode::F(4), KeyModifiers::NONE);
-    assert_eq!(app.view, View::Conversations);
+    assert_eq!(app.view(), View::Conversations);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.conversations.as_ref().is_some_and(|p| p.items.len() == 2)
+        a.conversations().is_some_and(|p| p.items.len() == 2)
     })
     .await;
     let titles: Vec<String> = app
-        .conversations
-        .as_ref()
+        .conversations()
         .unwrap()
         .items
         .iter()
@@ -97,13 +96,12 @@ async fn open_search_rename_delete() {
         key(&mut app, &mut effects, KeyCode::Char(c), KeyModifiers::NONE);
     }
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.conversations
-            .as_ref()
+        a.conversations()
             .is_some_and(|p| !p.loading && p.items.len() == 1)
     })
     .await;
     key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
-    until(&mut app, &mut effects, &mut rx, |a| a.view == View::Chat).await;
+    until(&mut app, &mut effects, &mut rx, |a| a.view() == View::Chat).await;
     assert_eq!(app.conversation.id, alpha);
     assert_eq!(
         app.conversation.messages[1].text,
@@ -112,11 +110,11 @@ async fn open_search_rename_delete() {
     // Rename the open one and delete the other.
     key(&mut app, &mut effects, KeyCode::F(4), KeyModifiers::NONE);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.conversations.as_ref().is_some_and(|p| p.items.len() == 2)
+        a.conversations().is_some_and(|p| p.items.len() == 2)
     })
     .await;
     // The selection starts on the open conversation.
-    let pane = app.conversations.as_ref().unwrap();
+    let pane = app.conversations().unwrap();
     assert_eq!(pane.items[pane.selected].summary.id, alpha);
     key(
         &mut app,
@@ -130,7 +128,7 @@ async fn open_search_rename_delete() {
     key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(app.conversation.title, "alpha question (renamed)");
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.conversations.as_ref().is_some_and(|p| {
+        a.conversations().is_some_and(|p| {
             !p.loading
                 && p.items
                     .iter()
@@ -139,14 +137,13 @@ async fn open_search_rename_delete() {
     })
     .await;
     let pos = app
-        .conversations
-        .as_ref()
+        .conversations()
         .unwrap()
         .items
         .iter()
         .position(|i| i.summary.id == beta)
         .unwrap();
-    app.conversations.as_mut().unwrap().selected = pos;
+    app.conversations_mut().unwrap().selected = pos;
     key(
         &mut app,
         &mut effects,
@@ -173,8 +170,7 @@ async fn open_search_rename_delete() {
         KeyModifiers::NONE,
     );
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.conversations
-            .as_ref()
+        a.conversations()
             .is_some_and(|p| !p.loading && p.items.len() == 1)
     })
     .await;
@@ -229,9 +225,9 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
         mut rx,
     } = start(&paths);
     key(&mut app, &mut effects, KeyCode::F(5), KeyModifiers::NONE);
-    assert_eq!(app.view, View::Usage);
+    assert_eq!(app.view(), View::Usage);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.usage_view.as_ref().is_some_and(|v| !v.loading)
+        a.usage_view().is_some_and(|v| !v.loading)
     })
     .await;
     let screen = draw(&mut app);
@@ -258,7 +254,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     );
     key(&mut app, &mut effects, KeyCode::Tab, KeyModifiers::NONE);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.usage_view.as_ref().is_some_and(|v| !v.loading)
+        a.usage_view().is_some_and(|v| !v.loading)
     })
     .await;
     let screen = draw(&mut app);
@@ -270,18 +266,18 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     );
     key(&mut app, &mut effects, KeyCode::Left, KeyModifiers::NONE);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.usage_view.as_ref().is_some_and(|v| !v.loading)
+        a.usage_view().is_some_and(|v| !v.loading)
     })
     .await;
     assert!(draw(&mut app).contains("No requests recorded in"));
     key(&mut app, &mut effects, KeyCode::Esc, KeyModifiers::NONE);
-    assert_eq!(app.view, View::Chat);
+    assert_eq!(app.view(), View::Chat);
 }
 
 fn draw(app: &mut App) -> String {
     use keyturn::ui::{self, RenderCache, Theme};
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(90, 16)).unwrap();
-    keyturn::app::update(
+    let _ = keyturn::app::update(
         app,
         Msg::Resize {
             width: 90,

@@ -57,12 +57,12 @@ fn open(app: &mut App) -> Vec<(String, u64)> {
 fn opening_fetches_every_provider_and_starts_on_the_model_in_use() {
     let mut app = app();
     let fetches = open(&mut app);
-    assert_eq!(app.view, View::Picker);
+    assert_eq!(app.view(), View::Picker);
     assert_eq!(
         fetches.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
         ["anthropic", "local"]
     );
-    let picker = app.picker.as_ref().unwrap();
+    let picker = app.picker().unwrap();
     let (p, m) = picker.rows()[picker.selected];
     assert_eq!(
         (
@@ -80,9 +80,9 @@ fn filter_enter_and_ctrl_d() {
     for c in "haiku".chars() {
         key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
     }
-    assert_eq!(app.picker.as_ref().unwrap().rows().len(), 1);
+    assert_eq!(app.picker().unwrap().rows().len(), 1);
     assert!(key(&mut app, KeyCode::Enter, KeyModifiers::NONE).is_empty());
-    assert_eq!(app.view, View::Chat);
+    assert_eq!(app.view(), View::Chat);
     let p = app.provider.clone().unwrap();
     assert_eq!(
         (p.id.as_str(), p.model.as_str()),
@@ -114,7 +114,7 @@ fn filter_enter_and_ctrl_d() {
     open(&mut app);
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(
-        (app.view, app.provider.as_ref().unwrap().model.as_str()),
+        (app.view(), app.provider.as_ref().unwrap().model.as_str()),
         (View::Chat, "b")
     );
 }
@@ -128,7 +128,7 @@ fn the_newest_list_wins_and_an_old_answer_is_ignored() {
     let models = |ids: &[&str]| ids.iter().map(|i| ModelInfo::bare(i)).collect::<Vec<_>>();
     let old_req = first.iter().find(|(p, _)| p == "local").unwrap().1;
     let new_req = second.iter().find(|(p, _)| p == "local").unwrap().1;
-    update(
+    let _ = update(
         &mut app,
         Msg::Models {
             provider_id: "local".into(),
@@ -138,7 +138,7 @@ fn the_newest_list_wins_and_an_old_answer_is_ignored() {
             error: None,
         },
     );
-    update(
+    let _ = update(
         &mut app,
         Msg::Models {
             provider_id: "local".into(),
@@ -148,7 +148,7 @@ fn the_newest_list_wins_and_an_old_answer_is_ignored() {
             error: None,
         },
     );
-    let picker = app.picker.as_ref().unwrap();
+    let picker = app.picker().unwrap();
     let local = picker
         .providers
         .iter()
@@ -319,7 +319,7 @@ async fn local_servers_are_discovered_quietly_and_usable() {
         .is_ok()
     );
     let mut app = App::new(AppOptions::default());
-    update(
+    let _ = update(
         &mut app,
         Msg::Discovered(provider("vllm", &["qwen-local"], false)),
     );
@@ -354,4 +354,44 @@ async fn local_servers_are_discovered_quietly_and_usable() {
         }
     }
     assert!(done, "the discovered server answered");
+}
+
+#[test]
+fn a_paste_goes_to_the_pane_in_view_never_the_hidden_composer() {
+    use keyturn::app::conversations::ConvEffect;
+    let mut app = app();
+    open(&mut app);
+    let effects = update(&mut app, Msg::Paste("haiku\r\n".into()));
+    assert!(effects.is_empty());
+    assert_eq!(app.picker().unwrap().query(), "haiku");
+    assert_eq!(app.picker().unwrap().rows().len(), 1);
+    assert_eq!(app.draft(), "", "the hidden composer got the paste");
+
+    // The conversations pane: the paste is a search, listed again.
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut app, KeyCode::F(4), KeyModifiers::NONE);
+    assert_eq!(app.view(), View::Conversations);
+    let effects = update(&mut app, Msg::Paste("rust  lifetimes".into()));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Conversations(ConvEffect::List { query, .. })] if query == "rust lifetimes"
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(app.conversations().unwrap().query, "rust lifetimes");
+    assert_eq!(app.draft(), "");
+
+    // The usage view has no text field: the paste goes nowhere.
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut app, KeyCode::F(5), KeyModifiers::NONE);
+    assert_eq!(app.view(), View::Usage);
+    let _ = update(&mut app, Msg::Paste("stray".into()));
+    assert_eq!(app.draft(), "");
+
+    // Back in the chat the composer takes it.
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    assert_eq!(app.view(), View::Chat);
+    let _ = update(&mut app, Msg::Paste("hello".into()));
+    assert_eq!(app.draft(), "hello");
 }

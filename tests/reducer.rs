@@ -181,7 +181,7 @@ fn without_a_provider_the_draft_stays_and_a_notice_explains() {
     type_text(&mut app, "hello");
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
     assert_eq!(app.draft(), "hello");
-    assert!(app.notice.as_ref().unwrap().is_error);
+    assert!(app.notice.as_ref().unwrap().is_error());
     assert!(app.conversation.messages.is_empty());
 }
 
@@ -189,13 +189,13 @@ fn without_a_provider_the_draft_stays_and_a_notice_explains() {
 fn alt_enter_and_ctrl_j_insert_newlines_and_paste_normalises_cr() {
     let mut app = app();
     type_text(&mut app, "a");
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)),
     );
     type_text(&mut app, "b");
-    update(&mut app, ctrl('j'));
-    update(&mut app, Msg::Paste("c\r\nd\x1b[31m".into()));
+    let _ = update(&mut app, ctrl('j'));
+    let _ = update(&mut app, Msg::Paste("c\r\nd\x1b[31m".into()));
     assert_eq!(app.draft(), "a\nb\nc\nd");
 }
 
@@ -211,13 +211,13 @@ fn quit_aborts_the_running_stream() {
 #[test]
 fn help_opens_from_f1_and_from_question_mark_in_an_empty_composer() {
     let mut app = app();
-    update(&mut app, key(KeyCode::F(1)));
+    let _ = update(&mut app, key(KeyCode::F(1)));
     assert_eq!(app.overlay, Some(Overlay::Help { scroll: 0 }));
-    update(&mut app, key(KeyCode::Esc));
+    let _ = update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.overlay, None);
-    update(&mut app, key(KeyCode::Char('?')));
+    let _ = update(&mut app, key(KeyCode::Char('?')));
     assert!(app.overlay.is_some());
-    update(&mut app, key(KeyCode::Char('x')));
+    let _ = update(&mut app, key(KeyCode::Char('x')));
     assert!(app.overlay.is_none());
     type_text(&mut app, "why?");
     assert_eq!(app.draft(), "why?");
@@ -227,7 +227,7 @@ fn help_opens_from_f1_and_from_question_mark_in_an_empty_composer() {
 #[test]
 fn scrolling_up_pins_the_view_and_end_follows_again() {
     let mut app = app();
-    update(
+    let _ = update(
         &mut app,
         Msg::Layout {
             content_lines: 100,
@@ -236,10 +236,10 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
         },
     );
     assert_eq!(app.scroll_top(), 80);
-    update(&mut app, key(KeyCode::PageUp));
+    let _ = update(&mut app, key(KeyCode::PageUp));
     assert_eq!(app.scroll, Scroll::Top(62));
     // New content arrives: the pinned view does not move.
-    update(
+    let _ = update(
         &mut app,
         Msg::Layout {
             content_lines: 140,
@@ -248,20 +248,20 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
         },
     );
     assert_eq!(app.scroll_top(), 62);
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)),
     );
     assert_eq!(app.scroll, Scroll::Follow);
     assert_eq!(app.scroll_top(), 120);
     // Tab to the conversation: arrows scroll there, letters go back to the composer.
-    update(&mut app, key(KeyCode::Tab));
+    let _ = update(&mut app, key(KeyCode::Tab));
     assert_eq!(app.focus, Focus::Conversation);
-    update(&mut app, key(KeyCode::Up));
+    let _ = update(&mut app, key(KeyCode::Up));
     assert_eq!(app.scroll, Scroll::Top(119));
-    update(&mut app, key(KeyCode::Char('G')));
+    let _ = update(&mut app, key(KeyCode::Char('G')));
     assert_eq!(app.scroll, Scroll::Follow);
-    update(&mut app, key(KeyCode::Char('z')));
+    let _ = update(&mut app, key(KeyCode::Char('z')));
     assert_eq!(app.focus, Focus::Composer);
     assert_eq!(app.draft(), "z");
 }
@@ -270,11 +270,11 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
 fn idle_ticks_do_not_redraw() {
     let mut app = app();
     app.dirty = false;
-    update(&mut app, Msg::Tick);
+    let _ = update(&mut app, Msg::Tick);
     assert!(!app.dirty);
     send(&mut app, "hi");
     app.dirty = false;
-    update(&mut app, Msg::Tick);
+    let _ = update(&mut app, Msg::Tick);
     assert!(app.dirty);
 }
 
@@ -284,7 +284,7 @@ fn reasoning_toggles_on_the_newest_message_with_reasoning() {
     let req = send(&mut app, "hi");
     stream(&mut app, req, StreamEvent::Reasoning("hmm".into()));
     assert!(!app.conversation.messages[1].reasoning_open);
-    update(&mut app, ctrl('t'));
+    let _ = update(&mut app, ctrl('t'));
     assert!(app.conversation.messages[1].reasoning_open);
 }
 

@@ -20,7 +20,7 @@ fn app() -> App {
 
 fn send(app: &mut App, text: &str) -> u64 {
     for c in text.chars() {
-        update(
+        let _ = update(
             app,
             Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         );
@@ -38,7 +38,7 @@ fn send(app: &mut App, text: &str) -> u64 {
 
 /// Draws like the runtime does (including the layout report) and returns the screen text.
 fn render(app: &mut App, cache: &mut RenderCache, w: u16, h: u16) -> String {
-    update(
+    let _ = update(
         app,
         Msg::Resize {
             width: w,
@@ -47,7 +47,7 @@ fn render(app: &mut App, cache: &mut RenderCache, w: u16, h: u16) -> String {
     );
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     term.draw(|f| ui::draw(f, app, cache)).unwrap();
-    update(app, ui::layout_msg(cache));
+    let _ = update(app, ui::layout_msg(cache));
     let buf = term.backend().buffer();
     let mut out = String::new();
     for y in 0..buf.area.height {
@@ -74,7 +74,7 @@ fn mid_stream() -> App {
         "so you can start reading ",
         "before the model has finished",
     ] {
-        update(
+        let _ = update(
             &mut app,
             Msg::Stream {
                 req,
@@ -127,7 +127,7 @@ fn finished_with_usage_and_reasoning_at_80x24() {
         }),
         StreamEvent::Done,
     ] {
-        update(&mut app, Msg::Stream { req, event: e });
+        let _ = update(&mut app, Msg::Stream { req, event: e });
     }
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
@@ -140,7 +140,7 @@ fn failed_turn_shows_error_and_retry_key() {
         provider: "Local mock".into(),
         detail: "connection reset".into(),
     };
-    update(
+    let _ = update(
         &mut app,
         Msg::Stream {
             req,
@@ -153,7 +153,7 @@ fn failed_turn_shows_error_and_retry_key() {
 #[test]
 fn help_overlay_at_80x24() {
     let mut app = app();
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
     );
@@ -169,7 +169,7 @@ fn too_small_shows_a_notice() {
 #[test]
 fn every_size_down_to_1x1_draws_without_panic() {
     let mut app = mid_stream();
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
     );
@@ -187,7 +187,7 @@ fn scrolled_up_view_stays_put_while_tokens_arrive() {
     let req = send(&mut app, "long please");
     let mut cache = RenderCache::new(Theme::default());
     for i in 0..60 {
-        update(
+        let _ = update(
             &mut app,
             Msg::Stream {
                 req,
@@ -196,13 +196,13 @@ fn scrolled_up_view_stays_put_while_tokens_arrive() {
         );
     }
     render(&mut app, &mut cache, 40, 12);
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::PageUp, KeyModifiers::NONE)),
     );
     let before = render(&mut app, &mut cache, 40, 12);
     for i in 60..80 {
-        update(
+        let _ = update(
             &mut app,
             Msg::Stream {
                 req,
@@ -215,7 +215,7 @@ fn scrolled_up_view_stays_put_while_tokens_arrive() {
     assert_eq!(rows(&before), rows(&after));
     assert!(after.contains("↓ 27 more"), "{after}");
     assert!(before.contains("more"), "{before}");
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)),
     );
@@ -231,7 +231,7 @@ fn hostile_model_output_never_reaches_the_screen_as_control_codes() {
     let clean = keyturn::text::sanitize::sanitize(evil);
     let mut app = app();
     let req = send(&mut app, "x");
-    update(
+    let _ = update(
         &mut app,
         Msg::Stream {
             req,
@@ -277,7 +277,7 @@ fn keys_app() -> App {
             active,
             cap_cents: None,
         };
-    update(
+    let _ = update(
         &mut app,
         Msg::Keys(KeysMsg::Unlocked {
             method: "a passphrase".into(),
@@ -289,7 +289,7 @@ fn keys_app() -> App {
             env_candidates: vec![("GROQ_API_KEY".into(), "groq".into())],
         }),
     );
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
     );
@@ -309,11 +309,11 @@ fn key_manager_at_20x6() {
 #[test]
 fn key_manager_masks_a_pasted_key() {
     let mut app = keys_app();
-    update(
+    let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
     );
-    update(&mut app, Msg::Paste("sk-test-CANARY-render-000001".into()));
+    let _ = update(&mut app, Msg::Paste("sk-test-CANARY-render-000001".into()));
     let s = screen(&mut app, 80, 24);
     assert!(!s.contains("CANARY"), "{s}");
     insta::assert_snapshot!(s);

@@ -33,7 +33,7 @@ fn app(titles: TitleMode) -> App {
 
 fn send(app: &mut App, text: &str) -> u64 {
     for c in text.chars() {
-        update(
+        let _ = update(
             app,
             Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
         );
@@ -50,7 +50,7 @@ fn send(app: &mut App, text: &str) -> u64 {
 
 /// Streams `answer` into turn `req` with key `k1`; returns the effects of the final event.
 fn answer(app: &mut App, req: u64, answer: &str) -> Vec<Effect> {
-    update(
+    let _ = update(
         app,
         Msg::TurnKey {
             req,
@@ -58,7 +58,7 @@ fn answer(app: &mut App, req: u64, answer: &str) -> Vec<Effect> {
         },
     );
     for event in [StreamEvent::Connected, StreamEvent::Text(answer.into())] {
-        update(app, Msg::Stream { req, event });
+        let _ = update(app, Msg::Stream { req, event });
     }
     update(
         app,
@@ -109,7 +109,7 @@ fn prompt_titles_ask_nothing() {
 fn a_failed_or_empty_first_answer_does_not_ask_the_next_one_does() {
     let mut app = app(TitleMode::Model);
     let req = send(&mut app, "mock:reset");
-    update(
+    let _ = update(
         &mut app,
         Msg::Stream {
             req,
@@ -145,7 +145,7 @@ fn a_failed_or_empty_first_answer_does_not_ask_the_next_one_does() {
 #[test]
 fn no_title_is_asked_at_a_budget_cap() {
     let mut app = app(TitleMode::Model);
-    update(
+    let _ = update(
         &mut app,
         Msg::Spend(Spend {
             total: 4.99,
@@ -154,7 +154,7 @@ fn no_title_is_asked_at_a_budget_cap() {
     );
     let req = send(&mut app, "How do lifetimes work?");
     // The answer itself pushed spend to the cap before it ended.
-    update(
+    let _ = update(
         &mut app,
         Msg::Spend(Spend {
             total: 5.0,
@@ -242,7 +242,7 @@ async fn until(
             Instant::now() < end,
             "timed out: {:?} {:?} {:?}",
             app.active,
-            app.view,
+            app.view(),
             app.conversation
                 .messages
                 .iter()

@@ -33,7 +33,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 fn step(app: &App) -> Step {
-    app.welcome.as_ref().unwrap().step
+    app.welcome().unwrap().step
 }
 
 fn unlocked() -> Msg {
@@ -48,7 +48,7 @@ fn unlocked() -> Msg {
 #[test]
 fn skipping_every_step_still_writes_a_config() {
     let mut app = app(false, true);
-    assert_eq!(app.view, View::Welcome);
+    assert_eq!(app.view(), View::Welcome);
     for expected in [Step::Protect, Step::Import, Step::FirstKey, Step::Model] {
         assert_eq!(step(&app), expected);
         let effects = key(&mut app, KeyCode::Char('s'));
@@ -62,8 +62,8 @@ fn skipping_every_step_still_writes_a_config() {
             );
         }
     }
-    assert!(app.welcome.is_none());
-    assert_eq!(app.view, View::Chat);
+    assert!(app.welcome().is_none());
+    assert_eq!(app.view(), View::Chat);
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn the_import_step_only_appears_when_there_is_something_to_import() {
 fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
     let mut app = app(false, true);
     key(&mut app, KeyCode::Char('1'));
-    assert_eq!(app.view, View::Keys);
+    assert_eq!(app.view(), View::Keys);
     assert!(matches!(
         app.keys.dialog,
         Some(KeyDialog::Passphrase { creating: true, .. })
@@ -89,9 +89,9 @@ fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
         key(&mut app, KeyCode::Enter);
     }
     assert_eq!(app.keys.state, StoreState::Unlocking);
-    assert_eq!(app.view, View::Keys, "still waiting for the store");
+    assert_eq!(app.view(), View::Keys, "still waiting for the store");
     let env = vec![("OPENAI_API_KEY".to_string(), "openai".to_string())];
-    update(
+    let _ = update(
         &mut app,
         Msg::Keys(KeysMsg::Unlocked {
             method: "x".into(),
@@ -100,7 +100,7 @@ fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
             env_candidates: env,
         }),
     );
-    assert_eq!((app.view, step(&app)), (View::Welcome, Step::Import));
+    assert_eq!((app.view(), step(&app)), (View::Welcome, Step::Import));
     let effects = key(&mut app, KeyCode::Char('i'));
     assert_eq!(effects, vec![Effect::Keys(KeysEffect::ImportEnv)]);
     assert_eq!(
@@ -120,7 +120,7 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
             path: "/home/me/.ssh/id_ed25519".into()
         })]
     );
-    update(
+    let _ = update(
         &mut app,
         Msg::Keys(KeysMsg::UnlockFailed {
             error: "it is passphrase-protected".into(),
@@ -128,10 +128,9 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
             store_exists: false,
         }),
     );
-    assert_eq!((app.view, step(&app)), (View::Welcome, Step::Protect));
+    assert_eq!((app.view(), step(&app)), (View::Welcome, Step::Protect));
     assert!(
-        app.welcome
-            .as_ref()
+        app.welcome()
             .unwrap()
             .error
             .as_ref()
@@ -146,8 +145,7 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
     }
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(
-        app.welcome
-            .as_ref()
+        app.welcome()
             .unwrap()
             .error
             .as_ref()
@@ -162,23 +160,23 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
 fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
     let mut app = app(true, false);
     key(&mut app, KeyCode::Char('2'));
-    update(&mut app, unlocked());
+    let _ = update(&mut app, unlocked());
     assert_eq!(step(&app), Step::FirstKey);
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.view, View::Keys);
+    assert_eq!(app.view(), View::Keys);
     assert!(matches!(
         app.keys.dialog,
         Some(KeyDialog::ChooseProvider { .. })
     ));
     key(&mut app, KeyCode::Esc);
     assert_eq!(
-        (app.view, step(&app)),
+        (app.view(), step(&app)),
         (View::Welcome, Step::Model),
         "Esc in the key manager skips the step"
     );
     let effects = key(&mut app, KeyCode::Char('m'));
     assert!(matches!(effects.as_slice(), [Effect::Picker(_)]));
-    assert_eq!(app.view, View::Picker);
+    assert_eq!(app.view(), View::Picker);
     key(&mut app, KeyCode::Down);
     let effects = key(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -188,7 +186,7 @@ fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
             default: Some(("openai".into(), "gpt-4.1".into()))
         })]
     );
-    assert_eq!(app.view, View::Chat);
+    assert_eq!(app.view(), View::Chat);
 }
 
 #[test]
@@ -227,7 +225,20 @@ fn ctrl_c_quits_from_every_pane_even_inside_a_dialog() {
     key(&mut a, KeyCode::Char('s'));
     key(&mut a, KeyCode::Char('s'));
     key(&mut a, KeyCode::Char('m'));
-    assert_eq!(a.view, View::Picker);
+    assert_eq!(a.view(), View::Picker);
     assert_eq!(update(&mut a, ctrl_c()), vec![Effect::Quit]);
     assert!(a.quit);
+}
+
+#[test]
+fn a_paste_fills_the_identity_path_not_the_hidden_composer() {
+    let mut app = app(false, false);
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(step(&app), Step::IdentityPath);
+    let _ = update(&mut app, Msg::Paste("  ~/.config/age/me.txt\n".into()));
+    assert_eq!(
+        app.welcome().unwrap().path_input.lines().join(""),
+        "~/.config/age/me.txt"
+    );
+    assert_eq!(app.draft(), "");
 }

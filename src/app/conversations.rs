@@ -175,6 +175,23 @@ impl ConversationsPane {
         }
     }
 
+    /// Pasted text goes into the rename field when it is open, else into the search.
+    pub fn paste(&mut self, text: &str, next_req: &mut u64) -> Option<ConvEffect> {
+        let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        match self.dialog.as_mut() {
+            Some(Dialog::Rename { title, .. }) => {
+                title.push_str(&line);
+                None
+            }
+            Some(Dialog::Delete { .. }) => None,
+            None if line.is_empty() => None,
+            None => {
+                self.query.push_str(&line);
+                Some(self.relist(next_req))
+            }
+        }
+    }
+
     fn ask_delete(&mut self) -> ConvOutcome {
         if let Some(item) = self.current() {
             self.dialog = Some(Dialog::Delete {

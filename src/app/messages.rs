@@ -69,8 +69,8 @@ pub enum Msg {
     Terminate,
     /// The key store's background work reporting back.
     Keys(keys::KeysMsg),
-    /// A one-line report for the status bar (e.g. a saved default).
-    Notice(String),
+    /// A report for the status bar (e.g. a saved default), with its severity.
+    Notice(super::Notice),
     /// A local server was found answering on its usual port.
     Discovered(picker::PickerProvider),
     /// A provider's model list arrived (for the picker).

@@ -36,7 +36,35 @@ pub enum Focus {
     Conversation,
 }
 
-/// Which full pane is showing.
+/// The pane in view, owning that pane's state. Keys, pastes and the wheel are routed by one
+/// `match` on it in `update`, and it is drawn by one `match` in `ui::draw`, so a new pane
+/// cannot be added halfway.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Chat,
+    /// The key manager. Its list and dialogs live in `App::keys`, because key-store work
+    /// reports back (and the chat reads the list) whichever pane is in view.
+    Keys {
+        back: Back,
+    },
+    Picker {
+        picker: Box<picker::Picker>,
+        back: Back,
+    },
+    Welcome(Box<welcome::Welcome>),
+    Conversations(Box<conversations::ConversationsPane>),
+    Usage(Box<usage_view::UsageView>),
+}
+
+/// Where a pane opened by another one returns when it is done: the chat, or the welcome
+/// flow that handed it a step (the step's outcome decides what comes next).
+#[derive(Debug, Clone)]
+pub enum Back {
+    Chat,
+    Welcome(Box<welcome::Welcome>),
+}
+
+/// Which pane is in view, without its state (for tests, help and the status bar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
     Chat,
@@ -45,6 +73,19 @@ pub enum View {
     Welcome,
     Conversations,
     Usage,
+}
+
+impl Screen {
+    pub fn view(&self) -> View {
+        match self {
+            Screen::Chat => View::Chat,
+            Screen::Keys { .. } => View::Keys,
+            Screen::Picker { .. } => View::Picker,
+            Screen::Welcome(_) => View::Welcome,
+            Screen::Conversations(_) => View::Conversations,
+            Screen::Usage(_) => View::Usage,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +105,38 @@ pub enum Scroll {
     },
 }
 
+/// How a notice reads: decided where the notice is made, never guessed from its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Info,
+    Error,
+}
+
+/// A line for the status bar (or a pane's message row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
-    pub is_error: bool,
+    pub severity: Severity,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            severity: Severity::Info,
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            severity: Severity::Error,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 /// Settings the app starts with (from config and CLI).
@@ -110,7 +179,7 @@ pub struct App {
     pub conversation: Conversation,
     pub composer: TextArea<'static>,
     pub focus: Focus,
-    pub view: View,
+    pub screen: Screen,
     pub keys: keys::KeysPane,
     pub overlay: Option<Overlay>,
     pub scroll: Scroll,
@@ -129,9 +198,7 @@ pub struct App {
     pub failover_offer: Option<String>,
     /// Keys this turn already failed with, so failover never goes round in circles.
     pub failover_tried: Vec<String>,
-    pub picker: Option<picker::Picker>,
     pub next_list_req: u64,
-    pub welcome: Option<welcome::Welcome>,
     /// The selected message (for copying, and where code jumps start from).
     pub selected: Option<usize>,
     /// The code block last jumped to: (message, block).
@@ -143,8 +210,6 @@ pub struct App {
     pub spend: Option<crate::usage::budget::Spend>,
     /// A cap was reached and the user was told: the next send goes through once.
     pub budget_override: bool,
-    pub conversations: Option<conversations::ConversationsPane>,
-    pub usage_view: Option<usage_view::UsageView>,
     pub quit: bool,
     /// Something visible changed since the last frame.
     pub dirty: bool,
@@ -161,25 +226,23 @@ impl App {
             current_provider: options.provider.as_ref().map(|p| p.id.clone()),
             ..Default::default()
         };
-        let mut view = View::Chat;
+        let mut screen = Screen::Chat;
         if let Some(state) = options.store.clone() {
             if state == keys::StoreState::Locked && options.provider_needs_key {
                 keys.ask_passphrase(false);
-                view = View::Keys;
+                screen = Screen::Keys { back: Back::Chat };
             }
             keys.state = state;
         }
-        let welcome = options.first_run.clone().map(welcome::Welcome::new);
-        if welcome.is_some() {
-            view = View::Welcome;
+        if let Some(ssh_key) = options.first_run.clone() {
+            screen = Screen::Welcome(Box::new(welcome::Welcome::new(ssh_key)));
         }
         Self {
-            welcome,
             provider: options.provider.clone(),
             conversation: options.resume.clone().unwrap_or_default(),
             composer,
             focus: Focus::Composer,
-            view,
+            screen,
             keys,
             overlay: None,
             scroll: Scroll::Follow,
@@ -194,7 +257,6 @@ impl App {
             tick: 0,
             failover_offer: None,
             failover_tried: Vec::new(),
-            picker: None,
             next_list_req: 0,
             selected: None,
             code_cursor: None,
@@ -202,11 +264,62 @@ impl App {
             editing: None,
             spend: None,
             budget_override: false,
-            conversations: None,
-            usage_view: None,
             quit: false,
             dirty: true,
         }
+    }
+
+    /// Which pane is in view.
+    pub fn view(&self) -> View {
+        self.screen.view()
+    }
+
+    pub fn picker(&self) -> Option<&picker::Picker> {
+        match &self.screen {
+            Screen::Picker { picker, .. } => Some(picker),
+            _ => None,
+        }
+    }
+
+    /// The welcome flow, in view or waiting for the pane it handed a step to.
+    pub fn welcome(&self) -> Option<&welcome::Welcome> {
+        match &self.screen {
+            Screen::Welcome(w)
+            | Screen::Keys {
+                back: Back::Welcome(w),
+            }
+            | Screen::Picker {
+                back: Back::Welcome(w),
+                ..
+            } => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn conversations(&self) -> Option<&conversations::ConversationsPane> {
+        match &self.screen {
+            Screen::Conversations(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn conversations_mut(&mut self) -> Option<&mut conversations::ConversationsPane> {
+        match &mut self.screen {
+            Screen::Conversations(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn usage_view(&self) -> Option<&usage_view::UsageView> {
+        match &self.screen {
+            Screen::Usage(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Opens the key manager from the chat.
+    pub fn open_keys(&mut self) {
+        self.screen = Screen::Keys { back: Back::Chat };
     }
 
     pub fn draft(&self) -> String {

@@ -159,6 +159,15 @@ impl Picker {
         PickerOutcome::Stay
     }
 
+    /// Pasted text goes into the filter, on one line.
+    pub fn paste(&mut self, text: &str) {
+        let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            self.filter.insert_str(line);
+            self.selected = 0;
+        }
+    }
+
     fn choose(&self, rows: &[Row], save_default: bool) -> PickerOutcome {
         match rows.get(self.selected) {
             Some(&(p, m)) => PickerOutcome::Choose {

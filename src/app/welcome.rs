@@ -57,6 +57,15 @@ impl Welcome {
     }
 }
 
+impl Welcome {
+    /// Pasted text goes into the identity path field, the only text field of the flow.
+    pub fn paste(&mut self, text: &str) {
+        if self.step == Step::IdentityPath {
+            self.path_input.insert_str(text.trim());
+        }
+    }
+}
+
 /// What the welcome flow asks the runtime to do when it ends.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WelcomeResult {

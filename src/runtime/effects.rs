@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 use super::tasks::TaskRegistry;
 use super::{clipboard, discovery, key_service, model_service, persistence};
 use crate::app::keys::{KeysEffect, KeysMsg};
-use crate::app::{self, App, Effect, Msg};
+use crate::app::{self, App, Effect, Msg, Notice};
 use crate::config::Config;
 use crate::providers::http::build_client;
 
@@ -66,18 +66,19 @@ impl Effects {
         if matches!(mode, ClipboardMode::Osc52 | ClipboardMode::Both) {
             match clipboard::osc52(&text, clipboard::Multiplexer::from_env()) {
                 Ok(seq) => self.osc52_out.push(seq),
-                Err(why) => {
-                    let _ = self
-                        .tx
-                        .try_send(Msg::Notice(format!("Could not copy: {why}.")));
-                }
+                Err(why) => post(
+                    &self.tx,
+                    Msg::Notice(Notice::error(format!("Could not copy: {why}."))),
+                ),
             }
         }
         if matches!(mode, ClipboardMode::Native | ClipboardMode::Both) {
             let tx = self.tx.clone();
             tokio::task::spawn_blocking(move || {
                 if let Err(why) = clipboard::copy_native(&text) {
-                    let _ = tx.blocking_send(Msg::Notice(format!("Could not copy: {why}.")));
+                    let _ = tx.blocking_send(Msg::Notice(Notice::error(format!(
+                        "Could not copy: {why}."
+                    ))));
                 }
             });
         }
@@ -122,11 +123,13 @@ impl Effects {
                 self.persistence.conversations(e, &tx);
             }
             Effect::Export(conv) => {
-                let msg = match self.persistence.export(&conv) {
-                    Ok(path) => format!("Exported the conversation to {}", path.display()),
-                    Err(e) => format!("Could not export the conversation: {e}"),
+                let notice = match self.persistence.export(&conv) {
+                    Ok(path) => {
+                        Notice::info(format!("Exported the conversation to {}", path.display()))
+                    }
+                    Err(e) => Notice::error(format!("Could not export the conversation: {e}")),
                 };
-                let _ = self.tx.try_send(Msg::Notice(msg));
+                post(&self.tx, Msg::Notice(notice));
             }
             Effect::Keys(KeysEffect::SetConfigCap {
                 provider,
@@ -138,7 +141,7 @@ impl Effects {
                         monthly_usd,
                         path: path.display().to_string(),
                     }),
-                    Err(e) => Msg::Notice(format!("Could not save the cap: {e}")),
+                    Err(e) => Msg::Notice(Notice::error(format!("Could not save the cap: {e}"))),
                 }
             }),
             Effect::Keys(k) => self.keys.handle(k),
@@ -153,11 +156,11 @@ impl Effects {
                         result.identity_file.as_deref(),
                         default,
                     ) {
-                        Ok(()) => format!(
+                        Ok(()) => Notice::info(format!(
                             "Saved your choices in {}. F1 lists every key.",
                             path.display()
-                        ),
-                        Err(e) => format!("Could not save your choices: {e}"),
+                        )),
+                        Err(e) => Notice::error(format!("Could not save your choices: {e}")),
                     },
                 )
             }),
@@ -170,11 +173,11 @@ impl Effects {
             }) => self.edit_config(move |path| {
                 Msg::Notice(
                     match crate::config::edit::set_default_model(path, &provider_id, &model) {
-                        Ok(()) => format!(
+                        Ok(()) => Notice::info(format!(
                             "Saved {model} as the default model of {provider_id} in {}.",
                             path.display()
-                        ),
-                        Err(e) => format!("Could not save the default model: {e}"),
+                        )),
+                        Err(e) => Notice::error(format!("Could not save the default model: {e}")),
                     },
                 )
             }),
@@ -192,6 +195,17 @@ impl Effects {
             } => self.ask_title(first_msg, &provider_id, request, key_id.as_deref()),
         }
         false
+    }
+}
+
+/// Sends a message to the model without ever dropping it: when the channel is full (a fast
+/// stream fills it), the send waits on a task of its own instead of losing the message.
+pub fn post(tx: &mpsc::Sender<Msg>, msg: Msg) {
+    if let Err(mpsc::error::TrySendError::Full(msg)) = tx.try_send(msg) {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let _ = tx.send(msg).await;
+        });
     }
 }
 

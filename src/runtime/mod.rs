@@ -135,10 +135,7 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     let mut app = App::new(options);
     app.keys.env_candidates = env_candidates;
     if !effects.persistence.notes.is_empty() {
-        app.notice = Some(app::Notice {
-            text: effects.persistence.notes.join(" "),
-            is_error: true,
-        });
+        app.notice = Some(app::Notice::error(effects.persistence.notes.join(" ")));
     }
     Session { app, effects, rx }
 }
@@ -158,8 +155,9 @@ pub async fn run_tui(
     let mut cache = RenderCache::new(theme);
     let mut guard = TerminalGuard::enter(effects.config.ui.mouse)?;
     let size = guard.terminal.size()?;
-    app::update(
+    dispatch(
         &mut app,
+        &mut effects,
         Msg::Resize {
             width: size.width,
             height: size.height,
@@ -177,8 +175,11 @@ pub async fn run_tui(
 
     loop {
         if app.dirty && last_draw.elapsed() >= FRAME {
-            draw(&mut guard, &mut app, &mut cache)?;
+            let layout = draw(&mut guard, &mut app, &mut cache)?;
             last_draw = Instant::now();
+            if let Some(msg) = layout {
+                dispatch(&mut app, &mut effects, msg);
+            }
             if let Some(report) = &exit_after_first_frame {
                 // The value names a file for the time since main() began, in µs.
                 let us = PROCESS_START.get().map_or(0, |t| t.elapsed().as_micros());
@@ -266,7 +267,12 @@ fn spawn_discovery(effects: &Effects) {
     });
 }
 
-fn draw(guard: &mut TerminalGuard, app: &mut App, cache: &mut RenderCache) -> std::io::Result<()> {
+/// Draws a frame; returns the layout facts it learned when they differ from the model's.
+fn draw(
+    guard: &mut TerminalGuard,
+    app: &mut App,
+    cache: &mut RenderCache,
+) -> std::io::Result<Option<Msg>> {
     use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
     crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
     guard.terminal.draw(|f| ui::draw(f, app, cache))?;
@@ -291,7 +297,7 @@ fn draw(guard: &mut TerminalGuard, app: &mut App, cache: &mut RenderCache) -> st
         || c.top != app.top
         || matches!(app.scroll, app::Scroll::Reveal { .. })
     {
-        app::update(app, ui::layout_msg(cache));
+        return Ok(Some(ui::layout_msg(cache)));
     }
-    Ok(())
+    Ok(None)
 }

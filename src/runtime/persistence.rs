@@ -7,10 +7,11 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::app::conversations::{ConvEffect, Item};
-use crate::app::{Conversation, Msg};
+use crate::app::{Conversation, Msg, Notice};
 use crate::config::{Config, Paths};
 use crate::history::HistoryStore;
 use crate::history::writer::HistoryWriter;
+use crate::runtime::effects::post;
 use crate::usage::budget::{Spend, spend_now};
 use crate::usage::prices::PriceTable;
 use crate::usage::{Ledger, LedgerRecord, record_for};
@@ -101,7 +102,9 @@ impl Persistence {
                             note: report.describe(&format!("conversation {id}")),
                             conversation: Box::new(conv),
                         },
-                        Err(e) => Msg::Notice(format!("Could not open conversation {id}: {e}")),
+                        Err(e) => Msg::Notice(Notice::error(format!(
+                            "Could not open conversation {id}: {e}"
+                        ))),
                     };
                     let _ = tx.blocking_send(msg);
                 });
@@ -109,15 +112,18 @@ impl Persistence {
             ConvEffect::Rename { id, title } => {
                 let result = append_record(&store, &id, &crate::history::Record::Title { title });
                 if let Err(e) = result {
-                    let _ = tx.try_send(Msg::Notice(format!("Could not rename {id}: {e}")));
+                    post(
+                        &tx,
+                        Msg::Notice(Notice::error(format!("Could not rename {id}: {e}"))),
+                    );
                 }
             }
             ConvEffect::Delete { id } => {
-                let msg = match store.remove(&id) {
-                    Ok(()) => format!("Deleted conversation {id}."),
-                    Err(e) => format!("Could not delete conversation {id}: {e}"),
+                let notice = match store.remove(&id) {
+                    Ok(()) => Notice::info(format!("Deleted conversation {id}.")),
+                    Err(e) => Notice::error(format!("Could not delete conversation {id}: {e}")),
                 };
-                let _ = tx.try_send(Msg::Notice(msg));
+                post(&tx, Msg::Notice(notice));
             }
         }
     }
@@ -183,10 +189,10 @@ impl Persistence {
             }
             Err(e) if !self.reported => {
                 self.reported = true;
-                out.push(Msg::Notice(format!(
+                out.push(Msg::Notice(Notice::error(format!(
                     "Could not save the conversation in {}: {e}",
                     self.store.dir.display()
-                )));
+                ))));
             }
             Err(_) => {}
         }
@@ -225,10 +231,10 @@ fn ledger_thread(
             let (_, end) = crate::usage::budget::period(&now, reset_day);
             let mut fresh = spend_now(&ledger, &now, reset_day);
             for (file, lines) in std::mem::take(&mut fresh.skipped) {
-                let _ = tx.blocking_send(Msg::Notice(format!(
+                let _ = tx.blocking_send(Msg::Notice(Notice::error(format!(
                     "Could not read {} damaged line(s) of {file} (skipped; the rest counts)",
                     lines.len()
-                )));
+                ))));
             }
             (fresh, end)
         } else {
@@ -243,10 +249,10 @@ fn ledger_thread(
         };
         if let Some(record) = record {
             if let Err(e) = ledger.append(&record, &tz) {
-                let _ = tx.blocking_send(Msg::Notice(format!(
+                let _ = tx.blocking_send(Msg::Notice(Notice::error(format!(
                     "Could not record usage in {}: {e}",
                     ledger.dir.display()
-                )));
+                ))));
             }
             current.0.add(&record);
             if turn {

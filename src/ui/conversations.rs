@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::conversations::Dialog;
+use crate::app::conversations::{ConversationsPane, Dialog};
 use crate::text::wrap::truncate;
 
 fn when(secs: u64) -> String {
@@ -21,10 +21,7 @@ fn when(secs: u64) -> String {
         .unwrap_or_default()
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(pane) = &app.conversations else {
-        return;
-    };
+pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane, theme: &Theme) {
     if area.height < 3 || area.width < 4 {
         return;
     }

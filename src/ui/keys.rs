@@ -193,7 +193,11 @@ fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     if let Some(n) = &pane.message {
         out.push(Line::from(Span::styled(
             format!(" {}", n.text),
-            if n.is_error { theme.error } else { theme.hint },
+            if n.is_error() {
+                theme.error
+            } else {
+                theme.hint
+            },
         )));
     }
     out

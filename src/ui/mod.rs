@@ -18,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-use crate::app::{Action, App, Overlay};
+use crate::app::{Action, App, Overlay, Screen};
 pub use conversation::ConversationCache;
 pub use theme::Theme;
 
@@ -79,26 +79,23 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         height: conv.height + comp.height,
         ..conv
     };
-    if app.view == crate::app::View::Keys {
-        keys::render(frame, pane, app, &theme);
-    } else if app.view == crate::app::View::Picker {
-        picker::render(frame, pane, app, &theme);
-    } else if app.view == crate::app::View::Welcome {
-        welcome::render(frame, pane, app, &theme);
-    } else if app.view == crate::app::View::Conversations {
-        conversations::render(frame, pane, app, &theme);
-    } else if app.view == crate::app::View::Usage {
-        usage::render(frame, pane, app, &theme);
-    } else {
-        conversation::render(
-            conv,
-            frame.buffer_mut(),
-            app,
-            &mut cache.conversation,
-            &theme,
-            &hints,
-        );
-        composer::render(frame, comp, app, &theme);
+    match &app.screen {
+        Screen::Chat => {
+            conversation::render(
+                conv,
+                frame.buffer_mut(),
+                app,
+                &mut cache.conversation,
+                &theme,
+                &hints,
+            );
+            composer::render(frame, comp, app, &theme);
+        }
+        Screen::Keys { .. } => keys::render(frame, pane, app, &theme),
+        Screen::Picker { picker, .. } => picker::render(frame, pane, app, picker, &theme),
+        Screen::Welcome(w) => welcome::render(frame, pane, app, w, &theme),
+        Screen::Conversations(p) => conversations::render(frame, pane, app, p, &theme),
+        Screen::Usage(v) => usage::render(frame, pane, v, &theme),
     }
     status::render(
         status_area,

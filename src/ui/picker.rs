@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::picker::{ListSource, ProviderModels};
+use crate::app::picker::{ListSource, Picker, ProviderModels};
 use crate::text::sanitize::sanitize_line;
 use crate::text::wrap::truncate;
 
@@ -57,8 +57,7 @@ fn header(app: &App, p: &ProviderModels, theme: &Theme) -> Line<'static> {
     ])
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(picker) = &app.picker else { return };
+pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: &Theme) {
     if area.height < 3 || area.width < 4 {
         return;
     }

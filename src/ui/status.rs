@@ -20,7 +20,7 @@ pub fn height(app: &App, width: u16, window_height: u16) -> u16 {
 /// An error notice wrapped at `width`, when there is one (continuation rows indented
 /// under the text, past the mark).
 fn error_lines(app: &App, width: usize) -> Option<Vec<String>> {
-    let n = app.notice.as_ref().filter(|n| n.is_error)?;
+    let n = app.notice.as_ref().filter(|n| n.is_error())?;
     let inner = width.saturating_sub(3).max(1);
     let lines = crate::text::wrap::wrap_paragraph(&n.text, inner)
         .into_iter()
@@ -167,7 +167,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
         );
     }
     if let Some(n) = &app.notice {
-        let style = if n.is_error {
+        let style = if n.is_error() {
             theme.error.patch(theme.status)
         } else {
             theme.status_accent

@@ -6,12 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::usage_view::UsageView;
 use crate::text::wrap::truncate;
 use crate::usage::{GroupBy, Row};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(v) = &app.usage_view else { return };
+pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, theme: &Theme) {
     if area.height < 3 || area.width < 4 {
         return;
     }

@@ -7,10 +7,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::welcome::Step;
+use crate::app::welcome::{Step, Welcome};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let Some(w) = &app.welcome else { return };
+pub fn render(frame: &mut Frame, area: Rect, app: &App, w: &Welcome, theme: &Theme) {
     let mut lines = vec![
         Line::from(vec![
             Span::styled(" Welcome to keyturn ", theme.status_accent),

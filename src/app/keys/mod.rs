@@ -193,9 +193,10 @@ fn text_of(t: &TextArea) -> String {
 
 impl KeysPane {
     fn note(&mut self, text: impl Into<String>, is_error: bool) {
-        self.message = Some(Notice {
-            text: text.into(),
-            is_error,
+        self.message = Some(if is_error {
+            Notice::error(text)
+        } else {
+            Notice::info(text)
         });
     }
 

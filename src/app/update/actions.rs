@@ -36,22 +36,9 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             }
             _ => notice(app, "There is no other stored key to switch to."),
         },
-        Action::OpenPicker => {
-            let current = app
-                .provider
-                .as_ref()
-                .map(|p| (p.id.as_str(), p.model.as_str()));
-            let (picker, effects) = crate::app::picker::Picker::open(
-                &app.options.catalogue,
-                current,
-                &mut app.next_list_req,
-            );
-            app.picker = Some(picker);
-            app.view = View::Picker;
-            return effects.into_iter().map(Effect::Picker).collect();
-        }
+        Action::OpenPicker => return open_picker(app, Back::Chat),
         Action::OpenKeys => {
-            app.view = View::Keys;
+            app.open_keys();
             if app.keys.state == crate::app::keys::StoreState::Locked && app.keys.dialog.is_none() {
                 app.keys.ask_passphrase(false);
             }
@@ -93,8 +80,7 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenConversations => return conversations::open_pane(app),
         Action::OpenUsage => {
             let (view, req) = crate::app::usage_view::UsageView::open(&mut app.next_list_req);
-            app.usage_view = Some(view);
-            app.view = View::Usage;
+            app.screen = Screen::Usage(Box::new(view));
             return vec![Effect::LoadUsage(req)];
         }
         Action::ExportConversation => {
@@ -134,4 +120,19 @@ fn toggle_reasoning(app: &mut App) {
         }
         None => notice(app, "No reasoning to show in this conversation."),
     }
+}
+
+/// Opens the model picker; `back` is where it returns when a model is chosen or it is closed.
+pub(super) fn open_picker(app: &mut App, back: Back) -> Vec<Effect> {
+    let current = app
+        .provider
+        .as_ref()
+        .map(|p| (p.id.as_str(), p.model.as_str()));
+    let (picker, effects) =
+        crate::app::picker::Picker::open(&app.options.catalogue, current, &mut app.next_list_req);
+    app.screen = Screen::Picker {
+        picker: Box::new(picker),
+        back,
+    };
+    effects.into_iter().map(Effect::Picker).collect()
 }

@@ -1,7 +1,7 @@
 //! The conversations pane in the reducer: what its decisions do to the open conversation.
 
 use crate::app::conversations::{ConvEffect, ConvOutcome, ConversationsPane};
-use crate::app::{App, Effect, Msg, Notice, Scroll, View};
+use crate::app::{App, Effect, Msg, Notice, Screen, Scroll};
 
 fn wrap(effects: Vec<ConvEffect>) -> Vec<Effect> {
     effects.into_iter().map(Effect::Conversations).collect()
@@ -9,19 +9,16 @@ fn wrap(effects: Vec<ConvEffect>) -> Vec<Effect> {
 
 pub(super) fn open_pane(app: &mut App) -> Vec<Effect> {
     let (pane, effect) = ConversationsPane::open(&mut app.next_list_req);
-    app.conversations = Some(pane);
-    app.view = View::Conversations;
+    app.screen = Screen::Conversations(Box::new(pane));
     wrap(vec![effect])
 }
 
 /// Leaves the open conversation for another (or a new one); refused while a reply streams.
 fn leave_current(app: &mut App) -> bool {
     if app.is_busy() {
-        app.notice = Some(Notice {
-            text: "A reply is streaming; press Esc to stop it before switching conversations."
-                .into(),
-            is_error: true,
-        });
+        app.notice = Some(Notice::error(
+            "A reply is streaming; press Esc to stop it before switching conversations.",
+        ));
         return false;
     }
     app.editing = None;
@@ -31,29 +28,26 @@ fn leave_current(app: &mut App) -> bool {
 }
 
 pub(super) fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
-    let Some(pane) = app.conversations.as_mut() else {
-        app.view = View::Chat;
+    let Screen::Conversations(pane) = &mut app.screen else {
         return Vec::new();
     };
-    match pane.on_key(key, &mut app.next_list_req) {
+    let outcome = pane.on_key(key, &mut app.next_list_req);
+    match outcome {
         ConvOutcome::Stay(effects) => wrap(effects),
         ConvOutcome::Close => {
-            app.view = View::Chat;
-            app.conversations = None;
+            app.screen = Screen::Chat;
             Vec::new()
         }
         ConvOutcome::New => {
             if leave_current(app) {
                 app.conversation = Default::default();
-                app.view = View::Chat;
-                app.conversations = None;
+                app.screen = Screen::Chat;
             }
             Vec::new()
         }
         ConvOutcome::Open(id) => {
             if id == app.conversation.id {
-                app.view = View::Chat;
-                app.conversations = None;
+                app.screen = Screen::Chat;
                 return Vec::new();
             }
             if !leave_current(app) {
@@ -65,17 +59,15 @@ pub(super) fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effe
             if id == app.conversation.id {
                 app.conversation.title = title.clone();
             }
-            let refresh = pane.refresh(&mut app.next_list_req);
-            wrap(vec![ConvEffect::Rename { id, title }, refresh])
+            wrap(vec![ConvEffect::Rename { id, title }, refresh(app)])
         }
         ConvOutcome::Deleted(id) => {
-            let refresh = pane.refresh(&mut app.next_list_req);
+            let refresh = refresh(app);
             if id == app.conversation.id {
                 if app.is_busy() {
-                    app.notice = Some(Notice {
-                        text: "That conversation is streaming a reply; stop it (Esc) first.".into(),
-                        is_error: true,
-                    });
+                    app.notice = Some(Notice::error(
+                        "That conversation is streaming a reply; stop it (Esc) first.",
+                    ));
                     return Vec::new();
                 }
                 app.conversation = Default::default();
@@ -85,10 +77,21 @@ pub(super) fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effe
     }
 }
 
+/// Lists again after a rename or delete.
+fn refresh(app: &mut App) -> ConvEffect {
+    match &mut app.screen {
+        Screen::Conversations(pane) => pane.refresh(&mut app.next_list_req),
+        _ => ConvEffect::List {
+            req: app.next_list_req,
+            query: String::new(),
+        },
+    }
+}
+
 pub(super) fn on_msg(app: &mut App, msg: Msg) {
     match msg {
         Msg::ConversationList { req, items } => {
-            if let Some(p) = app.conversations.as_mut() {
+            if let Screen::Conversations(p) = &mut app.screen {
                 p.on_list(req, items, &app.conversation.id);
             }
         }
@@ -97,13 +100,9 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) {
                 return;
             }
             app.conversation = *conversation;
-            app.view = View::Chat;
-            app.conversations = None;
+            app.screen = Screen::Chat;
             app.scroll = Scroll::Follow;
-            app.notice = note.map(|text| Notice {
-                text,
-                is_error: true,
-            });
+            app.notice = note.map(Notice::error);
         }
         _ => {}
     }

@@ -11,19 +11,17 @@ mod turns;
 mod welcome;
 
 use actions::{apply, scroll_by};
-use panes::{on_keys_key, on_picker_key};
+use panes::{after_keys, on_keys_key, on_picker_key, on_usage_key};
 use turns::{cancel, failover_candidate, failover_to, on_stream, retry, submit};
-use welcome::{on_welcome_key, welcome_resume};
+use welcome::on_welcome_key;
 
-use super::{Action, App, Effect, Focus, KeyChord, Msg, Notice, Overlay, Scope, Scroll, View};
+use super::{
+    Action, App, Back, Effect, Focus, KeyChord, Msg, Notice, Overlay, Scope, Screen, Scroll, View,
+};
 
+/// The only function that changes the model. Every effect it returns must be carried out.
+#[must_use = "every effect the reducer returns must be dispatched"]
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
-    let mut effects = update_inner(app, msg);
-    effects.extend(welcome_resume(app));
-    effects
-}
-
-fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             if key.kind != KeyEventKind::Press {
@@ -35,16 +33,7 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Paste(text) => {
             app.dirty = true;
-            if app.view == View::Keys {
-                app.keys.paste(&text);
-                return Vec::new();
-            }
-            app.focus = Focus::Composer;
-            // Terminals send CR for newlines in bracketed paste; the composer wants LF.
-            let text = text.replace("\r\n", "\n").replace('\r', "\n");
-            app.composer
-                .insert_str(crate::text::sanitize::sanitize(&text));
-            Vec::new()
+            on_paste(app, &text)
         }
         Msg::Resize { width, height } => {
             app.size = (width, height);
@@ -70,9 +59,18 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Wheel(lines) => {
-            if app.view == View::Chat && app.overlay.is_none() {
-                scroll_by(app, lines);
-                app.dirty = true;
+            // Only the conversation scrolls by wheel; the list panes move by keys.
+            match app.screen {
+                Screen::Chat if app.overlay.is_none() => {
+                    scroll_by(app, lines);
+                    app.dirty = true;
+                }
+                Screen::Chat
+                | Screen::Keys { .. }
+                | Screen::Picker { .. }
+                | Screen::Welcome(_)
+                | Screen::Conversations(_)
+                | Screen::Usage(_) => {}
             }
             Vec::new()
         }
@@ -83,11 +81,8 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Notice(text) => {
-            app.notice = Some(Notice {
-                is_error: text.starts_with("Could not"),
-                text,
-            });
+        Msg::Notice(notice) => {
+            app.notice = Some(notice);
             app.dirty = true;
             Vec::new()
         }
@@ -98,8 +93,8 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             source,
             error,
         } => {
-            if let Some(p) = app.picker.as_mut() {
-                p.on_models(&provider_id, req, models, source, error);
+            if let Screen::Picker { picker, .. } = &mut app.screen {
+                picker.on_models(&provider_id, req, models, source, error);
                 app.dirty = true;
             }
             Vec::new()
@@ -116,11 +111,14 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
                     .budget
                     .set_cap(provider.as_deref(), *monthly_usd);
             }
-            app.keys
+            let mut effects: Vec<Effect> = app
+                .keys
                 .on_msg(msg, &app.options.budget)
                 .into_iter()
                 .map(Effect::Keys)
-                .collect()
+                .collect();
+            effects.extend(after_keys(app));
+            effects
         }
         Msg::Tick => {
             if app.animating() {
@@ -145,7 +143,7 @@ fn update_inner(app: &mut App, msg: Msg) -> Vec<Effect> {
             rows,
             skipped,
         } => {
-            if let Some(v) = app.usage_view.as_mut() {
+            if let Screen::Usage(v) = &mut app.screen {
                 v.on_report(req, month, rows, skipped);
                 app.dirty = true;
             }
@@ -177,39 +175,55 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
         return on_help_key(app, chord, scroll);
     }
     // Quit works from every pane, before the pane sees the key (even inside a dialog).
-    if app.view != View::Chat
+    if app.view() != View::Chat
         && app.options.keymap.lookup(Scope::Global, chord) == Some(Action::Quit)
     {
         return quit(app);
     }
-    if app.view == View::Keys {
-        return on_keys_key(app, key, chord);
+    match app.view() {
+        View::Chat => on_chat_key(app, key, chord, override_armed),
+        View::Keys => on_keys_key(app, key, chord),
+        View::Picker => on_picker_key(app, key),
+        View::Welcome => on_welcome_key(app, key),
+        View::Conversations => conversations::on_key(app, key),
+        View::Usage => on_usage_key(app, key),
     }
-    if app.view == View::Picker {
-        return on_picker_key(app, key);
+}
+
+/// A paste goes to the text field of the pane in view, never into a hidden composer.
+fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    // Terminals send CR for newlines in bracketed paste; text fields want LF.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = crate::text::sanitize::sanitize(&text);
+    match &mut app.screen {
+        Screen::Chat => {
+            app.focus = Focus::Composer;
+            app.composer.insert_str(text);
+        }
+        Screen::Keys { .. } => {
+            app.keys.paste(&text);
+        }
+        Screen::Picker { picker, .. } => picker.paste(&text),
+        Screen::Welcome(w) => w.paste(&text),
+        Screen::Conversations(pane) => {
+            return pane
+                .paste(&text, &mut app.next_list_req)
+                .map(Effect::Conversations)
+                .into_iter()
+                .collect();
+        }
+        Screen::Usage(_) => {}
     }
-    if app.view == View::Welcome {
-        return on_welcome_key(app, key);
-    }
-    if app.view == View::Conversations {
-        return conversations::on_key(app, key);
-    }
-    if app.view == View::Usage {
-        let Some(v) = app.usage_view.as_mut() else {
-            app.view = View::Chat;
-            return Vec::new();
-        };
-        return match v.on_key(key, &mut app.next_list_req) {
-            super::usage_view::UsageOutcome::Stay(req) => {
-                req.map(Effect::LoadUsage).into_iter().collect()
-            }
-            super::usage_view::UsageOutcome::Close => {
-                app.view = View::Chat;
-                app.usage_view = None;
-                Vec::new()
-            }
-        };
-    }
+    Vec::new()
+}
+
+/// A key in the chat: the composer or the conversation, whichever has focus.
+fn on_chat_key(
+    app: &mut App,
+    key: crossterm::event::KeyEvent,
+    chord: KeyChord,
+    override_armed: bool,
+) -> Vec<Effect> {
     if app.search.as_ref().is_some_and(|s| s.editing)
         && app.options.keymap.lookup(Scope::Global, chord) != Some(Action::Quit)
     {
@@ -286,8 +300,5 @@ fn quit(app: &mut App) -> Vec<Effect> {
 }
 
 fn notice(app: &mut App, text: impl Into<String>) {
-    app.notice = Some(Notice {
-        text: text.into(),
-        is_error: false,
-    });
+    app.notice = Some(Notice::info(text));
 }

@@ -1,100 +1,160 @@
-//! Keys in the key manager and the model picker panes.
+//! Keys in the key manager, the model picker and the usage view, and where each returns when
+//! it is done (the chat, or the welcome flow that handed it a step).
 
-use crate::app::{Action, App, Effect, KeyChord, Notice, Overlay, Scope, View};
+use super::welcome::{keys_idle, welcome_resume};
+use crate::app::picker::{PickerEffect, PickerOutcome};
+use crate::app::usage_view::UsageOutcome;
+use crate::app::{Action, App, Back, Effect, KeyChord, Notice, Overlay, Scope, Screen};
 
 pub(super) fn on_keys_key(
     app: &mut App,
     key: crossterm::event::KeyEvent,
     chord: KeyChord,
 ) -> Vec<Effect> {
-    if app.keys.dialog.is_some() {
-        return app
-            .keys
+    let mut effects: Vec<Effect> = if app.keys.dialog.is_some() {
+        app.keys
             .dialog_key(key, &app.options.budget)
             .into_iter()
             .map(Effect::Keys)
-            .collect();
+            .collect()
+    } else {
+        match app.options.keymap.lookup(Scope::Keys, chord) {
+            Some(Action::OpenKeys | Action::Cancel) => return close_keys(app),
+            Some(Action::Help) => {
+                app.overlay = Some(Overlay::Help { scroll: 0 });
+                return Vec::new();
+            }
+            Some(
+                Action::Retry
+                | Action::NewConversation
+                | Action::FocusNext
+                | Action::Submit
+                | Action::Newline,
+            )
+            | None => return Vec::new(),
+            Some(a) => app
+                .keys
+                .action(a, &app.options.budget)
+                .into_iter()
+                .map(Effect::Keys)
+                .collect(),
+        }
+    };
+    effects.extend(after_keys(app));
+    effects
+}
+
+/// Leaves the key manager for where it was opened from. A welcome step still in flight
+/// (an unlock, a key test) is picked up by `after_keys` when it reports.
+fn close_keys(app: &mut App) -> Vec<Effect> {
+    match std::mem::replace(&mut app.screen, Screen::Chat) {
+        Screen::Keys {
+            back: Back::Welcome(w),
+        } if keys_idle(app) => welcome_resume(app, w),
+        Screen::Keys {
+            back: Back::Welcome(w),
+        } => {
+            app.screen = Screen::Welcome(w);
+            Vec::new()
+        }
+        _ => Vec::new(),
     }
-    match app.options.keymap.lookup(Scope::Keys, chord) {
-        Some(Action::OpenKeys | Action::Cancel) => {
-            app.view = View::Chat;
+}
+
+/// The key manager's outcome for a welcome step it was handed: once it has nothing left to
+/// do (no dialog, no unlock or test in flight), the welcome flow takes over again.
+pub(super) fn after_keys(app: &mut App) -> Vec<Effect> {
+    let waiting = match &app.screen {
+        Screen::Keys {
+            back: Back::Welcome(_),
+        } => true,
+        Screen::Welcome(w) => w.waiting,
+        _ => false,
+    };
+    if !waiting || !keys_idle(app) {
+        return Vec::new();
+    }
+    match std::mem::replace(&mut app.screen, Screen::Chat) {
+        Screen::Keys {
+            back: Back::Welcome(w),
+        }
+        | Screen::Welcome(w) => welcome_resume(app, w),
+        other => {
+            app.screen = other;
             Vec::new()
         }
-        Some(Action::Help) => {
-            app.overlay = Some(Overlay::Help { scroll: 0 });
-            Vec::new()
-        }
-        Some(
-            Action::Retry
-            | Action::NewConversation
-            | Action::FocusNext
-            | Action::Submit
-            | Action::Newline,
-        )
-        | None => Vec::new(),
-        Some(a) => app
-            .keys
-            .action(a, &app.options.budget)
-            .into_iter()
-            .map(Effect::Keys)
-            .collect(),
     }
 }
 
 pub(super) fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
-    let Some(picker) = app.picker.as_mut() else {
-        app.view = View::Chat;
+    let Screen::Picker { picker, .. } = &mut app.screen else {
         return Vec::new();
     };
-    match picker.on_key(key) {
-        crate::app::picker::PickerOutcome::Stay => Vec::new(),
-        crate::app::picker::PickerOutcome::Close => {
-            app.view = View::Chat;
-            app.picker = None;
-            Vec::new()
+    let outcome = picker.on_key(key);
+    if matches!(outcome, PickerOutcome::Stay) {
+        return Vec::new();
+    }
+    let back = match std::mem::replace(&mut app.screen, Screen::Chat) {
+        Screen::Picker { back, .. } => back,
+        _ => Back::Chat,
+    };
+    let mut effects = Vec::new();
+    let mut chosen = None;
+    if let PickerOutcome::Choose {
+        provider,
+        model,
+        save_default,
+    } = outcome
+    {
+        use_model(app, &provider, &model);
+        chosen = Some((provider.id.clone(), model.clone()));
+        if save_default {
+            effects.push(Effect::Picker(PickerEffect::SaveDefault {
+                provider_id: provider.id,
+                model,
+            }));
         }
-        crate::app::picker::PickerOutcome::Choose {
-            provider,
-            model,
-            save_default,
-        } => {
-            app.view = View::Chat;
-            app.picker = None;
-            let has_key = !provider.needs_key
-                || provider.env_key
-                || app.keys.entries.iter().any(|e| e.provider == provider.id);
-            let locked = app.keys.state == crate::app::keys::StoreState::Locked;
-            app.notice = Some(Notice {
-                text: match (has_key, locked) {
-                    (true, _) => format!("Now using {} · {model}.", provider.name),
-                    (false, true) => format!(
-                        "Now using {} · {model}. Unlock the key store (F3) to use its key.",
-                        provider.name
-                    ),
-                    (false, false) => format!(
-                        "Now using {} · {model}, but it has no key yet: press F3 to add one.",
-                        provider.name
-                    ),
-                },
-                is_error: false,
-            });
-            app.keys.current_provider = Some(provider.id.clone());
-            if let Some(w) = app.welcome.as_mut() {
-                w.chosen = Some((provider.id.clone(), model.clone()));
-            }
-            app.provider = Some(crate::app::ProviderInfo {
-                id: provider.id.clone(),
-                name: provider.name.clone(),
-                model: model.clone(),
-            });
-            if save_default {
-                return vec![Effect::Picker(
-                    crate::app::picker::PickerEffect::SaveDefault {
-                        provider_id: provider.id,
-                        model,
-                    },
-                )];
-            }
+    }
+    if let Back::Welcome(mut w) = back {
+        w.chosen = chosen.or(w.chosen);
+        effects.extend(welcome_resume(app, w));
+    }
+    effects
+}
+
+/// The chat uses this provider and model from now on; says whether it has a key yet.
+fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model: &str) {
+    let has_key = !provider.needs_key
+        || provider.env_key
+        || app.keys.entries.iter().any(|e| e.provider == provider.id);
+    let locked = app.keys.state == crate::app::keys::StoreState::Locked;
+    app.notice = Some(Notice::info(match (has_key, locked) {
+        (true, _) => format!("Now using {} · {model}.", provider.name),
+        (false, true) => format!(
+            "Now using {} · {model}. Unlock the key store (F3) to use its key.",
+            provider.name
+        ),
+        (false, false) => format!(
+            "Now using {} · {model}, but it has no key yet: press F3 to add one.",
+            provider.name
+        ),
+    }));
+    app.keys.current_provider = Some(provider.id.clone());
+    app.provider = Some(crate::app::ProviderInfo {
+        id: provider.id.clone(),
+        name: provider.name.clone(),
+        model: model.to_string(),
+    });
+}
+
+pub(super) fn on_usage_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    let Screen::Usage(v) = &mut app.screen else {
+        return Vec::new();
+    };
+    match v.on_key(key, &mut app.next_list_req) {
+        UsageOutcome::Stay(req) => req.map(Effect::LoadUsage).into_iter().collect(),
+        UsageOutcome::Close => {
+            app.screen = Screen::Chat;
             Vec::new()
         }
     }

@@ -2,7 +2,7 @@
 //! `[history] titles = "model"`), and what to do with the title when it comes.
 
 use crate::app::conversations::ConvEffect;
-use crate::app::{App, Effect, TurnState};
+use crate::app::{App, Effect, Screen, TurnState};
 use crate::config::TitleMode;
 use crate::providers::Role;
 use crate::usage::budget::Verdict;
@@ -61,7 +61,7 @@ pub(super) fn on_titled(app: &mut App, first_msg: u64, title: String) -> Vec<Eff
         id: conv.id.clone(),
         title,
     })];
-    if let Some(pane) = app.conversations.as_mut() {
+    if let Screen::Conversations(pane) = &mut app.screen {
         effects.push(Effect::Conversations(pane.refresh(&mut app.next_list_req)));
     }
     effects

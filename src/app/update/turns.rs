@@ -11,10 +11,9 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     if app.provider.is_none() {
-        app.notice = Some(Notice {
-            text: "No provider is configured yet: add one to config.toml (see the hint above). Your draft is kept.".into(),
-            is_error: true,
-        });
+        app.notice = Some(Notice::error(
+            "No provider is configured yet: add one to config.toml (see the hint above). Your draft is kept.",
+        ));
         return Vec::new();
     }
     if app.is_busy() {
@@ -41,11 +40,8 @@ pub(super) fn budget_allows(app: &mut App) -> bool {
     match app.budget_verdict() {
         crate::usage::budget::Verdict::Over(why) if !app.budget_override => {
             app.budget_override = true;
-            app.notice = Some(Notice {
-                // The action first: a narrow status bar cuts the details, not the way out.
-                text: format!("Enter again sends anyway: {why}."),
-                is_error: true,
-            });
+            // The action first: a narrow status bar cuts the details, not the way out.
+            app.notice = Some(Notice::error(format!("Enter again sends anyway: {why}.")));
             false
         }
         _ => {
@@ -169,10 +165,9 @@ pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
     {
         app.conversation.messages.pop();
     }
-    app.notice = Some(Notice {
-        text: format!("Switched to the key {who} and asked again."),
-        is_error: false,
-    });
+    app.notice = Some(Notice::info(format!(
+        "Switched to the key {who} and asked again."
+    )));
     let mut effects = vec![Effect::Keys(crate::app::keys::KeysEffect::Activate {
         id: id.clone(),
     })];

@@ -1,15 +1,14 @@
-//! The welcome flow's part of the reducer: its keys, hand-offs to the key manager and the
-//! picker, and resuming when they are done.
+//! The welcome flow's part of the reducer: its keys, the steps it hands to the key manager
+//! and the picker, and what it does with their outcomes.
 
 use crossterm::event::KeyCode;
 
-use super::apply;
-use crate::app::{Action, App, Effect, View};
+use crate::app::keys::{KeysEffect, StoreState};
+use crate::app::welcome::{Step, Welcome, WelcomeResult};
+use crate::app::{Action, App, Back, Effect, Screen};
 
 pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
-    use crate::app::welcome::Step;
-    let Some(w) = app.welcome.as_mut() else {
-        app.view = View::Chat;
+    let Screen::Welcome(mut w) = std::mem::replace(&mut app.screen, Screen::Chat) else {
         return Vec::new();
     };
     w.error = None;
@@ -20,21 +19,15 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
     match w.step {
         Step::Protect => match code {
             KeyCode::Char('1') | KeyCode::Enter => {
-                w.waiting = true;
-                app.view = View::Keys;
                 app.keys.ask_passphrase(true);
+                return hand_to_keys(app, w, None);
             }
             KeyCode::Char('2') if w.ssh_key.is_some() => {
                 let path = w.ssh_key.clone().unwrap_or_default();
-                w.identity_file = Some(path.clone());
-                w.waiting = true;
-                app.keys.state = crate::app::keys::StoreState::Unlocking;
-                return vec![Effect::Keys(
-                    crate::app::keys::KeysEffect::CreateWithIdentity { path },
-                )];
+                return create_with_identity(app, w, path);
             }
             KeyCode::Char('3') => w.step = Step::IdentityPath,
-            _ if skip => return welcome_advance(app),
+            _ if skip => return welcome_advance(app, w),
             _ => {}
         },
         Step::IdentityPath => match code {
@@ -42,18 +35,15 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
             KeyCode::Enter => {
                 let typed = w.path_input.lines().join("");
                 let path = crate::keystore::unlock::expand_home(std::path::Path::new(typed.trim()));
+                // A file check in the reducer: the welcome flow runs once, before anything
+                // streams, and the answer decides the very next screen.
                 if typed.trim().is_empty() || !path.is_file() {
                     w.error = Some(format!(
                         "No identity file at {}; create one with `age-keygen -o FILE`.",
                         path.display()
                     ));
                 } else {
-                    w.identity_file = Some(path.clone());
-                    w.waiting = true;
-                    app.keys.state = crate::app::keys::StoreState::Unlocking;
-                    return vec![Effect::Keys(
-                        crate::app::keys::KeysEffect::CreateWithIdentity { path },
-                    )];
+                    return create_with_identity(app, w, path);
                 }
             }
             _ => {
@@ -62,105 +52,111 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
         },
         Step::Import => match code {
             KeyCode::Char('i') | KeyCode::Enter => {
-                w.waiting = true;
-                app.view = View::Keys;
-                return app
-                    .keys
-                    .action(Action::KeyImportEnv, &app.options.budget)
-                    .into_iter()
-                    .map(Effect::Keys)
-                    .collect();
+                return hand_to_keys(app, w, Some(Action::KeyImportEnv));
             }
-            _ if skip => return welcome_advance(app),
+            _ if skip => return welcome_advance(app, w),
             _ => {}
         },
         Step::FirstKey => match code {
             KeyCode::Char('a') | KeyCode::Enter => {
-                w.waiting = true;
-                app.view = View::Keys;
-                return app
-                    .keys
-                    .action(Action::KeyAdd, &app.options.budget)
-                    .into_iter()
-                    .map(Effect::Keys)
-                    .collect();
+                return hand_to_keys(app, w, Some(Action::KeyAdd));
             }
-            _ if skip => return welcome_advance(app),
+            _ if skip => return welcome_advance(app, w),
             _ => {}
         },
         Step::Model => match code {
             KeyCode::Char('m') | KeyCode::Enter => {
                 w.waiting = true;
-                return apply(app, Action::OpenPicker);
+                return super::actions::open_picker(app, Back::Welcome(w));
             }
-            _ if skip => return welcome_finish(app),
+            _ if skip => return welcome_finish(app, w),
             _ => {}
         },
     }
+    app.screen = Screen::Welcome(w);
     Vec::new()
 }
 
-/// The next welcome step (the import step only when there is something to import).
-fn welcome_advance(app: &mut App) -> Vec<Effect> {
-    use crate::app::welcome::Step;
-    let has_env = !app.keys.env_candidates.is_empty();
-    let Some(w) = app.welcome.as_mut() else {
-        return Vec::new();
+/// Creates the key store for an age identity; the flow waits on the welcome screen.
+fn create_with_identity(
+    app: &mut App,
+    mut w: Box<Welcome>,
+    path: std::path::PathBuf,
+) -> Vec<Effect> {
+    w.identity_file = Some(path.clone());
+    w.waiting = true;
+    app.keys.state = StoreState::Unlocking;
+    app.screen = Screen::Welcome(w);
+    vec![Effect::Keys(KeysEffect::CreateWithIdentity { path })]
+}
+
+/// Hands the step to the key manager (optionally starting one of its actions); its outcome
+/// comes back through `after_keys`.
+fn hand_to_keys(app: &mut App, mut w: Box<Welcome>, action: Option<Action>) -> Vec<Effect> {
+    w.waiting = true;
+    app.screen = Screen::Keys {
+        back: Back::Welcome(w),
     };
+    let mut effects: Vec<Effect> = action
+        .map(|a| app.keys.action(a, &app.options.budget))
+        .unwrap_or_default()
+        .into_iter()
+        .map(Effect::Keys)
+        .collect();
+    effects.extend(super::panes::after_keys(app));
+    effects
+}
+
+/// The next welcome step (the import step only when there is something to import).
+fn welcome_advance(app: &mut App, mut w: Box<Welcome>) -> Vec<Effect> {
+    let has_env = !app.keys.env_candidates.is_empty();
     w.step = match w.step {
         Step::Protect | Step::IdentityPath if has_env => Step::Import,
         Step::Protect | Step::IdentityPath | Step::Import => Step::FirstKey,
         Step::FirstKey => Step::Model,
-        Step::Model => return welcome_finish(app),
+        Step::Model => return welcome_finish(app, w),
     };
-    app.view = View::Welcome;
+    app.screen = Screen::Welcome(w);
     Vec::new()
 }
 
-pub(super) fn welcome_finish(app: &mut App) -> Vec<Effect> {
-    let Some(w) = app.welcome.take() else {
-        return Vec::new();
-    };
-    app.view = View::Chat;
-    vec![Effect::FinishWelcome(crate::app::welcome::WelcomeResult {
+fn welcome_finish(app: &mut App, w: Box<Welcome>) -> Vec<Effect> {
+    app.screen = Screen::Chat;
+    vec![Effect::FinishWelcome(WelcomeResult {
         identity_file: w.identity_file,
         default: w.chosen,
     })]
 }
 
-/// After any message: a step handed to the key manager or the picker resumes once that is done.
-pub(super) fn welcome_resume(app: &mut App) -> Vec<Effect> {
-    use crate::app::keys::StoreState;
-    use crate::app::welcome::Step;
-    let keys_idle = app.keys.dialog.is_none()
+/// The key manager has nothing in flight: no dialog, no unlock, no key being tested.
+pub(super) fn keys_idle(app: &App) -> bool {
+    app.keys.dialog.is_none()
         && app.keys.state != StoreState::Unlocking
-        && app.keys.pending.is_none();
-    let Some(w) = app.welcome.as_mut() else {
-        return Vec::new();
-    };
-    if !w.waiting || app.view == View::Picker || !keys_idle {
-        return Vec::new();
-    }
+        && app.keys.pending.is_none()
+}
+
+/// The pane a step was handed to is done: go on to the next step, or stay and say why the
+/// store could not be created.
+pub(super) fn welcome_resume(app: &mut App, mut w: Box<Welcome>) -> Vec<Effect> {
     w.waiting = false;
-    app.view = View::Welcome;
     let failed = app
         .keys
         .message
         .as_ref()
-        .filter(|m| m.is_error)
+        .filter(|m| m.is_error())
         .map(|m| m.text.clone());
     if matches!(w.step, Step::Protect | Step::IdentityPath)
         && !matches!(app.keys.state, StoreState::Unlocked { .. })
     {
-        // Creating the store failed or was cancelled: stay, and say why.
         w.error = failed;
         if w.error.is_some() {
             w.identity_file = None;
+            app.screen = Screen::Welcome(w);
             return Vec::new();
         }
     }
     if w.step == Step::Model {
-        return welcome_finish(app);
+        return welcome_finish(app, w);
     }
-    welcome_advance(app)
+    welcome_advance(app, w)
 }

@@ -8,6 +8,7 @@ pub mod history;
 pub mod keystore;
 pub mod markdown;
 pub mod mock;
+pub mod money;
 pub mod providers;
 pub mod runtime;
 pub mod text;

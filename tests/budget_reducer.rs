@@ -8,6 +8,10 @@ use keyturn::usage::budget::{BudgetConfig, Spend};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+fn usd(v: f64) -> keyturn::money::Usd {
+    keyturn::money::Usd::from_dollars(v).unwrap()
+}
+
 fn app(cap: f64) -> App {
     App::new(AppOptions {
         provider: Some(ProviderInfo {
@@ -16,7 +20,7 @@ fn app(cap: f64) -> App {
             model: "gpt-4.1".into(),
         }),
         budget: BudgetConfig {
-            providers: [("openai".to_string(), cap)].into(),
+            providers: [("openai".to_string(), usd(cap))].into(),
             ..Default::default()
         },
         ..Default::default()
@@ -25,11 +29,11 @@ fn app(cap: f64) -> App {
 
 fn spend(openai: f64) -> Msg {
     Msg::Spend(Spend {
-        total: openai,
-        by_provider: [("openai".to_string(), openai)].into(),
+        total: usd(openai),
+        by_provider: [("openai".to_string(), usd(openai))].into(),
         since: "1 Nov".into(),
         resets: "1 Dec".into(),
-        last_cost: Some(0.0123),
+        last_cost: Some(usd(0.0123)),
         ..Default::default()
     })
 }
@@ -96,7 +100,7 @@ fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
     let mut app = app(10.0);
     let _ = update(&mut app, spend(5.0));
     let s = status(&mut app);
-    assert!(s.contains("$0.012 · $5.00 this month"), "{s}");
+    assert!(s.contains("$0.0123 · $5.00 this month"), "{s}");
     assert!(!s.contains('⚠'), "{s}");
     let _ = update(&mut app, spend(8.5));
     let s = status(&mut app);
@@ -232,4 +236,61 @@ fn an_error_longer_than_its_rows_ends_in_a_mark_even_when_the_last_row_is_full()
     let row = |y: u16| -> String { (0..20).map(|x| buf[(x, y)].symbol().to_string()).collect() };
     assert_eq!(row(6), format!(" ✗ {}", "a".repeat(17)));
     assert_eq!(row(7), format!("   {}…", "b".repeat(16)));
+}
+
+#[test]
+fn a_tiny_key_cap_is_kept_exactly_and_a_cheaper_first_request_is_sent() {
+    use keyturn::app::keys::KeyMeta;
+    use keyturn::money::Usd;
+    // No provider or global cap: only the key's $0.004.
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "openai".into(),
+            name: "OpenAI".into(),
+            model: "gpt-4.1".into(),
+        }),
+        ..Default::default()
+    });
+    app.keys.state = keyturn::app::keys::StoreState::Unlocked { method: "x".into() };
+    app.keys.entries = vec![KeyMeta {
+        id: "k-tiny".into(),
+        provider: "openai".into(),
+        label: "tiny".into(),
+        masked: "…abcd".into(),
+        created: 1,
+        rotated: None,
+        last_test: None,
+        active: true,
+        cap: Usd::parse("0.004"),
+    }];
+    let _ = update(
+        &mut app,
+        Msg::Spend(Spend {
+            since: "1 Nov".into(),
+            resets: "1 Dec".into(),
+            ..Default::default()
+        }),
+    );
+    // Nothing spent yet: the first Enter sends (it was refused when the cap read as $0).
+    let effects = type_and_send(&mut app, "hello");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::StartStream { .. })),
+        "{effects:?} {:?}",
+        app.notice
+    );
+    // The key manager shows the cap as it was set.
+    app.open_keys();
+    let mut term = Terminal::new(TestBackend::new(100, 12)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    term.draw(|f| ui::draw(f, &app, &mut cache)).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(screen.contains("cap $0.004/mo"), "{screen}");
 }

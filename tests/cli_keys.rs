@@ -266,6 +266,20 @@ fn activate_label_and_import_env() {
     let out = home.run(&["keys", "activate", "nope"], None, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("No key with id"));
+
+    // A cap below a cent is kept exactly, not rounded to $0.00.
+    let said = home.ok(&["keys", "cap", &two, "0.004"], None);
+    assert!(said.contains("monthly cap $0.004."), "{said}");
+    let list = home.ok(&["keys", "list"], None);
+    assert!(
+        list.lines()
+            .find(|l| l.contains("renamed"))
+            .unwrap()
+            .contains("$0.004"),
+        "{list}"
+    );
+    let out = home.run(&["keys", "cap", &two, "-1"], None, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 
 #[test]

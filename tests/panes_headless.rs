@@ -1,6 +1,7 @@
 //! The conversations pane and the usage view headless: the real session start-up over a home with saved
 //! conversations; open, search, rename and delete go through the runtime's effects.
 
+use keyturn::money::Usd;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -210,7 +211,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
             reasoning: 0,
             cached: 0,
             estimated: false,
-            cost_usd: cost,
+            cost_usd: cost.and_then(Usd::from_dollars),
             cost_source: if cost.is_some() {
                 CostSource::Table
             } else {
@@ -232,7 +233,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     .await;
     let screen = draw(&mut app);
     assert!(
-        screen.contains("openai") && screen.contains("0.7500"),
+        screen.contains("openai") && screen.contains(" 0.75 "),
         "{screen}"
     );
     // A row of unpriced requests only has an unknown cost, not $0; the total is a lower bound.
@@ -245,7 +246,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     assert!(
         screen
             .lines()
-            .any(|l| l.contains("total") && l.trim_end().ends_with("0.7500+")),
+            .any(|l| l.contains("total") && l.trim_end().ends_with(" 0.75+")),
         "{screen}"
     );
     assert!(
@@ -261,7 +262,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     assert!(
         screen.contains("by model")
             && screen.contains("openai gpt-4.1-mini")
-            && screen.contains("0.2500"),
+            && screen.contains(" 0.25 "),
         "{screen}"
     );
     key(&mut app, &mut effects, KeyCode::Left, KeyModifiers::NONE);
@@ -316,15 +317,18 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
     } = start(&paths);
     effects.run(Effect::Keys(KeysEffect::SetConfigCap {
         provider: Some("local".into()),
-        monthly_usd: Some(0.5),
+        monthly_usd: Usd::parse("0.5"),
     }));
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.options.budget.providers.get("local") == Some(&0.5)
+        a.options.budget.providers.get("local") == Usd::parse("0.5").as_ref()
     })
     .await;
     let text = std::fs::read_to_string(&paths.config_file).unwrap();
     assert!(text.starts_with("# mine\n"), "{text}");
     let saved = keyturn::config::Config::load(&paths.config_file).unwrap();
-    assert_eq!(saved.budget.providers.get("local"), Some(&0.5));
+    assert_eq!(
+        saved.budget.providers.get("local"),
+        Usd::parse("0.5").as_ref()
+    );
     assert!(app.keys.message.as_ref().unwrap().text.contains("$0.50"));
 }

@@ -275,7 +275,7 @@ fn keys_app() -> App {
                 detail: String::new(),
             }),
             active,
-            cap_cents: None,
+            cap: None,
         };
     let _ = update(
         &mut app,

@@ -24,7 +24,7 @@ fn app(titles: TitleMode) -> App {
         }),
         titles,
         budget: BudgetConfig {
-            monthly_usd: Some(5.0),
+            monthly_usd: keyturn::money::Usd::parse("5"),
             ..Default::default()
         },
         ..Default::default()
@@ -148,7 +148,7 @@ fn no_title_is_asked_at_a_budget_cap() {
     let _ = update(
         &mut app,
         Msg::Spend(Spend {
-            total: 4.99,
+            total: keyturn::money::Usd::parse("4.99").unwrap(),
             ..Default::default()
         }),
     );
@@ -157,7 +157,7 @@ fn no_title_is_asked_at_a_budget_cap() {
     let _ = update(
         &mut app,
         Msg::Spend(Spend {
-            total: 5.0,
+            total: keyturn::money::Usd::parse("5").unwrap(),
             ..Default::default()
         }),
     );
@@ -360,9 +360,7 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
     let (turn, title) = (answer.cost_usd.unwrap(), other.cost_usd.unwrap());
     assert_ne!(turn, title);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.spend
-            .as_ref()
-            .is_some_and(|s| (s.total - (turn + title)).abs() < 1e-12)
+        a.spend.as_ref().is_some_and(|s| s.total == turn + title)
     })
     .await;
     assert_eq!(app.spend.as_ref().unwrap().last_cost, Some(turn));

@@ -228,7 +228,7 @@ fn openrouter_usage_carries_its_cost() {
         StreamEvent::Usage(u) => u.cost_usd,
         _ => None,
     });
-    assert_eq!(cost, Some(0.0000231));
+    assert_eq!(cost, keyturn::money::Usd::parse("0.0000231"));
 }
 
 /// Each provider's recorded usage, through the parser, into a usage-ledger record: the
@@ -283,14 +283,19 @@ fn ledger_records_follow_each_providers_stream_usage() {
             // OpenRouter says what it cost; that figure wins over the table.
             assert_eq!(
                 (r.cost_source, r.cost_usd),
-                (CostSource::Provider, Some(2.31e-05))
+                (
+                    CostSource::Provider,
+                    keyturn::money::Usd::parse("0.0000231")
+                )
             );
             continue;
         }
-        let want = (i - c) as f64 * 1e-6 + c as f64 * 0.5e-6 + o as f64 * 2e-6;
+        // $1/M fresh input, $0.5/M cached, $2/M output, in nano-dollars.
+        let want = (i - c) as i64 * 1_000 + c as i64 * 500 + o as i64 * 2_000;
         assert_eq!(r.cost_source, CostSource::Table);
-        assert!(
-            (r.cost_usd.unwrap() - want).abs() < 1e-15,
+        assert_eq!(
+            r.cost_usd,
+            Some(keyturn::money::Usd::from_nanos(want)),
             "{protocol}/{name}: {r:?}"
         );
     }

@@ -357,8 +357,8 @@ impl App {
             .iter()
             .find(|e| e.provider == p.id && e.active);
         let mut budget = self.options.budget.clone();
-        if let Some(cents) = active.and_then(|e| e.cap_cents.map(|c| (e.id.clone(), c))) {
-            budget.keys.insert(cents.0, cents.1 as f64 / 100.0);
+        if let Some((id, cap)) = active.and_then(|e| e.cap.map(|c| (e.id.clone(), c))) {
+            budget.keys.insert(id, cap);
         }
         check(&budget, spend, &p.id, active.map(|e| e.id.as_str()))
     }

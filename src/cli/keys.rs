@@ -239,7 +239,7 @@ fn print_list(store: &KeyStore) {
             if e.active { "*" } else { "" },
             format_date(e.created),
             e.rotated.map_or("-".into(), format_date),
-            e.monthly_usd.map_or("-".into(), |v| format!("${v:.2}")),
+            e.monthly_usd.map_or("-".into(), |v| format!("${v}")),
             test
         );
     }
@@ -398,11 +398,11 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
             println!("Relabelled {}.", describe(store.find(&entry.id)?));
         }
         KeysCmd::Cap { id, usd } => {
-            let monthly_usd = match usd.trim().trim_start_matches('$') {
+            let monthly_usd = match usd.trim() {
                 "none" | "off" | "" => None,
-                v => match v.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
-                    _ => {
+                v => match crate::money::Usd::parse(v) {
+                    Some(v) => Some(v),
+                    None => {
                         eprintln!(
                             "keyturn: a cap is dollars a month, e.g. 5 or 12.50, or \"none\" (got {usd:?})"
                         );
@@ -417,7 +417,7 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
                 monthly_usd,
             })?;
             match monthly_usd {
-                Some(v) => println!("{}: monthly cap ${v:.2}.", describe(store.find(&entry.id)?)),
+                Some(v) => println!("{}: monthly cap ${v}.", describe(store.find(&entry.id)?)),
                 None => println!("{}: no monthly cap.", describe(store.find(&entry.id)?)),
             }
         }

@@ -36,7 +36,7 @@ pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<
 pub fn set_budget_cap(
     path: &Path,
     provider_id: Option<&str>,
-    usd: Option<f64>,
+    usd: Option<crate::money::Usd>,
 ) -> Result<(), String> {
     let mut doc = read(path)?;
     let budget = doc
@@ -62,9 +62,9 @@ pub fn set_budget_cap(
     };
     match (usd, table.get_mut(key)) {
         // Assign in place so the key keeps the comment above it.
-        (Some(v), Some(item)) => *item = toml_edit::value(v),
+        (Some(v), Some(item)) => *item = toml_edit::value(v.dollars()),
         (Some(v), None) => {
-            table.insert(key, toml_edit::value(v));
+            table.insert(key, toml_edit::value(v.dollars()));
         }
         (None, _) => {
             table.remove(key);
@@ -108,6 +108,10 @@ fn write(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    fn u(v: f64) -> crate::money::Usd {
+        crate::money::Usd::from_dollars(v).unwrap()
+    }
+
     #[test]
     fn budget_caps_are_set_updated_and_removed_keeping_comments() {
         let dir = tempfile::tempdir().unwrap();
@@ -117,19 +121,19 @@ mod tests {
             "[budget]\n# my global cap\nmonthly_usd = 20.0\nwarn_at = 0.8\n",
         )
         .unwrap();
-        set_budget_cap(&path, None, Some(35.5)).unwrap();
-        set_budget_cap(&path, Some("openai"), Some(10.0)).unwrap();
-        set_budget_cap(&path, Some("anthropic"), Some(4.25)).unwrap();
+        set_budget_cap(&path, None, Some(u(35.5))).unwrap();
+        set_budget_cap(&path, Some("openai"), Some(u(10.0))).unwrap();
+        set_budget_cap(&path, Some("anthropic"), Some(u(4.25))).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.contains("# my global cap\nmonthly_usd = 35.5"),
             "{text}"
         );
         let c = super::super::Config::parse(&path, &text).unwrap();
-        assert_eq!(c.budget.monthly_usd, Some(35.5));
+        assert_eq!(c.budget.monthly_usd, Some(u(35.5)));
         assert_eq!(c.budget.warn_at, 0.8);
-        assert_eq!(c.budget.providers.get("openai"), Some(&10.0));
-        assert_eq!(c.budget.providers.get("anthropic"), Some(&4.25));
+        assert_eq!(c.budget.providers.get("openai"), Some(&u(10.0)));
+        assert_eq!(c.budget.providers.get("anthropic"), Some(&u(4.25)));
         set_budget_cap(&path, None, None).unwrap();
         set_budget_cap(&path, Some("openai"), None).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -138,17 +142,17 @@ mod tests {
         assert_eq!(c.budget.providers.len(), 1, "{text}");
         // A missing file is made.
         let fresh = dir.path().join("new.toml");
-        set_budget_cap(&fresh, Some("groq"), Some(1.0)).unwrap();
+        set_budget_cap(&fresh, Some("groq"), Some(u(1.0))).unwrap();
         let text = std::fs::read_to_string(&fresh).unwrap();
         assert_eq!(text, "[budget.providers]\ngroq = 1.0\n");
         let global = dir.path().join("global.toml");
-        set_budget_cap(&global, None, Some(3.0)).unwrap();
+        set_budget_cap(&global, None, Some(u(3.0))).unwrap();
         assert_eq!(
             std::fs::read_to_string(&global).unwrap(),
             "[budget]\nmonthly_usd = 3.0\n"
         );
         let c = super::super::Config::parse(&fresh, &text).unwrap();
-        assert_eq!(c.budget.providers.get("groq"), Some(&1.0));
+        assert_eq!(c.budget.providers.get("groq"), Some(&u(1.0)));
     }
 
     #[test]

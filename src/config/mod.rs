@@ -135,20 +135,6 @@ impl Config {
                 "budget.warn_at must be between 0.0 and 1.0 and budget.reset_day between 1 and 28",
             ));
         }
-        if let Some((name, v)) = b
-            .monthly_usd
-            .map(|v| ("budget.monthly_usd".to_string(), v))
-            .into_iter()
-            .chain(
-                b.providers
-                    .iter()
-                    .map(|(k, v)| (format!("budget.providers.{k}"), *v)),
-            )
-            .find(|(_, v)| !v.is_finite() || *v < 0.0)
-        {
-            let msg = format!("{name} = {v} must be a number of dollars, 0 or more");
-            return Err(ConfigError::at(path, text, None, &msg));
-        }
         if let Err((span, msg)) = self.try_keymap() {
             return Err(ConfigError::at(path, text, Some(span), &msg));
         }

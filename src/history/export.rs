@@ -18,7 +18,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
     let mut providers: Vec<&str> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     let (mut input, mut output) = (0u64, 0u64);
-    let mut cost = 0.0;
+    let mut cost = crate::money::Usd::ZERO;
     let mut unknown = false;
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
         let pid = id_of(m);
@@ -32,11 +32,9 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
             input += u.input_tokens;
             output += u.output_tokens;
             let c = u.cost_usd.or_else(|| {
-                prices.find(pid, &m.model).map(|p| {
-                    u.input_tokens.saturating_sub(u.cached_tokens) as f64 * p.input
-                        + u.cached_tokens as f64 * p.cached_input.unwrap_or(p.input)
-                        + u.output_tokens as f64 * p.output
-                })
+                prices
+                    .find(pid, &m.model)
+                    .map(|p| p.cost(u.input_tokens, u.cached_tokens, u.output_tokens))
             });
             match c {
                 Some(c) => cost += c,
@@ -62,7 +60,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
     if unknown {
         out.push_str("cost_usd: unknown\n");
     } else {
-        out.push_str(&format!("cost_usd: {cost:.6}\n"));
+        out.push_str(&format!("cost_usd: {:.6}\n", cost.dollars()));
     }
     out.push_str("---\n");
     for m in &conv.messages {

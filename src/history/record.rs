@@ -72,7 +72,7 @@ pub struct SavedUsage {
     #[serde(default)]
     pub cached: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_usd: Option<f64>,
+    pub cost_usd: Option<crate::money::Usd>,
 }
 
 impl From<Usage> for SavedUsage {

@@ -32,7 +32,7 @@ struct StoredKey {
     active: bool,
     /// Monthly spending cap for this key in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    monthly_usd: Option<f64>,
+    monthly_usd: Option<crate::money::Usd>,
 }
 
 pub enum DecodeError {

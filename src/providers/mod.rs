@@ -50,7 +50,7 @@ pub struct Usage {
     pub reasoning_tokens: u64,
     pub cached_tokens: u64,
     /// The provider's own figure for what the request cost (OpenRouter sends one).
-    pub cost_usd: Option<f64>,
+    pub cost_usd: Option<crate::money::Usd>,
 }
 
 /// Why the model stopped, when it said so.

@@ -110,7 +110,10 @@ impl UsageJson {
                 .as_ref()
                 .and_then(|d| d.cached_tokens)
                 .unwrap_or(0),
-            cost_usd: self.cost,
+            cost_usd: self
+                .cost
+                .and_then(crate::money::Usd::from_dollars)
+                .filter(|c| *c >= crate::money::Usd::ZERO),
         }
     }
 }

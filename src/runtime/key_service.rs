@@ -42,7 +42,7 @@ pub fn meta(store: &KeyStore) -> Vec<KeyMeta> {
             rotated: e.rotated,
             last_test: e.last_test.clone(),
             active: e.active,
-            cap_cents: e.monthly_usd.map(|v| (v * 100.0).round() as u64),
+            cap: e.monthly_usd,
         })
         .collect()
 }
@@ -336,7 +336,7 @@ impl KeyService {
                 self.with_store(move |store| {
                     store.commit(KeyOp::SetCap { id, monthly_usd })?;
                     let note = match monthly_usd {
-                        Some(v) => format!("Monthly cap set: ${v:.2}."),
+                        Some(v) => format!("Monthly cap set: ${v}."),
                         None => "Monthly cap removed.".into(),
                     };
                     Ok(this.updated(store, note, None))

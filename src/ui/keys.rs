@@ -61,11 +61,8 @@ fn key_row(
         spans.push(Span::styled(when, theme.meta));
     }
     spans.push(test_span(meta, testing, theme, spin));
-    if let Some(c) = meta.cap_cents {
-        spans.push(Span::styled(
-            format!(" · cap ${}.{:02}/mo", c / 100, c % 100),
-            theme.meta,
-        ));
+    if let Some(c) = meta.cap {
+        spans.push(Span::styled(format!(" · cap ${c}/mo"), theme.meta));
     }
     let mut line = Line::from(spans);
     if selected {

@@ -183,24 +183,21 @@ fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
     let (Some(spend), Some(p)) = (&app.spend, &app.provider) else {
         return Vec::new();
     };
-    let month = spend.by_provider.get(&p.id).copied().unwrap_or(0.0);
+    let month = spend.by_provider.get(&p.id).copied().unwrap_or_default();
     // Nothing to say for a provider with no known cost (a local server).
     let capped = app.options.budget.monthly_usd.is_some()
         || app.options.budget.providers.contains_key(&p.id);
-    if !(month > 0.0 || spend.last_cost.is_some_and(|c| c > 0.0) || capped) {
+    let zero = crate::money::Usd::ZERO;
+    if !(month > zero || spend.last_cost.is_some_and(|c| c > zero) || capped) {
         return Vec::new();
     }
     let turn = spend
         .last_cost
-        .map(|c| format!("${} · ", crate::usage::money(c)))
+        .map(|c| format!("${c} · "))
         .unwrap_or_default();
     let mut out = vec![
-        Segment::new(
-            SPEND,
-            format!("│ {turn}${} this month ", crate::usage::money(month)),
-            theme.status,
-        )
-        .or_short(format!("│ ${}/mo ", crate::usage::money(month))),
+        Segment::new(SPEND, format!("│ {turn}${month} this month "), theme.status)
+            .or_short(format!("│ ${month}/mo ")),
     ];
     use crate::usage::budget::Verdict;
     let verdict = app.budget_verdict();

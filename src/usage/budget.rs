@@ -7,28 +7,29 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::LedgerRecord;
+use crate::money::Usd;
 
 /// `[budget]` in config.toml (a contract tools rely on).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct BudgetConfig {
-    /// Global monthly cap in USD.
-    pub monthly_usd: Option<f64>,
+    /// Global monthly cap.
+    pub monthly_usd: Option<Usd>,
     /// Fraction of a cap at which to warn.
     pub warn_at: f64,
     /// Day of the month the budget period starts (1..=28), local time.
     pub reset_day: u8,
     /// Per-provider monthly caps in USD, by provider id.
-    pub providers: BTreeMap<String, f64>,
+    pub providers: BTreeMap<String, Usd>,
     /// Per-key monthly caps in USD, by key id. They live with each key in the key store
     /// (`keyturn keys cap`, or b in the key manager) and are filled in from there.
     #[serde(skip)]
-    pub keys: BTreeMap<String, f64>,
+    pub keys: BTreeMap<String, Usd>,
 }
 
 impl BudgetConfig {
     /// Sets or removes the global cap (no provider) or a provider's.
-    pub fn set_cap(&mut self, provider: Option<&str>, usd: Option<f64>) {
+    pub fn set_cap(&mut self, provider: Option<&str>, usd: Option<Usd>) {
         match (provider, usd) {
             (None, usd) => self.monthly_usd = usd,
             (Some(p), Some(v)) => {
@@ -56,9 +57,9 @@ impl Default for BudgetConfig {
 /// Spend in the current budget period.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Spend {
-    pub total: f64,
-    pub by_provider: BTreeMap<String, f64>,
-    pub by_key: BTreeMap<String, f64>,
+    pub total: Usd,
+    pub by_provider: BTreeMap<String, Usd>,
+    pub by_key: BTreeMap<String, Usd>,
     /// Requests whose cost is unknown (not counted).
     pub unpriced: u64,
     /// "1 Nov": when the period began; "1 Dec": when it resets.
@@ -66,7 +67,7 @@ pub struct Spend {
     pub resets: String,
     /// Cost of the newest turn this session, when known (set by the runtime, not by `add`:
     /// neither the ledger read at start nor a side request such as a title is a turn).
-    pub last_cost: Option<f64>,
+    pub last_cost: Option<Usd>,
     /// Ledger lines that could not be read: (file, line numbers).
     pub skipped: Vec<(String, Vec<usize>)>,
 }
@@ -146,28 +147,21 @@ pub enum Verdict {
 
 /// Checks the global, provider and key caps, the strictest first.
 pub fn check(cfg: &BudgetConfig, spend: &Spend, provider: &str, key_id: Option<&str>) -> Verdict {
-    let mut caps: Vec<(String, f64, f64)> = Vec::new();
+    let mut caps: Vec<(String, Usd, Usd)> = Vec::new();
     if let Some(cap) = cfg.monthly_usd {
         caps.push(("the global monthly budget".into(), cap, spend.total));
     }
     if let Some(cap) = cfg.providers.get(provider) {
-        let spent = spend.by_provider.get(provider).copied().unwrap_or(0.0);
+        let spent = spend.by_provider.get(provider).copied().unwrap_or_default();
         caps.push((format!("the monthly budget for {provider}"), *cap, spent));
     }
     if let Some(k) = key_id
         && let Some(cap) = cfg.keys.get(k)
     {
-        let spent = spend.by_key.get(k).copied().unwrap_or(0.0);
+        let spent = spend.by_key.get(k).copied().unwrap_or_default();
         caps.push((format!("the monthly budget for key {k}"), *cap, spent));
     }
-    let ratio = |cap: f64, spent: f64| {
-        if cap <= 0.0 {
-            f64::INFINITY
-        } else {
-            spent / cap
-        }
-    };
-    caps.sort_by(|a, b| ratio(b.1, b.2).total_cmp(&ratio(a.1, a.2)));
+    caps.sort_by(|a, b| b.2.ratio(b.1).total_cmp(&a.2.ratio(a.1)));
     let Some((name, cap, spent)) = caps.into_iter().next() else {
         return Verdict::Ok;
     };
@@ -175,17 +169,15 @@ pub fn check(cfg: &BudgetConfig, spend: &Spend, provider: &str, key_id: Option<&
         Verdict::Over(format!(
             "{} is used up (${} of ${} since {}; resets {})",
             capitalize(&name),
-            super::money(spent),
-            super::money(cap),
+            spent,
+            cap,
             spend.since,
             spend.resets
         ))
-    } else if spent >= cap * cfg.warn_at {
+    } else if spent >= cap.scaled(cfg.warn_at) {
         Verdict::Warn(format!(
-            "{:.0}% of {name} (${} of ${})",
-            spent / cap * 100.0,
-            super::money(spent),
-            super::money(cap)
+            "{:.0}% of {name} (${spent} of ${cap})",
+            spent.ratio(cap) * 100.0,
         ))
     } else {
         Verdict::Ok
@@ -203,20 +195,24 @@ fn capitalize(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn u(v: f64) -> crate::money::Usd {
+        crate::money::Usd::from_dollars(v).unwrap()
+    }
+
     fn cfg() -> BudgetConfig {
         BudgetConfig {
-            monthly_usd: Some(20.0),
-            providers: [("openai".to_string(), 10.0)].into(),
-            keys: [("k-cheap".to_string(), 1.0)].into(),
+            monthly_usd: Some(u(20.0)),
+            providers: [("openai".to_string(), u(10.0))].into(),
+            keys: [("k-cheap".to_string(), u(1.0))].into(),
             ..Default::default()
         }
     }
 
     fn spend(total: f64, openai: f64, key: f64) -> Spend {
         Spend {
-            total,
-            by_provider: [("openai".to_string(), openai)].into(),
-            by_key: [("k-cheap".to_string(), key)].into(),
+            total: u(total),
+            by_provider: [("openai".to_string(), u(openai))].into(),
+            by_key: [("k-cheap".to_string(), u(key))].into(),
             since: "1 Nov".into(),
             resets: "1 Dec".into(),
             ..Default::default()
@@ -273,17 +269,17 @@ mod tests {
     #[test]
     fn small_caps_and_spends_keep_their_digits() {
         let c = BudgetConfig {
-            monthly_usd: Some(0.001),
+            monthly_usd: Some(u(0.001)),
             ..Default::default()
         };
         let mut s = spend(0.00089, 0.0, 0.0);
         assert_eq!(
             check(&c, &s, "openai", None),
-            Verdict::Warn("89% of the global monthly budget ($0.0009 of $0.0010)".into())
+            Verdict::Warn("89% of the global monthly budget ($0.00089 of $0.001)".into())
         );
-        s.total = 0.5;
+        s.total = u(0.5);
         let c = BudgetConfig {
-            monthly_usd: Some(0.5),
+            monthly_usd: Some(u(0.5)),
             ..Default::default()
         };
         let Verdict::Over(why) = check(&c, &s, "openai", None) else {
@@ -334,7 +330,7 @@ mod tests {
             reasoning: 0,
             cached: 0,
             estimated: false,
-            cost_usd: Some(cost),
+            cost_usd: Some(u(cost)),
             cost_source: super::super::CostSource::Table,
         };
         let d = |m: i8, day: i8| {
@@ -347,9 +343,9 @@ mod tests {
             ledger.append(&rec(at, cost), &tz).unwrap();
         }
         let s = spend_now(&ledger, &d(12, 10), 1);
-        assert_eq!(s.total, 4.0);
+        assert_eq!(s.total, u(4.0));
         assert_eq!((s.since.as_str(), s.resets.as_str()), ("1 Dec", "1 Jan"));
         let s = spend_now(&ledger, &d(12, 10), 15);
-        assert_eq!(s.total, 6.0);
+        assert_eq!(s.total, u(6.0));
     }
 }

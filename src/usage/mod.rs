@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::history::writer::TurnEnded;
+use crate::money::Usd;
 use prices::PriceTable;
 
 /// Where a record's cost came from.
@@ -42,20 +43,8 @@ pub struct LedgerRecord {
     /// The provider reported no usage: the token counts are estimates (4 characters a token).
     #[serde(default)]
     pub estimated: bool,
-    pub cost_usd: Option<f64>,
+    pub cost_usd: Option<Usd>,
     pub cost_source: CostSource,
-}
-
-/// Dollars with the precision that matters: cents from a dollar up, more below (a cap of
-/// $0.50 or a request of $0.0004 must not read as $0.00).
-pub fn money(v: f64) -> String {
-    if v >= 1.0 || v == 0.0 || (v * 100.0).fract() == 0.0 {
-        format!("{v:.2}")
-    } else if v >= 0.01 {
-        format!("{v:.3}")
-    } else {
-        format!("{v:.4}")
-    }
 }
 
 /// The record for a finished turn: the provider's numbers where it gave them.
@@ -81,13 +70,7 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
     let (cost_usd, cost_source) = match provider_cost {
         Some(c) => (Some(c), CostSource::Provider),
         None => match prices.find(&turn.provider, &turn.model) {
-            Some(p) => {
-                let fresh = input.saturating_sub(cached) as f64;
-                let cost = fresh * p.input
-                    + cached as f64 * p.cached_input.unwrap_or(p.input)
-                    + output as f64 * p.output;
-                (Some(cost), CostSource::Table)
-            }
+            Some(p) => (Some(p.cost(input, cached, output)), CostSource::Table),
             None => (None, CostSource::Unknown),
         },
     };
@@ -237,7 +220,7 @@ pub struct Row {
     pub reasoning: u64,
     pub cached: u64,
     /// Sum of known costs.
-    pub cost_usd: f64,
+    pub cost_usd: Usd,
     /// Requests whose cost is unknown (model not priced).
     pub unpriced: u64,
     /// Requests with estimated token counts.
@@ -250,7 +233,7 @@ impl Row {
         if self.unpriced > 0 && self.unpriced == self.requests {
             "?".into()
         } else {
-            format!("{:.4}", self.cost_usd)
+            self.cost_usd.to_string()
         }
     }
 
@@ -299,6 +282,10 @@ pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn usd(v: f64) -> crate::money::Usd {
+        crate::money::Usd::from_dollars(v).unwrap()
+    }
     use crate::history::EndState;
     use crate::providers::Usage;
 
@@ -325,18 +312,19 @@ mod tests {
         };
         let r = record_for(&turn("openai", "gpt-4.1", Some(u)), 1, &prices);
         // 800 fresh x $2/M + 200 cached x $0.5/M + 500 x $8/M.
-        assert!(
-            (r.cost_usd.unwrap() - (800.0 * 2e-6 + 200.0 * 0.5e-6 + 500.0 * 8e-6)).abs() < 1e-12
+        assert_eq!(
+            r.cost_usd,
+            Some(usd(800.0 * 2e-6 + 200.0 * 0.5e-6 + 500.0 * 8e-6))
         );
         assert_eq!(r.cost_source, CostSource::Table);
         let routed = Usage {
-            cost_usd: Some(0.0123),
+            cost_usd: Some(usd(0.0123)),
             ..u
         };
         let r = record_for(&turn("openrouter", "x/y", Some(routed)), 1, &prices);
         assert_eq!(
             (r.cost_usd, r.cost_source),
-            (Some(0.0123), CostSource::Provider)
+            (Some(usd(0.0123)), CostSource::Provider)
         );
         let r = record_for(&turn("local", "mock-model", Some(u)), 1, &prices);
         assert_eq!((r.cost_usd, r.cost_source), (None, CostSource::Unknown));
@@ -395,12 +383,12 @@ mod tests {
         assert_eq!(skipped, [3]);
         let rows = report(&records, GroupBy::Model, &tz);
         assert_eq!(rows.len(), 2);
-        assert!((rows[0].cost_usd - 2.0).abs() < 1e-9, "{rows:?}");
-        assert!((rows[1].cost_usd - 0.4).abs() < 1e-9);
+        assert_eq!(rows[0].cost_usd, usd(2.0), "{rows:?}");
+        assert_eq!(rows[1].cost_usd, usd(0.4));
         let by_provider = report(&records, GroupBy::Provider, &tz);
         assert_eq!(by_provider.len(), 1);
         assert_eq!(by_provider[0].requests, 2);
-        assert!((by_provider[0].cost_usd - 2.4).abs() < 1e-9);
+        assert_eq!(by_provider[0].cost_usd, usd(2.4));
         assert_eq!(
             Month::parse("2026-01").unwrap().prev().to_string(),
             "2025-12"

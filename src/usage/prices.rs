@@ -3,17 +3,28 @@
 
 use serde::Deserialize;
 
+use crate::money::{PerToken, Usd};
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Price {
     pub provider: String,
     pub model: String,
-    /// USD per prompt token.
-    pub input: f64,
-    /// USD per completion token (reasoning included).
-    pub output: f64,
-    /// USD per cached prompt token; default: `input`.
-    pub cached_input: Option<f64>,
+    /// Per prompt token (written in USD per token).
+    pub input: PerToken,
+    /// Per completion token (reasoning included).
+    pub output: PerToken,
+    /// Per cached prompt token; default: `input`.
+    pub cached_input: Option<PerToken>,
+}
+
+impl Price {
+    /// What a request cost: fresh and cached prompt tokens, and output tokens.
+    pub fn cost(&self, input: u64, cached: u64, output: u64) -> Usd {
+        self.input.times(input.saturating_sub(cached))
+            + self.cached_input.unwrap_or(self.input).times(cached)
+            + self.output.times(output)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -128,7 +139,10 @@ mod tests {
         )
         .unwrap();
         let t = PriceTable::load(&f).unwrap();
-        assert_eq!(t.find("openai", "gpt-4.1").unwrap().input, 1e-6);
+        assert_eq!(
+            t.find("openai", "gpt-4.1").unwrap().input,
+            PerToken::from_picos(1_000_000)
+        );
         assert!(t.find("local", "mock-model").is_some());
         std::fs::write(&f, "[[model]]\nprovider = 1\n").unwrap();
         assert!(PriceTable::load(&f).unwrap_err().contains("prices.toml"));

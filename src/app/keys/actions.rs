@@ -146,18 +146,13 @@ impl KeysPane {
         budget: &crate::usage::budget::BudgetConfig,
     ) -> TextArea<'static> {
         let current = match scope {
-            CapScope::Key => self
-                .entries
-                .iter()
-                .find(|e| e.id == id)
-                .and_then(|m| m.cap_cents)
-                .map(|c| c as f64 / 100.0),
+            CapScope::Key => self.entries.iter().find(|e| e.id == id).and_then(|m| m.cap),
             CapScope::Provider => budget.providers.get(provider).copied(),
             CapScope::Global => budget.monthly_usd,
         };
         let mut t = input(false, "dollars a month, empty for no cap");
         if let Some(v) = current {
-            t.insert_str(format!("{v:.2}"));
+            t.insert_str(v.to_string());
         }
         t
     }

@@ -143,11 +143,11 @@ impl KeysPane {
                 scope,
                 input,
             } => {
-                let text = text_of(&input).trim().trim_start_matches('$').to_string();
-                let monthly_usd = match text.parse::<f64>() {
+                let text = text_of(&input).trim().to_string();
+                let monthly_usd = match crate::money::Usd::parse(&text) {
                     _ if text.is_empty() => None,
-                    Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
-                    _ => {
+                    Some(v) => Some(v),
+                    None => {
                         self.note("A cap is a number of dollars, e.g. 5 or 12.50.", true);
                         self.dialog = Some(KeyDialog::EditCap {
                             id,

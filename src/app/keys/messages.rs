@@ -45,12 +45,12 @@ pub enum KeysEffect {
     },
     SetCap {
         id: String,
-        monthly_usd: Option<f64>,
+        monthly_usd: Option<crate::money::Usd>,
     },
     /// Set or remove a cap in config.toml: a provider's, or the global one (no provider).
     SetConfigCap {
         provider: Option<String>,
-        monthly_usd: Option<f64>,
+        monthly_usd: Option<crate::money::Usd>,
     },
     Relabel {
         id: String,
@@ -97,7 +97,7 @@ pub enum KeysMsg {
     /// A cap was written to config.toml (the model's budget follows it at once).
     ConfigCapSaved {
         provider: Option<String>,
-        monthly_usd: Option<f64>,
+        monthly_usd: Option<crate::money::Usd>,
         path: String,
     },
 }
@@ -119,9 +119,7 @@ impl KeysPane {
                 let whose = provider.map_or("The global monthly cap".to_string(), |p| {
                     format!("The monthly cap for {p}")
                 });
-                let what = monthly_usd.map_or("removed".to_string(), |v| {
-                    format!("set to ${}", crate::usage::money(v))
-                });
+                let what = monthly_usd.map_or("removed".to_string(), |v| format!("set to ${v}"));
                 self.note(format!("{whose} is {what} (saved in {path})."), false);
             }
             KeysMsg::Unlocked {

@@ -28,8 +28,8 @@ pub struct KeyMeta {
     pub rotated: Option<u64>,
     pub last_test: Option<TestRecord>,
     pub active: bool,
-    /// Monthly cap in cents (the key store keeps dollars).
-    pub cap_cents: Option<u64>,
+    /// Monthly cap, exactly as the key store keeps it.
+    pub cap: Option<crate::money::Usd>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -59,7 +59,12 @@ pub(super) fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effe
             if id == app.conversation.id {
                 app.conversation.title = title.clone();
             }
-            wrap(vec![ConvEffect::Rename { id, title }, refresh(app)])
+            wrap(
+                [ConvEffect::Rename { id, title }]
+                    .into_iter()
+                    .chain(refresh(app))
+                    .collect(),
+            )
         }
         ConvOutcome::Deleted(id) => {
             let refresh = refresh(app);
@@ -72,19 +77,21 @@ pub(super) fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effe
                 }
                 app.conversation = Default::default();
             }
-            wrap(vec![ConvEffect::Delete { id }, refresh])
+            wrap(
+                [ConvEffect::Delete { id }]
+                    .into_iter()
+                    .chain(refresh)
+                    .collect(),
+            )
         }
     }
 }
 
-/// Lists again after a rename or delete.
-fn refresh(app: &mut App) -> ConvEffect {
+/// Lists again after a rename or delete (the pane is in view: it made the decision).
+fn refresh(app: &mut App) -> Option<ConvEffect> {
     match &mut app.screen {
-        Screen::Conversations(pane) => pane.refresh(&mut app.next_list_req),
-        _ => ConvEffect::List {
-            req: app.next_list_req,
-            query: String::new(),
-        },
+        Screen::Conversations(pane) => Some(pane.refresh(&mut app.next_list_req)),
+        _ => None,
     }
 }
 

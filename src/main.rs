@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use keyturn::cli::{self, ask::AskArgs, exit};
+use keyturn::cli::{self, CliError, ask::AskArgs};
 use keyturn::config::{Config, Paths};
 
 #[derive(Debug, Parser)]
@@ -78,41 +78,25 @@ fn init_logging(paths: &Paths) {
         .try_init();
 }
 
-fn new_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+fn new_runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| {
-            eprintln!("keyturn: cannot start the async runtime: {e}");
-            ExitCode::from(exit::PROVIDER)
-        })
-}
-
-fn tui_exit(result: std::io::Result<()>) -> ExitCode {
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("keyturn: terminal error: {e}");
-            ExitCode::from(exit::PROVIDER)
-        }
-    }
+        .map_err(|e| CliError::Provider(format!("cannot start the async runtime: {e}")))
 }
 
 /// Writes generated text to stdout; a reader that closes early (`| head`) is not an error.
-fn print_generated(bytes: &[u8]) -> ExitCode {
+fn print_generated(bytes: &[u8]) -> Result<(), CliError> {
     use std::io::Write;
-    match std::io::stdout().write_all(bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("keyturn: {e}");
-            ExitCode::from(exit::PROVIDER)
-        }
-        _ => ExitCode::SUCCESS,
-    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `keyturn demo`: a throw-away home and an in-process demo provider.
-fn run_demo() -> ExitCode {
+fn run_demo() -> Result<(), CliError> {
     // SAFETY: called before any other thread exists (the async runtime is built below).
     // The demo's own identity must win over the real setup's unlock variables.
     for var in [
@@ -124,45 +108,39 @@ fn run_demo() -> ExitCode {
     ] {
         unsafe { std::env::remove_var(var) };
     }
-    let home = match tempfile::Builder::new().prefix("keyturn-demo-").tempdir() {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("keyturn: cannot create the demo's temporary home: {e}");
-            return ExitCode::from(exit::USAGE);
-        }
-    };
+    let home = tempfile::Builder::new()
+        .prefix("keyturn-demo-")
+        .tempdir()
+        .map_err(|e| CliError::Usage(format!("cannot create the demo's temporary home: {e}")))?;
     {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o700));
     }
     init_logging(&Paths::under(home.path()));
-    let runtime = match new_runtime() {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let result = runtime.block_on(async {
-        let (mock, config, paths) = cli::demo::prepare(home.path()).await?;
-        let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)?;
+    let runtime = new_runtime()?;
+    runtime.block_on(async {
+        let (mock, config, paths) = cli::demo::prepare(home.path())
+            .await
+            .map_err(CliError::Provider)?;
+        let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)
+            .map_err(CliError::Usage)?;
         options.demo = true;
         let result = keyturn::runtime::run_tui(config, paths, options)
             .await
-            .map_err(|e| format!("terminal error: {e}"));
+            .map_err(|e| CliError::Provider(format!("terminal error: {e}")));
         drop(mock);
         result
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("keyturn: {e}");
-            ExitCode::from(exit::PROVIDER)
-        }
-    }
+    })
 }
 
 fn main() -> ExitCode {
     keyturn::runtime::PROCESS_START.get_or_init(std::time::Instant::now);
     keyturn::install_crypto_provider();
-    let cli = Cli::parse();
+    ExitCode::from(cli::finish(run(Cli::parse())))
+}
+
+/// Every subcommand and the TUI return their error here; `main` prints it once.
+fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
         Some(Command::Demo) => return run_demo(),
         Some(Command::Completions { shell }) => {
@@ -172,78 +150,49 @@ fn main() -> ExitCode {
         }
         Some(Command::Man) => {
             let mut out = Vec::new();
-            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                eprintln!("keyturn: {e}");
-                return ExitCode::from(exit::PROVIDER);
-            }
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
             return print_generated(&out);
         }
         _ => {}
     }
-    let paths = match Paths::resolve(cli.home.clone(), cli.config.clone()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("keyturn: {e}");
-            return ExitCode::from(exit::USAGE);
-        }
-    };
+    let paths = Paths::resolve(cli.home.clone(), cli.config.clone()).map_err(CliError::Usage)?;
     init_logging(&paths);
     if let Some(Command::Doctor(args)) = &cli.command {
         // The doctor reports a broken config itself instead of refusing to start.
-        return match new_runtime() {
-            Ok(rt) => ExitCode::from(rt.block_on(cli::doctor::run(&paths, args.clone()))),
-            Err(code) => code,
-        };
+        return new_runtime()?.block_on(cli::doctor::run(&paths, args.clone()));
     }
-    let config = match Config::load(&paths.config_file) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("keyturn: {e}");
-            return ExitCode::from(exit::USAGE);
-        }
-    };
-    let runtime = match new_runtime() {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
+    let config = Config::load(&paths.config_file).map_err(|e| CliError::Usage(e.to_string()))?;
+    let runtime = new_runtime()?;
     match cli.command {
-        Some(Command::Ask(args)) => {
-            ExitCode::from(runtime.block_on(cli::ask::run(&paths, &config, args)))
-        }
-        Some(Command::Keys(cmd)) => {
-            ExitCode::from(runtime.block_on(cli::keys::run(&paths, &config, cmd)))
-        }
-        Some(Command::History(cmd)) => ExitCode::from(cli::history::run_history(&paths, cmd)),
-        Some(Command::Usage(args)) => ExitCode::from(cli::history::run_usage(&paths, args)),
+        Some(Command::Ask(args)) => runtime.block_on(cli::ask::run(&paths, &config, args)),
+        Some(Command::Keys(cmd)) => runtime.block_on(cli::keys::run(&paths, &config, cmd)),
+        Some(Command::History(cmd)) => cli::history::run_history(&paths, cmd),
+        Some(Command::Usage(args)) => cli::history::run_usage(&paths, args),
         Some(Command::Demo | Command::Doctor(_) | Command::Completions { .. } | Command::Man) => {
-            ExitCode::SUCCESS
+            Ok(())
         }
         None => {
-            let mut options = match keyturn::runtime::options::tui_options(
+            let mut options = keyturn::runtime::options::tui_options(
                 &config,
                 &paths,
                 cli.provider.clone(),
                 cli.model.as_deref(),
-            ) {
-                Ok(o) => o,
-                Err(e) => {
-                    eprintln!("keyturn: {e}");
-                    return ExitCode::from(exit::USAGE);
-                }
-            };
+            )
+            .map_err(CliError::Usage)?;
             // First run: no config and no key store.
             if !paths.config_file.exists()
                 && !keyturn::keystore::KeyStore::exists(&paths.keys_file())
             {
                 let ssh = std::env::var_os("HOME")
                     .map(|h| std::path::PathBuf::from(h).join(".ssh/id_ed25519"));
-                let ssh = ssh.filter(|p| {
-                    p.is_file() && std::path::Path::new(&format!("{}.pub", p.display())).is_file()
-                });
+                let ssh = ssh
+                    .filter(|p| p.is_file() && keyturn::keystore::with_suffix(p, ".pub").is_file());
                 options.first_run = Some(ssh);
             }
             tracing::info!("starting the TUI");
-            tui_exit(runtime.block_on(keyturn::runtime::run_tui(config, paths.clone(), options)))
+            runtime
+                .block_on(keyturn::runtime::run_tui(config, paths.clone(), options))
+                .map_err(|e| CliError::Provider(format!("terminal error: {e}")))
         }
     }
 }

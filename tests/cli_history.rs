@@ -174,3 +174,43 @@ async fn ask_refuses_at_a_cap_and_over_budget_sends_once() {
     assert!(third.status.success(), "{}", text(&third.stderr));
     assert_eq!(text(&third.stdout), "answer\n");
 }
+
+/// stdout to a file that cannot take it (/dev/full): the command fails; a closed pipe does not.
+#[test]
+fn a_failed_write_of_the_output_exits_non_zero() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdout: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_keyturn"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("KEYTURN_HOME", home.path())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["history", "list"][..],
+        &["usage"][..],
+        &["usage", "--json"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = run(args, Stdio::from(full));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("cannot write the output"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    // A reader that goes away early is not an error.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = run(&["history", "list"], Stdio::from(writer));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use tokio::sync::mpsc;
 
-use super::exit;
+use super::CliError;
 use crate::config::Config;
 use crate::providers::http::{ChannelSink, build_client};
 use crate::providers::retry::{RetryPolicy, stream_with_retries};
@@ -41,53 +41,56 @@ pub fn build_prompt(args: &[String], piped: Option<&str>) -> String {
     prompt
 }
 
-pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -> u8 {
+/// How the streamed answer ended.
+enum Ending {
+    Done,
+    /// stdout was closed (e.g. piped into head): not an error.
+    ReaderGone,
+    Interrupted,
+    Failed(String),
+}
+
+pub async fn run(
+    paths: &crate::config::Paths,
+    config: &Config,
+    args: AskArgs,
+) -> Result<(), CliError> {
     let mut piped = None;
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         let mut input = String::new();
-        if let Err(e) = stdin.lock().read_to_string(&mut input) {
-            eprintln!("keyturn: cannot read stdin: {e}");
-            return exit::USAGE;
-        }
+        stdin
+            .lock()
+            .read_to_string(&mut input)
+            .map_err(|e| CliError::Usage(format!("cannot read stdin: {e}")))?;
         piped = Some(input);
     }
     let prompt = build_prompt(&args.prompt, piped.as_deref());
     if prompt.trim().is_empty() {
-        eprintln!("keyturn: nothing to ask: give a prompt (keyturn ask \"...\") or pipe text in");
-        return exit::USAGE;
+        return Err(CliError::Usage(
+            "nothing to ask: give a prompt (keyturn ask \"...\") or pipe text in".into(),
+        ));
     }
-    let Some(provider_id) = args.provider.clone().or_else(|| config.start_provider_id()) else {
-        eprintln!(
-            "keyturn: no provider configured: add a [providers.<id>] table to config.toml (see config.example.toml)"
-        );
-        return exit::USAGE;
-    };
-    let choice = match config.provider(&provider_id, args.model.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("keyturn: {e}");
-            return exit::USAGE;
-        }
-    };
+    let provider_id = args
+        .provider
+        .clone()
+        .or_else(|| config.start_provider_id())
+        .ok_or_else(|| {
+            CliError::Usage(
+                "no provider configured: add a [providers.<id>] table to config.toml (see config.example.toml)"
+                    .into(),
+            )
+        })?;
+    let choice = config
+        .provider(&provider_id, args.model.as_deref())
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let store = if choice.auth == crate::config::AuthKind::Key {
-        match super::keys::open_existing(paths, config) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("keyturn: {e}");
-                return exit::KEYSTORE;
-            }
-        }
+        super::keys::open_existing(paths, config)?
     } else {
         None
     };
-    let key = match crate::runtime::keys::resolve(&choice, store.as_ref(), None) {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("keyturn: {e}");
-            return exit::USAGE;
-        }
-    };
+    let key = crate::runtime::keys::resolve(&choice, store.as_ref(), None)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let key_cap = key
         .as_ref()
         .and_then(|k| k.id.as_deref())
@@ -112,8 +115,9 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
         crate::usage::budget::check(&budget, &spend, &provider_id, key_id.as_deref())
         && !args.over_budget
     {
-        eprintln!("keyturn: {why}. Nothing was sent; add --over-budget to send this one anyway.");
-        return exit::USAGE;
+        return Err(CliError::Usage(format!(
+            "{why}. Nothing was sent; add --over-budget to send this one anyway."
+        )));
     }
     let prompt_chars = prompt.chars().count();
     let request = ChatRequest {
@@ -147,13 +151,12 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
     let mut last_retry = 0;
     let mut usage = None;
     let mut reply_chars = 0;
-    let code = loop {
+    let ending = loop {
         let event = tokio::select! {
             ev = rx.recv() => ev,
             _ = tokio::signal::ctrl_c() => {
                 task.abort();
-                eprintln!("\nkeyturn: interrupted");
-                break exit::INTERRUPTED;
+                break Ending::Interrupted;
             }
         };
         match event {
@@ -169,7 +172,7 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
                     .is_err()
                 {
                     task.abort();
-                    break exit::OK; // stdout closed (e.g. piped into head): not an error
+                    break Ending::ReaderGone;
                 }
             }
             Some(StreamEvent::Finish(reason)) => {
@@ -193,7 +196,7 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
                     );
                 }
             }
-            Some(StreamEvent::Done) | None => break exit::OK,
+            Some(StreamEvent::Done) | None => break Ending::Done,
             Some(StreamEvent::Error(e)) => {
                 if last_char != '\n' {
                     let _ = writeln!(out);
@@ -202,18 +205,17 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
                     Some(k) => e.attribute_key(k),
                     None => e,
                 };
-                eprintln!("keyturn: {e}");
-                break exit::PROVIDER;
+                break Ending::Failed(e.to_string());
             }
             Some(_) => {}
         }
     };
-    if code == exit::OK && last_char != '\n' {
+    if matches!(ending, Ending::Done) && last_char != '\n' {
         let _ = writeln!(out);
     }
     let _ = out.flush();
     // Every request that got an answer goes into the usage ledger, as in the TUI.
-    if code == exit::OK || reply_chars > 0 {
+    if matches!(ending, Ending::Done | Ending::ReaderGone) || reply_chars > 0 {
         let turn = crate::history::writer::TurnEnded {
             provider: provider_id,
             model,
@@ -232,7 +234,11 @@ pub async fn run(paths: &crate::config::Paths, config: &Config, args: AskArgs) -
             eprintln!("keyturn: could not record usage: {e}");
         }
     }
-    code
+    match ending {
+        Ending::Done | Ending::ReaderGone => Ok(()),
+        Ending::Interrupted => Err(CliError::Interrupted),
+        Ending::Failed(e) => Err(CliError::Provider(e)),
+    }
 }
 
 #[cfg(test)]

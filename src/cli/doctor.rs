@@ -392,7 +392,7 @@ async fn online_checks(paths: &Paths, config: &Config) -> Vec<Check> {
     out
 }
 
-pub async fn run(paths: &Paths, args: DoctorArgs) -> u8 {
+pub async fn run(paths: &Paths, args: DoctorArgs) -> Result<(), super::CliError> {
     let (config_result, config) = config_check(paths);
     let mut checks = vec![config_result];
     checks.extend(keystore_checks(paths, config.as_ref()));
@@ -444,9 +444,10 @@ pub async fn run(paths: &Paths, args: DoctorArgs) -> u8 {
         );
     }
     if failed {
-        super::exit::PROVIDER
+        // Each failed check is on the report already.
+        Err(super::CliError::Said(super::exit::PROVIDER))
     } else {
-        super::exit::OK
+        Ok(())
     }
 }
 

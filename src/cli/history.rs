@@ -5,7 +5,7 @@ use std::io::Write;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::exit;
+use super::{CliError, exit};
 use crate::config::Paths;
 use crate::history::{HistoryStore, title_of};
 use crate::usage::prices::PriceTable;
@@ -68,28 +68,26 @@ fn date(secs: u64) -> String {
         .unwrap_or_default()
 }
 
-pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> u8 {
+/// Loads a saved conversation, noting damage on stderr.
+fn load(store: &HistoryStore, id: &str) -> Result<crate::app::Conversation, CliError> {
+    if !crate::history::valid_id(id) || !store.path(id).is_file() {
+        return Err(CliError::Usage(format!(
+            "no conversation {id:?}; `keyturn history list` shows them"
+        )));
+    }
+    let (conv, report) = store
+        .load(id)
+        .map_err(|e| CliError::Usage(format!("cannot read conversation {id}: {e}")))?;
+    if let Some(d) = report.describe(id) {
+        eprintln!("keyturn: {d}");
+    }
+    Ok(conv)
+}
+
+pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
     let store = HistoryStore::new(&paths.data_dir);
     let prices = PriceTable::load(&paths.config_dir.join("prices.toml")).unwrap_or_default();
     let mut out = std::io::stdout().lock();
-    let load = |id: &str| {
-        if !crate::history::valid_id(id) || !store.path(id).is_file() {
-            eprintln!("keyturn: no conversation {id:?}; `keyturn history list` shows them");
-            return None;
-        }
-        match store.load(id) {
-            Ok((conv, report)) => {
-                if let Some(d) = report.describe(id) {
-                    eprintln!("keyturn: {d}");
-                }
-                Some(conv)
-            }
-            Err(e) => {
-                eprintln!("keyturn: cannot read conversation {id}: {e}");
-                None
-            }
-        }
-    };
     match cmd {
         HistoryCmd::List { json } => {
             let list = store.list();
@@ -98,54 +96,38 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> u8 {
                     .iter()
                     .map(|s| serde_json::json!({"id": s.id, "title": s.title, "modified": s.modified, "messages": s.messages}))
                     .collect();
-                let _ = writeln!(out, "{}", serde_json::Value::Array(rows));
+                writeln!(out, "{}", serde_json::Value::Array(rows))?;
             } else if list.is_empty() {
-                let _ = writeln!(out, "No saved conversations yet.");
+                writeln!(out, "No saved conversations yet.")?;
             } else {
                 for s in list {
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "{:<22} {:<16} {:>4} msgs  {}",
                         s.id,
                         date(s.modified),
                         s.messages,
                         s.title
-                    );
+                    )?;
                 }
             }
-            exit::OK
         }
-        HistoryCmd::Show { id } | HistoryCmd::Export { id, output: None } => match load(&id) {
-            Some(conv) => {
-                let _ =
-                    out.write_all(crate::history::export::to_markdown(&conv, &prices).as_bytes());
-                exit::OK
-            }
-            None => exit::USAGE,
-        },
+        HistoryCmd::Show { id } | HistoryCmd::Export { id, output: None } => {
+            let conv = load(&store, &id)?;
+            out.write_all(crate::history::export::to_markdown(&conv, &prices).as_bytes())?;
+        }
         HistoryCmd::Export {
             id,
             output: Some(path),
-        } => match load(&id) {
-            Some(conv) => {
-                let md = crate::history::export::to_markdown(&conv, &prices);
-                match std::fs::write(&path, md) {
-                    Ok(()) => {
-                        let _ = writeln!(out, "Wrote {} ({}).", path.display(), title_of(&conv));
-                        exit::OK
-                    }
-                    Err(e) => {
-                        eprintln!("keyturn: cannot write {}: {e}", path.display());
-                        exit::USAGE
-                    }
-                }
-            }
-            None => exit::USAGE,
-        },
+        } => {
+            let conv = load(&store, &id)?;
+            let md = crate::history::export::to_markdown(&conv, &prices);
+            std::fs::write(&path, md)
+                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+            writeln!(out, "Wrote {} ({}).", path.display(), title_of(&conv))?;
+        }
         HistoryCmd::Rm { id, yes } => {
-            let Some(conv) = load(&id) else {
-                return exit::USAGE;
-            };
+            let conv = load(&store, &id)?;
             if !yes {
                 let question = format!(
                     "Delete \"{}\" ({} messages)? [y/N] ",
@@ -154,44 +136,35 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> u8 {
                 );
                 if !super::prompt::confirm(&question) {
                     eprintln!("Kept.");
-                    return exit::USAGE;
+                    return Err(CliError::Said(exit::USAGE));
                 }
             }
-            match store.remove(&id) {
-                Ok(()) => {
-                    let _ = writeln!(out, "Deleted {id}.");
-                    exit::OK
-                }
-                Err(e) => {
-                    eprintln!("keyturn: cannot delete {id}: {e}");
-                    exit::USAGE
-                }
-            }
+            store
+                .remove(&id)
+                .map_err(|e| CliError::Usage(format!("cannot delete {id}: {e}")))?;
+            writeln!(out, "Deleted {id}.")?;
         }
         HistoryCmd::Search { text } => {
             let hits = store.search(&text);
             if hits.is_empty() {
-                let _ = writeln!(out, "No conversation contains {text:?}.");
-                return exit::PROVIDER;
+                writeln!(out, "No conversation contains {text:?}.")?;
+                return Err(CliError::Said(exit::PROVIDER));
             }
             for (s, excerpt) in hits {
-                let _ = writeln!(out, "{:<22} {}\n    …{}…", s.id, s.title, excerpt);
+                writeln!(out, "{:<22} {}\n    …{}…", s.id, s.title, excerpt)?;
             }
-            exit::OK
         }
     }
+    out.flush()?;
+    Ok(())
 }
 
-pub fn run_usage(paths: &Paths, args: UsageArgs) -> u8 {
+pub fn run_usage(paths: &Paths, args: UsageArgs) -> Result<(), CliError> {
     let tz = jiff::tz::TimeZone::system();
     let month = match &args.month {
-        Some(m) => match Month::parse(m) {
-            Some(m) => m,
-            None => {
-                eprintln!("keyturn: --month takes YYYY-MM, e.g. 2026-11 (got {m:?})");
-                return exit::USAGE;
-            }
-        },
+        Some(m) => Month::parse(m).ok_or_else(|| {
+            CliError::Usage(format!("--month takes YYYY-MM, e.g. 2026-11 (got {m:?})"))
+        })?,
         None => Month::of(crate::keystore::entry::now(), &tz),
     };
     let ledger = Ledger::new(&paths.data_dir);
@@ -214,27 +187,32 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> u8 {
     if args.json {
         let v =
             serde_json::json!({"month": month.to_string(), "rows": rows, "skipped_lines": skipped});
-        let _ = writeln!(out, "{v}");
-        return exit::OK;
+        writeln!(out, "{v}")?;
+    } else if rows.is_empty() {
+        writeln!(out, "No requests recorded in {month}.")?;
+    } else {
+        write_table(&mut out, &rows)?;
     }
-    if rows.is_empty() {
-        let _ = writeln!(out, "No requests recorded in {month}.");
-        return exit::OK;
-    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The usage report as a table with a total row and what it leaves out.
+fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Result<()> {
     let w = rows
         .iter()
         .map(|r| r.group.chars().count())
         .max()
         .unwrap_or(5)
         .max(5);
-    let _ = writeln!(
+    writeln!(
         out,
         "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
         "", "requests", "input tok", "output tok", "cost USD"
-    );
+    )?;
     let mut total = crate::usage::Row::default();
-    for r in &rows {
-        let _ = writeln!(
+    for r in rows {
+        writeln!(
             out,
             "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
             r.group,
@@ -242,7 +220,7 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> u8 {
             r.input,
             r.output,
             cost_cell(r)
-        );
+        )?;
         total.requests += r.requests;
         total.input += r.input;
         total.output += r.output;
@@ -250,7 +228,7 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> u8 {
         total.unpriced += r.unpriced;
         total.estimated += r.estimated;
     }
-    let _ = writeln!(
+    writeln!(
         out,
         "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
         "total",
@@ -258,22 +236,22 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> u8 {
         total.input,
         total.output,
         cost_cell(&total)
-    );
+    )?;
     if total.unpriced > 0 {
-        let _ = writeln!(
+        writeln!(
             out,
             "+ {} request(s) of unpriced models (add them to prices.toml to count them)",
             total.unpriced
-        );
+        )?;
     }
     if total.estimated > 0 {
-        let _ = writeln!(
+        writeln!(
             out,
             "~ {} request(s) with estimated tokens (the provider reported none)",
             total.estimated
-        );
+        )?;
     }
-    exit::OK
+    Ok(())
 }
 
 fn cost_cell(r: &crate::usage::Row) -> String {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{exit, prompt};
+use super::{CliError, exit, prompt};
 use crate::config::{Config, Paths};
 use crate::keystore::entry::{format_date, now};
 use crate::keystore::{
@@ -173,16 +173,14 @@ async fn new_secret_checked(
     ctx: &Ctx<'_>,
     provider: &str,
     force: bool,
-) -> Result<(SecretString, Option<CheckOutcome>), u8> {
+) -> Result<(SecretString, Option<CheckOutcome>), CliError> {
     let Some(secret) = prompt::read_secret(&format!("API key for {provider} (hidden)")) else {
-        eprintln!(
-            "keyturn: no key given: pipe it on stdin or run in a terminal to be asked (never pass it as an argument)"
-        );
-        return Err(exit::USAGE);
+        return Err(CliError::Usage(
+            "no key given: pipe it on stdin or run in a terminal to be asked (never pass it as an argument)".into(),
+        ));
     };
     if secret.expose_secret().is_empty() {
-        eprintln!("keyturn: the key is empty");
-        return Err(exit::USAGE);
+        return Err(CliError::Usage("the key is empty".into()));
     }
     if let Some(hint) = prefix_hint(provider, secret.expose_secret()) {
         eprintln!("hint: {hint}");
@@ -191,10 +189,9 @@ async fn new_secret_checked(
         if force {
             return Ok((secret, None));
         }
-        eprintln!(
-            "keyturn: no provider {provider:?} in config, so the key cannot be tested; add [providers.{provider}] or pass --force to save it untested"
-        );
-        return Err(exit::USAGE);
+        return Err(CliError::Usage(format!(
+            "no provider {provider:?} in config, so the key cannot be tested; add [providers.{provider}] or pass --force to save it untested"
+        )));
     };
     let client = crate::providers::http::build_client(ctx.config.timeouts());
     let outcome = check_key(&client, &choice.endpoint, &secret, ctx.config.timeouts()).await;
@@ -203,8 +200,9 @@ async fn new_secret_checked(
         && !force
         && !prompt::confirm("The key was not verified. Save it anyway?")
     {
-        eprintln!("keyturn: not saved (pass --force to save an unverified key)");
-        return Err(exit::PROVIDER);
+        return Err(CliError::Provider(
+            "not saved (pass --force to save an unverified key)".into(),
+        ));
     }
     Ok((secret, Some(outcome)))
 }
@@ -245,24 +243,15 @@ fn print_list(store: &KeyStore) {
     }
 }
 
-pub async fn run(paths: &Paths, config: &Config, cmd: KeysCmd) -> u8 {
+pub async fn run(paths: &Paths, config: &Config, cmd: KeysCmd) -> Result<(), CliError> {
     let ctx = Ctx {
         config,
         path: paths.keys_file(),
     };
-    match run_inner(&ctx, cmd).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("keyturn: {e}");
-            match e {
-                KeystoreError::NoSuchKey { .. } | KeystoreError::NothingToUndo => exit::USAGE,
-                _ => exit::KEYSTORE,
-            }
-        }
-    }
+    run_inner(&ctx, cmd).await
 }
 
-async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
+async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
     match cmd {
         KeysCmd::List => print_list(&open(ctx)?),
         KeysCmd::Add {
@@ -270,16 +259,14 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
             label,
             force,
         } => {
-            let (secret, outcome) = match new_secret_checked(ctx, &provider, force).await {
-                Ok(v) => v,
-                Err(code) => return Ok(code),
-            };
+            let (secret, outcome) = new_secret_checked(ctx, &provider, force).await?;
             let mut store = open_or_create(ctx)?;
             if store.entries().iter().any(|e| {
                 e.provider == provider && e.secret.expose_secret() == secret.expose_secret()
             }) {
-                eprintln!("keyturn: this key is already stored for {provider}");
-                return Ok(exit::USAGE);
+                return Err(CliError::Usage(format!(
+                    "this key is already stored for {provider}"
+                )));
             }
             let mut entry = KeyEntry::new(&provider, &label, secret, now());
             entry.last_test = outcome.as_ref().map(record);
@@ -298,8 +285,7 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
                 (Some(id), false) => vec![store.find(&id)?.clone()],
                 (None, true) => store.entries().to_vec(),
                 _ => {
-                    eprintln!("keyturn: give a key id or --all");
-                    return Ok(exit::USAGE);
+                    return Err(CliError::Usage("give a key id or --all".into()));
                 }
             };
             let client = crate::providers::http::build_client(ctx.config.timeouts());
@@ -318,16 +304,17 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
                 });
             }
             store.commit(KeyOp::Many(records))?;
-            return Ok(if all_valid { exit::OK } else { exit::PROVIDER });
+            return if all_valid {
+                Ok(())
+            } else {
+                Err(CliError::Said(exit::PROVIDER))
+            };
         }
         KeysCmd::Rotate { id, force } => {
             let store = open(ctx)?;
             let entry = store.find(&id)?.clone();
             drop(store);
-            let (secret, outcome) = match new_secret_checked(ctx, &entry.provider, force).await {
-                Ok(v) => v,
-                Err(code) => return Ok(code),
-            };
+            let (secret, outcome) = new_secret_checked(ctx, &entry.provider, force).await?;
             let mut store = open(ctx)?;
             store.commit(KeyOp::Rotate {
                 id: entry.id.clone(),
@@ -356,8 +343,9 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
             let mut store = open(ctx)?;
             let entry = store.find(&id)?.clone();
             if !yes && !prompt::confirm(&format!("Delete key {}?", describe(&entry))) {
-                eprintln!("keyturn: not deleted (pass --yes to delete without asking)");
-                return Ok(exit::USAGE);
+                return Err(CliError::Usage(
+                    "not deleted (pass --yes to delete without asking)".into(),
+                ));
             }
             store.commit(KeyOp::Remove {
                 id: entry.id.clone(),
@@ -403,10 +391,9 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
                 v => match crate::money::Usd::parse(v) {
                     Some(v) => Some(v),
                     None => {
-                        eprintln!(
-                            "keyturn: a cap is dollars a month, e.g. 5 or 12.50, or \"none\" (got {usd:?})"
-                        );
-                        return Ok(exit::USAGE);
+                        return Err(CliError::Usage(format!(
+                            "a cap is dollars a month, e.g. 5 or 12.50, or \"none\" (got {usd:?})"
+                        )));
                     }
                 },
             };
@@ -429,7 +416,7 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
                     .map(|(v, _)| v)
                     .collect();
                 println!("No keys found in the environment ({}).", names.join(", "));
-                return Ok(exit::OK);
+                return Ok(());
             }
             let mut store = open_or_create(ctx)?;
             let mut imported = Vec::new();
@@ -494,5 +481,5 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<u8, KeystoreError> {
             println!("{} is 0600 and its directory 0700.", ctx.path.display());
         }
     }
-    Ok(exit::OK)
+    Ok(())
 }

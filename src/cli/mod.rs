@@ -4,9 +4,12 @@
 pub mod ask;
 pub mod demo;
 pub mod doctor;
+pub mod error;
 pub mod history;
 pub mod keys;
 pub mod prompt;
+
+pub use error::{CliError, finish};
 
 /// Exit codes shared by the subcommands.
 pub mod exit {

@@ -429,7 +429,7 @@ pub fn load_identity(
                 ));
             }
         };
-        let pub_path = PathBuf::from(format!("{}.pub", path.display()));
+        let pub_path = super::with_suffix(path, ".pub");
         let pub_text = std::fs::read_to_string(&pub_path).map_err(|e| {
             bad(format!(
                 "its public key {} is needed to re-encrypt ({e})",

@@ -128,7 +128,7 @@ pub struct StoreLock {
 
 impl StoreLock {
     pub fn acquire(path: &Path) -> Result<Self, KeystoreError> {
-        let lock_path = PathBuf::from(format!("{}.lock", path.display()));
+        let lock_path = super::with_suffix(path, ".lock");
         ensure_dir(&parent(path))?;
         check_regular(&lock_path)?;
         let file = OpenOptions::new()

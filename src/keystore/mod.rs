@@ -40,7 +40,15 @@ pub struct KeyStore {
 }
 
 pub fn backup_path(path: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.bak", path.display()))
+    with_suffix(path, ".bak")
+}
+
+/// `path` with `suffix` appended to its file name, built from the OS string so a name that is
+/// not valid UTF-8 keeps its bytes (a display form would replace them and name another file).
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 fn decode(path: &Path, plaintext: &[u8]) -> Result<Vec<KeyEntry>, KeystoreError> {
@@ -294,5 +302,25 @@ fn corrupt(path: &Path, detail: String) -> KeystoreError {
     KeystoreError::Corrupt {
         path: path.to_path_buf(),
         detail: format!("encryption failed: {detail}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    #[test]
+    fn siblings_keep_the_bytes_of_a_name_that_is_not_utf8() {
+        let path = Path::new(OsStr::from_bytes(b"/tmp/k\xffeys.age"));
+        assert_eq!(
+            super::backup_path(path).as_os_str().as_bytes(),
+            b"/tmp/k\xffeys.age.bak"
+        );
+        assert_eq!(
+            super::with_suffix(path, ".lock").as_os_str().as_bytes(),
+            b"/tmp/k\xffeys.age.lock"
+        );
     }
 }

@@ -1,0 +1,175 @@
+//! `keyturn doctor` through the binary: healthy, broken config, lax permissions, missing
+//! CA bundle (simulated), JSON, and online key checks that never print a key.
+
+use crate::support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use keyturn::mock::{MockOptions, MockProvider};
+use support::{canary_key, local_config, write_config};
+
+fn keyturn(home: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyturn"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("KEYTURN_HOME", home)
+        .env("KEYTURN_PASSPHRASE", "doctor pass")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn healthy_home() -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    write_config(
+        home.path(),
+        &(local_config("http://127.0.0.1:9/v1", "") + "[keystore]\nscrypt_work_factor = 10\n"),
+    );
+    let out = keyturn(
+        home.path(),
+        &["keys", "add", "local", "--force"],
+        Some(&canary_key()),
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    home
+}
+
+#[test]
+fn a_healthy_home_passes() {
+    let home = healthy_home();
+    let out = keyturn(home.path(), &["doctor"], None, &[]);
+    let s = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{s}");
+    assert!(
+        s.contains("✓ key permissions")
+            && s.contains("passphrase from KEYTURN_PASSPHRASE")
+            && s.contains("All checks passed."),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_broken_config_lax_permissions_and_a_missing_ca_bundle_fail_with_fixes() {
+    let home = healthy_home();
+    std::fs::set_permissions(
+        home.path().join("keys.age"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let out = keyturn(
+        home.path(),
+        &["doctor"],
+        None,
+        &[("SSL_CERT_FILE", "/nonexistent/ca.pem")],
+    );
+    let s = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("✗ key permissions") && s.contains("→ `keyturn keys fix-permissions`"),
+        "{s}"
+    );
+    assert!(
+        s.contains("✗ CA certificates") && s.contains("apt-get install ca-certificates"),
+        "{s}"
+    );
+    std::fs::write(home.path().join("config.toml"), "default_model = 3\n").unwrap();
+    let out = keyturn(home.path(), &["doctor"], None, &[]);
+    let s = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        s.contains(&format!(
+            "✗ config               {}:1:",
+            home.path().join("config.toml").display()
+        )),
+        "{s}"
+    );
+}
+
+#[test]
+fn json_output_is_machine_readable() {
+    let home = healthy_home();
+    let out = keyturn(
+        home.path(),
+        &["doctor", "--json"],
+        None,
+        &[("HTTPS_PROXY", "http://user:hunter2@proxy:3128")],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = v.as_array().unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["check"] == "key store" && c["status"] == "pass")
+    );
+    let proxy = checks.iter().find(|c| c["check"] == "proxy").unwrap();
+    assert!(
+        !proxy["detail"].as_str().unwrap().contains("hunter2"),
+        "{proxy}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_checks_test_every_key_without_printing_it() {
+    let good = canary_key();
+    let mock = MockProvider::start(MockOptions {
+        required_key: Some(good.clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    write_config(
+        home.path(),
+        &(local_config(&mock.base_url(), "").replace("auth = \"none\"", "auth = \"key\"")
+            + "[keystore]\nscrypt_work_factor = 10\n"),
+    );
+    let h = home.path().to_path_buf();
+    let bad = canary_key();
+    let out = tokio::task::spawn_blocking(move || {
+        keyturn(
+            &h,
+            &["keys", "add", "local", "--label", "good"],
+            Some(&good),
+            &[],
+        );
+        keyturn(
+            &h,
+            &["keys", "add", "local", "--label", "bad", "--force"],
+            Some(&bad),
+            &[],
+        );
+        keyturn(&h, &["doctor", "--online"], None, &[])
+    })
+    .await
+    .unwrap();
+    let s = text(&out.stdout) + &text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("✓ key local") && s.contains("(good)"), "{s}");
+    assert!(
+        s.contains("✗ key local") && s.contains("(bad)") && s.contains("invalid"),
+        "{s}"
+    );
+    assert!(!s.contains("CANARY"), "{s}");
+}

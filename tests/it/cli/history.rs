@@ -1,0 +1,216 @@
+//! `keyturn history` and `keyturn usage` through the real binary: the ledger that `ask`
+//! writes, priced by the user's price list, and saved conversations listed, shown, exported,
+//! searched and removed.
+
+use crate::support;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use keyturn::app::{Conversation, TurnState};
+use keyturn::history::HistoryStore;
+use keyturn::history::writer::HistoryWriter;
+use keyturn::mock::{MockOptions, MockProvider, Reply};
+use keyturn::providers::{Role, Usage};
+use support::{local_config, write_config};
+
+fn keyturn(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_keyturn"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("KEYTURN_HOME", home)
+        .env("TZ", "UTC")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_records_usage_and_the_report_prices_it() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    mock.push(Reply::text("one"));
+    mock.push(Reply::text("two"));
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config(&mock.base_url(), ""));
+    std::fs::write(
+        home.path().join("prices.toml"),
+        "[[model]]\nprovider = \"local\"\nmodel = \"mock-model\"\ninput = 1e-3\noutput = 2e-3\n",
+    )
+    .unwrap();
+    let h = home.path().to_path_buf();
+    let (json, table) = tokio::task::spawn_blocking(move || {
+        assert!(keyturn(&h, &["ask", "first"]).status.success());
+        assert!(keyturn(&h, &["ask", "second"]).status.success());
+        let json = keyturn(&h, &["usage", "--json", "--by", "model"]);
+        let table = keyturn(&h, &["usage"]);
+        (json, table)
+    })
+    .await
+    .unwrap();
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let row = &v["rows"][0];
+    assert_eq!(row["group"], "local mock-model");
+    assert_eq!(row["requests"], 2);
+    let (input, output) = (
+        row["input"].as_f64().unwrap(),
+        row["output"].as_f64().unwrap(),
+    );
+    assert!(input > 0.0 && output > 0.0, "{v}");
+    let cost = row["cost_usd"].as_f64().unwrap();
+    assert!((cost - (input * 1e-3 + output * 2e-3)).abs() < 1e-9, "{v}");
+    let t = text(&table.stdout);
+    assert!(t.contains("local") && t.contains("total"), "{t}");
+    // A bad month is a usage error that says what it wants.
+    let home2 = home.path().to_path_buf();
+    let bad =
+        tokio::task::spawn_blocking(move || keyturn(&home2, &["usage", "--month", "11/2026"]))
+            .await
+            .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("YYYY-MM"));
+}
+
+#[test]
+fn history_lists_shows_exports_searches_and_removes() {
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config("http://127.0.0.1:9/v1", ""));
+    let store = HistoryStore::new(&home.path().join("data"));
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    conv.push(
+        Role::User,
+        "How do I reverse a list in Python?".into(),
+        TurnState::Done,
+    );
+    conv.id = w.sync(&conv).unwrap().created.unwrap();
+    let a = conv.push(
+        Role::Assistant,
+        "Use `reversed(xs)` or `xs[::-1]`.".into(),
+        TurnState::Done,
+    );
+    conv.messages[a].provider = "openai".into();
+    conv.messages[a].model = "gpt-4.1".into();
+    conv.messages[a].usage = Some(Usage {
+        input_tokens: 1000,
+        output_tokens: 500,
+        ..Default::default()
+    });
+    w.sync(&conv).unwrap();
+    let id = conv.id.clone();
+    let h = home.path();
+
+    let list = text(&keyturn(h, &["history", "list"]).stdout);
+    assert!(
+        list.contains(&id) && list.contains("How do I reverse a list in Python?"),
+        "{list}"
+    );
+    let export = keyturn(h, &["history", "export", &id]);
+    let md = text(&export.stdout);
+    insta::assert_snapshot!("history_export", md.replace(&id, "ID"));
+    let found = text(&keyturn(h, &["history", "search", "XS[::-1]"]).stdout);
+    assert!(found.contains(&id), "{found}");
+    assert_eq!(
+        keyturn(h, &["history", "search", "nothing like it"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        keyturn(h, &["history", "show", "../keys"]).status.code(),
+        Some(2)
+    );
+    // rm without --yes and without a terminal keeps it.
+    assert!(!keyturn(h, &["history", "rm", &id]).status.success());
+    assert!(store.path(&id).exists());
+    assert!(
+        keyturn(h, &["history", "rm", "--yes", &id])
+            .status
+            .success()
+    );
+    assert!(!store.path(&id).exists());
+    assert!(text(&keyturn(h, &["history", "list"]).stdout).contains("No saved conversations"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_refuses_at_a_cap_and_over_budget_sends_once() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    for _ in 0..3 {
+        mock.push(Reply::text("answer"));
+    }
+    let home = tempfile::tempdir().unwrap();
+    write_config(
+        home.path(),
+        &local_config(&mock.base_url(), "\n[budget]\nmonthly_usd = 0.001\n"),
+    );
+    std::fs::write(
+        home.path().join("prices.toml"),
+        "[[model]]\nprovider = \"local\"\nmodel = \"mock-model\"\ninput = 1e-3\noutput = 1e-3\n",
+    )
+    .unwrap();
+    let h = home.path().to_path_buf();
+    let (first, second, third) = tokio::task::spawn_blocking(move || {
+        (
+            keyturn(&h, &["ask", "one"]),
+            keyturn(&h, &["ask", "two"]),
+            keyturn(&h, &["ask", "--over-budget", "three"]),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!(second.status.code(), Some(2));
+    let err = text(&second.stderr);
+    assert!(
+        err.contains("The global monthly budget is used up") && err.contains("--over-budget"),
+        "{err}"
+    );
+    assert!(second.stdout.is_empty());
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    assert_eq!(text(&third.stdout), "answer\n");
+}
+
+/// stdout to a file that cannot take it (/dev/full): the command fails; a closed pipe does not.
+#[test]
+fn a_failed_write_of_the_output_exits_non_zero() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdout: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_keyturn"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("KEYTURN_HOME", home.path())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["history", "list"][..],
+        &["usage"][..],
+        &["usage", "--json"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = run(args, Stdio::from(full));
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("cannot write the output"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    // A reader that goes away early is not an error.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = run(&["history", "list"], Stdio::from(writer));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -1,0 +1,7 @@
+//! Layer 6: the CLI. The binary's subcommands, exit codes, stdout against stderr.
+
+mod ask;
+mod docs;
+mod doctor;
+mod history;
+mod keys;

@@ -1,0 +1,5 @@
+//! Layer 7: end to end. The runtime headless against the mock, and the release binary in tmux.
+
+mod demo;
+mod panes;
+mod tui;

@@ -1,0 +1,12 @@
+//! keyturn's integration tests: one binary, one module per layer of the architecture
+//! (ARCHITECTURE.md), and one support module they share.
+
+mod support;
+
+mod cli;
+mod e2e;
+mod keystore;
+mod provider;
+mod reducer;
+mod render;
+mod wire;

@@ -1,0 +1,4 @@
+//! Layer 4: providers. The mock provider on 127.0.0.1 with scripted faults.
+
+mod retries;
+mod stream_faults;

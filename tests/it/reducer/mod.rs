@@ -1,0 +1,9 @@
+//! Layer 1: the reducer. `Msg` sequences in, model and effects out (no terminal, no clock).
+
+mod browse;
+mod budget;
+mod chat;
+mod keys;
+mod picker;
+mod titles;
+mod welcome;

@@ -1,0 +1,4 @@
+//! Layer 2: rendering. State to frame through ratatui's TestBackend, snapshotted with insta.
+
+mod markdown;
+mod screens;

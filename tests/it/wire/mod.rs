@@ -1,0 +1,3 @@
+//! Layer 3: the wire. Provider fixtures fed whole, byte by byte and split at every offset.
+
+mod fixtures;

@@ -12,6 +12,7 @@ pub mod money;
 pub mod providers;
 pub mod runtime;
 pub mod text;
+pub mod time;
 pub mod ui;
 pub mod usage;
 

@@ -105,7 +105,7 @@ pub async fn run(
     // The same caps as the TUI, checked before anything is sent.
     let mut budget = config.budget.clone();
     budget.keys.extend(key_cap);
-    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system());
+    let now = crate::time::now_local();
     let spend = crate::usage::budget::spend_now(
         &crate::usage::Ledger::new(&paths.data_dir),
         &now,
@@ -227,7 +227,7 @@ pub async fn run(
         };
         let prices = crate::usage::prices::PriceTable::load(&paths.config_dir.join("prices.toml"))
             .unwrap_or_default();
-        let record = crate::usage::record_for(&turn, crate::keystore::entry::now(), &prices);
+        let record = crate::usage::record_for(&turn, crate::time::now(), &prices);
         if let Err(e) = crate::usage::Ledger::new(&paths.data_dir)
             .append(&record, &jiff::tz::TimeZone::system())
         {

@@ -57,7 +57,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), Strin
             "demo",
             label,
             SecretString::from(key.to_string()),
-            crate::keystore::entry::now(),
+            crate::time::now(),
         );
         store.commit(KeyOp::Add(entry)).map_err(|e| e.to_string())?;
     }

@@ -58,16 +58,6 @@ pub struct UsageArgs {
     json: bool,
 }
 
-fn date(secs: u64) -> String {
-    jiff::Timestamp::from_second(secs as i64)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 /// Loads a saved conversation, noting damage on stderr.
 fn load(store: &HistoryStore, id: &str) -> Result<crate::app::Conversation, CliError> {
     if !crate::history::valid_id(id) || !store.path(id).is_file() {
@@ -105,7 +95,7 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
                         out,
                         "{:<22} {:<16} {:>4} msgs  {}",
                         s.id,
-                        date(s.modified),
+                        crate::time::format_local(s.modified),
                         s.messages,
                         s.title
                     )?;
@@ -165,7 +155,7 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> Result<(), CliError> {
         Some(m) => Month::parse(m).ok_or_else(|| {
             CliError::Usage(format!("--month takes YYYY-MM, e.g. 2026-11 (got {m:?})"))
         })?,
-        None => Month::of(crate::keystore::entry::now(), &tz),
+        None => Month::of(crate::time::now(), &tz),
     };
     let ledger = Ledger::new(&paths.data_dir);
     let (records, skipped) = ledger.read(month);

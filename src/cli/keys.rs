@@ -8,13 +8,13 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{CliError, exit, prompt};
 use crate::config::{Config, Paths};
-use crate::keystore::entry::{format_date, now};
 use crate::keystore::{
     KeyCheck, KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock,
 };
 use crate::providers::hints::prefix_hint;
 use crate::providers::validate::{CheckOutcome, check_key};
 use crate::text::sanitize::sanitize_line;
+use crate::time::{format_date, now};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum KeysCmd {

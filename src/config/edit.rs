@@ -193,7 +193,7 @@ pub fn write_welcome(
     if !path.exists() {
         let mut text = format!(
             "# keyturn configuration, written by the welcome flow on {}.\n# Every option is documented in config.example.toml; F3 manages keys, Ctrl-P models.\n",
-            crate::keystore::entry::format_date(crate::keystore::entry::now())
+            crate::time::format_date(crate::time::now())
         );
         if let Some((provider, model)) = default {
             text.push_str(&format!(

@@ -52,7 +52,7 @@ pub struct HistoryWriter {
 }
 
 fn now() -> u64 {
-    crate::keystore::entry::now()
+    crate::time::now()
 }
 
 fn open_append(path: &std::path::Path) -> std::io::Result<File> {

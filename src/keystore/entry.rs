@@ -102,27 +102,6 @@ pub fn clean_secret(raw: &str) -> SecretString {
     SecretString::from(raw.trim().to_string())
 }
 
-pub fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// "2026-11-23" (UTC) from unix seconds: civil-from-days (H. Hinnant).
-pub fn format_date(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,13 +117,6 @@ mod tests {
         let shown = format!("{e:?} {:?}", vec![e.clone()]);
         assert!(!shown.contains("CANARY"), "{shown}");
         assert!(shown.contains("…1234"), "{shown}");
-    }
-
-    #[test]
-    fn dates_format_in_utc() {
-        assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(1_795_000_000), "2026-11-18");
-        assert_eq!(format_date(951_782_400), "2000-02-29");
     }
 
     #[test]

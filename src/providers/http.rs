@@ -132,11 +132,7 @@ pub fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
     if let Ok(s) = v.parse::<f64>() {
         return Some(s.max(0.0).ceil() as u64);
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    super::retry::parse_http_date(v).map(|at| at.saturating_sub(now))
+    crate::time::parse_http_date(v).map(|at| at.saturating_sub(crate::time::now()))
 }
 
 /// Reads at most `limit` bytes of an error body, giving up after `idle` of silence.

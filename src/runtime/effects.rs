@@ -105,9 +105,9 @@ impl Effects {
                 let (data_dir, tx) = (self.paths.data_dir.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {
                     let tz = jiff::tz::TimeZone::system();
-                    let month = r.month.unwrap_or_else(|| {
-                        crate::usage::Month::of(crate::keystore::entry::now(), &tz)
-                    });
+                    let month = r
+                        .month
+                        .unwrap_or_else(|| crate::usage::Month::of(crate::time::now(), &tz));
                     let (records, skipped) = crate::usage::Ledger::new(&data_dir).read(month);
                     let rows = crate::usage::report(&records, r.by, &tz);
                     let _ = tx.blocking_send(Msg::UsageReport {

@@ -13,9 +13,9 @@ use super::keys::env_keys;
 use crate::app::Msg;
 use crate::app::keys::{KeyMeta, KeysEffect, KeysMsg, StoreState};
 use crate::config::Config;
-use crate::keystore::entry::now;
 use crate::keystore::{KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock};
 use crate::providers::validate::{CheckOutcome, check_key};
+use crate::time::now;
 
 type Pending = HashMap<u64, (SecretString, Option<CheckOutcome>)>;
 

@@ -73,13 +73,13 @@ impl ModelService {
         let cache: CacheFile = serde_json::from_str(&text).ok()?;
         Some((
             cache.models,
-            crate::keystore::entry::now().saturating_sub(cache.fetched_at),
+            crate::time::now().saturating_sub(cache.fetched_at),
         ))
     }
 
     fn write_cache(&self, provider_id: &str, models: &[ModelInfo]) {
         let file = CacheFile {
-            fetched_at: crate::keystore::entry::now(),
+            fetched_at: crate::time::now(),
             models: models.to_vec(),
         };
         let write = || -> std::io::Result<()> {

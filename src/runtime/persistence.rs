@@ -146,7 +146,7 @@ impl Persistence {
             .mode(0o700)
             .create(&dir)?;
         let name = if conv.id.is_empty() {
-            crate::history::new_id(crate::keystore::entry::now())
+            crate::history::new_id(crate::time::now())
         } else {
             conv.id.clone()
         };
@@ -183,7 +183,7 @@ impl Persistence {
                     out.push(Msg::Saved { id });
                 }
                 for turn in synced.ended {
-                    let record = record_for(&turn, crate::keystore::entry::now(), &self.prices);
+                    let record = record_for(&turn, crate::time::now(), &self.prices);
                     let _ = self.ledger_jobs.send(LedgerJob::Append(Box::new(record)));
                 }
             }
@@ -208,7 +208,7 @@ pub struct UsageRecorder {
 
 impl UsageRecorder {
     pub fn record(&self, turn: &crate::history::writer::TurnEnded) {
-        let record = record_for(turn, crate::keystore::entry::now(), &self.prices);
+        let record = record_for(turn, crate::time::now(), &self.prices);
         let _ = self.jobs.send(LedgerJob::AppendSide(Box::new(record)));
     }
 }
@@ -224,7 +224,7 @@ fn ledger_thread(
     let tz = jiff::tz::TimeZone::system();
     let mut spend: Option<(Spend, jiff::Zoned)> = None;
     while let Ok(job) = queue.recv() {
-        let now = jiff::Timestamp::now().to_zoned(tz.clone());
+        let now = crate::time::now_local();
         // A new period began since the last read: start from the ledger again.
         let stale = spend.as_ref().is_none_or(|(_, end)| now >= *end);
         let mut current = if stale {

@@ -11,16 +11,6 @@ use crate::app::App;
 use crate::app::conversations::{ConversationsPane, Dialog};
 use crate::text::wrap::truncate;
 
-fn when(secs: u64) -> String {
-    jiff::Timestamp::from_second(secs as i64)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane, theme: &Theme) {
     if area.height < 3 || area.width < 4 {
         return;
@@ -52,7 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
         let s = &item.summary;
         let current = s.id == app.conversation.id;
         let mark = if current { "● " } else { "  " };
-        let meta = format!("  {} · {} msgs", when(s.modified), s.messages);
+        let meta = format!(
+            "  {} · {} msgs",
+            crate::time::format_local(s.modified),
+            s.messages
+        );
         let room = width.saturating_sub(meta.chars().count() + 2);
         let style = if i == pane.selected {
             theme.status_accent

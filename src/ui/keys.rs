@@ -11,9 +11,9 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::keys::{KeyDialog, KeyMeta, StoreState};
 use crate::keystore::KeyCheck;
-use crate::keystore::entry::format_date;
 use crate::text::sanitize::sanitize_line;
 use crate::text::wrap::truncate;
+use crate::time::format_date;
 
 const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 

@@ -188,7 +188,7 @@ impl KeysPane {
                 let mut who = id.clone();
                 if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
                     e.last_test = Some(TestRecord {
-                        at: crate::keystore::entry::now(),
+                        at: crate::time::now(),
                         result: outcome.check,
                         detail: outcome.detail.clone(),
                     });

@@ -195,7 +195,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     let paths = keyturn::config::Paths::under(home.path());
     let ledger = Ledger::new(&paths.data_dir);
     let tz = jiff::tz::TimeZone::system();
-    let now = keyturn::keystore::entry::now();
+    let now = keyturn::time::now();
     for (provider, model, cost) in [
         ("openai", "gpt-4.1", Some(0.5)),
         ("openai", "gpt-4.1-mini", Some(0.25)),

@@ -292,7 +292,7 @@ fn type_and_send(app: &mut App, effects: &mut Effects, text: &str) {
 
 fn ledger(home: &std::path::Path) -> Vec<keyturn::usage::LedgerRecord> {
     let tz = jiff::tz::TimeZone::system();
-    let month = keyturn::usage::Month::of(keyturn::keystore::entry::now(), &tz);
+    let month = keyturn::usage::Month::of(keyturn::time::now(), &tz);
     keyturn::usage::Ledger::new(&keyturn::config::Paths::under(home).data_dir)
         .read(month)
         .0

@@ -2,16 +2,18 @@
 //! The library holds every module so the binary, tests, benches and examples share one core.
 
 pub mod app;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod history;
+pub mod keymap;
 pub mod keystore;
 pub mod markdown;
 pub mod mock;
-pub mod money;
 pub mod providers;
 pub mod runtime;
 pub mod text;
+pub mod theme;
 pub mod time;
 pub mod ui;
 pub mod usage;

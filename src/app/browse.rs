@@ -1,7 +1,7 @@
 //! Moving around a conversation without a mouse: the selected message, code blocks, and
 //! search matches. Pure functions over the conversation; the reducer keeps the state.
 
-use super::conversation::Conversation;
+use crate::chat::Conversation;
 use crate::providers::Role;
 
 /// What the view should bring on screen; the renderer turns it into a line.

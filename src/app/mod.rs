@@ -1,11 +1,8 @@
 //! The pure core: the App model, the messages that change it and the effects it asks for.
 //! `update` is the only function that mutates the model; nothing here does I/O.
 
-pub mod action;
 pub mod browse;
-pub mod conversation;
 pub mod conversations;
-pub mod keymap;
 pub mod keys;
 mod messages;
 pub mod picker;
@@ -14,9 +11,8 @@ mod update;
 pub mod usage_view;
 pub mod welcome;
 
-pub use action::Action;
-pub use conversation::{Conversation, Message, TurnState};
-pub use keymap::{KeyChord, Keymap, Scope};
+pub use crate::chat::{Conversation, Message, TurnState};
+pub use crate::keymap::{Action, KeyChord, Keymap, Scope};
 pub use messages::{Effect, Msg};
 pub use update::update;
 

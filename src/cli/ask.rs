@@ -216,14 +216,14 @@ pub async fn run(
     let _ = out.flush();
     // Every request that got an answer goes into the usage ledger, as in the TUI.
     if matches!(ending, Ending::Done | Ending::ReaderGone) || reply_chars > 0 {
-        let turn = crate::history::writer::TurnEnded {
+        let turn = crate::chat::TurnEnded {
             provider: provider_id,
             model,
             key_id,
             usage,
             prompt_chars,
             reply_chars,
-            state: crate::history::EndState::Done,
+            state: crate::chat::EndState::Done,
         };
         let prices = crate::usage::prices::PriceTable::load(&paths.config_dir.join("prices.toml"))
             .unwrap_or_default();

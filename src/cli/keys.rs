@@ -388,7 +388,7 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
         KeysCmd::Cap { id, usd } => {
             let monthly_usd = match usd.trim() {
                 "none" | "off" | "" => None,
-                v => match crate::money::Usd::parse(v) {
+                v => match crate::chat::money::Usd::parse(v) {
                     Some(v) => Some(v),
                     None => {
                         return Err(CliError::Usage(format!(

@@ -36,7 +36,7 @@ pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<
 pub fn set_budget_cap(
     path: &Path,
     provider_id: Option<&str>,
-    usd: Option<crate::money::Usd>,
+    usd: Option<crate::chat::money::Usd>,
 ) -> Result<(), String> {
     let mut doc = read(path)?;
     let budget = doc
@@ -108,8 +108,8 @@ fn write(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn u(v: f64) -> crate::money::Usd {
-        crate::money::Usd::from_dollars(v).unwrap()
+    fn u(v: f64) -> crate::chat::money::Usd {
+        crate::chat::money::Usd::from_dollars(v).unwrap()
     }
 
     #[test]

@@ -5,17 +5,17 @@ use super::Config;
 
 impl Config {
     /// The default key map with `[keys]` applied (validated when the config is parsed).
-    pub fn keymap(&self) -> crate::app::Keymap {
+    pub fn keymap(&self) -> crate::keymap::Keymap {
         self.try_keymap().unwrap_or_default()
     }
 
     pub(super) fn try_keymap(
         &self,
-    ) -> Result<crate::app::Keymap, (std::ops::Range<usize>, String)> {
-        use crate::app::keymap::{Scope, parse_chords};
-        let mut keymap = crate::app::Keymap::default();
+    ) -> Result<crate::keymap::Keymap, (std::ops::Range<usize>, String)> {
+        use crate::keymap::{Scope, parse_chords};
+        let mut keymap = crate::keymap::Keymap::default();
         let action = |name: &str| {
-            crate::app::Action::from_name(name).ok_or_else(|| {
+            crate::keymap::Action::from_name(name).ok_or_else(|| {
                 format!(
                     "keys.{name}: no action by that name (F1 lists them, e.g. retry, open_picker)"
                 )
@@ -53,9 +53,9 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::Action;
-    use crate::app::keymap::{KeyChord, Scope};
     use crate::config::ConfigError;
+    use crate::keymap::Action;
+    use crate::keymap::{KeyChord, Scope};
     use std::path::Path;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {

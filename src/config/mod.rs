@@ -117,12 +117,12 @@ impl Config {
             }
         }
         if let Some(name) = &self.ui.syntax_theme
-            && !crate::ui::theme::SYNTAX_THEMES.contains(&name.get_ref().as_str())
+            && !crate::theme::SYNTAX_THEMES.contains(&name.get_ref().as_str())
         {
             let msg = format!(
                 "ui.syntax_theme = {:?} is not a known theme; choose one of: {}",
                 name.get_ref(),
-                crate::ui::theme::SYNTAX_THEMES.join(", ")
+                crate::theme::SYNTAX_THEMES.join(", ")
             );
             return Err(ConfigError::at(path, text, Some(name.span()), &msg));
         }

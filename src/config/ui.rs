@@ -1,31 +1,9 @@
 //! `[ui]`: theme, colours, syntax theme, mouse, hyperlinks and where copies go.
 
 use serde::Deserialize;
+
+pub use crate::theme::{ColorMode, ThemeName};
 use toml::Spanned;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThemeName {
-    #[default]
-    Dark,
-    Light,
-}
-
-/// How many colours to use: detected from the terminal, or forced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-pub enum ColorMode {
-    #[default]
-    #[serde(rename = "auto")]
-    Auto,
-    #[serde(rename = "truecolor")]
-    Truecolor,
-    #[serde(rename = "256")]
-    Ansi256,
-    #[serde(rename = "16")]
-    Ansi16,
-    #[serde(rename = "none")]
-    None,
-}
 
 /// Where a copy goes: OSC 52 (the terminal's clipboard, works over SSH and in tmux), a
 /// local clipboard program (wl-copy, xclip, xsel, pbcopy), or both.

@@ -1,12 +1,12 @@
 //! A conversation as Markdown, with front matter naming its providers, models, tokens and
 //! cost (known costs summed; "unknown" when any turn's model has no price).
 
-use crate::app::Conversation;
+use crate::chat::Conversation;
 use crate::providers::Role;
 use crate::usage::prices::PriceTable;
 
 /// The provider's id (a message made before ids were kept has only the name).
-fn id_of(m: &crate::app::Message) -> &str {
+fn id_of(m: &crate::chat::Message) -> &str {
     if m.provider_id.is_empty() {
         &m.provider
     } else {
@@ -18,7 +18,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
     let mut providers: Vec<&str> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     let (mut input, mut output) = (0u64, 0u64);
-    let mut cost = crate::money::Usd::ZERO;
+    let mut cost = crate::chat::money::Usd::ZERO;
     let mut unknown = false;
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
         let pid = id_of(m);
@@ -73,7 +73,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
         for note in &m.notes {
             out.push_str(&format!("\n> {note}\n"));
         }
-        if let crate::app::TurnState::Failed(e) = &m.state {
+        if let crate::chat::TurnState::Failed(e) = &m.state {
             out.push_str(&format!("\n> error: {e}\n"));
         }
     }

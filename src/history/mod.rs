@@ -9,10 +9,10 @@ pub mod writer;
 mod record;
 mod store;
 
-pub use record::{EndState, INCOMPLETE_NOTE, LoadReport, Record, SavedUsage, replay};
+pub use record::{INCOMPLETE_NOTE, LoadReport, Record, SavedUsage, replay};
 pub use store::{HistoryStore, Summary, new_id, valid_id};
 
-use crate::app::Conversation;
+use crate::chat::Conversation;
 use crate::providers::Role;
 
 /// The title, else the first line of the first question.
@@ -43,7 +43,7 @@ pub fn title_from_prompt(prompt: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::TurnState;
+    use crate::chat::TurnState;
 
     #[test]
     fn replay_rebuilds_turns_and_marks_a_cut_off_reply_incomplete() {

@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::{Conversation, TurnState};
-use crate::providers::{Role, Usage};
+use crate::chat::{Conversation, EndState, Role, TurnState, Usage};
 
 /// One line of a conversation file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,14 +54,6 @@ pub enum Record {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EndState {
-    Done,
-    Cancelled,
-    Failed,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct SavedUsage {
     pub input: u64,
@@ -72,7 +63,7 @@ pub struct SavedUsage {
     #[serde(default)]
     pub cached: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_usd: Option<crate::money::Usd>,
+    pub cost_usd: Option<crate::chat::money::Usd>,
 }
 
 impl From<Usage> for SavedUsage {

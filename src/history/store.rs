@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::record::{LoadReport, replay};
 use super::title_of;
-use crate::app::Conversation;
+use crate::chat::Conversation;
 
 /// The conversations directory and its files.
 #[derive(Debug, Clone)]

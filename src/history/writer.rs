@@ -6,9 +6,8 @@
 use std::fs::File;
 use std::io::Write;
 
-use super::{EndState, HistoryStore, Record, SavedUsage};
-use crate::app::{Conversation, TurnState};
-use crate::providers::{Role, Usage};
+use super::{HistoryStore, Record, SavedUsage};
+use crate::chat::{Conversation, EndState, Role, TurnEnded, TurnState};
 
 #[derive(Debug, Clone)]
 struct Persisted {
@@ -23,19 +22,6 @@ struct Open {
     persisted: Vec<Persisted>,
     /// Created here and not yet known to the model by its id.
     unclaimed: bool,
-}
-
-/// A finished assistant turn, for the usage ledger.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TurnEnded {
-    pub provider: String,
-    pub model: String,
-    pub key_id: Option<String>,
-    pub usage: Option<Usage>,
-    /// Characters sent and received, for an estimate when the provider reported no usage.
-    pub prompt_chars: usize,
-    pub reply_chars: usize,
-    pub state: EndState,
 }
 
 /// What a sync did that the rest of the runtime cares about.
@@ -65,7 +51,7 @@ fn open_append(path: &std::path::Path) -> std::io::Result<File> {
 }
 
 /// The provider's id (older in-memory messages may carry only the name).
-fn provider_id(m: &crate::app::Message) -> String {
+fn provider_id(m: &crate::chat::Message) -> String {
     if m.provider_id.is_empty() {
         m.provider.clone()
     } else {
@@ -269,6 +255,7 @@ impl HistoryWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::Usage;
 
     #[test]
     fn sync_writes_only_changes_and_replays_to_the_same_conversation() {

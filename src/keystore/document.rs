@@ -32,7 +32,7 @@ struct StoredKey {
     active: bool,
     /// Monthly spending cap for this key in USD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    monthly_usd: Option<crate::money::Usd>,
+    monthly_usd: Option<crate::chat::money::Usd>,
 }
 
 pub enum DecodeError {

@@ -51,7 +51,7 @@ pub struct KeyEntry {
     pub last_test: Option<TestRecord>,
     pub active: bool,
     /// Monthly spending cap for this key in USD (checked with the usage ledger).
-    pub monthly_usd: Option<crate::money::Usd>,
+    pub monthly_usd: Option<crate::chat::money::Usd>,
 }
 
 impl KeyEntry {

@@ -32,7 +32,7 @@ pub enum KeyOp {
     /// Sets (or clears) a key's monthly spending cap.
     SetCap {
         id: String,
-        monthly_usd: Option<crate::money::Usd>,
+        monthly_usd: Option<crate::chat::money::Usd>,
     },
     /// Several changes saved as one (one backup, one undo step).
     Many(Vec<KeyOp>),
@@ -127,7 +127,7 @@ mod tests {
             &mut v,
             KeyOp::SetCap {
                 id: id.clone(),
-                monthly_usd: crate::money::Usd::parse("12.5"),
+                monthly_usd: crate::chat::money::Usd::parse("12.5"),
             },
         )
         .unwrap();
@@ -135,7 +135,7 @@ mod tests {
             Ok(b) => b,
             Err(_) => panic!("round trip failed"),
         };
-        assert_eq!(back[0].monthly_usd, crate::money::Usd::parse("12.5"));
+        assert_eq!(back[0].monthly_usd, crate::chat::money::Usd::parse("12.5"));
         apply(
             &mut v,
             KeyOp::SetCap {

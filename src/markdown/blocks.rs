@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use super::inline::{Prefix, Runs, blank_line, line_prefix, prefix_width};
 use super::{LinkSpan, Rendered, code, table};
 use crate::text::wrap::str_width;
-use crate::ui::Theme;
+use crate::theme::Theme;
 
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS

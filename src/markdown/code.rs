@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::highlight::LineHighlighter;
 use crate::text::wrap::{TAB_WIDTH, char_width};
-use crate::ui::Theme;
+use crate::theme::Theme;
 
 /// The language label of a fence's info string: its first word.
 pub fn language(info: &str) -> &str {

@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use syntect::highlighting::{FontStyle, HighlightIterator, HighlightState, Highlighter, ThemeSet};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxReference, SyntaxSet};
 
-use crate::ui::Theme;
+use crate::theme::Theme;
 
 pub struct Sets {
     pub syntaxes: SyntaxSet,
@@ -154,8 +154,8 @@ mod tests {
     fn known_languages_highlight_and_unknown_ones_do_not() {
         blocking();
         let theme = Theme::new(
-            crate::config::ThemeName::Dark,
-            crate::ui::theme::ColorDepth::TrueColor,
+            crate::theme::ThemeName::Dark,
+            crate::theme::ColorDepth::TrueColor,
             None,
         );
         for lang in ["rust", "py", "sh", "c++", "ts", "json", "yml", "go"] {
@@ -175,7 +175,7 @@ mod tests {
     fn the_theme_list_matches_what_syntect_ships() {
         let mut names: Vec<_> = blocking().themes.themes.keys().cloned().collect();
         names.sort();
-        let mut ours: Vec<_> = crate::ui::theme::SYNTAX_THEMES
+        let mut ours: Vec<_> = crate::theme::SYNTAX_THEMES
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -13,7 +13,7 @@ pub mod table;
 
 use ratatui::text::{Line, Span};
 
-use crate::ui::Theme;
+use crate::theme::Theme;
 use highlight::LineHighlighter;
 use scan::{Fence, LineKind};
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::inline::Runs;
 use crate::text::wrap::str_width;
-use crate::ui::Theme;
+use crate::theme::Theme;
 
 fn natural(cell: &Runs) -> usize {
     cell.text.split('\n').map(str_width).max().unwrap_or(0)

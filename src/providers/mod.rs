@@ -14,83 +14,10 @@ pub mod sse;
 pub mod validate;
 pub mod wire;
 
+pub use crate::chat::{ChatMessage, ChatRequest, FinishReason, Role, Usage};
 pub use error::ProviderError;
 
 use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    System,
-    User,
-    Assistant,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatMessage {
-    pub role: Role,
-    pub content: String,
-}
-
-/// Everything a protocol needs to build one chat request. Holds no secret.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChatRequest {
-    pub model: String,
-    pub system: Option<String>,
-    pub messages: Vec<ChatMessage>,
-    pub temperature: Option<f32>,
-    pub max_tokens: Option<u32>,
-}
-
-/// Token counts as the provider reported them.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Usage {
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub reasoning_tokens: u64,
-    pub cached_tokens: u64,
-    /// The provider's own figure for what the request cost (OpenRouter sends one).
-    pub cost_usd: Option<crate::money::Usd>,
-}
-
-/// Why the model stopped, when it said so.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FinishReason {
-    Stop,
-    Length,
-    ContentFilter,
-    ToolCalls,
-    Other(String),
-}
-
-impl FinishReason {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "stop"
-            | "end_turn"
-            | "STOP"
-            | "stop_sequence"
-            | "eos"
-            | "FINISH_REASON_UNSPECIFIED" => Self::Stop,
-            "length" | "max_tokens" | "MAX_TOKENS" => Self::Length,
-            "content_filter" | "SAFETY" | "RECITATION" | "BLOCKLIST" | "PROHIBITED_CONTENT"
-            | "SPII" | "refusal" => Self::ContentFilter,
-            "tool_calls" | "tool_use" | "function_call" => Self::ToolCalls,
-            other => Self::Other(other.to_string()),
-        }
-    }
-
-    /// A note for the user when the stop was not a normal one.
-    pub fn note(&self) -> Option<String> {
-        match self {
-            Self::Stop => None,
-            Self::Length => Some("stopped at the token limit (max_tokens)".into()),
-            Self::ContentFilter => Some("stopped by the provider's content filter".into()),
-            Self::ToolCalls => Some("the model asked to call a tool (not supported)".into()),
-            Self::Other(s) => Some(format!("stopped: {s}")),
-        }
-    }
-}
 
 /// What a protocol parser makes of the stream. Text is raw here; the stream task sanitizes
 /// it before it leaves the provider layer.

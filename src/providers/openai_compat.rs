@@ -112,8 +112,8 @@ impl UsageJson {
                 .unwrap_or(0),
             cost_usd: self
                 .cost
-                .and_then(crate::money::Usd::from_dollars)
-                .filter(|c| *c >= crate::money::Usd::ZERO),
+                .and_then(crate::chat::money::Usd::from_dollars)
+                .filter(|c| *c >= crate::chat::money::Usd::ZERO),
         }
     }
 }

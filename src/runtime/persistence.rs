@@ -207,7 +207,7 @@ pub struct UsageRecorder {
 }
 
 impl UsageRecorder {
-    pub fn record(&self, turn: &crate::history::writer::TurnEnded) {
+    pub fn record(&self, turn: &crate::chat::TurnEnded) {
         let record = record_for(turn, crate::time::now(), &self.prices);
         let _ = self.jobs.send(LedgerJob::AppendSide(Box::new(record)));
     }

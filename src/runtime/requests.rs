@@ -3,9 +3,9 @@
 
 use super::{Effects, discovery, keys};
 use crate::app::Msg;
+use crate::chat::EndState;
+use crate::chat::TurnEnded;
 use crate::config::ProviderChoice;
-use crate::history::EndState;
-use crate::history::writer::TurnEnded;
 use crate::providers::http::{ChannelSink, EventSink};
 use crate::providers::retry::{RetryPolicy, stream_with_retries};
 use crate::providers::{ChatRequest, ProviderError, StreamEvent, Usage};

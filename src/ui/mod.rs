@@ -9,7 +9,6 @@ pub mod keys;
 pub mod layout_cache;
 pub mod picker;
 pub mod status;
-pub mod theme;
 pub mod usage;
 pub mod welcome;
 
@@ -19,8 +18,8 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::{Action, App, Overlay, Screen};
+pub use crate::theme::{self, Theme};
 pub use conversation::ConversationCache;
-pub use theme::Theme;
 
 /// Below this the full layout cannot fit; we show a notice instead.
 pub const MIN_WIDTH: u16 = 20;

@@ -187,7 +187,7 @@ fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
     // Nothing to say for a provider with no known cost (a local server).
     let capped = app.options.budget.monthly_usd.is_some()
         || app.options.budget.providers.contains_key(&p.id);
-    let zero = crate::money::Usd::ZERO;
+    let zero = crate::chat::money::Usd::ZERO;
     if !(month > zero || spend.last_cost.is_some_and(|c| c > zero) || capped) {
         return Vec::new();
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::LedgerRecord;
-use crate::money::Usd;
+use crate::chat::money::Usd;
 
 /// `[budget]` in config.toml (a contract tools rely on).
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -195,8 +195,8 @@ fn capitalize(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn u(v: f64) -> crate::money::Usd {
-        crate::money::Usd::from_dollars(v).unwrap()
+    fn u(v: f64) -> crate::chat::money::Usd {
+        crate::chat::money::Usd::from_dollars(v).unwrap()
     }
 
     fn cfg() -> BudgetConfig {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::history::writer::TurnEnded;
-use crate::money::Usd;
+use crate::chat::TurnEnded;
+use crate::chat::money::Usd;
 use prices::PriceTable;
 
 /// Where a record's cost came from.
@@ -283,10 +283,10 @@ pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) ->
 mod tests {
     use super::*;
 
-    fn usd(v: f64) -> crate::money::Usd {
-        crate::money::Usd::from_dollars(v).unwrap()
+    fn usd(v: f64) -> crate::chat::money::Usd {
+        crate::chat::money::Usd::from_dollars(v).unwrap()
     }
-    use crate::history::EndState;
+    use crate::chat::EndState;
     use crate::providers::Usage;
 
     fn turn(provider: &str, model: &str, usage: Option<Usage>) -> TurnEnded {

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::money::{PerToken, Usd};
+use crate::chat::money::{PerToken, Usd};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -144,7 +144,7 @@ impl KeysPane {
                 input,
             } => {
                 let text = text_of(&input).trim().to_string();
-                let monthly_usd = match crate::money::Usd::parse(&text) {
+                let monthly_usd = match crate::chat::money::Usd::parse(&text) {
                     _ if text.is_empty() => None,
                     Some(v) => Some(v),
                     None => {

@@ -45,12 +45,12 @@ pub enum KeysEffect {
     },
     SetCap {
         id: String,
-        monthly_usd: Option<crate::money::Usd>,
+        monthly_usd: Option<crate::chat::money::Usd>,
     },
     /// Set or remove a cap in config.toml: a provider's, or the global one (no provider).
     SetConfigCap {
         provider: Option<String>,
-        monthly_usd: Option<crate::money::Usd>,
+        monthly_usd: Option<crate::chat::money::Usd>,
     },
     Relabel {
         id: String,
@@ -97,7 +97,7 @@ pub enum KeysMsg {
     /// A cap was written to config.toml (the model's budget follows it at once).
     ConfigCapSaved {
         provider: Option<String>,
-        monthly_usd: Option<crate::money::Usd>,
+        monthly_usd: Option<crate::chat::money::Usd>,
         path: String,
     },
 }

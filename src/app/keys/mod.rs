@@ -29,7 +29,7 @@ pub struct KeyMeta {
     pub last_test: Option<TestRecord>,
     pub active: bool,
     /// Monthly cap, exactly as the key store keeps it.
-    pub cap: Option<crate::money::Usd>,
+    pub cap: Option<crate::chat::money::Usd>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use crate::app::{Message, TurnState};
 use crate::markdown::StreamRender;
 use crate::providers::Role;
+use crate::theme::Theme;
 use crate::ui::layout_cache::{IncrementalWrap, wrap_all};
-use crate::ui::theme::Theme;
 
 const INDENT: &str = "  ";
 

@@ -1,7 +1,7 @@
 //! The README's key table and the help overlay come from the same key map.
 
 use keyturn::app::Keymap;
-use keyturn::app::keymap::markdown_table;
+use keyturn::keymap::markdown_table;
 
 #[test]
 fn readme_key_table_matches_the_key_map() {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::Msg;
 use keyturn::runtime::{self, Session};
-use keyturn::ui::theme::ColorDepth;
+use keyturn::theme::ColorDepth;
 use keyturn::ui::{self, RenderCache, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -1,7 +1,7 @@
 //! The conversations pane and the usage view headless: the real session start-up over a home with saved
 //! conversations; open, search, rename and delete go through the runtime's effects.
 
-use keyturn::money::Usd;
+use keyturn::chat::money::Usd;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

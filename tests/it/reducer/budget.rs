@@ -8,8 +8,8 @@ use keyturn::usage::budget::{BudgetConfig, Spend};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn usd(v: f64) -> keyturn::money::Usd {
-    keyturn::money::Usd::from_dollars(v).unwrap()
+fn usd(v: f64) -> keyturn::chat::money::Usd {
+    keyturn::chat::money::Usd::from_dollars(v).unwrap()
 }
 
 fn app(cap: f64) -> App {
@@ -241,7 +241,7 @@ fn an_error_longer_than_its_rows_ends_in_a_mark_even_when_the_last_row_is_full()
 #[test]
 fn a_tiny_key_cap_is_kept_exactly_and_a_cheaper_first_request_is_sent() {
     use keyturn::app::keys::KeyMeta;
-    use keyturn::money::Usd;
+    use keyturn::chat::money::Usd;
     // No provider or global cap: only the key's $0.004.
     let mut app = App::new(AppOptions {
         provider: Some(ProviderInfo {

@@ -596,7 +596,7 @@ fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
         key(&mut app, KeyCode::Enter),
         [KeysEffect::SetCap {
             id: "k1".into(),
-            monthly_usd: keyturn::money::Usd::parse("12.5")
+            monthly_usd: keyturn::chat::money::Usd::parse("12.5")
         }]
     );
     // An empty field removes the cap.
@@ -614,7 +614,7 @@ fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
 fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_saved() {
     let mut app = App::new(AppOptions {
         budget: keyturn::usage::budget::BudgetConfig {
-            monthly_usd: keyturn::money::Usd::parse("20.0"),
+            monthly_usd: keyturn::chat::money::Usd::parse("20.0"),
             ..Default::default()
         },
         ..Default::default()
@@ -640,7 +640,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         key(&mut app, KeyCode::Enter),
         [KeysEffect::SetConfigCap {
             provider: Some("local".into()),
-            monthly_usd: keyturn::money::Usd::parse("7.5")
+            monthly_usd: keyturn::chat::money::Usd::parse("7.5")
         }]
     );
     // The runtime wrote config.toml: the budget the reducer checks follows at once.
@@ -648,13 +648,13 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         &mut app,
         KeysMsg::ConfigCapSaved {
             provider: Some("local".into()),
-            monthly_usd: keyturn::money::Usd::parse("7.5"),
+            monthly_usd: keyturn::chat::money::Usd::parse("7.5"),
             path: "/tmp/config.toml".into(),
         },
     );
     assert_eq!(
         app.options.budget.providers.get("local"),
-        keyturn::money::Usd::parse("7.5").as_ref()
+        keyturn::chat::money::Usd::parse("7.5").as_ref()
     );
     assert!(
         app.keys

@@ -24,7 +24,7 @@ fn app(titles: TitleMode) -> App {
         }),
         titles,
         budget: BudgetConfig {
-            monthly_usd: keyturn::money::Usd::parse("5"),
+            monthly_usd: keyturn::chat::money::Usd::parse("5"),
             ..Default::default()
         },
         ..Default::default()
@@ -148,7 +148,7 @@ fn no_title_is_asked_at_a_budget_cap() {
     let _ = update(
         &mut app,
         Msg::Spend(Spend {
-            total: keyturn::money::Usd::parse("4.99").unwrap(),
+            total: keyturn::chat::money::Usd::parse("4.99").unwrap(),
             ..Default::default()
         }),
     );
@@ -157,7 +157,7 @@ fn no_title_is_asked_at_a_budget_cap() {
     let _ = update(
         &mut app,
         Msg::Spend(Spend {
-            total: keyturn::money::Usd::parse("5").unwrap(),
+            total: keyturn::chat::money::Usd::parse("5").unwrap(),
             ..Default::default()
         }),
     );

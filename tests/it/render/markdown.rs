@@ -3,8 +3,8 @@
 //! wider than the pane.
 
 use keyturn::markdown::{self, StreamRender, highlight};
+use keyturn::theme::ColorDepth;
 use keyturn::ui::Theme;
-use keyturn::ui::theme::ColorDepth;
 use proptest::prelude::*;
 use ratatui::style::Color;
 use ratatui::text::Line;

@@ -228,15 +228,15 @@ fn openrouter_usage_carries_its_cost() {
         StreamEvent::Usage(u) => u.cost_usd,
         _ => None,
     });
-    assert_eq!(cost, keyturn::money::Usd::parse("0.0000231"));
+    assert_eq!(cost, keyturn::chat::money::Usd::parse("0.0000231"));
 }
 
 /// Each provider's recorded usage, through the parser, into a usage-ledger record: the
 /// tokens are the provider's, and the cost follows from them (or is the provider's own).
 #[test]
 fn ledger_records_follow_each_providers_stream_usage() {
-    use keyturn::history::EndState;
-    use keyturn::history::writer::TurnEnded;
+    use keyturn::chat::EndState;
+    use keyturn::chat::TurnEnded;
     use keyturn::usage::{CostSource, prices::PriceTable, record_for};
     let prices = PriceTable::parse(
         "[[model]]\nprovider = \"p\"\nmodel = \"m\"\ninput = 1e-6\noutput = 2e-6\ncached_input = 0.5e-6\n",
@@ -285,7 +285,7 @@ fn ledger_records_follow_each_providers_stream_usage() {
                 (r.cost_source, r.cost_usd),
                 (
                     CostSource::Provider,
-                    keyturn::money::Usd::parse("0.0000231")
+                    keyturn::chat::money::Usd::parse("0.0000231")
                 )
             );
             continue;
@@ -295,7 +295,7 @@ fn ledger_records_follow_each_providers_stream_usage() {
         assert_eq!(r.cost_source, CostSource::Table);
         assert_eq!(
             r.cost_usd,
-            Some(keyturn::money::Usd::from_nanos(want)),
+            Some(keyturn::chat::money::Usd::from_nanos(want)),
             "{protocol}/{name}: {r:?}"
         );
     }

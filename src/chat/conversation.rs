@@ -1,6 +1,6 @@
 //! Conversation data: messages with their turn state, and the request history they form.
 
-use crate::providers::{ChatMessage, Role, Usage};
+use super::{ChatMessage, Role, Usage};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TurnState {
@@ -25,7 +25,7 @@ pub struct Message {
     pub reasoning: String,
     pub reasoning_open: bool,
     pub state: TurnState,
-    pub usage: Option<crate::providers::Usage>,
+    pub usage: Option<Usage>,
     /// Model and provider that answered (assistant messages): the provider's display name
     /// and its id (what history and the usage ledger record).
     pub model: String,

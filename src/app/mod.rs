@@ -2,9 +2,9 @@
 //! `update` is the only function that mutates the model; nothing here does I/O.
 
 pub mod browse;
-pub mod conversations;
-pub mod keys;
-mod messages;
+pub mod conversation_list;
+pub mod key_manager;
+mod msg;
 pub mod picker;
 pub mod secret;
 mod update;
@@ -13,7 +13,7 @@ pub mod welcome;
 
 pub use crate::chat::{Conversation, Message, TurnState};
 pub use crate::keymap::{Action, KeyChord, Keymap, Scope};
-pub use messages::{Effect, Msg};
+pub use msg::{Effect, Msg};
 pub use update::update;
 
 use tui_textarea::TextArea;
@@ -38,7 +38,7 @@ pub enum Focus {
 #[derive(Debug, Clone)]
 pub enum Screen {
     Chat,
-    /// The key manager. Its list and dialogs live in `App::keys`, because key-store work
+    /// The key manager. Its list and dialogs live in `App::key_manager`, because key-store work
     /// reports back (and the chat reads the list) whichever pane is in view.
     Keys {
         back: Back,
@@ -48,7 +48,7 @@ pub enum Screen {
         back: Back,
     },
     Welcome(Box<welcome::Welcome>),
-    Conversations(Box<conversations::ConversationsPane>),
+    Conversations(Box<conversation_list::ConversationsPane>),
     Usage(Box<usage_view::UsageView>),
 }
 
@@ -147,7 +147,7 @@ pub struct AppOptions {
     pub setup_hint: Option<String>,
     pub keymap: Keymap,
     /// The key store's state at start, and what can be added.
-    pub store: Option<keys::StoreState>,
+    pub store: Option<key_manager::StoreState>,
     pub key_providers: Vec<(String, String)>,
     pub auto_unlock_source: bool,
     /// The start provider needs a key: a locked store asks for its passphrase at once.
@@ -176,7 +176,7 @@ pub struct App {
     pub composer: TextArea<'static>,
     pub focus: Focus,
     pub screen: Screen,
-    pub keys: keys::KeysPane,
+    pub key_manager: key_manager::KeysPane,
     pub overlay: Option<Overlay>,
     pub scroll: Scroll,
     pub content_lines: usize,
@@ -216,7 +216,7 @@ impl App {
         let mut composer = TextArea::default();
         composer.set_placeholder_text("Type a message · Enter sends · Alt-Enter newline · F1 help");
         composer.set_wrap_mode(tui_textarea::WrapMode::WordOrGlyph);
-        let mut keys = keys::KeysPane {
+        let mut keys = key_manager::KeysPane {
             providers: options.key_providers.clone(),
             auto_source: options.auto_unlock_source,
             current_provider: options.provider.as_ref().map(|p| p.id.clone()),
@@ -224,7 +224,7 @@ impl App {
         };
         let mut screen = Screen::Chat;
         if let Some(state) = options.store.clone() {
-            if state == keys::StoreState::Locked && options.provider_needs_key {
+            if state == key_manager::StoreState::Locked && options.provider_needs_key {
                 keys.ask_passphrase(false);
                 screen = Screen::Keys { back: Back::Chat };
             }
@@ -239,7 +239,7 @@ impl App {
             composer,
             focus: Focus::Composer,
             screen,
-            keys,
+            key_manager: keys,
             overlay: None,
             scroll: Scroll::Follow,
             content_lines: 0,
@@ -292,14 +292,14 @@ impl App {
         }
     }
 
-    pub fn conversations(&self) -> Option<&conversations::ConversationsPane> {
+    pub fn conversations(&self) -> Option<&conversation_list::ConversationsPane> {
         match &self.screen {
             Screen::Conversations(p) => Some(p),
             _ => None,
         }
     }
 
-    pub fn conversations_mut(&mut self) -> Option<&mut conversations::ConversationsPane> {
+    pub fn conversations_mut(&mut self) -> Option<&mut conversation_list::ConversationsPane> {
         match &mut self.screen {
             Screen::Conversations(p) => Some(p),
             _ => None,
@@ -348,7 +348,7 @@ impl App {
             return Verdict::Ok;
         };
         let active = self
-            .keys
+            .key_manager
             .entries
             .iter()
             .find(|e| e.provider == p.id && e.active);
@@ -365,6 +365,6 @@ impl App {
 
     /// Something is in flight that a spinner should show.
     pub fn animating(&self) -> bool {
-        self.is_busy() || self.keys.busy()
+        self.is_busy() || self.key_manager.busy()
     }
 }

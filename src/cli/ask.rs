@@ -89,7 +89,7 @@ pub async fn run(
     } else {
         None
     };
-    let key = crate::runtime::keys::resolve(&choice, store.as_ref(), None)
+    let key = crate::runtime::api_keys::resolve(&choice, store.as_ref(), None)
         .map_err(|e| CliError::Usage(e.to_string()))?;
     let key_cap = key
         .as_ref()

@@ -409,9 +409,9 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
             }
         }
         KeysCmd::ImportEnv => {
-            let found = crate::runtime::keys::env_keys(ctx.config);
+            let found = crate::runtime::api_keys::env_keys(ctx.config);
             if found.is_empty() {
-                let names: Vec<String> = crate::runtime::keys::key_env_vars(ctx.config)
+                let names: Vec<String> = crate::runtime::api_keys::key_env_vars(ctx.config)
                     .into_iter()
                     .map(|(v, _)| v)
                     .collect();

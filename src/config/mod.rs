@@ -1,10 +1,10 @@
 //! The config file: typed structs with serde defaults, strict parsing (unknown keys and wrong
 //! types are errors with file:line:column), and resolution of the provider to use.
 
+pub mod bindings;
 pub mod edit;
 pub mod error;
 pub mod history;
-pub mod keys;
 pub mod network;
 pub mod paths;
 pub mod providers;

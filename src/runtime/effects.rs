@@ -5,7 +5,7 @@ use tokio::sync::mpsc;
 
 use super::tasks::TaskRegistry;
 use super::{clipboard, discovery, key_service, model_service, persistence};
-use crate::app::keys::{KeysEffect, KeysMsg};
+use crate::app::key_manager::{KeysEffect, KeysMsg};
 use crate::app::{self, App, Effect, Msg, Notice};
 use crate::config::Config;
 use crate::providers::http::build_client;

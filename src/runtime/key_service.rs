@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
-use super::keys::env_keys;
+use super::api_keys::env_keys;
 use crate::app::Msg;
-use crate::app::keys::{KeyMeta, KeysEffect, KeysMsg, StoreState};
+use crate::app::key_manager::{KeyMeta, KeysEffect, KeysMsg, StoreState};
 use crate::config::Config;
 use crate::keystore::{KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlock, unlock};
 use crate::providers::validate::{CheckOutcome, check_key};

@@ -2,11 +2,11 @@
 //! events into `Msg`s, applies `update`, carries out `Effect`s, and draws at most once per
 //! frame and only when something changed (no timers while idle).
 
+pub mod api_keys;
 pub mod clipboard;
 pub mod discovery;
 mod effects;
 pub mod key_service;
-pub mod keys;
 pub mod model_service;
 pub mod options;
 pub mod persistence;
@@ -124,7 +124,7 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     }
     effects.persistence.load_spend();
     options.store = Some(if effects.keys.start() {
-        app::keys::StoreState::Unlocking
+        app::key_manager::StoreState::Unlocking
     } else {
         effects.keys.initial_state()
     });
@@ -133,7 +133,7 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         spawn_discovery(&effects);
     }
     let mut app = App::new(options);
-    app.keys.env_candidates = env_candidates;
+    app.key_manager.env_candidates = env_candidates;
     if !effects.persistence.notes.is_empty() {
         app.notice = Some(app::Notice::error(effects.persistence.notes.join(" ")));
     }

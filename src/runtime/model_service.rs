@@ -129,7 +129,7 @@ impl ModelService {
             };
             let key = {
                 let guard = this.keys.store.lock().unwrap_or_else(|p| p.into_inner());
-                super::keys::resolve(&choice, guard.as_ref(), None)
+                super::api_keys::resolve(&choice, guard.as_ref(), None)
             };
             let fallback = |error: String| match &cached {
                 Some((models, _)) => (models.clone(), ListSource::Cache, Some(error)),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-use crate::app::conversations::{ConvEffect, Item};
+use crate::app::conversation_list::{ConvEffect, Item};
 use crate::app::{Conversation, Msg, Notice};
 use crate::config::{Config, Paths};
 use crate::history::HistoryStore;

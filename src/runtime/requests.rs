@@ -1,7 +1,7 @@
 //! Requests to providers: the chat stream of a turn, and the small title request. Both
 //! resolve the provider and its key here, at the edge, so no secret enters the model.
 
-use super::{Effects, discovery, keys};
+use super::{Effects, api_keys, discovery};
 use crate::app::Msg;
 use crate::chat::EndState;
 use crate::chat::TurnEnded;
@@ -17,7 +17,7 @@ impl Effects {
         provider_id: &str,
         model: &str,
         key_id: Option<&str>,
-    ) -> Result<(ProviderChoice, Option<keys::ResolvedKey>), ProviderError> {
+    ) -> Result<(ProviderChoice, Option<api_keys::ResolvedKey>), ProviderError> {
         let locked = self.keys.store_is_locked();
         let choice = discovery::resolve(&self.config, &self.discovered, provider_id, Some(model))
             .map_err(|detail| ProviderError::Setup {
@@ -25,7 +25,7 @@ impl Effects {
             detail,
         })?;
         let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
-        let key = keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {
+        let key = api_keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {
             ProviderError::Setup { provider, .. } if locked => ProviderError::Setup {
                 provider,
                 detail: "the key store is locked: press F3 and unlock it, then retry".into(),

@@ -3,9 +3,9 @@
 
 pub mod composer;
 pub mod conversation;
-pub mod conversations;
+pub mod conversation_list;
 pub mod help;
-pub mod keys;
+pub mod key_manager;
 pub mod layout_cache;
 pub mod picker;
 pub mod status;
@@ -90,10 +90,10 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
             );
             composer::render(frame, comp, app, &theme);
         }
-        Screen::Keys { .. } => keys::render(frame, pane, app, &theme),
+        Screen::Keys { .. } => key_manager::render(frame, pane, app, &theme),
         Screen::Picker { picker, .. } => picker::render(frame, pane, app, picker, &theme),
         Screen::Welcome(w) => welcome::render(frame, pane, app, w, &theme),
-        Screen::Conversations(p) => conversations::render(frame, pane, app, p, &theme),
+        Screen::Conversations(p) => conversation_list::render(frame, pane, app, p, &theme),
         Screen::Usage(v) => usage::render(frame, pane, v, &theme),
     }
     status::render(

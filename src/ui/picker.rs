@@ -27,7 +27,7 @@ fn header(app: &App, p: &ProviderModels, theme: &Theme) -> Line<'static> {
     let key = if !prov.needs_key {
         "no key needed".to_string()
     } else if let Some(e) = app
-        .keys
+        .key_manager
         .entries
         .iter()
         .find(|e| e.provider == prov.id && e.active)
@@ -35,7 +35,7 @@ fn header(app: &App, p: &ProviderModels, theme: &Theme) -> Line<'static> {
         format!("key {}", e.masked)
     } else if prov.env_key {
         "key from environment".into()
-    } else if app.keys.state == crate::app::keys::StoreState::Locked {
+    } else if app.key_manager.state == crate::app::key_manager::StoreState::Locked {
         "keys locked (F3)".into()
     } else {
         "no key · F3 adds one".into()

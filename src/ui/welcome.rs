@@ -63,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, w: &Welcome, theme: &The
                 " These environment variables hold API keys:",
                 theme.base,
             )));
-            for (var, provider) in &app.keys.env_candidates {
+            for (var, provider) in &app.key_manager.env_candidates {
                 lines.push(Line::from(Span::styled(
                     format!("    {var} ({provider})"),
                     theme.help_key,

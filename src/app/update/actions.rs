@@ -39,8 +39,10 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPicker => return open_picker(app, Back::Chat),
         Action::OpenKeys => {
             app.open_keys();
-            if app.keys.state == crate::app::keys::StoreState::Locked && app.keys.dialog.is_none() {
-                app.keys.ask_passphrase(false);
+            if app.key_manager.state == crate::app::key_manager::StoreState::Locked
+                && app.key_manager.dialog.is_none()
+            {
+                app.key_manager.ask_passphrase(false);
             }
         }
         Action::KeyAdd
@@ -77,7 +79,7 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Search => browse::open_search(app),
         Action::SearchNext => browse::search_step(app, false),
         Action::SearchPrev => browse::search_step(app, true),
-        Action::OpenConversations => return conversations::open_pane(app),
+        Action::OpenConversations => return conversation_list::open_pane(app),
         Action::OpenUsage => {
             let (view, req) = crate::app::usage_view::UsageView::open(&mut app.next_list_req);
             app.screen = Screen::Usage(Box::new(view));

@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 mod actions;
 mod browse;
-mod conversations;
+mod conversation_list;
 mod panes;
 mod titles;
 mod turns;
@@ -101,7 +101,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Keys(msg) => {
             app.dirty = true;
-            if let super::keys::KeysMsg::ConfigCapSaved {
+            if let super::key_manager::KeysMsg::ConfigCapSaved {
                 provider,
                 monthly_usd,
                 ..
@@ -112,7 +112,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     .set_cap(provider.as_deref(), *monthly_usd);
             }
             let mut effects: Vec<Effect> = app
-                .keys
+                .key_manager
                 .on_msg(msg, &app.options.budget)
                 .into_iter()
                 .map(Effect::Keys)
@@ -150,7 +150,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         msg @ (Msg::ConversationList { .. } | Msg::Opened { .. }) => {
-            conversations::on_msg(app, msg);
+            conversation_list::on_msg(app, msg);
             Vec::new()
         }
         Msg::Spend(spend) => {
@@ -185,7 +185,7 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
         View::Keys => on_keys_key(app, key, chord),
         View::Picker => on_picker_key(app, key),
         View::Welcome => on_welcome_key(app, key),
-        View::Conversations => conversations::on_key(app, key),
+        View::Conversations => conversation_list::on_key(app, key),
         View::Usage => on_usage_key(app, key),
     }
 }
@@ -201,7 +201,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
             app.composer.insert_str(text);
         }
         Screen::Keys { .. } => {
-            app.keys.paste(&text);
+            app.key_manager.paste(&text);
         }
         Screen::Picker { picker, .. } => picker.paste(&text),
         Screen::Welcome(w) => w.paste(&text),

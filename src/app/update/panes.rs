@@ -11,8 +11,8 @@ pub(super) fn on_keys_key(
     key: crossterm::event::KeyEvent,
     chord: KeyChord,
 ) -> Vec<Effect> {
-    let mut effects: Vec<Effect> = if app.keys.dialog.is_some() {
-        app.keys
+    let mut effects: Vec<Effect> = if app.key_manager.dialog.is_some() {
+        app.key_manager
             .dialog_key(key, &app.options.budget)
             .into_iter()
             .map(Effect::Keys)
@@ -33,7 +33,7 @@ pub(super) fn on_keys_key(
             )
             | None => return Vec::new(),
             Some(a) => app
-                .keys
+                .key_manager
                 .action(a, &app.options.budget)
                 .into_iter()
                 .map(Effect::Keys)
@@ -126,8 +126,12 @@ pub(super) fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent) -> V
 fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model: &str) {
     let has_key = !provider.needs_key
         || provider.env_key
-        || app.keys.entries.iter().any(|e| e.provider == provider.id);
-    let locked = app.keys.state == crate::app::keys::StoreState::Locked;
+        || app
+            .key_manager
+            .entries
+            .iter()
+            .any(|e| e.provider == provider.id);
+    let locked = app.key_manager.state == crate::app::key_manager::StoreState::Locked;
     app.notice = Some(Notice::info(match (has_key, locked) {
         (true, _) => format!("Now using {} · {model}.", provider.name),
         (false, true) => format!(
@@ -139,7 +143,7 @@ fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model
             provider.name
         ),
     }));
-    app.keys.current_provider = Some(provider.id.clone());
+    app.key_manager.current_provider = Some(provider.id.clone());
     app.provider = Some(crate::app::ProviderInfo {
         id: provider.id.clone(),
         name: provider.name.clone(),

@@ -1,7 +1,7 @@
 //! Titles asked of the model: after the first answer of an untitled conversation (when
 //! `[history] titles = "model"`), and what to do with the title when it comes.
 
-use crate::app::conversations::ConvEffect;
+use crate::app::conversation_list::ConvEffect;
 use crate::app::{App, Effect, Screen, TurnState};
 use crate::config::TitleMode;
 use crate::providers::Role;

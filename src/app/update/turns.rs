@@ -103,7 +103,7 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
 /// a key whose last test passed is preferred.
 pub(super) fn failover_candidate(app: &App) -> Option<(String, String)> {
     let provider = app.provider.as_ref()?;
-    let entries = &app.keys.entries;
+    let entries = &app.key_manager.entries;
     entries
         .iter()
         .find(|e| e.provider == provider.id && e.active)?;
@@ -148,7 +148,7 @@ fn offer_failover(app: &mut App) -> Vec<Effect> {
 /// Makes `id` the active key and asks the failed question again with it.
 pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
     if let Some(current) = app
-        .keys
+        .key_manager
         .entries
         .iter()
         .find(|e| e.active && Some(&e.provider) == app.provider.as_ref().map(|p| &p.id))
@@ -168,9 +168,9 @@ pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
     app.notice = Some(Notice::info(format!(
         "Switched to the key {who} and asked again."
     )));
-    let mut effects = vec![Effect::Keys(crate::app::keys::KeysEffect::Activate {
-        id: id.clone(),
-    })];
+    let mut effects = vec![Effect::Keys(
+        crate::app::key_manager::KeysEffect::Activate { id: id.clone() },
+    )];
     effects.extend(start_turn_with(app, Some(id)));
     effects
 }

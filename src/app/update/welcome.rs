@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyCode;
 
-use crate::app::keys::{KeysEffect, StoreState};
+use crate::app::key_manager::{KeysEffect, StoreState};
 use crate::app::welcome::{Step, Welcome, WelcomeResult};
 use crate::app::{Action, App, Back, Effect, Screen};
 
@@ -19,7 +19,7 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
     match w.step {
         Step::Protect => match code {
             KeyCode::Char('1') | KeyCode::Enter => {
-                app.keys.ask_passphrase(true);
+                app.key_manager.ask_passphrase(true);
                 return hand_to_keys(app, w, None);
             }
             KeyCode::Char('2') if w.ssh_key.is_some() => {
@@ -85,7 +85,7 @@ fn create_with_identity(
 ) -> Vec<Effect> {
     w.identity_file = Some(path.clone());
     w.waiting = true;
-    app.keys.state = StoreState::Unlocking;
+    app.key_manager.state = StoreState::Unlocking;
     app.screen = Screen::Welcome(w);
     vec![Effect::Keys(KeysEffect::CreateWithIdentity { path })]
 }
@@ -98,7 +98,7 @@ fn hand_to_keys(app: &mut App, mut w: Box<Welcome>, action: Option<Action>) -> V
         back: Back::Welcome(w),
     };
     let mut effects: Vec<Effect> = action
-        .map(|a| app.keys.action(a, &app.options.budget))
+        .map(|a| app.key_manager.action(a, &app.options.budget))
         .unwrap_or_default()
         .into_iter()
         .map(Effect::Keys)
@@ -109,7 +109,7 @@ fn hand_to_keys(app: &mut App, mut w: Box<Welcome>, action: Option<Action>) -> V
 
 /// The next welcome step (the import step only when there is something to import).
 fn welcome_advance(app: &mut App, mut w: Box<Welcome>) -> Vec<Effect> {
-    let has_env = !app.keys.env_candidates.is_empty();
+    let has_env = !app.key_manager.env_candidates.is_empty();
     w.step = match w.step {
         Step::Protect | Step::IdentityPath if has_env => Step::Import,
         Step::Protect | Step::IdentityPath | Step::Import => Step::FirstKey,
@@ -130,9 +130,9 @@ fn welcome_finish(app: &mut App, w: Box<Welcome>) -> Vec<Effect> {
 
 /// The key manager has nothing in flight: no dialog, no unlock, no key being tested.
 pub(super) fn keys_idle(app: &App) -> bool {
-    app.keys.dialog.is_none()
-        && app.keys.state != StoreState::Unlocking
-        && app.keys.pending.is_none()
+    app.key_manager.dialog.is_none()
+        && app.key_manager.state != StoreState::Unlocking
+        && app.key_manager.pending.is_none()
 }
 
 /// The pane a step was handed to is done: go on to the next step, or stay and say why the
@@ -140,13 +140,13 @@ pub(super) fn keys_idle(app: &App) -> bool {
 pub(super) fn welcome_resume(app: &mut App, mut w: Box<Welcome>) -> Vec<Effect> {
     w.waiting = false;
     let failed = app
-        .keys
+        .key_manager
         .message
         .as_ref()
         .filter(|m| m.is_error())
         .map(|m| m.text.clone());
     if matches!(w.step, Step::Protect | Step::IdentityPath)
-        && !matches!(app.keys.state, StoreState::Unlocked { .. })
+        && !matches!(app.key_manager.state, StoreState::Unlocked { .. })
     {
         w.error = failed;
         if w.error.is_some() {

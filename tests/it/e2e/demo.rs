@@ -71,8 +71,8 @@ async fn the_demo_streams_a_reply_with_a_highlighted_code_block() {
         let s = screen(&term);
         if !asked
             && matches!(
-                app.keys.state,
-                keyturn::app::keys::StoreState::Unlocked { .. }
+                app.key_manager.state,
+                keyturn::app::key_manager::StoreState::Unlocked { .. }
             )
         {
             assert!(s.contains(" DEMO ") && s.contains("Demo (offline)"), "{s}");

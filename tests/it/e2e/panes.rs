@@ -301,7 +301,7 @@ fn draw(app: &mut App) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
     use keyturn::app::Effect;
-    use keyturn::app::keys::KeysEffect;
+    use keyturn::app::key_manager::KeysEffect;
     keyturn::install_crypto_provider();
     let home = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -330,5 +330,12 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
         saved.budget.providers.get("local"),
         Usd::parse("0.5").as_ref()
     );
-    assert!(app.keys.message.as_ref().unwrap().text.contains("$0.50"));
+    assert!(
+        app.key_manager
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("$0.50")
+    );
 }

@@ -6,7 +6,7 @@ use crate::support;
 use std::time::Duration;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use keyturn::app::keys::{KeysEffect, StoreState};
+use keyturn::app::key_manager::{KeysEffect, StoreState};
 use keyturn::app::secret::Secret;
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, TurnState};
 use keyturn::config::Config;
@@ -91,7 +91,7 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
     h.run(KeysEffect::Create {
         passphrase: Some(Secret::new("harness pass")),
     });
-    h.pump(|a| matches!(a.keys.state, StoreState::Unlocked { .. }))
+    h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
         .await;
 
     // Without a key the chat fails with advice, and the draft path still works.
@@ -103,8 +103,8 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
     assert!(e.contains("keyturn keys add local"), "{e}");
 
     // Add through the test-before-save path.
-    h.app.keys.pending = Some((7, "local".into(), "work".into(), None));
-    h.app.keys.dialog = Some(keyturn::app::keys::KeyDialog::Testing {
+    h.app.key_manager.pending = Some((7, "local".into(), "work".into(), None));
+    h.app.key_manager.dialog = Some(keyturn::app::key_manager::KeyDialog::Testing {
         req: 7,
         provider: "local".into(),
     });
@@ -113,8 +113,8 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
         provider: "local".into(),
         secret: Secret::new(&good),
     });
-    h.pump(|a| a.keys.entries.len() == 1).await;
-    let entry = &h.app.keys.entries[0];
+    h.pump(|a| a.key_manager.entries.len() == 1).await;
+    let entry = &h.app.key_manager.entries[0];
     assert!(entry.active && entry.last_test.as_ref().unwrap().result == KeyCheck::Valid);
     assert_eq!(entry.masked, format!("…{}", &good[good.len() - 4..]));
 
@@ -142,8 +142,8 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
         KeyCode::Char('T'),
         KeyModifiers::NONE,
     )));
-    h.pump(|a| !a.keys.busy()).await;
-    let id = h.app.keys.entries[0].id.clone();
+    h.pump(|a| !a.key_manager.busy()).await;
+    let id = h.app.key_manager.entries[0].id.clone();
     let saved = KeyStore::open(
         &home.path().join("keys.age"),
         Unlock::Passphrase(SecretString::from("harness pass".to_string())),
@@ -184,24 +184,25 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
         panic!()
     };
     assert!(e.contains("key store is locked: press F3"), "{e}");
-    h.app.keys.ask_passphrase(false);
-    h.app.keys.state = StoreState::Unlocking;
+    h.app.key_manager.ask_passphrase(false);
+    h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
         passphrase: Some(Secret::new("wrong")),
     });
-    h.pump(|a| a.keys.state == StoreState::Locked).await;
-    let Some(keyturn::app::keys::KeyDialog::Passphrase { error: Some(e), .. }) = &h.app.keys.dialog
+    h.pump(|a| a.key_manager.state == StoreState::Locked).await;
+    let Some(keyturn::app::key_manager::KeyDialog::Passphrase { error: Some(e), .. }) =
+        &h.app.key_manager.dialog
     else {
         panic!()
     };
     assert!(e.starts_with("Wrong passphrase"), "{e}");
-    h.app.keys.state = StoreState::Unlocking;
+    h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
         passphrase: Some(Secret::new("right")),
     });
-    h.pump(|a| matches!(a.keys.state, StoreState::Unlocked { .. }))
+    h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
         .await;
-    assert!(h.app.keys.dialog.is_none());
+    assert!(h.app.key_manager.dialog.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -233,11 +234,11 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
     }
     drop(store);
     let mut h = Harness::new(&mock.base_url(), home.path(), StoreState::Locked);
-    h.app.keys.state = StoreState::Unlocking;
+    h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
         passphrase: Some(Secret::new("p")),
     });
-    h.pump(|a| matches!(a.keys.state, StoreState::Unlocked { .. }))
+    h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
         .await;
     h.type_and_send("hello");
     h.pump(|a| !a.is_busy()).await;
@@ -268,7 +269,7 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
         .collect();
     assert_eq!(auths.last(), Some(&format!("Bearer {good}")));
     h.pump(|a| {
-        a.keys
+        a.key_manager
             .entries
             .iter()
             .any(|e| e.label == "fresh" && e.active)

@@ -240,7 +240,7 @@ fn an_error_longer_than_its_rows_ends_in_a_mark_even_when_the_last_row_is_full()
 
 #[test]
 fn a_tiny_key_cap_is_kept_exactly_and_a_cheaper_first_request_is_sent() {
-    use keyturn::app::keys::KeyMeta;
+    use keyturn::app::key_manager::KeyMeta;
     use keyturn::chat::money::Usd;
     // No provider or global cap: only the key's $0.004.
     let mut app = App::new(AppOptions {
@@ -251,8 +251,8 @@ fn a_tiny_key_cap_is_kept_exactly_and_a_cheaper_first_request_is_sent() {
         }),
         ..Default::default()
     });
-    app.keys.state = keyturn::app::keys::StoreState::Unlocked { method: "x".into() };
-    app.keys.entries = vec![KeyMeta {
+    app.key_manager.state = keyturn::app::key_manager::StoreState::Unlocked { method: "x".into() };
+    app.key_manager.entries = vec![KeyMeta {
         id: "k-tiny".into(),
         provider: "openai".into(),
         label: "tiny".into(),

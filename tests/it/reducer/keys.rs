@@ -1,7 +1,7 @@
 //! The key manager's reducer: every step of add, unlock, test, delete and their skip paths.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use keyturn::app::keys::{KeyDialog, KeyMeta, KeysEffect, KeysMsg, StoreState};
+use keyturn::app::key_manager::{KeyDialog, KeyMeta, KeysEffect, KeysMsg, StoreState};
 use keyturn::app::secret::Secret;
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, View, update};
 use keyturn::keystore::KeyCheck;
@@ -94,15 +94,15 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
     assert_eq!(app.view(), View::Keys);
     assert!(key(&mut app, KeyCode::Char('a')).is_empty());
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::Passphrase { creating: true, .. })
     ));
     typed(&mut app, "pass one");
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "pass two");
     key(&mut app, KeyCode::Enter);
-    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.keys.dialog else {
-        panic!("{:?}", app.keys.dialog)
+    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.key_manager.dialog else {
+        panic!("{:?}", app.key_manager.dialog)
     };
     assert!(e.contains("differ"));
     typed(&mut app, "pass one");
@@ -115,17 +115,17 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
             passphrase: Some(Secret::new("pass one"))
         }]
     );
-    assert_eq!(app.keys.state, StoreState::Unlocking);
+    assert_eq!(app.key_manager.state, StoreState::Unlocking);
     // Unlocked: the add flow resumes at the provider choice.
     msg(&mut app, unlocked(vec![]));
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::ChooseProvider { .. })
     ));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&app.keys.dialog, Some(KeyDialog::Label { provider, .. }) if provider == "other")
+        matches!(&app.key_manager.dialog, Some(KeyDialog::Label { provider, .. }) if provider == "other")
     );
     typed(&mut app, "work");
     key(&mut app, KeyCode::Enter);
@@ -147,7 +147,7 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
     assert_eq!(provider, "other");
     assert_eq!(*secret, Secret::new("sk-test-CANARY-reducer-0001"));
     let req = *req;
-    assert!(app.keys.busy());
+    assert!(app.key_manager.busy());
     let effects = msg(
         &mut app,
         KeysMsg::NewTested {
@@ -164,7 +164,7 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
             rotate: None
         }]
     );
-    assert!(app.keys.dialog.is_none());
+    assert!(app.key_manager.dialog.is_none());
 }
 
 #[test]
@@ -184,7 +184,7 @@ fn an_unverified_key_needs_confirmation_and_can_be_discarded() {
         },
     );
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::ConfirmUnverified { .. })
     ));
     assert!(
@@ -195,7 +195,7 @@ fn an_unverified_key_needs_confirmation_and_can_be_discarded() {
         key(&mut app, KeyCode::Char('n')),
         vec![KeysEffect::DropNew { req }]
     );
-    assert!(app.keys.dialog.is_none());
+    assert!(app.key_manager.dialog.is_none());
     // The same again, confirmed this time.
     key(&mut app, KeyCode::Char('a'));
     key(&mut app, KeyCode::Enter);
@@ -238,7 +238,7 @@ fn esc_while_testing_drops_the_pending_key_and_a_late_result_is_ignored() {
         ),
         vec![KeysEffect::DropNew { req }]
     );
-    assert!(app.keys.dialog.is_none());
+    assert!(app.key_manager.dialog.is_none());
 }
 
 #[test]
@@ -246,7 +246,7 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
     let app1 = app(StoreState::Locked, true);
     assert_eq!(app1.view(), View::Keys);
     assert!(matches!(
-        app1.keys.dialog,
+        app1.key_manager.dialog,
         Some(KeyDialog::Passphrase {
             creating: false,
             ..
@@ -270,14 +270,14 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
             store_exists: true,
         },
     );
-    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.keys.dialog else {
+    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.key_manager.dialog else {
         panic!()
     };
     assert!(e.contains("Wrong passphrase"));
-    assert_eq!(app.keys.state, StoreState::Locked);
+    assert_eq!(app.key_manager.state, StoreState::Locked);
     // Esc skips unlocking; the chat is still usable.
     key(&mut app, KeyCode::Esc);
-    assert!(app.keys.dialog.is_none());
+    assert!(app.key_manager.dialog.is_none());
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.view(), View::Chat);
 }
@@ -296,7 +296,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
             ids: vec!["k1".into(), "k2".into()]
         }]
     );
-    assert!(app.keys.busy());
+    assert!(app.key_manager.busy());
     msg(
         &mut app,
         KeysMsg::Tested {
@@ -311,9 +311,13 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
             outcome: outcome(KeyCheck::RateLimited),
         },
     );
-    assert!(!app.keys.busy());
+    assert!(!app.key_manager.busy());
     assert_eq!(
-        app.keys.entries[1].last_test.as_ref().unwrap().result,
+        app.key_manager.entries[1]
+            .last_test
+            .as_ref()
+            .unwrap()
+            .result,
         KeyCheck::RateLimited
     );
     key(&mut app, KeyCode::Down);
@@ -332,7 +336,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
             warnings: vec![],
         },
     );
-    assert_eq!(app.keys.entries[app.keys.selected].id, "k2");
+    assert_eq!(app.key_manager.entries[app.key_manager.selected].id, "k2");
     key(&mut app, KeyCode::Char('e'));
     typed(&mut app, "!");
     assert_eq!(
@@ -363,7 +367,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
     );
     key(&mut app, KeyCode::Char('d'));
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::ConfirmDelete { .. })
     ));
     assert_eq!(
@@ -381,7 +385,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
         },
     );
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::OfferPurge { .. })
     ));
     assert_eq!(
@@ -581,7 +585,7 @@ fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
     typed(&mut app, "abc");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
     assert!(
-        app.keys
+        app.key_manager
             .message
             .as_ref()
             .unwrap()
@@ -619,18 +623,18 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         },
         ..Default::default()
     });
-    app.keys.state = StoreState::Locked;
+    app.key_manager.state = StoreState::Locked;
     msg(&mut app, unlocked(vec![meta("k1", true)]));
     let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
     );
     key(&mut app, KeyCode::Char('b'));
-    let field = |app: &App| match &app.keys.dialog {
+    let field = |app: &App| match &app.key_manager.dialog {
         Some(KeyDialog::EditCap { scope, input, .. }) => (*scope, input.lines().join("")),
         other => panic!("{other:?}"),
     };
-    use keyturn::app::keys::CapScope;
+    use keyturn::app::key_manager::CapScope;
     assert_eq!(field(&app), (CapScope::Key, String::new()));
     // Tab: the provider's cap (none yet), then the global one, showing its value.
     key(&mut app, KeyCode::Tab);
@@ -657,7 +661,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         keyturn::chat::money::Usd::parse("7.5").as_ref()
     );
     assert!(
-        app.keys
+        app.key_manager
             .message
             .as_ref()
             .unwrap()

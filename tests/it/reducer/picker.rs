@@ -356,7 +356,7 @@ async fn local_servers_are_discovered_quietly_and_usable() {
 
 #[test]
 fn a_paste_goes_to_the_pane_in_view_never_the_hidden_composer() {
-    use keyturn::app::conversations::ConvEffect;
+    use keyturn::app::conversation_list::ConvEffect;
     let mut app = app();
     open(&mut app);
     let effects = update(&mut app, Msg::Paste("haiku\r\n".into()));

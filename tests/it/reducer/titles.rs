@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use keyturn::app::conversations::ConvEffect;
+use keyturn::app::conversation_list::ConvEffect;
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
 use keyturn::config::TitleMode;
 use keyturn::history::HistoryStore;

@@ -2,7 +2,7 @@
 //! manager and the picker.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use keyturn::app::keys::{KeyDialog, KeysEffect, KeysMsg, StoreState};
+use keyturn::app::key_manager::{KeyDialog, KeysEffect, KeysMsg, StoreState};
 use keyturn::app::picker::PickerProvider;
 use keyturn::app::welcome::{Step, WelcomeResult};
 use keyturn::app::{App, AppOptions, Effect, Msg, View, update};
@@ -23,7 +23,7 @@ fn app(ssh: bool, env: bool) -> App {
         ..Default::default()
     });
     if env {
-        app.keys.env_candidates = vec![("OPENAI_API_KEY".into(), "openai".into())];
+        app.key_manager.env_candidates = vec![("OPENAI_API_KEY".into(), "openai".into())];
     }
     app
 }
@@ -79,7 +79,7 @@ fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
     key(&mut app, KeyCode::Char('1'));
     assert_eq!(app.view(), View::Keys);
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::Passphrase { creating: true, .. })
     ));
     for _ in 0..2 {
@@ -88,7 +88,7 @@ fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
         }
         key(&mut app, KeyCode::Enter);
     }
-    assert_eq!(app.keys.state, StoreState::Unlocking);
+    assert_eq!(app.key_manager.state, StoreState::Unlocking);
     assert_eq!(app.view(), View::Keys, "still waiting for the store");
     let env = vec![("OPENAI_API_KEY".to_string(), "openai".to_string())];
     let _ = update(
@@ -165,7 +165,7 @@ fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
     key(&mut app, KeyCode::Char('a'));
     assert_eq!(app.view(), View::Keys);
     assert!(matches!(
-        app.keys.dialog,
+        app.key_manager.dialog,
         Some(KeyDialog::ChooseProvider { .. })
     ));
     key(&mut app, KeyCode::Esc);
@@ -218,7 +218,10 @@ fn ctrl_c_quits_from_every_pane_even_inside_a_dialog() {
     // The key manager with its passphrase dialog open.
     let mut a = app(false, false);
     key(&mut a, KeyCode::Char('1'));
-    assert!(matches!(a.keys.dialog, Some(KeyDialog::Passphrase { .. })));
+    assert!(matches!(
+        a.key_manager.dialog,
+        Some(KeyDialog::Passphrase { .. })
+    ));
     assert_eq!(update(&mut a, ctrl_c()), vec![Effect::Quit]);
     // The picker.
     let mut a = app(false, false);

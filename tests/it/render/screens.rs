@@ -244,7 +244,7 @@ fn hostile_model_output_never_reaches_the_screen_as_control_codes() {
 }
 
 fn keys_app() -> App {
-    use keyturn::app::keys::{KeyMeta, KeysMsg, StoreState};
+    use keyturn::app::key_manager::{KeyMeta, KeysMsg, StoreState};
     use keyturn::keystore::{KeyCheck, TestRecord};
     let mut app = App::new(AppOptions {
         provider: Some(ProviderInfo {

@@ -1,6 +1,6 @@
 //! The conversations pane in the reducer: what its decisions do to the open conversation.
 
-use crate::app::conversations::{ConvEffect, ConvOutcome, ConversationsPane};
+use crate::app::conversation_list::{ConvEffect, ConvOutcome, ConversationsPane};
 use crate::app::{App, Effect, Msg, Notice, Screen, Scroll};
 
 fn wrap(effects: Vec<ConvEffect>) -> Vec<Effect> {

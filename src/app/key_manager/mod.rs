@@ -8,9 +8,9 @@ use tui_textarea::TextArea;
 
 mod actions;
 mod dialog;
-mod messages;
+mod msg;
 
-pub use messages::{KeysEffect, KeysMsg};
+pub use msg::{KeysEffect, KeysMsg};
 
 use super::secret::Secret;
 use super::{Action, Notice};

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::keys::{KeyDialog, KeyMeta, StoreState};
+use crate::app::key_manager::{KeyDialog, KeyMeta, StoreState};
 use crate::keystore::KeyCheck;
 use crate::text::sanitize::sanitize_line;
 use crate::text::wrap::truncate;
@@ -72,7 +72,7 @@ fn key_row(
 }
 
 fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let pane = &app.keys;
+    let pane = &app.key_manager;
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
     let mut out = Vec::new();
     let state = match &pane.state {
@@ -224,7 +224,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             Rect::new(area.x, y, area.width, 1),
         );
     }
-    if let Some(d) = &app.keys.dialog {
+    if let Some(d) = &app.key_manager.dialog {
         render_dialog(frame, area, app, d, theme);
     }
 }
@@ -270,8 +270,15 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
             let room = (area.height as usize).saturating_sub(6).max(1);
             let first = selected
                 .saturating_sub(room / 2)
-                .min(app.keys.providers.len().saturating_sub(room));
-            for (i, (id, name)) in app.keys.providers.iter().enumerate().skip(first).take(room) {
+                .min(app.key_manager.providers.len().saturating_sub(room));
+            for (i, (id, name)) in app
+                .key_manager
+                .providers
+                .iter()
+                .enumerate()
+                .skip(first)
+                .take(room)
+            {
                 let style = if i == *selected {
                     theme.status_accent
                 } else {
@@ -357,7 +364,7 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
         ),
         KeyDialog::ConfirmDelete { id } => {
             let who = app
-                .keys
+                .key_manager
                 .entries
                 .iter()
                 .find(|e| e.id == *id)
@@ -401,9 +408,9 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
             scope,
             input,
         } => {
-            use crate::app::keys::CapScope;
+            use crate::app::key_manager::CapScope;
             let key = app
-                .keys
+                .key_manager
                 .entries
                 .iter()
                 .find(|e| &e.id == id)

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{Conversation, conversations, keys, picker, usage_view, welcome};
+use super::{Conversation, conversation_list, key_manager, picker, usage_view, welcome};
 use crate::providers::{ChatRequest, StreamEvent};
 
 /// Everything that can happen to the model.
@@ -54,7 +54,7 @@ pub enum Msg {
     /// Saved conversations for the conversations pane.
     ConversationList {
         req: u64,
-        items: Vec<conversations::Item>,
+        items: Vec<conversation_list::Item>,
     },
     /// A saved conversation, loaded to continue it (with a note on anything skipped).
     Opened {
@@ -68,7 +68,7 @@ pub enum Msg {
     /// SIGTERM, SIGHUP or similar: leave cleanly.
     Terminate,
     /// The key store's background work reporting back.
-    Keys(keys::KeysMsg),
+    Keys(key_manager::KeysMsg),
     /// A report for the status bar (e.g. a saved default), with its severity.
     Notice(super::Notice),
     /// A local server was found answering on its usual port.
@@ -105,9 +105,9 @@ pub enum Effect {
     AbortStream {
         req: u64,
     },
-    Keys(keys::KeysEffect),
+    Keys(key_manager::KeysEffect),
     Picker(picker::PickerEffect),
-    Conversations(conversations::ConvEffect),
+    Conversations(conversation_list::ConvEffect),
     /// Read a month of the usage ledger for the usage view.
     LoadUsage(usage_view::UsageRequest),
     /// Write the conversation to a Markdown file (the runtime prices it and says where).

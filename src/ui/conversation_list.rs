@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::conversations::{ConversationsPane, Dialog};
+use crate::app::conversation_list::{ConversationsPane, Dialog};
 use crate::text::wrap::truncate;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane, theme: &Theme) {

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::history::Summary;
+use crate::keymap::Action;
 
 /// A row: the conversation and, for a search, where the text matched.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,24 +101,31 @@ impl ConversationsPane {
         self.items.get(self.selected)
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, next_req: &mut u64) -> ConvOutcome {
+    /// A key: `action` is what the pane's key map makes of it (the dialog key map while a
+    /// dialog is open); other keys type into the search or the new title.
+    pub fn on_key(
+        &mut self,
+        action: Option<Action>,
+        key: KeyEvent,
+        next_req: &mut u64,
+    ) -> ConvOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(dialog) = self.dialog.as_mut() {
-            return match (dialog, key.code) {
-                (_, KeyCode::Esc) => {
+            return match (dialog, action, key.code) {
+                (_, Some(Action::Cancel), _) => {
                     self.dialog = None;
                     ConvOutcome::Stay(Vec::new())
                 }
-                (Dialog::Delete { id, .. }, KeyCode::Char('y' | 'Y')) => {
+                (Dialog::Delete { id, .. }, Some(Action::Yes), _) => {
                     let id = id.clone();
                     self.dialog = None;
                     ConvOutcome::Deleted(id)
                 }
-                (Dialog::Delete { .. }, _) => {
+                (Dialog::Delete { .. }, _, _) => {
                     self.dialog = None;
                     ConvOutcome::Stay(Vec::new())
                 }
-                (Dialog::Rename { id, title }, KeyCode::Enter) => {
+                (Dialog::Rename { id, title }, Some(Action::Confirm), _) => {
                     let (id, title) = (id.clone(), title.trim().to_string());
                     self.dialog = None;
                     if title.is_empty() {
@@ -126,33 +134,33 @@ impl ConversationsPane {
                         ConvOutcome::Renamed { id, title }
                     }
                 }
-                (Dialog::Rename { title, .. }, KeyCode::Backspace) => {
+                (Dialog::Rename { title, .. }, _, KeyCode::Backspace) => {
                     title.pop();
                     ConvOutcome::Stay(Vec::new())
                 }
-                (Dialog::Rename { title, .. }, KeyCode::Char(c)) if !ctrl => {
+                (Dialog::Rename { title, .. }, _, KeyCode::Char(c)) if !ctrl => {
                     title.push(c);
                     ConvOutcome::Stay(Vec::new())
                 }
                 _ => ConvOutcome::Stay(Vec::new()),
             };
         }
-        match key.code {
-            KeyCode::Esc | KeyCode::F(4) => ConvOutcome::Close,
-            KeyCode::Up => {
+        match (action, key.code) {
+            (Some(Action::Close), _) => ConvOutcome::Close,
+            (Some(Action::ListUp), _) => {
                 self.selected = self.selected.saturating_sub(1);
                 ConvOutcome::Stay(Vec::new())
             }
-            KeyCode::Down => {
+            (Some(Action::ListDown), _) => {
                 self.selected = (self.selected + 1).min(self.items.len().saturating_sub(1));
                 ConvOutcome::Stay(Vec::new())
             }
-            KeyCode::Enter => match self.current() {
+            (Some(Action::OpenConversation), _) => match self.current() {
                 Some(item) => ConvOutcome::Open(item.summary.id.clone()),
                 None => ConvOutcome::Stay(Vec::new()),
             },
-            KeyCode::Char('n') if ctrl => ConvOutcome::New,
-            KeyCode::Char('r') if ctrl => {
+            (Some(Action::NewConversation), _) => ConvOutcome::New,
+            (Some(Action::RenameConversation), _) => {
                 if let Some(item) = self.current() {
                     self.dialog = Some(Dialog::Rename {
                         id: item.summary.id.clone(),
@@ -161,13 +169,13 @@ impl ConversationsPane {
                 }
                 ConvOutcome::Stay(Vec::new())
             }
-            KeyCode::Char('d') if ctrl => self.ask_delete(),
-            KeyCode::Delete => self.ask_delete(),
-            KeyCode::Backspace => {
+            (Some(Action::DeleteConversation), _) => self.ask_delete(),
+            (Some(_), _) => ConvOutcome::Stay(Vec::new()),
+            (None, KeyCode::Backspace) => {
                 self.query.pop();
                 ConvOutcome::Stay(vec![self.relist(next_req)])
             }
-            KeyCode::Char(c) if !ctrl => {
+            (None, KeyCode::Char(c)) if !ctrl => {
                 self.query.push(c);
                 ConvOutcome::Stay(vec![self.relist(next_req)])
             }

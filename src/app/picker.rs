@@ -2,9 +2,10 @@
 //! fuzzy filter as you type, Enter to use a model for this conversation, Ctrl-D to also
 //! make it the provider's default. Providers without a key are shown, marked.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use tui_textarea::TextArea;
 
+use crate::keymap::Action;
 use crate::providers::models::{ModelInfo, fuzzy_score};
 
 /// Where a provider's list came from.
@@ -136,21 +137,21 @@ impl Picker {
         rows
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> PickerOutcome {
+    /// A key: `action` is what the picker's key map makes of it; other keys type into the
+    /// filter.
+    pub fn on_key(&mut self, action: Option<Action>, key: KeyEvent) -> PickerOutcome {
         let rows = self.rows();
-        match key.code {
-            KeyCode::Esc => return PickerOutcome::Close,
-            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down => self.selected = (self.selected + 1).min(rows.len().saturating_sub(1)),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(10),
-            KeyCode::PageDown => {
-                self.selected = (self.selected + 10).min(rows.len().saturating_sub(1))
-            }
-            KeyCode::Enter => return self.choose(&rows, false),
-            KeyCode::Char('d') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return self.choose(&rows, true);
-            }
-            _ => {
+        let last = rows.len().saturating_sub(1);
+        match action {
+            Some(Action::Close) => return PickerOutcome::Close,
+            Some(Action::ListUp) => self.selected = self.selected.saturating_sub(1),
+            Some(Action::ListDown) => self.selected = (self.selected + 1).min(last),
+            Some(Action::ListPageUp) => self.selected = self.selected.saturating_sub(10),
+            Some(Action::ListPageDown) => self.selected = (self.selected + 10).min(last),
+            Some(Action::PickModel) => return self.choose(&rows, false),
+            Some(Action::PickDefault) => return self.choose(&rows, true),
+            Some(_) => {}
+            None => {
                 if self.filter.input(key) {
                     self.selected = 0;
                 }

@@ -1,7 +1,7 @@
 //! The usage view (F5): a month of the usage ledger grouped by provider, model, key or day.
 //! Tab changes the grouping, Left/Right the month, Esc closes.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::keymap::Action;
 
 use crate::usage::{GroupBy, Month, Row};
 
@@ -66,10 +66,11 @@ impl UsageView {
         self.loading = false;
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, next_req: &mut u64) -> UsageOutcome {
-        match key.code {
-            KeyCode::Esc | KeyCode::F(5) | KeyCode::Char('q') => UsageOutcome::Close,
-            KeyCode::Tab | KeyCode::Char('g') => {
+    /// A key, as the usage view's key map names it.
+    pub fn on_key(&mut self, action: Option<Action>, next_req: &mut u64) -> UsageOutcome {
+        match action {
+            Some(Action::Close) => UsageOutcome::Close,
+            Some(Action::UsageGroup) => {
                 self.by = match self.by {
                     GroupBy::Provider => GroupBy::Model,
                     GroupBy::Model => GroupBy::Key,
@@ -78,14 +79,14 @@ impl UsageView {
                 };
                 UsageOutcome::Stay(Some(self.request(next_req)))
             }
-            KeyCode::Left => match self.month {
+            Some(Action::UsageMonthPrev) => match self.month {
                 Some(m) => {
                     self.month = Some(m.prev());
                     UsageOutcome::Stay(Some(self.request(next_req)))
                 }
                 None => UsageOutcome::Stay(None),
             },
-            KeyCode::Right => match self.month {
+            Some(Action::UsageMonthNext) => match self.month {
                 Some(m) => {
                     self.month = Some(m.next());
                     UsageOutcome::Stay(Some(self.request(next_req)))

@@ -3,46 +3,56 @@
 
 use super::Config;
 
+/// A `[keys]` entry that cannot be used, with where it is in the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct BindingError {
+    pub span: std::ops::Range<usize>,
+    pub message: String,
+}
+
 impl Config {
     /// The default key map with `[keys]` applied (validated when the config is parsed).
     pub fn keymap(&self) -> crate::keymap::Keymap {
         self.try_keymap().unwrap_or_default()
     }
 
-    pub(super) fn try_keymap(
-        &self,
-    ) -> Result<crate::keymap::Keymap, (std::ops::Range<usize>, String)> {
-        use crate::keymap::{Scope, parse_chords};
+    pub(super) fn try_keymap(&self) -> Result<crate::keymap::Keymap, BindingError> {
+        use crate::keymap::{Action, Scope, parse_chords};
         let mut keymap = crate::keymap::Keymap::default();
-        let action = |name: &str| {
-            crate::keymap::Action::from_name(name).ok_or_else(|| {
-                format!(
-                    "keys.{name}: no action by that name (F1 lists them, e.g. retry, open_picker)"
-                )
-            })
-        };
         for (name, value) in &self.keys {
-            let span = value.span();
+            let at = |message: String| BindingError {
+                span: value.span(),
+                message,
+            };
+            let action = |act: &str| {
+                Action::from_name(act).ok_or_else(|| {
+                    at(format!(
+                        "keys.{act}: no action by that name (F1 lists them, e.g. retry, open_picker)"
+                    ))
+                })
+            };
             match value.get_ref() {
                 toml::Value::Table(table) => {
-                    let scope = Scope::from_config_name(name)
-                        .ok_or_else(|| (span.clone(), format!("[keys.{name}]: no such scope (global, composer, conversation, keys)")))?;
+                    let scope = Scope::from_config_name(name).ok_or_else(|| {
+                        let names: Vec<&str> = Scope::ALL.iter().map(|s| s.config_name()).collect();
+                        at(format!(
+                            "[keys.{name}]: no such scope ({})",
+                            names.join(", ")
+                        ))
+                    })?;
                     for (act, keys) in table {
-                        let a = action(act).map_err(|m| (span.clone(), m))?;
-                        let chords = parse_chords(keys)
-                            .map_err(|m| (span.clone(), format!("keys.{name}.{act}: {m}")))?;
-                        keymap
-                            .rebind(scope, a, chords)
-                            .map_err(|m| (span.clone(), format!("keys.{name}.{act}: {m}")))?;
+                        let a = action(act)?;
+                        parse_chords(keys)
+                            .and_then(|chords| keymap.rebind(scope, a, chords))
+                            .map_err(|e| at(format!("keys.{name}.{act}: {e}")))?;
                     }
                 }
                 other => {
-                    let a = action(name).map_err(|m| (span.clone(), m))?;
-                    let chords = parse_chords(other)
-                        .map_err(|m| (span.clone(), format!("keys.{name}: {m}")))?;
-                    keymap
-                        .rebind(Scope::Global, a, chords)
-                        .map_err(|m| (span.clone(), format!("keys.{name}: {m}")))?;
+                    let a = action(name)?;
+                    parse_chords(other)
+                        .and_then(|chords| keymap.rebind(Scope::Global, a, chords))
+                        .map_err(|e| at(format!("keys.{name}: {e}")))?;
                 }
             }
         }
@@ -90,6 +100,35 @@ mod tests {
             Some(Action::Newline)
         );
         assert!(km.key_for(Action::Retry) == "Ctrl-G");
+    }
+
+    #[test]
+    fn every_pane_and_dialog_can_be_rebound() {
+        let c = parse(
+            "[keys.picker]\npick_model = \"ctrl-o\"\n[keys.usage]\nusage_month_prev = \"h\"\n\
+             [keys.conversations]\ndelete_conversation = \"ctrl-x\"\n[keys.dialog]\nyes = \"j\"\n",
+        )
+        .unwrap();
+        let km = c.keymap();
+        assert_eq!(
+            km.lookup_pane(Scope::Picker, chord("ctrl-o")),
+            Some(Action::PickModel)
+        );
+        assert_eq!(km.lookup_pane(Scope::Picker, chord("enter")), None);
+        assert_eq!(
+            km.lookup_pane(Scope::Usage, chord("h")),
+            Some(Action::UsageMonthPrev)
+        );
+        assert_eq!(
+            km.lookup_pane(Scope::Conversations, chord("ctrl-x")),
+            Some(Action::DeleteConversation)
+        );
+        assert_eq!(km.lookup_pane(Scope::Dialog, chord("j")), Some(Action::Yes));
+        // Hints follow the rebinding.
+        assert!(
+            km.hint(Scope::Picker, &[(Action::PickModel, "use")])
+                .contains("Ctrl-O use")
+        );
     }
 
     #[test]

@@ -2,10 +2,53 @@
 //! (toml_edit), written atomically.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why config.toml could not be edited; the file is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} does not parse: {source}; fix it by hand, then try again", path.display())]
+    Parse {
+        path: PathBuf,
+        source: toml_edit::TomlError,
+    },
+    #[error("`{0}` in config is not a table")]
+    NotATable(String),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> EditError + '_ {
+    move |source| EditError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> EditError + '_ {
+    move |source| EditError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn parse_error(path: &Path) -> impl FnOnce(toml_edit::TomlError) -> EditError + '_ {
+    move |source| EditError::Parse {
+        path: path.to_path_buf(),
+        source,
+    }
+}
 
 /// Sets `[providers.<id>] default_model = "<model>"`, creating the table when needed.
-pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<(), String> {
+pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<(), EditError> {
     let mut doc = read(path)?;
     let providers = doc
         .entry("providers")
@@ -15,12 +58,12 @@ pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<
             toml_edit::Item::Table(t)
         })
         .as_table_mut()
-        .ok_or_else(|| "`providers` in config is not a table".to_string())?;
+        .ok_or_else(|| EditError::NotATable("providers".into()))?;
     let table = providers
         .entry(provider_id)
         .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
         .as_table_like_mut()
-        .ok_or_else(|| format!("providers.{provider_id} in config is not a table"))?;
+        .ok_or_else(|| EditError::NotATable(format!("providers.{provider_id}")))?;
     // Assign in place so the key keeps the comment above it.
     match table.get_mut("default_model") {
         Some(item) => *item = toml_edit::value(model),
@@ -37,7 +80,7 @@ pub fn set_budget_cap(
     path: &Path,
     provider_id: Option<&str>,
     usd: Option<crate::chat::money::Usd>,
-) -> Result<(), String> {
+) -> Result<(), EditError> {
     let mut doc = read(path)?;
     let budget = doc
         .entry("budget")
@@ -48,7 +91,7 @@ pub fn set_budget_cap(
             toml_edit::Item::Table(t)
         })
         .as_table_mut()
-        .ok_or_else(|| "`budget` in config is not a table".to_string())?;
+        .ok_or_else(|| EditError::NotATable("budget".into()))?;
     let (table, key) = match provider_id {
         None => (budget, "monthly_usd"),
         Some(id) => {
@@ -56,7 +99,7 @@ pub fn set_budget_cap(
                 .entry("providers")
                 .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
                 .as_table_mut()
-                .ok_or_else(|| "`budget.providers` in config is not a table".to_string())?;
+                .ok_or_else(|| EditError::NotATable("budget.providers".into()))?;
             (providers, id)
         }
     };
@@ -73,34 +116,31 @@ pub fn set_budget_cap(
     write(path, &doc)
 }
 
-fn read(path: &Path) -> Result<toml_edit::DocumentMut, String> {
+fn read(path: &Path) -> Result<toml_edit::DocumentMut, EditError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => return Err(read_error(path)(e)),
     };
-    text.parse()
-        .map_err(|e| format!("{} does not parse: {e}", path.display()))
+    text.parse().map_err(parse_error(path))
 }
 
 /// Replaces the file atomically (a temporary file in the same directory, synced, renamed).
-fn write(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), String> {
+fn write(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), EditError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(write_error(dir))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_error(dir))?;
     tmp.write_all(doc.to_string().as_bytes())
         .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        .map_err(write_error(path))?;
     // Keep the file's permissions (tempfile creates 0600; config is not secret, keep what it was).
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
-    tmp.persist(path)
-        .map_err(|e| format!("cannot replace {}: {}", path.display(), e.error))?;
+    tmp.persist(path).map_err(|e| write_error(path)(e.error))?;
     Ok(())
 }
 
@@ -189,7 +229,7 @@ pub fn write_welcome(
     path: &Path,
     identity_file: Option<&Path>,
     default: Option<(&str, &str)>,
-) -> Result<(), String> {
+) -> Result<(), EditError> {
     if !path.exists() {
         let mut text = format!(
             "# keyturn configuration, written by the welcome flow on {}.\n# Every option is documented in config.example.toml; F3 manages keys, Ctrl-P models.\n",
@@ -212,16 +252,11 @@ pub fn write_welcome(
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        return std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()));
+        std::fs::create_dir_all(dir).map_err(write_error(dir))?;
+        return std::fs::write(path, text).map_err(write_error(path));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut doc: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| format!("{} does not parse: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(read_error(path))?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(parse_error(path))?;
     if let Some((provider, model)) = default {
         doc["default_provider"] = toml_edit::value(provider);
         doc["default_model"] = toml_edit::value(model);
@@ -229,8 +264,7 @@ pub fn write_welcome(
     if let Some(id) = identity_file {
         doc["keystore"]["identity_file"] = toml_edit::value(id.display().to_string());
     }
-    std::fs::write(path, doc.to_string())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    write(path, &doc)
 }
 
 #[cfg(test)]

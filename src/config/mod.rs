@@ -135,8 +135,8 @@ impl Config {
                 "budget.warn_at must be between 0.0 and 1.0 and budget.reset_day between 1 and 28",
             ));
         }
-        if let Err((span, msg)) = self.try_keymap() {
-            return Err(ConfigError::at(path, text, Some(span), &msg));
+        if let Err(e) = self.try_keymap() {
+            return Err(ConfigError::at(path, text, Some(e.span), &e.message));
         }
         let wf = self.keystore.scrypt_work_factor;
         if !(1..=crate::keystore::MAX_LOG_N).contains(&wf) {

@@ -1,195 +1,98 @@
-//! The user's intents. One snake_case name per action, shared by the reducer, the help
-//! overlay and (later) the `[keys]` config table.
+//! The user's intents. Each action is defined once below, with its snake_case name (used by
+//! `[keys]`) and what it does (shown by F1 and the README); the enum, the list and both
+//! lookups are generated from that one table.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    Submit,
-    Newline,
-    Cancel,
-    Retry,
-    Quit,
-    Help,
-    FocusNext,
-    ScrollUp,
-    ScrollDown,
-    PageUp,
-    PageDown,
-    ScrollTop,
-    ScrollBottom,
-    ToggleReasoning,
-    NewConversation,
-    OpenKeys,
-    KeyAdd,
-    KeyTest,
-    KeyTestAll,
-    KeyRotate,
-    KeyUndo,
-    KeyDelete,
-    KeyActivate,
-    KeyEditLabel,
-    KeyImportEnv,
-    KeyFixPermissions,
-    Failover,
-    OpenPicker,
-    SelectPrev,
-    SelectNext,
-    CodePrev,
-    CodeNext,
-    CopyMessage,
-    CopyCode,
-    EditLast,
-    Search,
-    SearchNext,
-    SearchPrev,
-    ExportConversation,
-    OpenConversations,
-    KeyBudget,
-    OpenUsage,
+macro_rules! actions {
+    ($($variant:ident = $name:literal : $describe:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($variant,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The name `[keys]` uses.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+
+            /// What it does, for the help overlay and the README.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $describe,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Submit = "submit": "send the message",
+    Newline = "newline": "insert a newline in the message",
+    Cancel = "cancel": "stop the streaming reply; close a dialog",
+    Retry = "retry": "ask again: regenerate the last answer (or retry a failed one)",
+    Quit = "quit": "quit keyturn",
+    Help = "help": "show or hide this help",
+    FocusNext = "focus_next": "switch focus: composer / conversation",
+    ScrollUp = "scroll_up": "scroll the conversation up a line",
+    ScrollDown = "scroll_down": "scroll the conversation down a line",
+    PageUp = "page_up": "scroll the conversation up a page",
+    PageDown = "page_down": "scroll the conversation down a page",
+    ScrollTop = "scroll_top": "jump to the start of the conversation",
+    ScrollBottom = "scroll_bottom": "jump to the end and follow the reply",
+    ToggleReasoning = "toggle_reasoning": "fold or unfold the model's reasoning",
+    NewConversation = "new_conversation": "start a new conversation",
+    OpenKeys = "open_keys": "show or hide the key manager",
+    OpenPicker = "open_picker": "choose the provider and model",
+    OpenConversations = "open_conversations": "saved conversations: open, new, rename, delete, search",
+    OpenUsage = "open_usage": "usage and spend this month, by provider, model, key or day",
+    Failover = "failover": "switch to the other stored key and ask again",
+    SelectPrev = "select_prev": "select the previous message",
+    SelectNext = "select_next": "select the next message",
+    CodePrev = "code_prev": "jump to the previous code block",
+    CodeNext = "code_next": "jump to the next code block",
+    CopyMessage = "copy_message": "copy the selected (or last) message, via OSC 52",
+    CopyCode = "copy_code": "copy the current code block, via OSC 52",
+    EditLast = "edit_last": "edit your last message and send it again",
+    Search = "search": "search the conversation",
+    SearchNext = "search_next": "go to the next search match",
+    SearchPrev = "search_prev": "go to the previous search match",
+    ExportConversation = "export_conversation": "export the conversation to a Markdown file",
+    KeyAdd = "key_add": "add a key (tested before it is saved)",
+    KeyTest = "key_test": "test the selected key (spends no tokens)",
+    KeyTestAll = "key_test_all": "test all keys in parallel",
+    KeyRotate = "key_rotate": "rotate: replace the selected key with a new one",
+    KeyUndo = "key_undo": "undo the last change to the keys",
+    KeyDelete = "key_delete": "delete the selected key",
+    KeyActivate = "key_activate": "make the selected key active for its provider",
+    KeyEditLabel = "key_edit_label": "edit the selected key's label",
+    KeyImportEnv = "key_import_env": "import keys found in environment variables",
+    KeyFixPermissions = "key_fix_permissions": "make keys.age 0600 and its directory 0700",
+    KeyBudget = "key_budget": "monthly spending caps: the selected key's, its provider's or the global one (Tab)",
+    ListUp = "list_up": "move the selection up",
+    ListDown = "list_down": "move the selection down",
+    ListPageUp = "list_page_up": "move the selection up a page",
+    ListPageDown = "list_page_down": "move the selection down a page",
+    Close = "close": "close this pane and go back to the chat",
+    PickModel = "pick_model": "use the selected model in this conversation",
+    PickDefault = "pick_default": "use the selected model and save it as the default",
+    OpenConversation = "open_conversation": "open the selected conversation",
+    RenameConversation = "rename_conversation": "rename the selected conversation",
+    DeleteConversation = "delete_conversation": "delete the selected conversation (asks first)",
+    UsageGroup = "usage_group": "group by provider, model, key or day, in turn",
+    UsageMonthPrev = "usage_month_prev": "show the month before",
+    UsageMonthNext = "usage_month_next": "show the month after",
+    Confirm = "confirm": "accept the dialog (what its field or question says)",
+    Yes = "yes": "answer yes to the dialog's question",
+    No = "no": "answer no to the dialog's question",
+    DialogNext = "dialog_next": "switch what the dialog edits (the key's, its provider's or the global cap)",
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
-        Action::Submit,
-        Action::Newline,
-        Action::Cancel,
-        Action::Retry,
-        Action::Quit,
-        Action::Help,
-        Action::FocusNext,
-        Action::ScrollUp,
-        Action::ScrollDown,
-        Action::PageUp,
-        Action::PageDown,
-        Action::ScrollTop,
-        Action::ScrollBottom,
-        Action::ToggleReasoning,
-        Action::NewConversation,
-        Action::OpenKeys,
-        Action::KeyAdd,
-        Action::KeyTest,
-        Action::KeyTestAll,
-        Action::KeyRotate,
-        Action::KeyUndo,
-        Action::KeyDelete,
-        Action::KeyActivate,
-        Action::KeyEditLabel,
-        Action::KeyImportEnv,
-        Action::KeyFixPermissions,
-        Action::Failover,
-        Action::OpenPicker,
-        Action::SelectPrev,
-        Action::SelectNext,
-        Action::CodePrev,
-        Action::CodeNext,
-        Action::CopyMessage,
-        Action::CopyCode,
-        Action::EditLast,
-        Action::Search,
-        Action::SearchNext,
-        Action::SearchPrev,
-        Action::ExportConversation,
-        Action::OpenConversations,
-        Action::KeyBudget,
-        Action::OpenUsage,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Submit => "submit",
-            Action::Newline => "newline",
-            Action::Cancel => "cancel",
-            Action::Retry => "retry",
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::FocusNext => "focus_next",
-            Action::ScrollUp => "scroll_up",
-            Action::ScrollDown => "scroll_down",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::ScrollTop => "scroll_top",
-            Action::ScrollBottom => "scroll_bottom",
-            Action::ToggleReasoning => "toggle_reasoning",
-            Action::NewConversation => "new_conversation",
-            Action::OpenKeys => "open_keys",
-            Action::KeyAdd => "key_add",
-            Action::KeyTest => "key_test",
-            Action::KeyTestAll => "key_test_all",
-            Action::KeyRotate => "key_rotate",
-            Action::KeyUndo => "key_undo",
-            Action::KeyDelete => "key_delete",
-            Action::KeyActivate => "key_activate",
-            Action::KeyEditLabel => "key_edit_label",
-            Action::KeyImportEnv => "key_import_env",
-            Action::KeyFixPermissions => "key_fix_permissions",
-            Action::Failover => "failover",
-            Action::OpenPicker => "open_picker",
-            Action::SelectPrev => "select_prev",
-            Action::SelectNext => "select_next",
-            Action::CodePrev => "code_prev",
-            Action::CodeNext => "code_next",
-            Action::CopyMessage => "copy_message",
-            Action::CopyCode => "copy_code",
-            Action::EditLast => "edit_last",
-            Action::Search => "search",
-            Action::SearchNext => "search_next",
-            Action::SearchPrev => "search_prev",
-            Action::ExportConversation => "export_conversation",
-            Action::OpenConversations => "open_conversations",
-            Action::KeyBudget => "key_budget",
-            Action::OpenUsage => "open_usage",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Submit => "send the message",
-            Action::Newline => "insert a newline in the message",
-            Action::Cancel => "stop the streaming reply; close a dialog",
-            Action::Retry => "ask again: regenerate the last answer (or retry a failed one)",
-            Action::Quit => "quit keyturn",
-            Action::Help => "show or hide this help",
-            Action::FocusNext => "switch focus: composer / conversation",
-            Action::ScrollUp => "scroll the conversation up a line",
-            Action::ScrollDown => "scroll the conversation down a line",
-            Action::PageUp => "scroll the conversation up a page",
-            Action::PageDown => "scroll the conversation down a page",
-            Action::ScrollTop => "jump to the start of the conversation",
-            Action::ScrollBottom => "jump to the end and follow the reply",
-            Action::ToggleReasoning => "fold or unfold the model's reasoning",
-            Action::NewConversation => "start a new conversation",
-            Action::OpenKeys => "show or hide the key manager",
-            Action::KeyAdd => "add a key (tested before it is saved)",
-            Action::KeyTest => "test the selected key (spends no tokens)",
-            Action::KeyTestAll => "test all keys in parallel",
-            Action::KeyRotate => "rotate: replace the selected key with a new one",
-            Action::KeyUndo => "undo the last change to the keys",
-            Action::KeyDelete => "delete the selected key",
-            Action::KeyActivate => "make the selected key active for its provider",
-            Action::KeyEditLabel => "edit the selected key's label",
-            Action::KeyImportEnv => "import keys found in environment variables",
-            Action::KeyFixPermissions => "make keys.age 0600 and its directory 0700",
-            Action::Failover => "switch to the other stored key and ask again",
-            Action::OpenPicker => "choose the provider and model",
-            Action::SelectPrev => "select the previous message",
-            Action::SelectNext => "select the next message",
-            Action::CodePrev => "jump to the previous code block",
-            Action::CodeNext => "jump to the next code block",
-            Action::CopyMessage => "copy the selected (or last) message, via OSC 52",
-            Action::CopyCode => "copy the current code block, via OSC 52",
-            Action::EditLast => "edit your last message and send it again",
-            Action::Search => "search the conversation",
-            Action::SearchNext => "go to the next search match",
-            Action::SearchPrev => "go to the previous search match",
-            Action::ExportConversation => "export the conversation to a Markdown file",
-            Action::OpenConversations => "saved conversations: open, new, rename, delete, search",
-            Action::KeyBudget => {
-                "monthly spending caps: the selected key's, its provider's or the global one (Tab)"
-            }
-            Action::OpenUsage => "usage and spend this month, by provider, model, key or day",
-        }
+        Action::ALL.iter().copied().find(|a| a.name() == name)
     }
 }

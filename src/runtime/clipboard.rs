@@ -40,16 +40,26 @@ impl Multiplexer {
     }
 }
 
+/// Why a copy did not reach a clipboard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClipboardError {
+    #[error(
+        "it is too large for the terminal's clipboard ({kib} KiB; the limit is {limit_kib} KiB)"
+    )]
+    TooLarge { kib: usize, limit_kib: usize },
+    #[error("no clipboard program worked (tried {}); set ui.clipboard = \"osc52\"", .tried.join(", "))]
+    NoProgram { tried: Vec<&'static str> },
+}
+
 /// The bytes to write for a copy. In tmux both forms go out: the plain one for
 /// `set-clipboard on`, the passthrough one for `allow-passthrough on`.
-pub fn osc52(text: &str, mux: Multiplexer) -> Result<String, String> {
+pub fn osc52(text: &str, mux: Multiplexer) -> Result<String, ClipboardError> {
     let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     if payload.len() > MAX_OSC52_BYTES {
-        return Err(format!(
-            "it is too large for the terminal's clipboard ({} KiB; the limit is {} KiB)",
-            payload.len() / 1024,
-            MAX_OSC52_BYTES / 1024
-        ));
+        return Err(ClipboardError::TooLarge {
+            kib: payload.len() / 1024,
+            limit_kib: MAX_OSC52_BYTES / 1024,
+        });
     }
     let plain = format!("\x1b]52;c;{payload}\x07");
     Ok(match mux {
@@ -68,7 +78,7 @@ const PROGRAMS: [(&str, &[&str]); 4] = [
 ];
 
 /// Copies with the first clipboard program that works; returns its name.
-pub fn copy_native(text: &str) -> Result<&'static str, String> {
+pub fn copy_native(text: &str) -> Result<&'static str, ClipboardError> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut tried = Vec::new();
@@ -93,10 +103,7 @@ pub fn copy_native(text: &str) -> Result<&'static str, String> {
             _ => tried.push(program),
         }
     }
-    Err(format!(
-        "no clipboard program worked (tried {}); set ui.clipboard = \"osc52\"",
-        tried.join(", ")
-    ))
+    Err(ClipboardError::NoProgram { tried })
 }
 
 #[cfg(test)]
@@ -116,6 +123,7 @@ mod tests {
         assert!(
             osc52(&big, Multiplexer::None)
                 .unwrap_err()
+                .to_string()
                 .contains("too large")
         );
     }

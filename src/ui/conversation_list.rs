@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::app::App;
 use crate::app::conversation_list::{ConversationsPane, Dialog};
+use crate::app::{Action, App, Scope};
 use crate::text::wrap::truncate;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane, theme: &Theme) {
@@ -74,22 +74,47 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
         Paragraph::new(shown),
         Rect::new(area.x, area.y + 1, area.width, list_h as u16),
     );
+    let keymap = &app.options.keymap;
     let foot = match &pane.dialog {
         Some(Dialog::Rename { title, .. }) => Line::from(vec![
             Span::styled(" New title: ", theme.status_accent),
             Span::styled(format!("{title}▏"), theme.base),
-            Span::styled("  Enter saves · Esc cancels", theme.hint),
+            Span::styled(
+                format!(
+                    " {}",
+                    keymap.hint(
+                        Scope::Dialog,
+                        &[(Action::Confirm, "saves"), (Action::Cancel, "cancels")]
+                    )
+                ),
+                theme.hint,
+            ),
         ]),
         Some(Dialog::Delete { title, .. }) => Line::from(Span::styled(
             truncate(
-                &format!(" Delete \"{title}\"? y deletes · any other key keeps it"),
+                &format!(
+                    " Delete \"{title}\"? {} deletes · any other key keeps it",
+                    keymap.key_in(Scope::Dialog, Action::Yes)
+                ),
                 width,
             ),
             theme.error,
         )),
         None => Line::from(Span::styled(
             truncate(
-                " Enter open · type to search · Ctrl-N new · Ctrl-R rename · Ctrl-D delete · Esc",
+                &format!(
+                    "{} · type to search ·{}",
+                    keymap.hint(Scope::Conversations, &[(Action::OpenConversation, "open")]),
+                    keymap.hint(
+                        Scope::Conversations,
+                        &[
+                            (Action::NewConversation, "new"),
+                            (Action::RenameConversation, "rename"),
+                            (Action::DeleteConversation, "delete"),
+                            (Action::Close, "back"),
+                        ],
+                    )
+                ),
                 width,
             ),
             theme.hint,

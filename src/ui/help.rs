@@ -6,11 +6,25 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::{App, Keymap, Scope};
+use crate::app::{App, Keymap, Scope, View};
 
-/// The help text as lines: a heading per scope, then "keys  action — description".
-pub fn help_lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
-    let rows = keymap.help_rows();
+/// The key map scopes of the pane in view, in the order the help lists them.
+pub fn scopes_of(view: View) -> &'static [Scope] {
+    match view {
+        View::Chat => &[Scope::Global, Scope::Composer, Scope::Conversation],
+        View::Keys => &[Scope::Keys, Scope::Dialog],
+        View::Picker => &[Scope::Picker],
+        View::Conversations => &[Scope::Conversations, Scope::Dialog],
+        View::Usage => &[Scope::Usage],
+        View::Welcome => &[Scope::Global],
+    }
+}
+
+/// The help text of the pane in view as lines: a heading per scope, then
+/// "keys  description (action)".
+pub fn help_lines(keymap: &Keymap, view: View, theme: &Theme) -> Vec<Line<'static>> {
+    let scopes = scopes_of(view);
+    let rows = keymap.help_rows_for(scopes);
     let key_width = rows
         .iter()
         .map(|(_, k, _)| k.chars().count())
@@ -18,12 +32,7 @@ pub fn help_lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
         .unwrap_or(0)
         .min(16);
     let mut out = Vec::new();
-    for scope in [
-        Scope::Global,
-        Scope::Composer,
-        Scope::Conversation,
-        Scope::Keys,
-    ] {
+    for &scope in scopes {
         out.push(Line::from(Span::styled(
             scope.title(),
             theme.assistant_label,
@@ -37,15 +46,17 @@ pub fn help_lines(keymap: &Keymap, theme: &Theme) -> Vec<Line<'static>> {
         }
         out.push(Line::default());
     }
-    out.push(Line::from(Span::styled(
-        "In the composer, ? opens this help when the message is empty. Any key closes it.",
-        theme.hint,
-    )));
+    let note = if view == View::Chat {
+        "In the composer, ? opens this help when the message is empty. Any key closes it."
+    } else {
+        "Ctrl-C quits from every pane. Any key closes this help."
+    };
+    out.push(Line::from(Span::styled(note, theme.hint)));
     out
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: u16) {
-    let lines = help_lines(&app.options.keymap, theme);
+    let lines = help_lines(&app.options.keymap, app.view(), theme);
     let width = area.width.saturating_sub(4).clamp(1, 96);
     let height = area.height.saturating_sub(2).max(1);
     let x = area.x + (area.width.saturating_sub(width)) / 2;

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::theme::Theme;
-use crate::app::App;
 use crate::app::key_manager::{KeyDialog, KeyMeta, StoreState};
+use crate::app::{Action, App, Scope};
 use crate::keystore::KeyCheck;
 use crate::text::sanitize::sanitize_line;
 use crate::text::wrap::truncate;
@@ -204,7 +204,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let footer = " a add · t test · T test all · r rotate · u undo · d delete · e label · Enter activate · i import · Esc back";
+    let footer = app.options.keymap.hint(
+        Scope::Keys,
+        &[
+            (Action::KeyAdd, "add"),
+            (Action::KeyTest, "test"),
+            (Action::KeyTestAll, "test all"),
+            (Action::KeyRotate, "rotate"),
+            (Action::KeyUndo, "undo"),
+            (Action::KeyDelete, "delete"),
+            (Action::KeyEditLabel, "label"),
+            (Action::KeyActivate, "activate"),
+            (Action::KeyImportEnv, "import"),
+            (Action::KeyBudget, "caps"),
+            (Action::Close, "back"),
+        ],
+    );
     let lines = body_lines(app, area.width as usize, theme);
     let body_h = area.height.saturating_sub(1);
     frame.render_widget(
@@ -218,7 +233,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         let y = area.y + area.height - 1;
         frame.render_widget(
             Paragraph::new(Line::from(Span::styled(
-                truncate(footer, area.width as usize),
+                truncate(&footer, area.width as usize),
                 theme.hint,
             ))),
             Rect::new(area.x, y, area.width, 1),
@@ -355,7 +370,13 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
                 )),
                 Line::default(),
                 Line::from(Span::styled(
-                    "Save it anyway? y saves · n discards",
+                    format!(
+                        "Save it anyway?{}",
+                        app.options.keymap.hint(
+                            Scope::Dialog,
+                            &[(Action::Yes, "saves"), (Action::No, "discards")]
+                        )
+                    ),
                     theme.help_key,
                 )),
             ],
@@ -374,7 +395,13 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
             (
                 " Delete key ".into(),
                 vec![Line::from(Span::styled(
-                    format!("Delete {who}? y deletes · n keeps it"),
+                    format!(
+                        "Delete {who}?{}",
+                        app.options.keymap.hint(
+                            Scope::Dialog,
+                            &[(Action::Yes, "deletes"), (Action::No, "keeps it")]
+                        )
+                    ),
                     theme.help_key,
                 ))],
                 None,
@@ -389,7 +416,13 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
                     theme.hint,
                 )),
                 Line::from(Span::styled(
-                    "Delete the backup too? y deletes it · n keeps it",
+                    format!(
+                        "Delete the backup too?{}",
+                        app.options.keymap.hint(
+                            Scope::Dialog,
+                            &[(Action::Yes, "deletes it"), (Action::No, "keeps it")]
+                        )
+                    ),
                     theme.help_key,
                 )),
             ],

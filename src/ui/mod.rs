@@ -94,7 +94,7 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         Screen::Picker { picker, .. } => picker::render(frame, pane, app, picker, &theme),
         Screen::Welcome(w) => welcome::render(frame, pane, app, w, &theme),
         Screen::Conversations(p) => conversation_list::render(frame, pane, app, p, &theme),
-        Screen::Usage(v) => usage::render(frame, pane, v, &theme),
+        Screen::Usage(v) => usage::render(frame, pane, v, &app.options.keymap, &theme),
     }
     status::render(
         status_area,

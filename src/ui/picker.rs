@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use crate::app::App;
 use crate::app::picker::{ListSource, Picker, ProviderModels};
+use crate::app::{Action, App, Scope};
 use crate::text::sanitize::sanitize_line;
 use crate::text::wrap::truncate;
 
@@ -152,11 +152,18 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: 
         Paragraph::new(visible),
         Rect::new(area.x, area.y + 1, area.width, list_h as u16),
     );
-    let footer =
-        " ↑↓ choose · Enter use for this chat · Ctrl-D also make it the default · Esc close";
+    let footer = app.options.keymap.hint(
+        Scope::Picker,
+        &[
+            (Action::PickModel, "use for this chat"),
+            (Action::PickDefault, "also make it the default"),
+            (Action::Close, "close"),
+        ],
+    );
+    let footer = format!(" ↑↓ choose ·{footer}");
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
-            truncate(footer, width),
+            truncate(&footer, width),
             theme.hint,
         ))),
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),

@@ -7,10 +7,11 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::usage_view::UsageView;
+use crate::keymap::{Action, Keymap, Scope};
 use crate::text::wrap::truncate;
 use crate::usage::{GroupBy, Row};
 
-pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, theme: &Theme) {
+pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, keymap: &Keymap, theme: &Theme) {
     if area.height < 3 || area.width < 4 {
         return;
     }
@@ -99,7 +100,15 @@ pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
             truncate(
-                " Tab groups by provider/model/key/day · ←/→ month · Esc back",
+                &keymap.hint(
+                    Scope::Usage,
+                    &[
+                        (Action::UsageGroup, "groups by provider/model/key/day"),
+                        (Action::UsageMonthPrev, "month before"),
+                        (Action::UsageMonthNext, "month after"),
+                        (Action::Close, "back"),
+                    ],
+                ),
                 width,
             ),
             theme.hint,

@@ -38,29 +38,53 @@ struct PriceFile {
 
 pub const SHIPPED: &str = include_str!("../../assets/prices.toml");
 
+/// Why a price list could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PriceError {
+    #[error("{0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("{}: {source}", path.display())]
+    InFile {
+        path: std::path::PathBuf,
+        source: Box<PriceError>,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PriceTable {
     pub prices: Vec<Price>,
 }
 
 impl PriceTable {
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let file: PriceFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Self, PriceError> {
+        let file: PriceFile = toml::from_str(text)?;
         let _ = file.source;
         Ok(Self { prices: file.model })
     }
 
     /// The shipped table with the user's file (if any) applied on top.
-    pub fn load(user_file: &std::path::Path) -> Result<Self, String> {
+    pub fn load(user_file: &std::path::Path) -> Result<Self, PriceError> {
         let mut table = Self::parse(SHIPPED).expect("the shipped price table parses");
         match std::fs::read_to_string(user_file) {
             Ok(text) => {
-                let user =
-                    Self::parse(&text).map_err(|e| format!("{}: {e}", user_file.display()))?;
+                let user = Self::parse(&text).map_err(|e| PriceError::InFile {
+                    path: user_file.to_path_buf(),
+                    source: Box::new(e),
+                })?;
                 table.overlay(user);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("cannot read {}: {e}", user_file.display())),
+            Err(source) => {
+                return Err(PriceError::Read {
+                    path: user_file.to_path_buf(),
+                    source,
+                });
+            }
         }
         Ok(table)
     }
@@ -145,6 +169,11 @@ mod tests {
         );
         assert!(t.find("local", "mock-model").is_some());
         std::fs::write(&f, "[[model]]\nprovider = 1\n").unwrap();
-        assert!(PriceTable::load(&f).unwrap_err().contains("prices.toml"));
+        assert!(
+            PriceTable::load(&f)
+                .unwrap_err()
+                .to_string()
+                .contains("prices.toml")
+        );
     }
 }

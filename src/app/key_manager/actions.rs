@@ -14,7 +14,7 @@ impl KeysPane {
         let unlocked = matches!(self.state, StoreState::Unlocked { .. });
         let creates = matches!(action, Action::KeyAdd | Action::KeyImportEnv);
         match (&self.state, action) {
-            (_, Action::ScrollUp | Action::ScrollDown) => {}
+            (_, Action::ListUp | Action::ListDown) => {}
             (StoreState::Locked, _) => {
                 self.after_unlock = Some(action);
                 self.ask_passphrase(false);
@@ -40,8 +40,8 @@ impl KeysPane {
             _ => {}
         }
         match action {
-            Action::ScrollUp => self.selected = self.selected.saturating_sub(1),
-            Action::ScrollDown => {
+            Action::ListUp => self.selected = self.selected.saturating_sub(1),
+            Action::ListDown => {
                 self.selected = (self.selected + 1).min(self.entries.len().saturating_sub(1))
             }
             Action::KeyAdd => {

@@ -1,21 +1,25 @@
 //! The key manager's dialogs: what each key press does in a text field or a yes/no question.
 
-use crossterm::event::KeyCode;
 use tui_textarea::TextArea;
+
+use crate::keymap::Action;
 
 use super::{CapScope, KeyDialog, KeysEffect, KeysPane, StoreState, input, text_of};
 use crate::app::secret::Secret;
 
 impl KeysPane {
-    /// A key press while a dialog is open (`budget`: config's caps, for the budget dialog).
+    /// A key press while a dialog is open: `action` is what the dialog key map makes of it
+    /// (`budget`: config's caps, for the budget dialog).
     pub fn dialog_key(
         &mut self,
+        action: Option<Action>,
         key: crossterm::event::KeyEvent,
         budget: &crate::usage::budget::BudgetConfig,
     ) -> Vec<KeysEffect> {
-        let code = key.code;
-        // Tab in the budget dialog moves between the key's, its provider's and the global cap.
-        if code == KeyCode::Tab
+        let confirm = action == Some(Action::Confirm);
+        let esc = action == Some(Action::Cancel);
+        // The next field of the budget dialog: the key's, its provider's or the global cap.
+        if action == Some(Action::DialogNext)
             && let Some(KeyDialog::EditCap {
                 id,
                 provider,
@@ -33,8 +37,8 @@ impl KeysPane {
             });
             return Vec::new();
         }
-        // In a dialog with a text field every key but Esc and Enter edits the field.
-        if !matches!(code, KeyCode::Esc | KeyCode::Enter) {
+        // In a dialog with a text field every key but confirm and cancel edits the field.
+        if !(confirm || esc) {
             if let Some(KeyDialog::Passphrase { error, .. }) = &mut self.dialog {
                 *error = None;
             }
@@ -46,9 +50,8 @@ impl KeysPane {
         let Some(dialog) = self.dialog.take() else {
             return Vec::new();
         };
-        let esc = code == KeyCode::Esc;
-        let yes = matches!(code, KeyCode::Char('y') | KeyCode::Char('Y'));
-        let no = matches!(code, KeyCode::Char('n') | KeyCode::Char('N')) || esc;
+        let yes = action == Some(Action::Yes);
+        let no = action == Some(Action::No) || esc;
         match dialog {
             // Esc closes any text dialog; what follows is Enter.
             KeyDialog::Passphrase { .. }
@@ -70,12 +73,12 @@ impl KeysPane {
                 mut selected,
                 rotate,
             } => {
-                match code {
-                    KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Char('j') => {
+                match action {
+                    Some(Action::ListUp) => selected = selected.saturating_sub(1),
+                    Some(Action::ListDown) => {
                         selected = (selected + 1).min(self.providers.len().saturating_sub(1))
                     }
-                    KeyCode::Enter => {
+                    Some(Action::Confirm) => {
                         let provider = self.providers[selected.min(self.providers.len() - 1)]
                             .0
                             .clone();
@@ -85,7 +88,7 @@ impl KeysPane {
                         });
                         return Vec::new();
                     }
-                    KeyCode::Esc => return Vec::new(),
+                    Some(Action::Cancel) => return Vec::new(),
                     _ => {}
                 }
                 self.dialog = Some(KeyDialog::ChooseProvider { selected, rotate });

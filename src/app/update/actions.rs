@@ -55,7 +55,25 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::KeyEditLabel
         | Action::KeyImportEnv
         | Action::KeyFixPermissions
-        | Action::KeyBudget => {}
+        | Action::KeyBudget
+        // Actions of the other panes and of dialogs mean nothing in the chat.
+        | Action::ListUp
+        | Action::ListDown
+        | Action::ListPageUp
+        | Action::ListPageDown
+        | Action::Close
+        | Action::PickModel
+        | Action::PickDefault
+        | Action::OpenConversation
+        | Action::RenameConversation
+        | Action::DeleteConversation
+        | Action::UsageGroup
+        | Action::UsageMonthPrev
+        | Action::UsageMonthNext
+        | Action::Confirm
+        | Action::Yes
+        | Action::No
+        | Action::DialogNext => {}
         Action::NewConversation => {
             if app.is_busy() {
                 notice(

@@ -1,7 +1,7 @@
 //! The conversations pane in the reducer: what its decisions do to the open conversation.
 
 use crate::app::conversation_list::{ConvEffect, ConvOutcome, ConversationsPane};
-use crate::app::{App, Effect, Msg, Notice, Screen, Scroll};
+use crate::app::{App, Effect, Msg, Notice, Scope, Screen, Scroll};
 
 fn wrap(effects: Vec<ConvEffect>) -> Vec<Effect> {
     effects.into_iter().map(Effect::Conversations).collect()
@@ -27,11 +27,25 @@ fn leave_current(app: &mut App) -> bool {
     true
 }
 
-pub(super) fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+pub(super) fn on_key(
+    app: &mut App,
+    key: crossterm::event::KeyEvent,
+    chord: crate::keymap::KeyChord,
+) -> Vec<Effect> {
     let Screen::Conversations(pane) = &mut app.screen else {
         return Vec::new();
     };
-    let outcome = pane.on_key(key, &mut app.next_list_req);
+    let scope = if pane.dialog.is_some() {
+        Scope::Dialog
+    } else {
+        Scope::Conversations
+    };
+    let action = app.options.keymap.lookup_pane(scope, chord);
+    if action == Some(crate::keymap::Action::Help) && pane.dialog.is_none() {
+        app.overlay = Some(crate::app::Overlay::Help { scroll: 0 });
+        return Vec::new();
+    }
+    let outcome = pane.on_key(action, key, &mut app.next_list_req);
     match outcome {
         ConvOutcome::Stay(effects) => wrap(effects),
         ConvOutcome::Close => {

@@ -183,10 +183,10 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     match app.view() {
         View::Chat => on_chat_key(app, key, chord, override_armed),
         View::Keys => on_keys_key(app, key, chord),
-        View::Picker => on_picker_key(app, key),
+        View::Picker => on_picker_key(app, key, chord),
         View::Welcome => on_welcome_key(app, key),
-        View::Conversations => conversation_list::on_key(app, key),
-        View::Usage => on_usage_key(app, key),
+        View::Conversations => conversation_list::on_key(app, key, chord),
+        View::Usage => on_usage_key(app, chord),
     }
 }
 

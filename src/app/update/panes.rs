@@ -12,26 +12,20 @@ pub(super) fn on_keys_key(
     chord: KeyChord,
 ) -> Vec<Effect> {
     let mut effects: Vec<Effect> = if app.key_manager.dialog.is_some() {
+        let action = app.options.keymap.lookup_pane(Scope::Dialog, chord);
         app.key_manager
-            .dialog_key(key, &app.options.budget)
+            .dialog_key(action, key, &app.options.budget)
             .into_iter()
             .map(Effect::Keys)
             .collect()
     } else {
-        match app.options.keymap.lookup(Scope::Keys, chord) {
-            Some(Action::OpenKeys | Action::Cancel) => return close_keys(app),
+        match app.options.keymap.lookup_pane(Scope::Keys, chord) {
+            Some(Action::Close) => return close_keys(app),
             Some(Action::Help) => {
                 app.overlay = Some(Overlay::Help { scroll: 0 });
                 return Vec::new();
             }
-            Some(
-                Action::Retry
-                | Action::NewConversation
-                | Action::FocusNext
-                | Action::Submit
-                | Action::Newline,
-            )
-            | None => return Vec::new(),
+            None => return Vec::new(),
             Some(a) => app
                 .key_manager
                 .action(a, &app.options.budget)
@@ -86,11 +80,20 @@ pub(super) fn after_keys(app: &mut App) -> Vec<Effect> {
     }
 }
 
-pub(super) fn on_picker_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+pub(super) fn on_picker_key(
+    app: &mut App,
+    key: crossterm::event::KeyEvent,
+    chord: KeyChord,
+) -> Vec<Effect> {
+    let action = app.options.keymap.lookup_pane(Scope::Picker, chord);
+    if action == Some(Action::Help) {
+        app.overlay = Some(Overlay::Help { scroll: 0 });
+        return Vec::new();
+    }
     let Screen::Picker { picker, .. } = &mut app.screen else {
         return Vec::new();
     };
-    let outcome = picker.on_key(key);
+    let outcome = picker.on_key(action, key);
     if matches!(outcome, PickerOutcome::Stay) {
         return Vec::new();
     }
@@ -151,11 +154,16 @@ fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model
     });
 }
 
-pub(super) fn on_usage_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+pub(super) fn on_usage_key(app: &mut App, chord: KeyChord) -> Vec<Effect> {
+    let action = app.options.keymap.lookup_pane(Scope::Usage, chord);
+    if action == Some(Action::Help) {
+        app.overlay = Some(Overlay::Help { scroll: 0 });
+        return Vec::new();
+    }
     let Screen::Usage(v) = &mut app.screen else {
         return Vec::new();
     };
-    match v.on_key(key, &mut app.next_list_req) {
+    match v.on_key(action, &mut app.next_list_req) {
         UsageOutcome::Stay(req) => req.map(Effect::LoadUsage).into_iter().collect(),
         UsageOutcome::Close => {
             app.screen = Screen::Chat;

@@ -1,4 +1,5 @@
 //! Layer 2: rendering. State to frame through ratatui's TestBackend, snapshotted with insta.
 
 mod markdown;
+mod panes;
 mod screens;

@@ -119,11 +119,8 @@ fn run_demo() -> Result<(), CliError> {
     init_logging(&Paths::under(home.path()));
     let runtime = new_runtime()?;
     runtime.block_on(async {
-        let (mock, config, paths) = cli::demo::prepare(home.path())
-            .await
-            .map_err(CliError::Provider)?;
-        let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)
-            .map_err(CliError::Usage)?;
+        let (mock, config, paths) = cli::demo::prepare(home.path()).await?;
+        let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)?;
         options.demo = true;
         let result = keyturn::runtime::run_tui(config, paths, options)
             .await
@@ -155,7 +152,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         _ => {}
     }
-    let paths = Paths::resolve(cli.home.clone(), cli.config.clone()).map_err(CliError::Usage)?;
+    let paths = Paths::resolve(cli.home.clone(), cli.config.clone())?;
     init_logging(&paths);
     if let Some(Command::Doctor(args)) = &cli.command {
         // The doctor reports a broken config itself instead of refusing to start.
@@ -177,8 +174,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 &paths,
                 cli.provider.clone(),
                 cli.model.as_deref(),
-            )
-            .map_err(CliError::Usage)?;
+            )?;
             // First run: no config and no key store.
             if !paths.config_file.exists()
                 && !keyturn::keystore::KeyStore::exists(&paths.keys_file())

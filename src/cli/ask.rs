@@ -81,9 +81,7 @@ pub async fn run(
                     .into(),
             )
         })?;
-    let choice = config
-        .provider(&provider_id, args.model.as_deref())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let choice = config.provider(&provider_id, args.model.as_deref())?;
     let store = if choice.auth == crate::config::AuthKind::Key {
         super::keys::open_existing(paths, config)?
     } else {

@@ -16,7 +16,7 @@ pub const DEMO_KEY: &str = "sk-demo-NOT-A-REAL-KEY-0000000000000000good";
 pub const DEMO_KEY_REVOKED: &str = "sk-demo-NOT-A-REAL-KEY-000000000000revoked";
 
 /// Starts the demo provider and writes a demo home; returns what the TUI needs.
-pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), String> {
+pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), super::CliError> {
     let mock = MockProvider::start(MockOptions {
         port: 0,
         required_key: Some(DEMO_KEY.into()),
@@ -24,7 +24,9 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), Strin
         models: vec!["demo-fast".into(), "demo-thinking".into()],
     })
     .await
-    .map_err(|e| format!("cannot start the demo provider on 127.0.0.1: {e}"))?;
+    .map_err(|e| {
+        super::CliError::Provider(format!("cannot start the demo provider on 127.0.0.1: {e}"))
+    })?;
     let paths = Paths::under(home);
     let identity = home.join("demo-identity.txt");
     std::fs::write(
@@ -33,7 +35,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), Strin
             .to_string()
             .expose_secret(),
     )
-    .map_err(|e| format!("cannot write the demo home: {e}"))?;
+    .map_err(|e| super::CliError::Usage(format!("cannot write the demo home: {e}")))?;
     let config_text = format!(
         "# The demo's throw-away config.\ndefault_provider = \"demo\"\n\n[history]\ntitles = \"model\"\n\n[keystore]\nidentity_file = \"{}\"\n\n\
          [providers.demo]\nname = \"Demo (offline)\"\nbase_url = \"{}\"\nauth = \"key\"\ndefault_model = \"demo-fast\"\nmodels = [\"demo-fast\", \"demo-thinking\"]\n",
@@ -41,14 +43,13 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), Strin
         mock.base_url()
     );
     std::fs::write(&paths.config_file, &config_text)
-        .map_err(|e| format!("cannot write the demo config: {e}"))?;
+        .map_err(|e| super::CliError::Usage(format!("cannot write the demo config: {e}")))?;
     let mut store = KeyStore::create(
         &paths.keys_file(),
         Unlock::Identity(identity),
         10,
         &mut |_| None,
-    )
-    .map_err(|e| e.to_string())?;
+    )?;
     for (label, key) in [
         ("demo key", DEMO_KEY),
         ("revoked demo key", DEMO_KEY_REVOKED),
@@ -59,9 +60,10 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), Strin
             SecretString::from(key.to_string()),
             crate::time::now(),
         );
-        store.commit(KeyOp::Add(entry)).map_err(|e| e.to_string())?;
+        store.commit(KeyOp::Add(entry))?;
     }
-    let config = Config::parse(&paths.config_file, &config_text).map_err(|e| e.to_string())?;
+    let config = Config::parse(&paths.config_file, &config_text)
+        .map_err(|e| super::CliError::Usage(e.to_string()))?;
     Ok((mock, config, paths))
 }
 

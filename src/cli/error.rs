@@ -8,6 +8,11 @@ pub enum CliError {
     /// A bad argument, config or input: nothing was sent.
     #[error("{0}")]
     Usage(String),
+    /// A provider config cannot use, or no home directory for keyturn's files.
+    #[error(transparent)]
+    ProviderConfig(#[from] crate::config::ProviderConfigError),
+    #[error(transparent)]
+    NoHome(#[from] crate::config::NoHomeError),
     /// The key store could not be opened or saved.
     #[error(transparent)]
     Keystore(#[from] KeystoreError),
@@ -29,7 +34,7 @@ pub enum CliError {
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage(_) => exit::USAGE,
+            CliError::Usage(_) | CliError::ProviderConfig(_) | CliError::NoHome(_) => exit::USAGE,
             CliError::Keystore(KeystoreError::NoSuchKey { .. } | KeystoreError::NothingToUndo) => {
                 exit::USAGE
             }

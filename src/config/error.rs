@@ -19,6 +19,24 @@ pub enum ConfigError {
     },
 }
 
+/// A provider id that config cannot turn into a provider to talk to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderConfigError {
+    #[error("no provider {id:?}; known: {known}")]
+    Unknown { id: String, known: String },
+    #[error("provider {0:?} has no base_url")]
+    NoBaseUrl(String),
+    #[error("provider {0:?} has no default_model; set one in config or pass --model")]
+    NoModel(String),
+}
+
+/// keyturn could not tell where to keep its files.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "cannot find a home directory; set KEYTURN_HOME=DIR to choose where keyturn keeps its files"
+)]
+pub struct NoHomeError;
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

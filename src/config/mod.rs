@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use error::ConfigError;
+pub use error::{ConfigError, NoHomeError, ProviderConfigError};
 pub use history::{HistoryConfig, TitleMode};
 pub use network::{Failover, NetworkConfig};
 pub use paths::Paths;

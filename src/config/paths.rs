@@ -24,7 +24,10 @@ impl Paths {
 
     /// `--home` wins over `KEYTURN_HOME`, which wins over the platform directories.
     /// `--config FILE` only moves the config file.
-    pub fn resolve(home: Option<PathBuf>, config_file: Option<PathBuf>) -> Result<Self, String> {
+    pub fn resolve(
+        home: Option<PathBuf>,
+        config_file: Option<PathBuf>,
+    ) -> Result<Self, super::error::NoHomeError> {
         let home = home.or_else(|| {
             std::env::var_os("KEYTURN_HOME")
                 .filter(|v| !v.is_empty())
@@ -33,9 +36,8 @@ impl Paths {
         let mut paths = match home {
             Some(h) => Self::under(&h),
             None => {
-                let dirs = directories::ProjectDirs::from("", "", "keyturn").ok_or(
-                    "cannot find a home directory; set KEYTURN_HOME=DIR to choose where keyturn keeps its files",
-                )?;
+                let dirs = directories::ProjectDirs::from("", "", "keyturn")
+                    .ok_or(super::error::NoHomeError)?;
                 let log_dir = dirs
                     .state_dir()
                     .unwrap_or_else(|| dirs.cache_dir())

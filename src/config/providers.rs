@@ -1,6 +1,7 @@
 //! `[providers.<id>]`: each provider's settings over the built-in catalogue, and their
 //! resolution into a [`ProviderChoice`] ready to use.
 
+use super::error::ProviderConfigError;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -86,19 +87,23 @@ impl Config {
 
     /// Resolves a provider id (and an optional model override) into a [`ProviderChoice`]:
     /// the built-in provider's settings, overridden by its `[providers.<id>]` table.
-    pub fn provider(&self, id: &str, model: Option<&str>) -> Result<ProviderChoice, String> {
+    pub fn provider(
+        &self,
+        id: &str,
+        model: Option<&str>,
+    ) -> Result<ProviderChoice, ProviderConfigError> {
         let b = builtin(id);
         let p = self.providers.get(id).map(Spanned::get_ref);
         if b.is_none() && p.is_none() {
-            return Err(format!(
-                "no provider {id:?}; known: {}",
-                self.provider_ids().join(", ")
-            ));
+            return Err(ProviderConfigError::Unknown {
+                id: id.to_string(),
+                known: self.provider_ids().join(", "),
+            });
         }
         let base_url = p
             .and_then(|p| p.base_url.as_ref().map(|u| u.get_ref().clone()))
             .or_else(|| b.map(|b| b.base_url.to_string()))
-            .ok_or_else(|| format!("provider {id:?} has no base_url"))?;
+            .ok_or_else(|| ProviderConfigError::NoBaseUrl(id.to_string()))?;
         let is_start = self.start_provider_id().as_deref() == Some(id);
         let static_models: Vec<String> = match p.map(|p| &p.models) {
             Some(m) if !m.is_empty() => m.clone(),
@@ -118,9 +123,7 @@ impl Config {
             .or_else(|| p.and_then(|p| p.default_model.clone()))
             .or_else(|| b.map(|b| b.default_model.to_string()))
             .or_else(|| static_models.first().cloned())
-            .ok_or_else(|| {
-                format!("provider {id:?} has no default_model; set one in config or pass --model")
-            })?;
+            .ok_or_else(|| ProviderConfigError::NoModel(id.to_string()))?;
         let auth = p.and_then(|p| p.auth).unwrap_or(match b {
             Some(b) if !b.needs_key => AuthKind::None,
             _ => AuthKind::Key,

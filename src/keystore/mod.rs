@@ -211,7 +211,7 @@ impl KeyStore {
         let _lock = file::StoreLock::acquire(&self.path)?;
         let current = self.refresh_locked()?;
         let mut next = self.entries.clone();
-        ops::apply(&mut next, op).map_err(|id| KeystoreError::NoSuchKey { id })?;
+        ops::apply(&mut next, op).map_err(|ops::UnknownKey(id)| KeystoreError::NoSuchKey { id })?;
         let ct = crypto::encrypt(&document::encode(&next), &self.material)
             .map_err(|e| corrupt(&self.path, e))?;
         if let Some(cur) = current.filter(|_| backup) {

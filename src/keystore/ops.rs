@@ -38,13 +38,18 @@ pub enum KeyOp {
     Many(Vec<KeyOp>),
 }
 
-/// Applies `op`. Returns the id it could not find, if any.
-pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), String> {
+/// A change named a key that is not in the list (another process removed it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no key with id {0}")]
+pub struct UnknownKey(pub String);
+
+/// Applies `op`; a change to a key that is not there is refused.
+pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), UnknownKey> {
     let index = |entries: &[KeyEntry], id: &str| {
         entries
             .iter()
             .position(|e| e.id == id)
-            .ok_or_else(|| id.to_string())
+            .ok_or_else(|| UnknownKey(id.to_string()))
     };
     match op {
         KeyOp::Add(mut entry) => {
@@ -210,7 +215,7 @@ mod tests {
         assert!(v[0].last_test.is_none());
         assert_eq!(
             apply(&mut v, KeyOp::Activate { id: "nope".into() }),
-            Err("nope".into())
+            Err(UnknownKey("nope".into()))
         );
     }
 }

@@ -169,11 +169,10 @@ pub async fn fetch(
     for _ in 0..20 {
         let mut req = client.get(page_url(endpoint, cursor.as_deref()));
         if let Some(k) = key {
-            let headers =
-                auth_headers(endpoint.protocol, k).map_err(|detail| ProviderError::Setup {
-                    provider: endpoint.name.clone(),
-                    detail,
-                })?;
+            let headers = auth_headers(endpoint.protocol, k).map_err(|e| ProviderError::Setup {
+                provider: endpoint.name.clone(),
+                detail: e.to_string(),
+            })?;
             req = req.headers(headers);
         }
         for (k, v) in &endpoint.extra_headers {

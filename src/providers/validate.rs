@@ -134,10 +134,10 @@ pub async fn check_key(
     let redactor = Redactor::new().with_secret(key.expose_secret());
     let auth = match auth_headers(endpoint.protocol, key) {
         Ok(h) => h,
-        Err(detail) => {
+        Err(e) => {
             return CheckOutcome {
                 check: KeyCheck::Invalid,
-                detail,
+                detail: e.to_string(),
             };
         }
     };

@@ -15,8 +15,13 @@ pub struct WireRequest {
     pub headers: HeaderMap,
 }
 
+/// An API key that cannot be sent: it holds characters an HTTP header cannot carry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the API key contains characters that cannot go in an HTTP header")]
+pub struct InvalidKeyHeader;
+
 /// The protocol's auth headers for `key` (marked sensitive so they never reach a log).
-pub fn auth_headers(protocol: Protocol, key: &SecretString) -> Result<HeaderMap, String> {
+pub fn auth_headers(protocol: Protocol, key: &SecretString) -> Result<HeaderMap, InvalidKeyHeader> {
     let mut out = HeaderMap::new();
     let (name, value) = match protocol {
         Protocol::Openai => (
@@ -32,9 +37,7 @@ pub fn auth_headers(protocol: Protocol, key: &SecretString) -> Result<HeaderMap,
             key.expose_secret().to_string(),
         ),
     };
-    let mut v = HeaderValue::from_str(&value).map_err(|_| {
-        "the API key contains characters that cannot go in an HTTP header".to_string()
-    })?;
+    let mut v = HeaderValue::from_str(&value).map_err(|_| InvalidKeyHeader)?;
     v.set_sensitive(true);
     out.insert(name, v);
     if protocol == Protocol::Anthropic {
@@ -101,9 +104,9 @@ pub fn chat(
     );
     extra_headers(endpoint, &mut headers)?;
     if let Some(key) = key {
-        let auth = auth_headers(endpoint.protocol, key).map_err(|detail| ProviderError::Setup {
+        let auth = auth_headers(endpoint.protocol, key).map_err(|e| ProviderError::Setup {
             provider: endpoint.name.clone(),
-            detail,
+            detail: e.to_string(),
         })?;
         headers.extend(auth);
     }

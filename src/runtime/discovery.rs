@@ -16,7 +16,7 @@ pub fn resolve(
     discovered: &Discovered,
     id: &str,
     model: Option<&str>,
-) -> Result<ProviderChoice, String> {
+) -> Result<ProviderChoice, crate::config::ProviderConfigError> {
     config.provider(id, model).or_else(|e| {
         let found = discovered.lock().unwrap_or_else(|p| p.into_inner());
         let mut choice = found

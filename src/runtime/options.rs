@@ -20,7 +20,7 @@ pub fn tui_options(
     paths: &Paths,
     provider: Option<String>,
     model: Option<&str>,
-) -> Result<AppOptions, String> {
+) -> Result<AppOptions, crate::config::ProviderConfigError> {
     let provider_id = provider.or_else(|| config.start_provider_id());
     let choice = provider_id
         .map(|id| config.provider(&id, model))

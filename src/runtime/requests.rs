@@ -20,9 +20,9 @@ impl Effects {
     ) -> Result<(ProviderChoice, Option<api_keys::ResolvedKey>), ProviderError> {
         let locked = self.keys.store_is_locked();
         let choice = discovery::resolve(&self.config, &self.discovered, provider_id, Some(model))
-            .map_err(|detail| ProviderError::Setup {
+            .map_err(|e| ProviderError::Setup {
             provider: provider_id.to_string(),
-            detail,
+            detail: e.to_string(),
         })?;
         let guard = self.keys.store.lock().unwrap_or_else(|p| p.into_inner());
         let key = api_keys::resolve(&choice, guard.as_ref(), key_id).map_err(|e| match e {

@@ -195,6 +195,9 @@ pub struct App {
     /// Keys this turn already failed with, so failover never goes round in circles.
     pub failover_tried: Vec<String>,
     pub next_list_req: u64,
+    /// The next message id: unique in the session, so caches and history never mistake a
+    /// message for one that was replaced or belongs to another conversation.
+    pub next_msg_id: u64,
     /// The selected message (for copying, and where code jumps start from).
     pub selected: Option<usize>,
     /// The code block last jumped to: (message, block).
@@ -222,6 +225,9 @@ impl App {
             current_provider: options.provider.as_ref().map(|p| p.id.clone()),
             ..Default::default()
         };
+        let mut next_msg_id = 1;
+        let mut conversation = options.resume.clone().unwrap_or_default();
+        conversation.renumber(&mut next_msg_id);
         let mut screen = Screen::Chat;
         if let Some(state) = options.store.clone() {
             if state == key_manager::StoreState::Locked && options.provider_needs_key {
@@ -235,7 +241,7 @@ impl App {
         }
         Self {
             provider: options.provider.clone(),
-            conversation: options.resume.clone().unwrap_or_default(),
+            conversation,
             composer,
             focus: Focus::Composer,
             screen,
@@ -254,6 +260,7 @@ impl App {
             failover_offer: None,
             failover_tried: Vec::new(),
             next_list_req: 0,
+            next_msg_id,
             selected: None,
             code_cursor: None,
             search: None,
@@ -263,6 +270,13 @@ impl App {
             quit: false,
             dirty: true,
         }
+    }
+
+    /// A message id no other message of this session has.
+    pub fn fresh_msg_id(&mut self) -> u64 {
+        let id = self.next_msg_id;
+        self.next_msg_id += 1;
+        id
     }
 
     /// Which pane is in view.

@@ -110,6 +110,8 @@ pub enum Effect {
     Conversations(conversation_list::ConvEffect),
     /// Read a month of the usage ledger for the usage view.
     LoadUsage(usage_view::UsageRequest),
+    /// A saved conversation became the open one: saving continues in its file.
+    ContinueSaving(Box<Conversation>),
     /// Write the conversation to a Markdown file (the runtime prices it and says where).
     Export(Box<Conversation>),
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).

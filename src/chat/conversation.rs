@@ -58,12 +58,23 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// Appends a message with the next id of this conversation (for replaying a file; the
+    /// app numbers its messages itself, with [`push_with_id`](Self::push_with_id)).
     pub fn push(&mut self, role: Role, text: String, state: TurnState) -> usize {
-        // Ids are unique across conversations, so render caches keyed by id never mistake a
-        // message of the conversation just opened for one of the last.
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = self
+            .messages
+            .iter()
+            .map(|m| m.id)
+            .max()
+            .map_or(1, |m| m + 1);
+        self.push_with_id(id, role, text, state)
+    }
+
+    /// Appends a message with an id the caller chose (unique in the whole session: render
+    /// caches key on it, and history tells an edited message from the one it replaced).
+    pub fn push_with_id(&mut self, id: u64, role: Role, text: String, state: TurnState) -> usize {
         self.messages.push(Message {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id,
             role,
             text,
             reasoning: String::new(),
@@ -79,6 +90,14 @@ impl Conversation {
             version: 0,
         });
         self.messages.len() - 1
+    }
+
+    /// Gives every message a fresh id from `next` (a conversation joining the session).
+    pub fn renumber(&mut self, next: &mut u64) {
+        for m in &mut self.messages {
+            m.id = *next;
+            *next += 1;
+        }
     }
 
     /// The history sent to the provider: every user message and every assistant reply that

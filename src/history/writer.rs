@@ -1,7 +1,8 @@
 //! Keeps a conversation's file in step with the model: after each batch of messages the
-//! runtime calls [`HistoryWriter::sync`], which appends only what changed (new messages,
-//! streamed text, turn ends, take-backs). Streamed text is written as it arrives, so kill -9
-//! loses nothing the terminal showed; turn ends are fsynced, off the UI thread.
+//! runtime asks [`HistoryWriter::plan`] what changed (new messages, streamed text, turn ends,
+//! take-backs) and hands the [`WriteOp`]s to the history worker, which appends them off the
+//! event loop ([`FileWork`]). Streamed text is written as it arrives, so kill -9 loses nothing
+//! the terminal showed; turn ends are fsynced.
 
 use std::fs::File;
 use std::io::Write;
@@ -18,23 +19,71 @@ struct Persisted {
 
 struct Open {
     id: String,
-    file: File,
     persisted: Vec<Persisted>,
     /// Created here and not yet known to the model by its id.
     unclaimed: bool,
 }
 
-/// What a sync did that the rest of the runtime cares about.
+/// File work, in the order it must happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOp {
+    /// Append these lines to the conversation's file (made 0600, in a 0700 directory, when
+    /// new); fsync them when `sync` (a turn boundary).
+    Append {
+        id: String,
+        lines: String,
+        sync: bool,
+    },
+    /// Remember the conversation as the last one open.
+    SetLast(String),
+}
+
+/// What a sync plans that the rest of the runtime cares about.
 #[derive(Debug, Default)]
 pub struct Synced {
-    /// A new file was made for the conversation: the model should learn its id.
+    /// A new file is made for the conversation: the model should learn its id.
     pub created: Option<String>,
     pub ended: Vec<TurnEnded>,
+    /// The file work to carry out.
+    pub ops: Vec<WriteOp>,
+}
+
+/// Carries out [`WriteOp`]s, keeping the last file open between appends.
+pub struct FileWork {
+    store: HistoryStore,
+    open: Option<(String, File)>,
+}
+
+impl FileWork {
+    pub fn new(store: HistoryStore) -> Self {
+        Self { store, open: None }
+    }
+
+    pub fn apply(&mut self, op: &WriteOp) -> std::io::Result<()> {
+        match op {
+            WriteOp::Append { id, lines, sync } => {
+                if self.open.as_ref().is_none_or(|(open, _)| open != id) {
+                    self.open = None;
+                    self.store.ensure_dir()?;
+                    self.open = Some((id.clone(), open_append(&self.store.path(id))?));
+                }
+                if let Some((_, file)) = self.open.as_mut() {
+                    file.write_all(lines.as_bytes())?;
+                    if *sync {
+                        file.sync_data()?;
+                    }
+                }
+                Ok(())
+            }
+            WriteOp::SetLast(id) => self.store.set_last(id),
+        }
+    }
 }
 
 pub struct HistoryWriter {
-    store: HistoryStore,
     open: Option<Open>,
+    /// For [`sync`](Self::sync) and [`resume`](Self::resume), which do the work at once.
+    files: FileWork,
 }
 
 fn now() -> u64 {
@@ -70,13 +119,33 @@ fn end_state(state: &TurnState) -> Option<(EndState, Option<String>)> {
 
 impl HistoryWriter {
     pub fn new(store: HistoryStore) -> Self {
-        Self { store, open: None }
+        Self {
+            open: None,
+            files: FileWork::new(store),
+        }
+    }
+
+    /// [`resume_plan`](Self::resume_plan), carried out at once.
+    pub fn resume(&mut self, conv: &Conversation) -> std::io::Result<()> {
+        for op in self.resume_plan(conv) {
+            self.files.apply(&op)?;
+        }
+        Ok(())
+    }
+
+    /// [`plan`](Self::plan), carried out at once (tests and the CLI).
+    pub fn sync(&mut self, conv: &Conversation) -> std::io::Result<Synced> {
+        let synced = self.plan(conv);
+        for op in &synced.ops {
+            self.files.apply(op)?;
+        }
+        Ok(synced)
     }
 
     /// Continues a conversation loaded from disk: what it holds is already written. Turns
     /// that were cut off get their end written now, so the file reads the same next time.
-    pub fn resume(&mut self, conv: &Conversation) -> std::io::Result<()> {
-        let mut file = open_append(&self.store.path(&conv.id))?;
+    pub fn resume_plan(&mut self, conv: &Conversation) -> Vec<WriteOp> {
+        let mut lines = String::new();
         let mut persisted = Vec::new();
         for (n, m) in conv.messages.iter().enumerate() {
             if m.role == Role::Assistant && m.notes.iter().any(|n| n == super::INCOMPLETE_NOTE) {
@@ -87,7 +156,8 @@ impl HistoryWriter {
                     error: None,
                     usage: None,
                 };
-                writeln!(file, "{}", serde_json::to_string(&rec).unwrap_or_default())?;
+                lines.push_str(&serde_json::to_string(&rec).unwrap_or_default());
+                lines.push('\n');
             }
             persisted.push(Persisted {
                 msg_id: m.id,
@@ -97,15 +167,24 @@ impl HistoryWriter {
         }
         self.open = Some(Open {
             id: conv.id.clone(),
-            file,
             persisted,
             unclaimed: false,
         });
-        self.store.set_last(&conv.id)
+        let mut ops = Vec::new();
+        if !lines.is_empty() {
+            ops.push(WriteOp::Append {
+                id: conv.id.clone(),
+                lines,
+                sync: true,
+            });
+        }
+        ops.push(WriteOp::SetLast(conv.id.clone()));
+        ops
     }
 
-    /// Appends what changed since the last sync.
-    pub fn sync(&mut self, conv: &Conversation) -> std::io::Result<Synced> {
+    /// What changed since the last plan, as file work: appends only (a take-back is a
+    /// `truncate` record). Touches no file.
+    pub fn plan(&mut self, conv: &Conversation) -> Synced {
         let mut synced = Synced::default();
         let same = self
             .open
@@ -120,38 +199,36 @@ impl HistoryWriter {
             o.unclaimed = false;
         }
         if conv.messages.is_empty() && self.open.is_none() {
-            return Ok(synced);
+            return synced;
         }
+        let mut out = String::new();
         if self.open.is_none() {
             // A conversation with an id that is not open (switched to) or a new one.
-            self.store.ensure_dir()?;
             let (id, fresh) = if conv.id.is_empty() {
                 (super::new_id(now()), true)
             } else {
                 (conv.id.clone(), false)
             };
-            let mut file = open_append(&self.store.path(&id))?;
             if fresh {
                 let meta = Record::Meta {
                     v: 1,
                     id: id.clone(),
                     created: now(),
                 };
-                writeln!(file, "{}", serde_json::to_string(&meta).unwrap_or_default())?;
+                out.push_str(&serde_json::to_string(&meta).unwrap_or_default());
+                out.push('\n');
                 synced.created = Some(id.clone());
             }
-            self.store.set_last(&id)?;
+            synced.ops.push(WriteOp::SetLast(id.clone()));
             self.open = Some(Open {
                 id,
-                file,
                 persisted: Vec::new(),
                 unclaimed: fresh,
             });
         }
         let Some(open) = self.open.as_mut() else {
-            return Ok(synced);
+            return synced;
         };
-        let mut out = String::new();
         let mut push = |rec: Record| {
             out.push_str(&serde_json::to_string(&rec).unwrap_or_default());
             out.push('\n');
@@ -235,20 +312,19 @@ impl HistoryWriter {
                 });
             }
         }
-        if !out.is_empty() {
-            open.file.write_all(out.as_bytes())?;
+        if !out.is_empty() || boundary {
+            // The file before "last" names it: append first, then set last.
+            synced.ops.insert(
+                0,
+                WriteOp::Append {
+                    id: open.id.clone(),
+                    lines: out,
+                    // fsync at turn boundaries.
+                    sync: boundary,
+                },
+            );
         }
-        if boundary {
-            // fsync at turn boundaries, on a blocking thread when there is a runtime.
-            let f = open.file.try_clone()?;
-            match tokio::runtime::Handle::try_current() {
-                Ok(h) => {
-                    h.spawn_blocking(move || f.sync_data());
-                }
-                Err(_) => f.sync_data()?,
-            }
-        }
-        Ok(synced)
+        synced
     }
 }
 
@@ -306,7 +382,8 @@ mod tests {
         assert_eq!(store.last().as_deref(), Some(created.as_str()));
         // Regenerate: the answer is taken back and a new one written.
         conv.messages.pop();
-        let b = conv.push(Role::Assistant, "Second try".into(), TurnState::Done);
+        // The app gives every new message a fresh id (never the replaced one's).
+        let b = conv.push_with_id(3, Role::Assistant, "Second try".into(), TurnState::Done);
         assert_eq!(b, 1);
         w.sync(&conv).unwrap();
         let (back, _) = store.load(&created).unwrap();

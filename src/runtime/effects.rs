@@ -122,15 +122,8 @@ impl Effects {
                 let tx = self.tx.clone();
                 self.persistence.conversations(e, &tx);
             }
-            Effect::Export(conv) => {
-                let notice = match self.persistence.export(&conv) {
-                    Ok(path) => {
-                        Notice::info(format!("Exported the conversation to {}", path.display()))
-                    }
-                    Err(e) => Notice::error(format!("Could not export the conversation: {e}")),
-                };
-                post(&self.tx, Msg::Notice(notice));
-            }
+            Effect::ContinueSaving(conv) => self.persistence.adopt(&conv),
+            Effect::Export(conv) => self.persistence.export(conv),
             Effect::Keys(KeysEffect::SetConfigCap {
                 provider,
                 monthly_usd,
@@ -212,11 +205,6 @@ pub fn post(tx: &mpsc::Sender<Msg>, msg: Msg) {
 /// Applies a message and its effects. Returns true when the app should exit.
 pub fn dispatch(app: &mut App, effects: &mut Effects, msg: Msg) -> bool {
     let mut quit = false;
-    if let Msg::Opened { conversation, .. } = &msg
-        && !app.is_busy()
-    {
-        effects.persistence.adopt(conversation);
-    }
     for effect in app::update(app, msg) {
         quit |= effects.run(effect);
     }

@@ -287,13 +287,15 @@ impl KeyService {
                     let this = self.clone();
                     tokio::spawn(async move {
                         let outcome = this.check(&provider, &secret).await;
+                        let at = now();
                         this.send(KeysMsg::Tested {
                             id: id.clone(),
                             outcome: outcome.clone(),
+                            at,
                         })
                         .await;
                         let record = TestRecord {
-                            at: now(),
+                            at,
                             result: outcome.check,
                             detail: outcome.detail,
                         };

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod clipboard;
 pub mod discovery;
 mod effects;
+pub mod history_worker;
 pub mod key_service;
 pub mod model_service;
 pub mod options;
@@ -133,6 +134,9 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         spawn_discovery(&effects);
     }
     let mut app = App::new(options);
+    if resume && !app.conversation.id.is_empty() {
+        effects.persistence.adopt(&app.conversation);
+    }
     app.key_manager.env_candidates = env_candidates;
     if !effects.persistence.notes.is_empty() {
         app.notice = Some(app::Notice::error(effects.persistence.notes.join(" ")));

@@ -11,7 +11,7 @@ use crate::app::{Conversation, Msg, Notice};
 use crate::config::{Config, Paths};
 use crate::history::HistoryStore;
 use crate::history::writer::HistoryWriter;
-use crate::runtime::effects::post;
+use crate::runtime::history_worker::HistoryJob;
 use crate::usage::budget::{Spend, spend_now};
 use crate::usage::prices::PriceTable;
 use crate::usage::{Ledger, LedgerRecord, record_for};
@@ -29,8 +29,7 @@ pub struct Persistence {
     writer: HistoryWriter,
     prices: Arc<PriceTable>,
     ledger_jobs: std::sync::mpsc::Sender<LedgerJob>,
-    /// A save error was already reported (say it once, not per token).
-    reported: bool,
+    history_jobs: std::sync::mpsc::Sender<HistoryJob>,
     /// What loading found worth telling the user.
     pub notes: Vec<String>,
 }
@@ -45,6 +44,8 @@ impl Persistence {
             ));
             PriceTable::parse(crate::usage::prices::SHIPPED).unwrap_or_default()
         });
+        let prices = Arc::new(prices);
+        let history_jobs = super::history_worker::spawn(store.clone(), prices.clone(), tx.clone());
         let (jobs, queue) = std::sync::mpsc::channel();
         let ledger = Ledger::new(&paths.data_dir);
         let reset_day = config.budget.reset_day;
@@ -55,9 +56,9 @@ impl Persistence {
         Self {
             writer: HistoryWriter::new(store.clone()),
             store,
-            prices: Arc::new(prices),
+            prices,
             ledger_jobs: jobs,
-            reported: false,
+            history_jobs,
             notes,
         }
     }
@@ -76,11 +77,7 @@ impl Persistence {
         if let Some(d) = report.describe(&format!("conversation {id}")) {
             self.notes.push(format!("{d}."));
         }
-        if let Err(e) = self.writer.resume(&conv) {
-            self.notes.push(format!(
-                "Could not continue saving the last conversation: {e}."
-            ));
-        }
+        // Saving continues once the model has numbered its messages (`adopt`).
         Some(conv)
     }
 
@@ -90,10 +87,7 @@ impl Persistence {
         let tx = tx.clone();
         match effect {
             ConvEffect::List { req, query } => {
-                tokio::task::spawn_blocking(move || {
-                    let items = list_items(&store, &query);
-                    let _ = tx.blocking_send(Msg::ConversationList { req, items });
-                });
+                let _ = self.history_jobs.send(HistoryJob::List { req, query });
             }
             ConvEffect::Open { id } => {
                 tokio::task::spawn_blocking(move || {
@@ -110,55 +104,23 @@ impl Persistence {
                 });
             }
             ConvEffect::Rename { id, title } => {
-                let result = append_record(&store, &id, &crate::history::Record::Title { title });
-                if let Err(e) = result {
-                    post(
-                        &tx,
-                        Msg::Notice(Notice::error(format!("Could not rename {id}: {e}"))),
-                    );
-                }
+                let _ = self.history_jobs.send(HistoryJob::Rename { id, title });
             }
             ConvEffect::Delete { id } => {
-                let notice = match store.remove(&id) {
-                    Ok(()) => Notice::info(format!("Deleted conversation {id}.")),
-                    Err(e) => Notice::error(format!("Could not delete conversation {id}: {e}")),
-                };
-                post(&tx, Msg::Notice(notice));
+                let _ = self.history_jobs.send(HistoryJob::Delete { id });
             }
         }
     }
 
-    /// A conversation the model is about to switch to: saving continues in its file.
+    /// A conversation the model switched to: saving continues in its file.
     pub fn adopt(&mut self, conv: &Conversation) {
-        if let Err(e) = self.writer.resume(conv) {
-            self.notes
-                .push(format!("Could not continue saving {}: {e}", conv.id));
-        }
+        let ops = self.writer.resume_plan(conv);
+        let _ = self.history_jobs.send(HistoryJob::Write(ops));
     }
 
-    /// Writes the conversation as Markdown under `data/exports/` (0600); returns the path.
-    pub fn export(&self, conv: &Conversation) -> std::io::Result<std::path::PathBuf> {
-        use std::io::Write;
-        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-        let dir = self.store.dir.with_file_name("exports");
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)?;
-        let name = if conv.id.is_empty() {
-            crate::history::new_id(crate::time::now())
-        } else {
-            conv.id.clone()
-        };
-        let path = dir.join(format!("{name}.md"));
-        std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&path)?
-            .write_all(crate::history::export::to_markdown(conv, &self.prices).as_bytes())?;
-        Ok(path)
+    /// Exports the conversation to Markdown, off the loop; the worker says where.
+    pub fn export(&self, conv: Box<Conversation>) {
+        let _ = self.history_jobs.send(HistoryJob::Export(conv));
     }
 
     /// A handle that puts requests made outside a conversation (titles) into the ledger.
@@ -174,29 +136,22 @@ impl Persistence {
         let _ = self.ledger_jobs.send(LedgerJob::Load);
     }
 
-    /// Saves what changed; returns messages for the model (the new id, spend, errors).
+    /// Hands what changed to the history worker; returns messages for the model (the new
+    /// conversation's id). Finished turns go to the ledger thread.
     pub fn after_batch(&mut self, conv: &Conversation) -> Vec<Msg> {
-        let mut out = Vec::new();
-        match self.writer.sync(conv) {
-            Ok(synced) => {
-                if let Some(id) = synced.created {
-                    out.push(Msg::Saved { id });
-                }
-                for turn in synced.ended {
-                    let record = record_for(&turn, crate::time::now(), &self.prices);
-                    let _ = self.ledger_jobs.send(LedgerJob::Append(Box::new(record)));
-                }
-            }
-            Err(e) if !self.reported => {
-                self.reported = true;
-                out.push(Msg::Notice(Notice::error(format!(
-                    "Could not save the conversation in {}: {e}",
-                    self.store.dir.display()
-                ))));
-            }
-            Err(_) => {}
+        let synced = self.writer.plan(conv);
+        if !synced.ops.is_empty() {
+            let _ = self.history_jobs.send(HistoryJob::Write(synced.ops));
         }
-        out
+        for turn in synced.ended {
+            let record = record_for(&turn, crate::time::now(), &self.prices);
+            let _ = self.ledger_jobs.send(LedgerJob::Append(Box::new(record)));
+        }
+        synced
+            .created
+            .map(|id| Msg::Saved { id })
+            .into_iter()
+            .collect()
     }
 }
 
@@ -265,7 +220,7 @@ fn ledger_thread(
 }
 
 /// The pane's rows: every conversation, or those whose title or text contains `query`.
-fn list_items(store: &HistoryStore, query: &str) -> Vec<Item> {
+pub(super) fn list_items(store: &HistoryStore, query: &str) -> Vec<Item> {
     if query.trim().is_empty() {
         return store
             .list()
@@ -297,24 +252,4 @@ fn list_items(store: &HistoryStore, query: &str) -> Vec<Item> {
     }
     items.sort_by_key(|i| std::cmp::Reverse(i.summary.modified));
     items
-}
-
-fn append_record(
-    store: &HistoryStore,
-    id: &str,
-    record: &crate::history::Record,
-) -> std::io::Result<()> {
-    use std::io::Write;
-    if !crate::history::valid_id(id) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a conversation id",
-        ));
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(store.path(id))?;
-    let line = serde_json::to_string(record).map_err(std::io::Error::other)?;
-    f.write_all(format!("{line}\n").as_bytes())?;
-    f.sync_data()
 }

@@ -89,6 +89,8 @@ pub enum KeysMsg {
     Tested {
         id: String,
         outcome: CheckOutcome,
+        /// When the test ran (Unix seconds): time reaches the model on messages.
+        at: u64,
     },
     NewTested {
         req: u64,
@@ -183,12 +185,12 @@ impl KeysPane {
                 }
                 self.note(error, true);
             }
-            KeysMsg::Tested { id, outcome } => {
+            KeysMsg::Tested { id, outcome, at } => {
                 self.testing.remove(&id);
                 let mut who = id.clone();
                 if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
                     e.last_test = Some(TestRecord {
-                        at: crate::time::now(),
+                        at,
                         result: outcome.check,
                         detail: outcome.detail.clone(),
                     });

@@ -109,7 +109,8 @@ fn refresh(app: &mut App) -> Option<ConvEffect> {
     }
 }
 
-pub(super) fn on_msg(app: &mut App, msg: Msg) {
+pub(super) fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = Vec::new();
     match msg {
         Msg::ConversationList { req, items } => {
             if let Screen::Conversations(p) = &mut app.screen {
@@ -118,9 +119,13 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) {
         }
         Msg::Opened { conversation, note } => {
             if app.is_busy() {
-                return;
+                return effects;
             }
-            app.conversation = *conversation;
+            let mut conversation = *conversation;
+            conversation.renumber(&mut app.next_msg_id);
+            app.conversation = conversation;
+            // Saving goes on in the opened conversation's file, with the ids it has now.
+            effects.push(Effect::ContinueSaving(Box::new(app.conversation.clone())));
             app.screen = Screen::Chat;
             app.scroll = Scroll::Follow;
             app.notice = note.map(Notice::error);
@@ -128,4 +133,5 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) {
         _ => {}
     }
     app.dirty = true;
+    effects
 }

@@ -150,8 +150,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         msg @ (Msg::ConversationList { .. } | Msg::Opened { .. }) => {
-            conversation_list::on_msg(app, msg);
-            Vec::new()
+            conversation_list::on_msg(app, msg)
         }
         Msg::Spend(spend) => {
             app.spend = Some(spend);

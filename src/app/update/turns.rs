@@ -29,7 +29,9 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     app.failover_tried.clear();
     app.failover_offer = None;
     app.editing = None;
-    app.conversation.push(Role::User, draft, TurnState::Done);
+    let id = app.fresh_msg_id();
+    app.conversation
+        .push_with_id(id, Role::User, draft, TurnState::Done);
     app.composer = fresh_composer(&app.composer);
     start_turn(app)
 }
@@ -78,9 +80,10 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
         temperature: app.options.temperature,
         max_tokens: app.options.max_tokens,
     };
-    let index = app
-        .conversation
-        .push(Role::Assistant, String::new(), TurnState::Connecting);
+    let id = app.fresh_msg_id();
+    let index =
+        app.conversation
+            .push_with_id(id, Role::Assistant, String::new(), TurnState::Connecting);
     let msg = &mut app.conversation.messages[index];
     msg.model = provider.model.clone();
     msg.provider = provider.name.clone();

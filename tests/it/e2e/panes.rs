@@ -339,3 +339,38 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
             .contains("$0.50")
     );
 }
+
+/// A save that fails after start-up (the conversations directory is a file) reaches the status
+/// bar as an error, and the answer on screen stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_save_after_start_up_reaches_the_status_bar() {
+    use keyturn::mock::{MockOptions, MockProvider, Reply};
+    keyturn::install_crypto_provider();
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    mock.push(Reply::text("still here"));
+    let home = tempfile::tempdir().unwrap();
+    crate::support::write_config(
+        home.path(),
+        &crate::support::local_config(&mock.base_url(), "[history]\nresume = false\n"),
+    );
+    let paths = keyturn::config::Paths::under(home.path());
+    std::fs::create_dir_all(&paths.data_dir).unwrap();
+    std::fs::write(paths.data_dir.join("conversations"), "not a directory").unwrap();
+    let Session {
+        mut app,
+        mut effects,
+        mut rx,
+    } = start(&paths);
+    for c in "hi".chars() {
+        key(&mut app, &mut effects, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.notice
+            .as_ref()
+            .is_some_and(|n| n.is_error() && n.text.contains("Could not save the conversation"))
+    })
+    .await;
+    until(&mut app, &mut effects, &mut rx, |a| !a.is_busy()).await;
+    assert_eq!(app.conversation.messages[1].text, "still here");
+}

@@ -302,6 +302,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
         KeysMsg::Tested {
             id: "k1".into(),
             outcome: outcome(KeyCheck::Valid),
+            at: 1_795_000_000,
         },
     );
     msg(
@@ -309,6 +310,7 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
         KeysMsg::Tested {
             id: "k2".into(),
             outcome: outcome(KeyCheck::RateLimited),
+            at: 1_795_000_000,
         },
     );
     assert!(!app.key_manager.busy());

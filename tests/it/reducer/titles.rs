@@ -204,6 +204,8 @@ fn the_title_names_the_open_conversation_unless_renamed_or_left() {
     // A title for another conversation is dropped.
     let mut app2 = self::app(TitleMode::Model);
     app2.conversation.id = "c2".into();
+    // Another conversation of the session: its messages have ids of their own.
+    app2.next_msg_id = app.next_msg_id;
     let req = send(&mut app2, "Q");
     answer(&mut app2, req, "A");
     assert!(

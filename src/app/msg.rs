@@ -69,6 +69,11 @@ pub enum Msg {
     Terminate,
     /// The key store's background work reporting back.
     Keys(key_manager::KeysMsg),
+    /// The identity file typed in the welcome flow: where it is, and whether it is a file.
+    IdentityChecked {
+        path: std::path::PathBuf,
+        exists: bool,
+    },
     /// A report for the status bar (e.g. a saved default), with its severity.
     Notice(super::Notice),
     /// A local server was found answering on its usual port.
@@ -117,6 +122,11 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
     Copy {
         text: String,
+    },
+    /// Look for the identity file typed in the welcome flow (`~` expanded); answered with
+    /// `Msg::IdentityChecked`.
+    CheckIdentityFile {
+        typed: String,
     },
     /// The welcome flow ended: write its choices to config.toml.
     FinishWelcome(welcome::WelcomeResult),

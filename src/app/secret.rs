@@ -11,6 +11,19 @@ impl Secret {
         Self(crate::keystore::entry::clean_secret(text))
     }
 
+    /// The text of a masked field, read straight into a buffer that is wiped when dropped
+    /// (no plain joined copy is left behind), trimmed of what a paste brings along.
+    pub fn from_field(field: &tui_textarea::TextArea) -> Self {
+        let mut joined = zeroize::Zeroizing::new(String::new());
+        for (i, line) in field.lines().iter().enumerate() {
+            if i > 0 {
+                joined.push('\n');
+            }
+            joined.push_str(line);
+        }
+        Self(SecretString::from(joined.trim().to_string()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.expose_secret().is_empty()
     }

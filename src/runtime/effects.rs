@@ -124,6 +124,14 @@ impl Effects {
             }
             Effect::ContinueSaving(conv) => self.persistence.adopt(&conv),
             Effect::Export(conv) => self.persistence.export(conv),
+            Effect::CheckIdentityFile { typed } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let path = crate::keystore::unlock::expand_home(std::path::Path::new(&typed));
+                    let exists = path.is_file();
+                    let _ = tx.blocking_send(Msg::IdentityChecked { path, exists });
+                });
+            }
             Effect::Keys(KeysEffect::SetConfigCap {
                 provider,
                 monthly_usd,

@@ -108,7 +108,7 @@ impl KeysPane {
                 rotate,
                 input,
             } => {
-                let secret = Secret::new(&text_of(&input));
+                let secret = Secret::from_field(&input);
                 if secret.is_empty() {
                     self.dialog = Some(KeyDialog::Secret {
                         provider,
@@ -218,7 +218,7 @@ impl KeysPane {
         creating: bool,
         first: Option<Secret>,
     ) -> Vec<KeysEffect> {
-        let typed = Secret::new(&text_of(&field));
+        let typed = Secret::from_field(&field);
         let retry = |field, first, error: &str| KeyDialog::Passphrase {
             input: field,
             creating,

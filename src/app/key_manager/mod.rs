@@ -182,6 +182,8 @@ fn input(masked: bool, placeholder: &str) -> TextArea<'static> {
     let mut t = TextArea::default();
     if masked {
         t.set_mask_char('•');
+        // No undo history: a secret field keeps no earlier copies of what was typed.
+        t.set_max_histories(0);
     }
     t.set_placeholder_text(placeholder);
     t
@@ -237,5 +239,37 @@ impl KeysPane {
             None => return false,
         };
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn a_masked_field_keeps_no_undo_history() {
+        let mut field = input(true, "paste the API key (hidden)");
+        for c in "sk-test-CANARY-undo".chars() {
+            field.input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+        field.delete_line_by_head();
+        assert_eq!(field.max_histories(), 0);
+        assert!(!field.undo(), "an earlier copy of the secret came back");
+        assert_eq!(field.lines().join(""), "");
+        // A plain field keeps its history.
+        let mut label = input(false, "label");
+        label.input(KeyEvent::new(KeyCode::Char('w'), KeyModifiers::NONE));
+        assert!(label.undo());
+    }
+
+    #[test]
+    fn a_secret_is_read_from_the_field_trimmed() {
+        let mut field = input(true, "");
+        field.insert_str("  sk-test-CANARY-trim \n");
+        assert_eq!(
+            Secret::from_field(&field),
+            Secret::new("sk-test-CANARY-trim")
+        );
     }
 }

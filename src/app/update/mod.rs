@@ -157,6 +157,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
+        Msg::IdentityChecked { path, exists } => {
+            app.dirty = true;
+            welcome::on_identity_checked(app, path, exists)
+        }
         Msg::Redraw => {
             app.dirty = true;
             Vec::new()

@@ -33,17 +33,16 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
         Step::IdentityPath => match code {
             KeyCode::Esc => w.step = Step::Protect,
             KeyCode::Enter => {
-                let typed = w.path_input.lines().join("");
-                let path = crate::keystore::unlock::expand_home(std::path::Path::new(typed.trim()));
-                // A file check in the reducer: the welcome flow runs once, before anything
-                // streams, and the answer decides the very next screen.
-                if typed.trim().is_empty() || !path.is_file() {
-                    w.error = Some(format!(
-                        "No identity file at {}; create one with `age-keygen -o FILE`.",
-                        path.display()
-                    ));
+                let typed = w.path_input.lines().join("").trim().to_string();
+                if typed.is_empty() {
+                    w.error = Some(
+                        "Type the path of an age identity file (make one with `age-keygen -o FILE`)."
+                            .into(),
+                    );
                 } else {
-                    return create_with_identity(app, w, path);
+                    // The disk is the runtime's: it looks and answers with IdentityChecked.
+                    app.screen = Screen::Welcome(w);
+                    return vec![Effect::CheckIdentityFile { typed }];
                 }
             }
             _ => {
@@ -73,6 +72,30 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
             _ => {}
         },
     }
+    app.screen = Screen::Welcome(w);
+    Vec::new()
+}
+
+/// The runtime looked for the identity file the user typed.
+pub(super) fn on_identity_checked(
+    app: &mut App,
+    path: std::path::PathBuf,
+    exists: bool,
+) -> Vec<Effect> {
+    let Screen::Welcome(mut w) = std::mem::replace(&mut app.screen, Screen::Chat) else {
+        return Vec::new();
+    };
+    if w.step != Step::IdentityPath {
+        app.screen = Screen::Welcome(w);
+        return Vec::new();
+    }
+    if exists {
+        return create_with_identity(app, w, path);
+    }
+    w.error = Some(format!(
+        "No identity file at {}; create one with `age-keygen -o FILE`.",
+        path.display()
+    ));
     app.screen = Screen::Welcome(w);
     Vec::new()
 }

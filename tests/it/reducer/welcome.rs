@@ -137,13 +137,29 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
             .unwrap()
             .contains("passphrase-protected")
     );
-    // The identity-file path: a missing file is refused at once.
+    // The identity-file path: the runtime looks for it (the reducer reads no disk); a
+    // missing file is refused, an existing one creates the store.
     key(&mut app, KeyCode::Char('3'));
     assert_eq!(step(&app), Step::IdentityPath);
     for c in "/nonexistent/id.txt".chars() {
         key(&mut app, KeyCode::Char(c));
     }
-    assert!(key(&mut app, KeyCode::Enter).is_empty());
+    assert_eq!(
+        key(&mut app, KeyCode::Enter),
+        vec![Effect::CheckIdentityFile {
+            typed: "/nonexistent/id.txt".into()
+        }]
+    );
+    assert!(
+        update(
+            &mut app,
+            Msg::IdentityChecked {
+                path: "/nonexistent/id.txt".into(),
+                exists: false
+            }
+        )
+        .is_empty()
+    );
     assert!(
         app.welcome()
             .unwrap()
@@ -152,6 +168,30 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
             .unwrap()
             .contains("No identity file")
     );
+    assert_eq!(
+        update(
+            &mut app,
+            Msg::IdentityChecked {
+                path: "/home/me/id.txt".into(),
+                exists: true
+            }
+        ),
+        vec![Effect::Keys(KeysEffect::CreateWithIdentity {
+            path: "/home/me/id.txt".into()
+        })]
+    );
+    assert_eq!(app.key_manager.state, StoreState::Unlocking);
+    assert_eq!(
+        app.welcome().unwrap().identity_file.as_deref(),
+        Some(std::path::Path::new("/home/me/id.txt"))
+    );
+}
+
+#[test]
+fn esc_leaves_the_identity_path_step() {
+    let mut app = app(false, false);
+    key(&mut app, KeyCode::Char('3'));
+    assert_eq!(step(&app), Step::IdentityPath);
     key(&mut app, KeyCode::Esc);
     assert_eq!(step(&app), Step::Protect);
 }

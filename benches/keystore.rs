@@ -2,6 +2,8 @@
 //! passphrase at the default scrypt work factor (paid once per session), and a save with
 //! the cached key (paid at every change). Run: `cargo bench --bench keystore`.
 
+#![allow(clippy::unwrap_used)] // test and measuring code: a failed setup should stop loudly
+
 use std::time::Instant;
 
 use keyturn::keystore::{DEFAULT_LOG_N, KeyEntry, KeyOp, KeyStore, Unlock};

@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo bench --bench startup`.
 
+#![allow(clippy::unwrap_used)] // test and measuring code: a failed setup should stop loudly
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

@@ -8,6 +8,8 @@
 //!
 //! Run: `cargo bench --bench streaming`.
 
+#![allow(clippy::unwrap_used)] // test and measuring code: a failed setup should stop loudly
+
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

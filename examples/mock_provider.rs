@@ -2,6 +2,8 @@
 //! `cargo run --example mock_provider -- --port 8787 [--rate 40]`;
 //! set MOCK_KEY=sk-test-... to make it require that key.
 
+#![allow(clippy::unwrap_used)] // test and measuring code: a failed setup should stop loudly
+
 use clap::Parser;
 use keyturn::mock::{MockOptions, MockProvider};
 

@@ -102,7 +102,11 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     let Some(req) = read_request(&mut stream).await else {
         return;
     };
-    state.requests.lock().unwrap().push(req.clone());
+    state
+        .requests
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(req.clone());
     let key = presented_key(&req);
     // As a forward proxy the request line carries an absolute URL: keep only its path.
     let path = req.path.split('?').next().unwrap_or("").to_string();
@@ -128,11 +132,19 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     }
     // A scripted status or auth failure answers whatever route comes next (key tests too).
     let front_is_status = matches!(
-        state.script.lock().unwrap().front(),
+        state
+            .script
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .front(),
         Some(Reply::Status { .. } | Reply::EchoAuth | Reply::Redirect { .. })
     );
     if front_is_status {
-        let reply = state.script.lock().unwrap().pop_front();
+        let reply = state
+            .script
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front();
         if let Some(reply) = reply {
             return stream_reply(stream, &state, reply, &key, dialect).await;
         }
@@ -159,7 +171,11 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
             respond(&mut stream, 200, "application/json", "", &body).await;
         }
         ("POST", true) => {
-            let scripted = state.script.lock().unwrap().pop_front();
+            let scripted = state
+                .script
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .pop_front();
             let reply = scripted.unwrap_or_else(|| reply_for_prompt(&last_user_text(&req.body)));
             stream_reply(stream, &state, reply, &key, dialect).await;
         }
@@ -406,7 +422,13 @@ async fn stream_reply(
     } else {
         Duration::ZERO
     };
-    let gone = |state: &MockState| state.disconnects.lock().unwrap().push(Instant::now());
+    let gone = |state: &MockState| {
+        state
+            .disconnects
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Instant::now())
+    };
     for e in dialect.preamble() {
         if !send_event(&mut stream, &e).await {
             return gone(state);

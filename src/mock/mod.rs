@@ -103,15 +103,27 @@ impl MockProvider {
 
     /// Queues replies; each request takes the next, then prompts decide again.
     pub fn push(&self, reply: Reply) {
-        self.state.script.lock().unwrap().push_back(reply);
+        self.state
+            .script
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push_back(reply);
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state.requests.lock().unwrap().clone()
+        self.state
+            .requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn disconnects(&self) -> Vec<Instant> {
-        self.state.disconnects.lock().unwrap().clone()
+        self.state
+            .disconnects
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Polls until `cond` holds or `deadline` passes (tests never sleep blindly).

@@ -1,6 +1,8 @@
 //! keyturn's integration tests: one binary, one module per layer of the architecture
 //! (ARCHITECTURE.md), and one support module they share.
 
+#![allow(clippy::unwrap_used)] // test and measuring code: a failed setup should stop loudly
+
 mod support;
 
 mod cli;

@@ -35,9 +35,11 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage(_) | CliError::ProviderConfig(_) | CliError::NoHome(_) => exit::USAGE,
-            CliError::Keystore(KeystoreError::NoSuchKey { .. } | KeystoreError::NothingToUndo) => {
-                exit::USAGE
-            }
+            CliError::Keystore(
+                KeystoreError::NoSuchKey { .. }
+                | KeystoreError::NothingToUndo
+                | KeystoreError::AlreadyStored { .. },
+            ) => exit::USAGE,
             CliError::Keystore(_) => exit::KEYSTORE,
             CliError::Provider(_) => exit::PROVIDER,
             CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,

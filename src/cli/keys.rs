@@ -261,17 +261,9 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
         } => {
             let (secret, outcome) = new_secret_checked(ctx, &provider, force).await?;
             let mut store = open_or_create(ctx)?;
-            if store.entries().iter().any(|e| {
-                e.provider == provider && e.secret.expose_secret() == secret.expose_secret()
-            }) {
-                return Err(CliError::Usage(format!(
-                    "this key is already stored for {provider}"
-                )));
-            }
             let mut entry = KeyEntry::new(&provider, &label, secret, now());
             entry.last_test = outcome.as_ref().map(record);
-            let id = entry.id.clone();
-            store.commit(KeyOp::Add(entry))?;
+            let id = store.add(entry)?;
             let e = store.find(&id)?;
             println!(
                 "Added {}{}.",
@@ -316,12 +308,7 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
             drop(store);
             let (secret, outcome) = new_secret_checked(ctx, &entry.provider, force).await?;
             let mut store = open(ctx)?;
-            store.commit(KeyOp::Rotate {
-                id: entry.id.clone(),
-                secret,
-                at: now(),
-                test: outcome.as_ref().map(record),
-            })?;
+            store.rotate(&entry.id, secret, now(), outcome.as_ref().map(record))?;
             println!(
                 "Rotated {}. The old key stays in the backup until the next change: `keyturn keys undo` restores it, `keyturn keys purge-backup` forgets it.",
                 describe(store.find(&entry.id)?)
@@ -420,20 +407,14 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
             }
             let mut store = open_or_create(ctx)?;
             let mut imported = Vec::new();
-            for (var, provider, secret) in found {
-                if store
-                    .entries()
-                    .iter()
-                    .any(|e| e.secret.expose_secret() == secret.expose_secret())
-                {
-                    println!("{var}: already stored.");
-                    continue;
+            for (var, id) in store.import(found, now())? {
+                match id {
+                    Some(id) => {
+                        println!("{var}: imported as {}.", describe(store.find(&id)?));
+                        imported.push(var);
+                    }
+                    None => println!("{var}: already stored."),
                 }
-                let entry = KeyEntry::new(&provider, &format!("from {var}"), secret, now());
-                let id = entry.id.clone();
-                store.commit(KeyOp::Add(entry))?;
-                println!("{var}: imported as {}.", describe(store.find(&id)?));
-                imported.push(var);
             }
             if !imported.is_empty() {
                 println!(

@@ -51,6 +51,8 @@ pub enum KeystoreError {
     PassphraseCommand { detail: String },
     #[error("No key with id {id:?}. `keyturn keys list` shows the ids.")]
     NoSuchKey { id: String },
+    #[error("That key is already stored for {provider}.")]
+    AlreadyStored { provider: String },
     #[error("There is nothing to undo: no backup of an earlier version exists.")]
     NothingToUndo,
     #[error("{}'s passphrase or identity was changed by another keyturn since this one unlocked it. Unlock again.", path.display())]

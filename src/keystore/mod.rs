@@ -12,7 +12,7 @@ pub mod unlock;
 
 use std::path::{Path, PathBuf};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 pub use crypto::{DEFAULT_LOG_N, MAX_LOG_N, Material};
 pub use document::SCHEMA_VERSION;
@@ -194,6 +194,66 @@ impl KeyStore {
         self.commit_inner(op, true)
     }
 
+    /// Whether any provider's key is this secret.
+    pub fn holds(&self, secret: &SecretString) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.secret.expose_secret() == secret.expose_secret())
+    }
+
+    /// Adds a key (refused when its provider has this secret already); returns its id. The
+    /// TUI and `keyturn keys add` both add through here.
+    pub fn add(&mut self, entry: KeyEntry) -> Result<String, KeystoreError> {
+        let id = entry.id.clone();
+        self.commit(KeyOp::Add(entry))?;
+        Ok(id)
+    }
+
+    /// Imports keys found in the environment, as (variable, provider, secret), in one change
+    /// (one backup, one undo step). Returns each variable with the new key's id, or None when
+    /// the secret is stored already.
+    pub fn import(
+        &mut self,
+        found: Vec<(String, String, SecretString)>,
+        at: u64,
+    ) -> Result<Vec<(String, Option<String>)>, KeystoreError> {
+        let mut report = Vec::new();
+        let mut adds = Vec::new();
+        for (var, provider, secret) in found {
+            let fresh = !self.holds(&secret)
+                && !adds.iter().any(|op| {
+                    matches!(op, KeyOp::Add(e) if e.secret.expose_secret() == secret.expose_secret())
+                });
+            if !fresh {
+                report.push((var, None));
+                continue;
+            }
+            let entry = KeyEntry::new(&provider, &format!("from {var}"), secret, at);
+            report.push((var, Some(entry.id.clone())));
+            adds.push(KeyOp::Add(entry));
+        }
+        if !adds.is_empty() {
+            self.commit(KeyOp::Many(adds))?;
+        }
+        Ok(report)
+    }
+
+    /// Replaces a key's secret; the old one stays in the backup.
+    pub fn rotate(
+        &mut self,
+        id: &str,
+        secret: SecretString,
+        at: u64,
+        test: Option<TestRecord>,
+    ) -> Result<(), KeystoreError> {
+        self.commit(KeyOp::Rotate {
+            id: id.to_string(),
+            secret,
+            at,
+            test,
+        })
+    }
+
     /// Saves test results. They are not a change to undo, so the backup (the version before
     /// the last real change) is left alone.
     pub fn record_tests(
@@ -211,7 +271,10 @@ impl KeyStore {
         let _lock = file::StoreLock::acquire(&self.path)?;
         let current = self.refresh_locked()?;
         let mut next = self.entries.clone();
-        ops::apply(&mut next, op).map_err(|ops::UnknownKey(id)| KeystoreError::NoSuchKey { id })?;
+        ops::apply(&mut next, op).map_err(|e| match e {
+            ops::OpError::UnknownKey(id) => KeystoreError::NoSuchKey { id },
+            ops::OpError::AlreadyStored(provider) => KeystoreError::AlreadyStored { provider },
+        })?;
         let ct = crypto::encrypt(&document::encode(&next), &self.material)
             .map_err(|e| corrupt(&self.path, e))?;
         if let Some(cur) = current.filter(|_| backup) {

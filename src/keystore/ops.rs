@@ -1,7 +1,7 @@
 //! Changes to the key list as values, applied by one pure function. A save re-reads the file
 //! under the lock and re-applies the change, so two processes never lose each other's work.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::entry::{KeyEntry, TestRecord};
 
@@ -38,21 +38,34 @@ pub enum KeyOp {
     Many(Vec<KeyOp>),
 }
 
-/// A change named a key that is not in the list (another process removed it).
+/// A change the key list refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no key with id {0}")]
-pub struct UnknownKey(pub String);
+pub enum OpError {
+    /// It names a key that is not in the list (another process removed it).
+    #[error("no key with id {0}")]
+    UnknownKey(String),
+    /// It adds a secret the provider has already.
+    #[error("that key is already stored for {0}")]
+    AlreadyStored(String),
+}
 
-/// Applies `op`; a change to a key that is not there is refused.
-pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), UnknownKey> {
+/// Applies `op`; a change to a key that is not there, or a second copy of a provider's
+/// key, is refused (checked here, so it holds when the change is re-applied under the lock).
+pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), OpError> {
     let index = |entries: &[KeyEntry], id: &str| {
         entries
             .iter()
             .position(|e| e.id == id)
-            .ok_or_else(|| UnknownKey(id.to_string()))
+            .ok_or_else(|| OpError::UnknownKey(id.to_string()))
     };
     match op {
         KeyOp::Add(mut entry) => {
+            if entries.iter().any(|e| {
+                e.provider == entry.provider
+                    && e.secret.expose_secret() == entry.secret.expose_secret()
+            }) {
+                return Err(OpError::AlreadyStored(entry.provider));
+            }
             // The first key of a provider becomes its active one.
             entry.active = !entries
                 .iter()
@@ -168,6 +181,22 @@ mod tests {
     }
 
     #[test]
+    fn a_providers_second_copy_of_a_secret_is_refused() {
+        let mut v = Vec::new();
+        let a = KeyEntry::new("openai", "one", SecretString::from("sk-test-CANARY-dup"), 1);
+        let again = KeyEntry::new("openai", "two", SecretString::from("sk-test-CANARY-dup"), 2);
+        let other = KeyEntry::new("proxy", "p", SecretString::from("sk-test-CANARY-dup"), 3);
+        apply(&mut v, KeyOp::Add(a)).unwrap();
+        assert_eq!(
+            apply(&mut v, KeyOp::Add(again)),
+            Err(OpError::AlreadyStored("openai".into()))
+        );
+        // The same key configured for another provider (a proxy, say) is allowed.
+        apply(&mut v, KeyOp::Add(other)).unwrap();
+        assert_eq!(v.len(), 2);
+    }
+
+    #[test]
     fn first_key_per_provider_is_active_and_activation_is_exclusive() {
         let mut v = Vec::new();
         let (a, b, c) = (key("openai", 1), key("openai", 2), key("groq", 3));
@@ -215,7 +244,7 @@ mod tests {
         assert!(v[0].last_test.is_none());
         assert_eq!(
             apply(&mut v, KeyOp::Activate { id: "nope".into() }),
-            Err(UnknownKey("nope".into()))
+            Err(OpError::UnknownKey("nope".into()))
         );
     }
 }

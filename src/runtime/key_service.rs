@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tokio::sync::mpsc;
 
 use super::api_keys::env_keys;
@@ -50,13 +50,7 @@ pub fn meta(store: &KeyStore) -> Vec<KeyMeta> {
 fn candidates(config: &Config, store: Option<&KeyStore>) -> Vec<(String, String)> {
     env_keys(config)
         .into_iter()
-        .filter(|(_, _, secret)| {
-            !store.is_some_and(|s| {
-                s.entries()
-                    .iter()
-                    .any(|e| e.secret.expose_secret() == secret.expose_secret())
-            })
-        })
+        .filter(|(_, _, secret)| !store.is_some_and(|s| s.holds(secret)))
         .map(|(var, provider, _)| (var, provider))
         .collect()
 }
@@ -239,12 +233,7 @@ impl KeyService {
                 let this = self.clone();
                 self.with_store(move |store| match rotate {
                     Some(id) => {
-                        store.commit(KeyOp::Rotate {
-                            id: id.clone(),
-                            secret,
-                            at: now(),
-                            test,
-                        })?;
+                        store.rotate(&id, secret, now(), test)?;
                         let e = store.find(&id)?;
                         let note = format!(
                             "Rotated the {} key to {}; the old one stays in the backup: u undoes.",
@@ -254,19 +243,16 @@ impl KeyService {
                         Ok(this.updated(store, note, None))
                     }
                     None => {
-                        if store.entries().iter().any(|e| {
-                            e.provider == provider
-                                && e.secret.expose_secret() == secret.expose_secret()
-                        }) {
-                            return Ok(KeysMsg::Failed {
-                                error: format!("That key is already stored for {provider}."),
-                            });
-                        }
                         let mut entry = KeyEntry::new(&provider, &label, secret, now());
                         entry.last_test = test;
                         let note = format!("Added {} for {provider}.", entry.masked());
-                        store.commit(KeyOp::Add(entry))?;
-                        Ok(this.updated(store, note, None))
+                        match store.add(entry) {
+                            Ok(_) => Ok(this.updated(store, note, None)),
+                            Err(e @ KeystoreError::AlreadyStored { .. }) => Ok(KeysMsg::Failed {
+                                error: e.to_string(),
+                            }),
+                            Err(e) => Err(e),
+                        }
                     }
                 });
             }
@@ -367,23 +353,11 @@ impl KeyService {
                 let this = self.clone();
                 let config = self.config.clone();
                 self.with_store(move |store| {
-                    let mut imported = Vec::new();
-                    for (var, provider, secret) in env_keys(&config) {
-                        if store
-                            .entries()
-                            .iter()
-                            .any(|e| e.secret.expose_secret() == secret.expose_secret())
-                        {
-                            continue;
-                        }
-                        store.commit(KeyOp::Add(KeyEntry::new(
-                            &provider,
-                            &format!("from {var}"),
-                            secret,
-                            now(),
-                        )))?;
-                        imported.push(var);
-                    }
+                    let imported: Vec<String> = store
+                        .import(env_keys(&config), now())?
+                        .into_iter()
+                        .filter_map(|(var, id)| id.map(|_| var))
+                        .collect();
                     let note = if imported.is_empty() {
                         "Nothing new to import.".to_string()
                     } else {

@@ -160,14 +160,14 @@ fn stream_run(
     let tail = last_token_to_screen.elapsed();
     let cpu = cpu_ns() - cpu0;
     let _ = t0;
-    assert!(app.conversation.messages[1].text.len() > 10_000);
+    assert!(app.session.conversation.messages[1].text.len() > 10_000);
     (tail, cpu, tokens, frames)
 }
 
 fn history_app(messages: usize) -> (App, u64) {
     let (mut app, _) = new_app();
-    app.conversation = Default::default();
-    app.active = None;
+    app.session.conversation = Default::default();
+    app.session.active = None;
     let body = "Some earlier answer with a few lines of prose that wrap across the width of the pane, and `code`.\nSecond line.";
     for i in 0..messages {
         let role = if i % 2 == 0 {
@@ -175,10 +175,11 @@ fn history_app(messages: usize) -> (App, u64) {
         } else {
             Role::Assistant
         };
-        let idx = app
-            .conversation
-            .push(role, body.to_string(), keyturn::app::TurnState::Done);
-        app.conversation.messages[idx].model = "m".into();
+        let idx =
+            app.session
+                .conversation
+                .push(role, body.to_string(), keyturn::app::TurnState::Done);
+        app.session.conversation.messages[idx].model = "m".into();
     }
     let req = ask(&mut app);
     (app, req)

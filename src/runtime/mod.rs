@@ -134,8 +134,8 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         spawn_discovery(&effects);
     }
     let mut app = App::new(options);
-    if resume && !app.conversation.id.is_empty() {
-        effects.persistence.adopt(&app.conversation);
+    if resume && !app.session.conversation.id.is_empty() {
+        effects.persistence.adopt(&app.session.conversation);
     }
     app.key_manager.env_candidates = env_candidates;
     if !effects.persistence.notes.is_empty() {
@@ -221,7 +221,7 @@ pub async fn run_tui(
             }
         }
         // The conversation file and the ledger catch up once per batch, not per token.
-        for m in effects.persistence.after_batch(&app.conversation) {
+        for m in effects.persistence.after_batch(&app.session.conversation) {
             quit |= dispatch(&mut app, &mut effects, m);
         }
         // OSC 52 goes out only here, when the user asked to copy.
@@ -296,10 +296,10 @@ fn draw(
     guard.terminal.backend_mut().flush()?;
     app.dirty = false;
     let c = &cache.conversation;
-    if c.content_lines != app.content_lines
-        || c.viewport != app.viewport
-        || c.top != app.top
-        || matches!(app.scroll, app::Scroll::Reveal { .. })
+    if c.content_lines != app.chat.content_lines
+        || c.viewport != app.chat.viewport
+        || c.top != app.chat.top
+        || matches!(app.chat.scroll, app::Scroll::Reveal { .. })
     {
         return Ok(Some(ui::layout_msg(cache)));
     }

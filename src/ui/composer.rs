@@ -12,6 +12,7 @@ use crate::app::{App, Focus};
 pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
     let width = (screen_width as usize).saturating_sub(1).max(1);
     let rows: usize = app
+        .chat
         .composer
         .lines()
         .iter()
@@ -23,7 +24,7 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let focused = app.focus == Focus::Composer && app.overlay.is_none();
+    let focused = app.chat.focus == Focus::Composer && app.overlay.is_none();
     let border = if focused {
         theme.border_focus
     } else {
@@ -34,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     } else {
         " Message "
     };
-    let mut composer = app.composer.clone();
+    let mut composer = app.chat.composer.clone();
     composer.set_block(
         Block::default()
             .borders(Borders::TOP)

@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
     }
     for (i, item) in pane.items.iter().enumerate() {
         let s = &item.summary;
-        let current = s.id == app.conversation.id;
+        let current = s.id == app.session.conversation.id;
         let mark = if current { "● " } else { "  " };
         let meta = format!(
             "  {} · {} msgs",

@@ -104,6 +104,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: 
         }
         let m = &p.models[mi];
         let current = app
+            .session
             .provider
             .as_ref()
             .is_some_and(|c| c.id == p.provider.id && c.model == m.id);

@@ -49,7 +49,7 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         }
         return;
     }
-    if let Some(search) = app.search.as_ref().filter(|s| s.editing) {
+    if let Some(search) = app.chat.search.as_ref().filter(|s| s.editing) {
         // Typing a search query: the bar is the prompt.
         let count = match search.hits.len() {
             0 if search.query.is_empty() => String::new(),
@@ -110,7 +110,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
             theme.help_key.patch(theme.status),
         ));
     }
-    match &app.provider {
+    match &app.session.provider {
         Some(p) => {
             out.push(Segment::new(
                 MODEL,
@@ -127,6 +127,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
     }
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
     let retrying = app
+        .session
         .conversation
         .messages
         .last()
@@ -148,14 +149,20 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
             Segment::new(rank, format!("│ {p} "), theme.status).or_short(format!("│ {short} ")),
         );
     }
-    if let Some(u) = app.conversation.messages.last().and_then(|m| m.usage) {
+    if let Some(u) = app
+        .session
+        .conversation
+        .messages
+        .last()
+        .and_then(|m| m.usage)
+    {
         out.push(Segment::new(
             TOKENS,
             format!("│ ↑{} ↓{} tok ", u.input_tokens, u.output_tokens),
             theme.status,
         ));
     }
-    if let Some(search) = app.search.as_ref().filter(|s| !s.hits.is_empty()) {
+    if let Some(search) = app.chat.search.as_ref().filter(|s| !s.hits.is_empty()) {
         let count = format!("{}/{}", search.current + 1, search.hits.len());
         out.push(
             Segment::new(
@@ -180,13 +187,13 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
 
 /// This turn's cost and the month's spend for the provider in use; a budget warning.
 fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
-    let (Some(spend), Some(p)) = (&app.spend, &app.provider) else {
+    let (Some(spend), Some(p)) = (&app.session.spend, &app.session.provider) else {
         return Vec::new();
     };
     let month = spend.by_provider.get(&p.id).copied().unwrap_or_default();
     // Nothing to say for a provider with no known cost (a local server).
-    let capped = app.options.budget.monthly_usd.is_some()
-        || app.options.budget.providers.contains_key(&p.id);
+    let capped = app.session.budget.monthly_usd.is_some()
+        || app.session.budget.providers.contains_key(&p.id);
     let zero = crate::chat::money::Usd::ZERO;
     if !(month > zero || spend.last_cost.is_some_and(|c| c > zero) || capped) {
         return Vec::new();

@@ -3,19 +3,19 @@
 use super::*;
 
 pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
-    let page = app.viewport.saturating_sub(2).max(1);
+    let page = app.chat.viewport.saturating_sub(2).max(1);
     match action {
         Action::Quit => return quit(app),
         Action::Submit => return submit(app),
         Action::Newline => {
-            app.focus = Focus::Composer;
-            app.composer.insert_newline();
+            app.chat.focus = Focus::Composer;
+            app.chat.composer.insert_newline();
         }
         Action::Cancel => return cancel(app),
         Action::Retry => return retry(app),
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::FocusNext => {
-            app.focus = match app.focus {
+            app.chat.focus = match app.chat.focus {
                 Focus::Composer => Focus::Conversation,
                 Focus::Conversation => Focus::Composer,
             }
@@ -24,10 +24,10 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ScrollDown => scroll_by(app, 1),
         Action::PageUp => scroll_by(app, -(page as isize)),
         Action::PageDown => scroll_by(app, page as isize),
-        Action::ScrollTop => app.scroll = Scroll::Top(0),
-        Action::ScrollBottom => app.scroll = Scroll::Follow,
+        Action::ScrollTop => app.chat.scroll = Scroll::Top(0),
+        Action::ScrollBottom => app.chat.scroll = Scroll::Follow,
         Action::ToggleReasoning => toggle_reasoning(app),
-        Action::Failover => match app.failover_offer.clone() {
+        Action::Failover => match app.session.failover_offer.clone() {
             Some(id) if !app.is_busy() => {
                 let who = failover_candidate(app)
                     .filter(|(c, _)| *c == id)
@@ -81,9 +81,9 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
                     "A reply is streaming; press Esc to stop it before starting anew.",
                 );
             } else {
-                app.conversation = Default::default();
-                app.scroll = Scroll::Follow;
-                app.editing = None;
+                app.session.conversation = Default::default();
+                app.chat.scroll = Scroll::Follow;
+                app.chat.editing = None;
                 browse::clear_browse(app);
             }
         }
@@ -104,10 +104,10 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![Effect::LoadUsage(req)];
         }
         Action::ExportConversation => {
-            if app.conversation.messages.is_empty() {
+            if app.session.conversation.messages.is_empty() {
                 notice(app, "Nothing to export yet.");
             } else {
-                return vec![Effect::Export(Box::new(app.conversation.clone()))];
+                return vec![Effect::Export(Box::new(app.session.conversation.clone()))];
             }
         }
     }
@@ -116,9 +116,9 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 pub(super) fn scroll_by(app: &mut App, delta: isize) {
-    let max = app.content_lines.saturating_sub(app.viewport);
-    let top = app.scroll_top().saturating_add_signed(delta).min(max);
-    app.scroll = if top >= max {
+    let max = app.chat.content_lines.saturating_sub(app.chat.viewport);
+    let top = app.chat.scroll_top().saturating_add_signed(delta).min(max);
+    app.chat.scroll = if top >= max {
         Scroll::Follow
     } else {
         Scroll::Top(top)
@@ -128,6 +128,7 @@ pub(super) fn scroll_by(app: &mut App, delta: isize) {
 fn toggle_reasoning(app: &mut App) {
     // The newest message that has reasoning.
     match app
+        .session
         .conversation
         .messages
         .iter_mut()
@@ -145,11 +146,12 @@ fn toggle_reasoning(app: &mut App) {
 /// Opens the model picker; `back` is where it returns when a model is chosen or it is closed.
 pub(super) fn open_picker(app: &mut App, back: Back) -> Vec<Effect> {
     let current = app
+        .session
         .provider
         .as_ref()
         .map(|p| (p.id.as_str(), p.model.as_str()));
     let (picker, effects) =
-        crate::app::picker::Picker::open(&app.options.catalogue, current, &mut app.next_list_req);
+        crate::app::picker::Picker::open(&app.session.catalogue, current, &mut app.next_list_req);
     app.screen = Screen::Picker {
         picker: Box::new(picker),
         back,

@@ -9,37 +9,37 @@ use crate::app::{App, Effect, Focus, Scroll};
 use crate::providers::Role;
 
 fn reveal(app: &mut App, message: usize, target: RevealTarget) {
-    app.scroll = Scroll::Reveal { message, target };
+    app.chat.scroll = Scroll::Reveal { message, target };
 }
 
 pub(super) fn select(app: &mut App, delta: isize) {
-    let n = app.conversation.messages.len();
+    let n = app.session.conversation.messages.len();
     if n == 0 {
         notice(app, "No messages yet.");
         return;
     }
-    let next = match app.selected {
+    let next = match app.chat.selected {
         None if delta < 0 => n - 1,
         None => 0,
         Some(i) => i.saturating_add_signed(delta).min(n - 1),
     };
-    app.selected = Some(next);
-    app.code_cursor = None;
-    app.focus = Focus::Conversation;
+    app.chat.selected = Some(next);
+    app.chat.code_cursor = None;
+    app.chat.focus = Focus::Conversation;
     reveal(app, next, RevealTarget::Start);
 }
 
 pub(super) fn jump_code(app: &mut App, back: bool) {
-    let from = match (app.code_cursor, app.selected) {
+    let from = match (app.chat.code_cursor, app.chat.selected) {
         (Some((m, k)), _) => Some((m, Some(k))),
         (None, Some(m)) => Some((m, None)),
         (None, None) => None,
     };
-    match step_code(&app.conversation, from, back) {
+    match step_code(&app.session.conversation, from, back) {
         Some((m, k)) => {
-            app.code_cursor = Some((m, k));
-            app.selected = Some(m);
-            app.focus = Focus::Conversation;
+            app.chat.code_cursor = Some((m, k));
+            app.chat.selected = Some(m);
+            app.chat.focus = Focus::Conversation;
             reveal(app, m, RevealTarget::Code(k));
         }
         None => notice(
@@ -55,8 +55,9 @@ pub(super) fn jump_code(app: &mut App, back: bool) {
 
 /// The selected message, else the newest reply.
 fn target_message(app: &App) -> Option<usize> {
-    app.selected.or_else(|| {
-        app.conversation
+    app.chat.selected.or_else(|| {
+        app.session
+            .conversation
             .messages
             .iter()
             .rposition(|m| m.role == Role::Assistant && !m.text.is_empty())
@@ -80,7 +81,7 @@ pub(super) fn copy_message(app: &mut App) -> Vec<Effect> {
         notice(app, "Nothing to copy yet.");
         return Vec::new();
     };
-    let m = &app.conversation.messages[i];
+    let m = &app.session.conversation.messages[i];
     let what = match m.role {
         Role::User => "your message",
         _ => "the reply",
@@ -90,17 +91,17 @@ pub(super) fn copy_message(app: &mut App) -> Vec<Effect> {
 }
 
 pub(super) fn copy_code(app: &mut App) -> Vec<Effect> {
-    let found = match app.code_cursor {
-        Some((m, k)) => code_blocks(&app.conversation, m).into_iter().nth(k),
+    let found = match app.chat.code_cursor {
+        Some((m, k)) => code_blocks(&app.session.conversation, m).into_iter().nth(k),
         None => {
             // The last block of the selected message, else of the newest reply with code.
-            let candidates: Vec<usize> = match app.selected {
+            let candidates: Vec<usize> = match app.chat.selected {
                 Some(m) => vec![m],
-                None => (0..app.conversation.messages.len()).rev().collect(),
+                None => (0..app.session.conversation.messages.len()).rev().collect(),
             };
             candidates
                 .into_iter()
-                .find_map(|m| code_blocks(&app.conversation, m).pop())
+                .find_map(|m| code_blocks(&app.session.conversation, m).pop())
         }
     };
     match found {
@@ -129,6 +130,7 @@ pub(super) fn edit_last(app: &mut App) {
         return;
     }
     let Some(u) = app
+        .session
         .conversation
         .messages
         .iter()
@@ -137,20 +139,20 @@ pub(super) fn edit_last(app: &mut App) {
         notice(app, "No message of yours to edit yet.");
         return;
     };
-    if !app.composer.is_empty() {
+    if !app.chat.composer.is_empty() {
         notice(
             app,
             "The composer has a draft; send or clear it before editing.",
         );
         return;
     }
-    let taken: Vec<_> = app.conversation.messages.drain(u..).collect();
-    app.composer.insert_str(&taken[0].text);
-    app.editing = Some(taken);
-    app.selected = None;
-    app.code_cursor = None;
-    app.focus = Focus::Composer;
-    app.scroll = Scroll::Follow;
+    let taken: Vec<_> = app.session.conversation.messages.drain(u..).collect();
+    app.chat.composer.insert_str(&taken[0].text);
+    app.chat.editing = Some(taken);
+    app.chat.selected = None;
+    app.chat.code_cursor = None;
+    app.chat.focus = Focus::Composer;
+    app.chat.scroll = Scroll::Follow;
     notice(
         app,
         "Editing your last message: Enter sends it again, Esc puts it back.",
@@ -159,20 +161,20 @@ pub(super) fn edit_last(app: &mut App) {
 
 /// Esc while editing: the conversation gets its messages back, the composer is cleared.
 pub(super) fn abandon_edit(app: &mut App) -> bool {
-    let Some(taken) = app.editing.take() else {
+    let Some(taken) = app.chat.editing.take() else {
         return false;
     };
-    app.conversation.messages.extend(taken);
-    app.composer = super::turns::fresh_composer(&app.composer);
+    app.session.conversation.messages.extend(taken);
+    app.chat.composer = super::turns::fresh_composer(&app.chat.composer);
     notice(app, "Edit abandoned; the conversation is as it was.");
     true
 }
 
 pub(super) fn open_search(app: &mut App) {
-    let query = app.search.take().map(|s| s.query).unwrap_or_default();
-    app.search = Some(Search {
+    let query = app.chat.search.take().map(|s| s.query).unwrap_or_default();
+    app.chat.search = Some(Search {
         editing: true,
-        hits: find_hits(&app.conversation, &query),
+        hits: find_hits(&app.session.conversation, &query),
         query,
         current: 0,
     });
@@ -180,12 +182,12 @@ pub(super) fn open_search(app: &mut App) {
 
 /// A key while the search query is being typed.
 pub(super) fn search_key(app: &mut App, key: KeyEvent) {
-    let Some(search) = app.search.as_mut() else {
+    let Some(search) = app.chat.search.as_mut() else {
         return;
     };
     match key.code {
         KeyCode::Esc => {
-            app.search = None;
+            app.chat.search = None;
             return;
         }
         KeyCode::Enter => {
@@ -204,20 +206,20 @@ pub(super) fn search_key(app: &mut App, key: KeyEvent) {
         }
         _ => return,
     }
-    let Some(search) = app.search.as_mut() else {
+    let Some(search) = app.chat.search.as_mut() else {
         return;
     };
-    search.hits = find_hits(&app.conversation, &search.query);
+    search.hits = find_hits(&app.session.conversation, &search.query);
     // Searching from the bottom: the newest match first, as in a pager reading backwards.
     search.current = search.hits.len().saturating_sub(1);
     if let Some((m, k)) = search.current_hit() {
-        app.focus = Focus::Conversation;
+        app.chat.focus = Focus::Conversation;
         reveal(app, m, RevealTarget::Match(k));
     }
 }
 
 pub(super) fn search_step(app: &mut App, back: bool) {
-    let Some(search) = app.search.as_mut().filter(|s| !s.hits.is_empty()) else {
+    let Some(search) = app.chat.search.as_mut().filter(|s| !s.hits.is_empty()) else {
         notice(app, "No search yet: press / to search.");
         return;
     };
@@ -234,20 +236,21 @@ pub(super) fn search_step(app: &mut App, back: bool) {
 
 /// Esc in the conversation with nothing streaming: drop the selection and the search.
 pub(super) fn clear_browse(app: &mut App) -> bool {
-    let had = app.selected.is_some() || app.search.is_some() || app.code_cursor.is_some();
-    app.selected = None;
-    app.search = None;
-    app.code_cursor = None;
+    let had =
+        app.chat.selected.is_some() || app.chat.search.is_some() || app.chat.code_cursor.is_some();
+    app.chat.selected = None;
+    app.chat.search = None;
+    app.chat.code_cursor = None;
     had
 }
 
 /// Selection and code positions point into the message list; keep them valid.
 pub(super) fn clamp(app: &mut App) {
-    let n = app.conversation.messages.len();
-    if app.selected.is_some_and(|s| s >= n) {
-        app.selected = None;
+    let n = app.session.conversation.messages.len();
+    if app.chat.selected.is_some_and(|s| s >= n) {
+        app.chat.selected = None;
     }
-    if app.code_cursor.is_some_and(|(m, _)| m >= n) {
-        app.code_cursor = None;
+    if app.chat.code_cursor.is_some_and(|(m, _)| m >= n) {
+        app.chat.code_cursor = None;
     }
 }

@@ -21,9 +21,9 @@ fn leave_current(app: &mut App) -> bool {
         ));
         return false;
     }
-    app.editing = None;
+    app.chat.editing = None;
     super::browse::clear_browse(app);
-    app.scroll = Scroll::Follow;
+    app.chat.scroll = Scroll::Follow;
     true
 }
 
@@ -54,13 +54,13 @@ pub(super) fn on_key(
         }
         ConvOutcome::New => {
             if leave_current(app) {
-                app.conversation = Default::default();
+                app.session.conversation = Default::default();
                 app.screen = Screen::Chat;
             }
             Vec::new()
         }
         ConvOutcome::Open(id) => {
-            if id == app.conversation.id {
+            if id == app.session.conversation.id {
                 app.screen = Screen::Chat;
                 return Vec::new();
             }
@@ -70,8 +70,8 @@ pub(super) fn on_key(
             wrap(vec![ConvEffect::Open { id }])
         }
         ConvOutcome::Renamed { id, title } => {
-            if id == app.conversation.id {
-                app.conversation.title = title.clone();
+            if id == app.session.conversation.id {
+                app.session.conversation.title = title.clone();
             }
             wrap(
                 [ConvEffect::Rename { id, title }]
@@ -82,14 +82,14 @@ pub(super) fn on_key(
         }
         ConvOutcome::Deleted(id) => {
             let refresh = refresh(app);
-            if id == app.conversation.id {
+            if id == app.session.conversation.id {
                 if app.is_busy() {
                     app.notice = Some(Notice::error(
                         "That conversation is streaming a reply; stop it (Esc) first.",
                     ));
                     return Vec::new();
                 }
-                app.conversation = Default::default();
+                app.session.conversation = Default::default();
             }
             wrap(
                 [ConvEffect::Delete { id }]
@@ -114,7 +114,7 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::ConversationList { req, items } => {
             if let Screen::Conversations(p) = &mut app.screen {
-                p.on_list(req, items, &app.conversation.id);
+                p.on_list(req, items, &app.session.conversation.id);
             }
         }
         Msg::Opened { conversation, note } => {
@@ -122,12 +122,14 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
                 return effects;
             }
             let mut conversation = *conversation;
-            conversation.renumber(&mut app.next_msg_id);
-            app.conversation = conversation;
+            conversation.renumber(&mut app.session.next_msg_id);
+            app.session.conversation = conversation;
             // Saving goes on in the opened conversation's file, with the ids it has now.
-            effects.push(Effect::ContinueSaving(Box::new(app.conversation.clone())));
+            effects.push(Effect::ContinueSaving(Box::new(
+                app.session.conversation.clone(),
+            )));
             app.screen = Screen::Chat;
-            app.scroll = Scroll::Follow;
+            app.chat.scroll = Scroll::Follow;
             app.notice = note.map(Notice::error);
         }
         _ => {}

@@ -45,16 +45,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             viewport,
             top,
         } => {
-            app.content_lines = content_lines;
-            app.viewport = viewport;
-            app.top = top;
-            if let Scroll::Reveal { .. } = app.scroll {
-                app.scroll = Scroll::Top(top);
+            app.chat.content_lines = content_lines;
+            app.chat.viewport = viewport;
+            app.chat.top = top;
+            if let Scroll::Reveal { .. } = app.chat.scroll {
+                app.chat.scroll = Scroll::Top(top);
             }
-            if let Scroll::Top(t) = app.scroll
+            if let Scroll::Top(t) = app.chat.scroll
                 && t >= content_lines.saturating_sub(viewport)
             {
-                app.scroll = Scroll::Follow;
+                app.chat.scroll = Scroll::Follow;
             }
             Vec::new()
         }
@@ -76,8 +76,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Stream { req, event } => on_stream(app, req, event),
         Msg::Discovered(provider) => {
-            if !app.options.catalogue.iter().any(|p| p.id == provider.id) {
-                app.options.catalogue.push(provider);
+            if !app.session.catalogue.iter().any(|p| p.id == provider.id) {
+                app.session.catalogue.push(provider);
             }
             Vec::new()
         }
@@ -107,13 +107,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 ..
             } = &msg
             {
-                app.options
+                app.session
                     .budget
                     .set_cap(provider.as_deref(), *monthly_usd);
             }
             let mut effects: Vec<Effect> = app
                 .key_manager
-                .on_msg(msg, &app.options.budget)
+                .on_msg(msg, &app.session.budget)
                 .into_iter()
                 .map(Effect::Keys)
                 .collect();
@@ -128,10 +128,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::TurnKey { req, key_id } => {
-            if let Some((active, index)) = app.active
+            if let Some((active, index)) = app.session.active
                 && active == req
             {
-                app.conversation.messages[index].key_id = Some(key_id);
+                app.session.conversation.messages[index].key_id = Some(key_id);
             }
             Vec::new()
         }
@@ -153,7 +153,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             conversation_list::on_msg(app, msg)
         }
         Msg::Spend(spend) => {
-            app.spend = Some(spend);
+            app.session.spend = Some(spend);
             app.dirty = true;
             Vec::new()
         }
@@ -173,7 +173,7 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     let chord = KeyChord::from_event(&key);
     // A budget override is armed by a refused send and holds for the very next key only:
     // "Enter again" means now, not whenever Enter is next pressed.
-    let override_armed = std::mem::take(&mut app.budget_override);
+    let override_armed = std::mem::take(&mut app.session.budget_override);
     if let Some(Overlay::Help { scroll }) = app.overlay {
         return on_help_key(app, chord, scroll);
     }
@@ -200,8 +200,8 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     let text = crate::text::sanitize::sanitize(&text);
     match &mut app.screen {
         Screen::Chat => {
-            app.focus = Focus::Composer;
-            app.composer.insert_str(text);
+            app.chat.focus = Focus::Composer;
+            app.chat.composer.insert_str(text);
         }
         Screen::Keys { .. } => {
             app.key_manager.paste(&text);
@@ -227,27 +227,27 @@ fn on_chat_key(
     chord: KeyChord,
     override_armed: bool,
 ) -> Vec<Effect> {
-    if app.search.as_ref().is_some_and(|s| s.editing)
+    if app.chat.search.as_ref().is_some_and(|s| s.editing)
         && app.options.keymap.lookup(Scope::Global, chord) != Some(Action::Quit)
     {
         browse::search_key(app, key);
         return Vec::new();
     }
-    let scope = match app.focus {
+    let scope = match app.chat.focus {
         Focus::Composer => Scope::Composer,
         Focus::Conversation => Scope::Conversation,
     };
     let action = app.options.keymap.lookup(scope, chord);
     // From an empty composer '?' opens help and Up edits the last message; otherwise
     // they are just keys for the composer.
-    let empty_composer = scope == Scope::Composer && app.composer.is_empty();
+    let empty_composer = scope == Scope::Composer && app.chat.composer.is_empty();
     let action = action.or_else(|| match chord.code {
         KeyCode::Char('?') if empty_composer => Some(Action::Help),
         KeyCode::Up if empty_composer && chord.mods.is_empty() => Some(Action::EditLast),
         _ => None,
     });
     if matches!(action, Some(Action::Submit | Action::Retry)) {
-        app.budget_override = override_armed;
+        app.session.budget_override = override_armed;
     }
     match action {
         Some(a) => apply(app, a),
@@ -255,11 +255,11 @@ fn on_chat_key(
             // Unbound keys type into the composer, from either pane.
             let is_text = matches!(key.code, KeyCode::Char(_))
                 && !key.modifiers.contains(KeyModifiers::CONTROL);
-            if app.focus == Focus::Conversation && !is_text {
+            if app.chat.focus == Focus::Conversation && !is_text {
                 return Vec::new();
             }
-            app.focus = Focus::Composer;
-            app.composer.input(key);
+            app.chat.focus = Focus::Composer;
+            app.chat.composer.input(key);
             Vec::new()
         }
     }
@@ -295,7 +295,7 @@ fn on_help_key(app: &mut App, chord: KeyChord, scroll: u16) -> Vec<Effect> {
 fn quit(app: &mut App) -> Vec<Effect> {
     app.quit = true;
     let mut effects = Vec::new();
-    if let Some((req, _)) = app.active.take() {
+    if let Some((req, _)) = app.session.active.take() {
         effects.push(Effect::AbortStream { req });
     }
     effects.push(Effect::Quit);

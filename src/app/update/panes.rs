@@ -14,7 +14,7 @@ pub(super) fn on_keys_key(
     let mut effects: Vec<Effect> = if app.key_manager.dialog.is_some() {
         let action = app.options.keymap.lookup_pane(Scope::Dialog, chord);
         app.key_manager
-            .dialog_key(action, key, &app.options.budget)
+            .dialog_key(action, key, &app.session.budget)
             .into_iter()
             .map(Effect::Keys)
             .collect()
@@ -28,7 +28,7 @@ pub(super) fn on_keys_key(
             None => return Vec::new(),
             Some(a) => app
                 .key_manager
-                .action(a, &app.options.budget)
+                .action(a, &app.session.budget)
                 .into_iter()
                 .map(Effect::Keys)
                 .collect(),
@@ -147,7 +147,7 @@ fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model
         ),
     }));
     app.key_manager.current_provider = Some(provider.id.clone());
-    app.provider = Some(crate::app::ProviderInfo {
+    app.session.provider = Some(crate::app::ProviderInfo {
         id: provider.id.clone(),
         name: provider.name.clone(),
         model: model.to_string(),

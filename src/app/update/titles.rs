@@ -11,7 +11,7 @@ use crate::usage::budget::Verdict;
 /// answer, the conversation has no title and none was asked for yet. Never at a budget cap:
 /// a title is not worth spending past one.
 pub(super) fn ask_title(app: &mut App, index: usize) -> Vec<Effect> {
-    let conv = &app.conversation;
+    let conv = &app.session.conversation;
     if app.options.titles != TitleMode::Model || conv.title_asked || !conv.title.trim().is_empty() {
         return Vec::new();
     }
@@ -41,14 +41,14 @@ pub(super) fn ask_title(app: &mut App, index: usize) -> Vec<Effect> {
         ),
         key_id: answer.key_id.clone(),
     };
-    app.conversation.title_asked = true;
+    app.session.conversation.title_asked = true;
     vec![effect]
 }
 
 /// The model's title arrived: it names the conversation unless that conversation is no longer
 /// open or was titled meanwhile (a rename by hand wins).
 pub(super) fn on_titled(app: &mut App, first_msg: u64, title: String) -> Vec<Effect> {
-    let conv = &mut app.conversation;
+    let conv = &mut app.session.conversation;
     if conv.messages.first().map(|m| m.id) != Some(first_msg) || !conv.title.trim().is_empty() {
         return Vec::new();
     }
@@ -69,11 +69,11 @@ pub(super) fn on_titled(app: &mut App, first_msg: u64, title: String) -> Vec<Eff
 
 /// The conversation got its id: a title that came before it is written now.
 pub(super) fn on_saved(app: &mut App, id: String) -> Vec<Effect> {
-    if !app.conversation.id.is_empty() {
+    if !app.session.conversation.id.is_empty() {
         return Vec::new();
     }
-    app.conversation.id = id.clone();
-    let title = app.conversation.title.trim();
+    app.session.conversation.id = id.clone();
+    let title = app.session.conversation.title.trim();
     if title.is_empty() {
         return Vec::new();
     }

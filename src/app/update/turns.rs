@@ -10,7 +10,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     if draft.trim().is_empty() {
         return Vec::new();
     }
-    if app.provider.is_none() {
+    if app.session.provider.is_none() {
         app.notice = Some(Notice::error(
             "No provider is configured yet: add one to config.toml (see the hint above). Your draft is kept.",
         ));
@@ -26,13 +26,14 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     if !budget_allows(app) {
         return Vec::new();
     }
-    app.failover_tried.clear();
-    app.failover_offer = None;
-    app.editing = None;
-    let id = app.fresh_msg_id();
-    app.conversation
+    app.session.failover_tried.clear();
+    app.session.failover_offer = None;
+    app.chat.editing = None;
+    let id = app.session.fresh_msg_id();
+    app.session
+        .conversation
         .push_with_id(id, Role::User, draft, TurnState::Done);
-    app.composer = fresh_composer(&app.composer);
+    app.chat.composer = fresh_composer(&app.chat.composer);
     start_turn(app)
 }
 
@@ -40,14 +41,14 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
 /// reason; trying again right away sends this one request anyway.
 pub(super) fn budget_allows(app: &mut App) -> bool {
     match app.budget_verdict() {
-        crate::usage::budget::Verdict::Over(why) if !app.budget_override => {
-            app.budget_override = true;
+        crate::usage::budget::Verdict::Over(why) if !app.session.budget_override => {
+            app.session.budget_override = true;
             // The action first: a narrow status bar cuts the details, not the way out.
             app.notice = Some(Notice::error(format!("Enter again sends anyway: {why}.")));
             false
         }
         _ => {
-            app.budget_override = false;
+            app.session.budget_override = false;
             true
         }
     }
@@ -70,30 +71,33 @@ pub(super) fn start_turn(app: &mut App) -> Vec<Effect> {
 
 /// Opens an assistant turn, optionally with a specific stored key (failover).
 pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effect> {
-    let Some(provider) = app.provider.clone() else {
+    let Some(provider) = app.session.provider.clone() else {
         return Vec::new();
     };
     let request = ChatRequest {
         model: provider.model.clone(),
         system: app.options.system_prompt.clone(),
-        messages: app.conversation.history(),
+        messages: app.session.conversation.history(),
         temperature: app.options.temperature,
         max_tokens: app.options.max_tokens,
     };
-    let id = app.fresh_msg_id();
-    let index =
-        app.conversation
-            .push_with_id(id, Role::Assistant, String::new(), TurnState::Connecting);
-    let msg = &mut app.conversation.messages[index];
+    let id = app.session.fresh_msg_id();
+    let index = app.session.conversation.push_with_id(
+        id,
+        Role::Assistant,
+        String::new(),
+        TurnState::Connecting,
+    );
+    let msg = &mut app.session.conversation.messages[index];
     msg.model = provider.model.clone();
     msg.provider = provider.name.clone();
     msg.provider_id = provider.id.clone();
     msg.reasoning_open = app.options.show_reasoning;
-    let req = app.next_req;
-    app.next_req += 1;
-    app.active = Some((req, index));
-    app.scroll = Scroll::Follow;
-    app.focus = Focus::Composer;
+    let req = app.session.next_req;
+    app.session.next_req += 1;
+    app.session.active = Some((req, index));
+    app.chat.scroll = Scroll::Follow;
+    app.chat.focus = Focus::Composer;
     vec![Effect::StartStream {
         req,
         provider_id: provider.id,
@@ -105,14 +109,16 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
 /// Another stored key of the current provider that this turn has not failed with yet;
 /// a key whose last test passed is preferred.
 pub(super) fn failover_candidate(app: &App) -> Option<(String, String)> {
-    let provider = app.provider.as_ref()?;
+    let provider = app.session.provider.as_ref()?;
     let entries = &app.key_manager.entries;
     entries
         .iter()
         .find(|e| e.provider == provider.id && e.active)?;
     entries
         .iter()
-        .filter(|e| e.provider == provider.id && !e.active && !app.failover_tried.contains(&e.id))
+        .filter(|e| {
+            e.provider == provider.id && !e.active && !app.session.failover_tried.contains(&e.id)
+        })
         .max_by_key(|e| {
             e.last_test
                 .as_ref()
@@ -138,11 +144,11 @@ fn offer_failover(app: &mut App) -> Vec<Effect> {
         crate::config::Failover::Auto => failover_to(app, id, &who),
         crate::config::Failover::Ask => {
             let key = app.options.keymap.key_for(Action::Failover);
-            if let Some(m) = app.conversation.messages.last_mut() {
+            if let Some(m) = app.session.conversation.messages.last_mut() {
                 m.notes.push(format!("Another key for this provider is stored ({who}): press {key} to switch to it and ask again."));
                 m.touch();
             }
-            app.failover_offer = Some(id);
+            app.session.failover_offer = Some(id);
             Vec::new()
         }
     }
@@ -154,19 +160,20 @@ pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
         .key_manager
         .entries
         .iter()
-        .find(|e| e.active && Some(&e.provider) == app.provider.as_ref().map(|p| &p.id))
+        .find(|e| e.active && Some(&e.provider) == app.session.provider.as_ref().map(|p| &p.id))
     {
-        app.failover_tried.push(current.id.clone());
+        app.session.failover_tried.push(current.id.clone());
     }
-    app.failover_tried.push(id.clone());
-    app.failover_offer = None;
+    app.session.failover_tried.push(id.clone());
+    app.session.failover_offer = None;
     if app
+        .session
         .conversation
         .messages
         .last()
         .is_some_and(|m| m.role == Role::Assistant)
     {
-        app.conversation.messages.pop();
+        app.session.conversation.messages.pop();
     }
     app.notice = Some(Notice::info(format!(
         "Switched to the key {who} and asked again."
@@ -179,8 +186,8 @@ pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
 }
 
 pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
-    if let Some((req, index)) = app.active.take() {
-        let msg = &mut app.conversation.messages[index];
+    if let Some((req, index)) = app.session.active.take() {
+        let msg = &mut app.session.conversation.messages[index];
         msg.state = TurnState::Cancelled;
         msg.touch();
         return vec![Effect::AbortStream { req }];
@@ -188,8 +195,8 @@ pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
     if super::browse::abandon_edit(app) || super::browse::clear_browse(app) {
         return Vec::new();
     }
-    if app.focus == Focus::Conversation {
-        app.focus = Focus::Composer;
+    if app.chat.focus == Focus::Conversation {
+        app.chat.focus = Focus::Composer;
     }
     Vec::new()
 }
@@ -202,12 +209,12 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    if !app.conversation.messages.is_empty() && !budget_allows(app) {
+    if !app.session.conversation.messages.is_empty() && !budget_allows(app) {
         return Vec::new();
     }
-    match app.conversation.messages.last() {
+    match app.session.conversation.messages.last() {
         Some(m) if m.role == Role::Assistant => {
-            app.conversation.messages.pop();
+            app.session.conversation.messages.pop();
         }
         Some(_) => {}
         None => {
@@ -215,7 +222,7 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    if app.conversation.messages.last().map(|m| m.role) != Some(Role::User) {
+    if app.session.conversation.messages.last().map(|m| m.role) != Some(Role::User) {
         notice(app, "Nothing to retry yet.");
         return Vec::new();
     }
@@ -223,14 +230,14 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
 }
 
 pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effect> {
-    let Some((active_req, index)) = app.active else {
+    let Some((active_req, index)) = app.session.active else {
         return Vec::new();
     };
     if req != active_req {
         return Vec::new(); // a late event of a cancelled request
     }
     app.dirty = true;
-    let msg = &mut app.conversation.messages[index];
+    let msg = &mut app.session.conversation.messages[index];
     msg.touch();
     if !matches!(event, StreamEvent::Retrying { .. } | StreamEvent::Usage(_)) {
         msg.retry = None;
@@ -267,12 +274,12 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
         }
         StreamEvent::Done => {
             msg.state = TurnState::Done;
-            app.active = None;
+            app.session.active = None;
             return super::titles::ask_title(app, index);
         }
         StreamEvent::Error(e) => {
             msg.state = TurnState::Failed(e.to_string());
-            app.active = None;
+            app.session.active = None;
             if e.is_key_problem() {
                 return offer_failover(app);
             }

@@ -121,7 +121,7 @@ fn hand_to_keys(app: &mut App, mut w: Box<Welcome>, action: Option<Action>) -> V
         back: Back::Welcome(w),
     };
     let mut effects: Vec<Effect> = action
-        .map(|a| app.key_manager.action(a, &app.options.budget))
+        .map(|a| app.key_manager.action(a, &app.session.budget))
         .unwrap_or_default()
         .into_iter()
         .map(Effect::Keys)

@@ -43,7 +43,7 @@ impl ConversationCache {
             self.entries.clear();
             self.starts.clear();
         }
-        let messages = &app.conversation.messages;
+        let messages = &app.session.conversation.messages;
         self.entries.truncate(messages.len());
         self.starts.truncate(self.entries.len() + 1);
         self.entries
@@ -230,7 +230,7 @@ pub fn render(
     cache.hyperlinks.clear();
     cache.content_lines = total;
     cache.viewport = height;
-    if app.conversation.messages.is_empty() {
+    if app.session.conversation.messages.is_empty() {
         let hint = app.options.setup_hint.clone().unwrap_or_else(|| {
             "Ask anything. Enter sends, Alt-Enter (or Ctrl-J) adds a line, F1 lists every key."
                 .into()
@@ -243,17 +243,17 @@ pub fn render(
         return;
     }
     let max_top = total.saturating_sub(height);
-    let query = app.search.as_ref().map_or("", |s| s.query.as_str());
-    let top = match app.scroll {
+    let query = app.chat.search.as_ref().map_or("", |s| s.query.as_str());
+    let top = match app.chat.scroll {
         Scroll::Follow => max_top,
         Scroll::Top(t) => t.min(max_top),
         Scroll::Reveal { message, target } => cache
             .resolve(message, target, query, height)
-            .unwrap_or(app.top)
+            .unwrap_or(app.chat.top)
             .min(max_top),
     };
     cache.top = top;
-    let current = app.search.as_ref().and_then(|s| s.current_hit());
+    let current = app.chat.search.as_ref().and_then(|s| s.current_hit());
     let mut seen_in_current = 0;
     if let Some((m, _)) = current
         && let Some(start) = cache.message_start(m)
@@ -279,7 +279,7 @@ pub fn render(
                 on_screen.extend(hyperlink(buf, area, x, y, l.width, &l.url));
             }
         }
-        if app.selected == Some(m) {
+        if app.chat.selected == Some(m) {
             if i == 0 {
                 for x in area.x..area.x + (line.width() as u16).min(area.width) {
                     buf[(x, y)]

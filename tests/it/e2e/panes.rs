@@ -52,7 +52,7 @@ async fn until(
         if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(50), rx.recv()).await {
             runtime::dispatch(app, effects, m);
         }
-        for m in effects.persistence.after_batch(&app.conversation) {
+        for m in effects.persistence.after_batch(&app.session.conversation) {
             runtime::dispatch(app, effects, m);
         }
     }
@@ -78,7 +78,7 @@ async fn open_search_rename_delete() {
         mut rx,
     } = start(&paths);
     // The last one resumes.
-    assert_eq!(app.conversation.id, beta);
+    assert_eq!(app.session.conversation.id, beta);
     key(&mut app, &mut effects, KeyCode::F(4), KeyModifiers::NONE);
     assert_eq!(app.view(), View::Conversations);
     until(&mut app, &mut effects, &mut rx, |a| {
@@ -103,9 +103,9 @@ async fn open_search_rename_delete() {
     .await;
     key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
     until(&mut app, &mut effects, &mut rx, |a| a.view() == View::Chat).await;
-    assert_eq!(app.conversation.id, alpha);
+    assert_eq!(app.session.conversation.id, alpha);
     assert_eq!(
-        app.conversation.messages[1].text,
+        app.session.conversation.messages[1].text,
         "answer to alpha question"
     );
     // Rename the open one and delete the other.
@@ -127,7 +127,7 @@ async fn open_search_rename_delete() {
         key(&mut app, &mut effects, KeyCode::Char(c), KeyModifiers::NONE);
     }
     key(&mut app, &mut effects, KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(app.conversation.title, "alpha question (renamed)");
+    assert_eq!(app.session.conversation.title, "alpha question (renamed)");
     until(&mut app, &mut effects, &mut rx, |a| {
         a.conversations().is_some_and(|p| {
             !p.loading
@@ -320,7 +320,7 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
         monthly_usd: Usd::parse("0.5"),
     }));
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.options.budget.providers.get("local") == Usd::parse("0.5").as_ref()
+        a.session.budget.providers.get("local") == Usd::parse("0.5").as_ref()
     })
     .await;
     let text = std::fs::read_to_string(&paths.config_file).unwrap();
@@ -372,5 +372,5 @@ async fn a_failed_save_after_start_up_reaches_the_status_bar() {
     })
     .await;
     until(&mut app, &mut effects, &mut rx, |a| !a.is_busy()).await;
-    assert_eq!(app.conversation.messages[1].text, "still here");
+    assert_eq!(app.session.conversation.messages[1].text, "still here");
 }

@@ -97,7 +97,7 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
     // Without a key the chat fails with advice, and the draft path still works.
     h.type_and_send("before a key");
     h.pump(|a| !a.is_busy()).await;
-    let TurnState::Failed(e) = &h.app.conversation.messages[1].state else {
+    let TurnState::Failed(e) = &h.app.session.conversation.messages[1].state else {
         panic!()
     };
     assert!(e.contains("keyturn keys add local"), "{e}");
@@ -122,7 +122,7 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
     h.type_and_send("with a key");
     h.pump(|a| !a.is_busy()).await;
     assert_eq!(
-        h.app.conversation.messages.last().unwrap().state,
+        h.app.session.conversation.messages.last().unwrap().state,
         TurnState::Done
     );
     let chat = mock
@@ -180,7 +180,7 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
     let mut h = Harness::new(&mock.base_url(), home.path(), StoreState::Locked);
     h.type_and_send("hi");
     h.pump(|a| !a.is_busy()).await;
-    let TurnState::Failed(e) = &h.app.conversation.messages[1].state else {
+    let TurnState::Failed(e) = &h.app.session.conversation.messages[1].state else {
         panic!()
     };
     assert!(e.contains("key store is locked: press F3"), "{e}");
@@ -242,7 +242,7 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
         .await;
     h.type_and_send("hello");
     h.pump(|a| !a.is_busy()).await;
-    let TurnState::Failed(e) = &h.app.conversation.messages[1].state else {
+    let TurnState::Failed(e) = &h.app.session.conversation.messages[1].state else {
         panic!()
     };
     assert!(
@@ -259,7 +259,7 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
     )));
     h.pump(|a| !a.is_busy()).await;
     assert_eq!(
-        h.app.conversation.messages.last().unwrap().state,
+        h.app.session.conversation.messages.last().unwrap().state,
         TurnState::Done
     );
     let auths: Vec<String> = mock

@@ -105,7 +105,7 @@ fn code_jumps_reveal_each_block_and_copy_takes_the_current_one() {
     long_chat(&mut app);
     draw(&mut app, &mut cache, 60, 16);
     let _ = update(&mut app, key(KeyCode::Tab));
-    assert_eq!(app.focus, Focus::Conversation);
+    assert_eq!(app.chat.focus, Focus::Conversation);
     // '{' from the bottom: the newest block first.
     let _ = update(&mut app, ch('{'));
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
@@ -117,7 +117,7 @@ fn code_jumps_reveal_each_block_and_copy_takes_the_current_one() {
         screen.contains("echo beta") && !screen.contains("gamma"),
         "{screen}"
     );
-    assert!(matches!(app.scroll, Scroll::Top(_)));
+    assert!(matches!(app.chat.scroll, Scroll::Top(_)));
     let _ = update(&mut app, ch('{'));
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
     assert!(screen.contains("fn alpha"), "{screen}");
@@ -155,7 +155,7 @@ fn selection_moves_by_message_marks_it_and_copies_it() {
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Up, KeyModifiers::CONTROL)),
     );
-    assert_eq!(app.selected, Some(3));
+    assert_eq!(app.chat.selected, Some(3));
     let (screen, buf) = draw(&mut app, &mut cache, 50, 20);
     // The selected message's lines carry a bar in the gutter; its label is reversed.
     let row = screen
@@ -177,7 +177,7 @@ fn selection_moves_by_message_marks_it_and_copies_it() {
     );
     let _ = update(&mut app, ch('['));
     let _ = update(&mut app, ch('['));
-    assert_eq!(app.selected, Some(1));
+    assert_eq!(app.chat.selected, Some(1));
     assert_eq!(
         update(&mut app, ch('y')),
         [Effect::Copy {
@@ -186,8 +186,8 @@ fn selection_moves_by_message_marks_it_and_copies_it() {
     );
     // Esc drops the selection (focus stays); y then copies the newest reply.
     let _ = update(&mut app, key(KeyCode::Esc));
-    assert_eq!(app.selected, None);
-    assert_eq!(app.focus, Focus::Conversation);
+    assert_eq!(app.chat.selected, None);
+    assert_eq!(app.chat.focus, Focus::Conversation);
     assert_eq!(
         update(&mut app, ch('y')),
         [Effect::Copy {
@@ -210,11 +210,11 @@ fn search_finds_counts_reveals_and_highlights_matches() {
     for c in "needle".chars() {
         let _ = update(&mut app, ch(c));
     }
-    let search = app.search.clone().unwrap();
+    let search = app.chat.search.clone().unwrap();
     assert!(search.editing);
     assert_eq!(search.hits.len(), 2);
     // Typing does not reach the composer.
-    assert!(app.composer.is_empty());
+    assert!(app.chat.composer.is_empty());
     let (screen, _) = draw(&mut app, &mut cache, 60, 16);
     assert!(screen.contains("/needle▏ · 2 matches"), "{screen}");
     let _ = update(&mut app, key(KeyCode::Enter));
@@ -235,7 +235,7 @@ fn search_finds_counts_reveals_and_highlights_matches() {
     // n wraps to the first match, far up: the view moves there.
     let _ = update(&mut app, ch('n'));
     assert!(matches!(
-        app.scroll,
+        app.chat.scroll,
         Scroll::Reveal {
             target: RevealTarget::Match(0),
             ..
@@ -247,9 +247,9 @@ fn search_finds_counts_reveals_and_highlights_matches() {
         "{screen}"
     );
     let _ = update(&mut app, ch('N'));
-    assert_eq!(app.search.as_ref().unwrap().current, 1);
+    assert_eq!(app.chat.search.as_ref().unwrap().current, 1);
     let _ = update(&mut app, key(KeyCode::Esc));
-    assert!(app.search.is_none());
+    assert!(app.chat.search.is_none());
 }
 
 #[test]
@@ -260,10 +260,10 @@ fn edit_last_takes_the_question_back_and_esc_restores_it() {
     // Up in an empty composer edits the last message.
     let _ = update(&mut app, key(KeyCode::Up));
     assert_eq!(app.draft(), "second question");
-    assert_eq!(app.conversation.messages.len(), 2);
+    assert_eq!(app.session.conversation.messages.len(), 2);
     let _ = update(&mut app, key(KeyCode::Esc));
-    assert_eq!(app.conversation.messages.len(), 4);
-    assert!(app.composer.is_empty());
+    assert_eq!(app.session.conversation.messages.len(), 4);
+    assert!(app.chat.composer.is_empty());
     // Edit and resend: the old question and answer are replaced.
     let _ = update(
         &mut app,
@@ -278,7 +278,7 @@ fn edit_last_takes_the_question_back_and_esc_restores_it() {
     let last = request.messages.last().unwrap();
     assert_eq!(last.content, "second questio!");
     assert_eq!(request.messages.len(), 3);
-    assert!(app.editing.is_none());
+    assert!(app.chat.editing.is_none());
 }
 
 #[test]
@@ -291,8 +291,8 @@ fn regenerate_replaces_a_finished_answer() {
         panic!("{effects:?}");
     };
     assert_eq!(request.messages.last().unwrap().content, "q");
-    assert_eq!(app.conversation.messages.len(), 2);
-    assert!(app.conversation.messages[1].text.is_empty());
+    assert_eq!(app.session.conversation.messages.len(), 2);
+    assert!(app.session.conversation.messages[1].text.is_empty());
 }
 
 #[test]
@@ -301,9 +301,9 @@ fn wheel_scrolls_only_when_it_arrives() {
     let mut cache = RenderCache::new(Theme::default());
     long_chat(&mut app);
     draw(&mut app, &mut cache, 60, 16);
-    let bottom = app.scroll_top();
+    let bottom = app.chat.scroll_top();
     let _ = update(&mut app, Msg::Wheel(-3));
-    assert_eq!(app.scroll_top(), bottom - 3);
+    assert_eq!(app.chat.scroll_top(), bottom - 3);
 }
 
 #[test]

@@ -78,7 +78,7 @@ fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
         "Enter again sends anyway: The monthly budget for openai is used up ($10.00 of $10.00 since 1 Nov; resets 1 Dec)."
     );
     assert_eq!(app.draft(), "hello");
-    assert!(app.conversation.messages.is_empty());
+    assert!(app.session.conversation.messages.is_empty());
     let effects = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
@@ -125,7 +125,7 @@ fn the_override_holds_for_the_next_key_only() {
             .text
             .starts_with("Enter again sends anyway")
     );
-    assert!(app.conversation.messages.is_empty());
+    assert!(app.session.conversation.messages.is_empty());
     assert_eq!(app.draft(), "hello!");
     // Enter right after the refusal sends.
     let effects = update(

@@ -67,8 +67,11 @@ fn submit_builds_the_request_and_clears_the_composer() {
     assert_eq!(request.messages.len(), 1);
     assert_eq!(request.messages[0].content, "hello");
     assert_eq!(app.draft(), "");
-    assert_eq!(app.conversation.messages.len(), 2);
-    assert_eq!(app.conversation.messages[1].state, TurnState::Connecting);
+    assert_eq!(app.session.conversation.messages.len(), 2);
+    assert_eq!(
+        app.session.conversation.messages[1].state,
+        TurnState::Connecting
+    );
     assert!(app.is_busy());
 }
 
@@ -92,7 +95,7 @@ fn stream_events_fill_the_turn() {
         }),
     );
     stream(&mut app, req, StreamEvent::Done);
-    let m = &app.conversation.messages[1];
+    let m = &app.session.conversation.messages[1];
     assert_eq!(m.text, "Hello");
     assert_eq!(m.reasoning, "thinking");
     assert_eq!(m.state, TurnState::Done);
@@ -113,7 +116,7 @@ fn esc_cancels_keeps_partial_and_ignores_late_events() {
     assert_eq!(effects, vec![Effect::AbortStream { req }]);
     stream(&mut app, req, StreamEvent::Text(" late".into()));
     stream(&mut app, req, StreamEvent::Done);
-    let m = &app.conversation.messages[1];
+    let m = &app.session.conversation.messages[1];
     assert_eq!(m.text, "partial");
     assert_eq!(m.state, TurnState::Cancelled);
 }
@@ -146,7 +149,7 @@ fn retry_resends_the_same_history_with_a_new_request_id() {
         "the failed answer is replaced, not sent"
     );
     assert_eq!(request.messages[0].content, "question");
-    assert_eq!(app.conversation.messages.len(), 2);
+    assert_eq!(app.session.conversation.messages.len(), 2);
 }
 
 #[test]
@@ -182,7 +185,7 @@ fn without_a_provider_the_draft_stays_and_a_notice_explains() {
     assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
     assert_eq!(app.draft(), "hello");
     assert!(app.notice.as_ref().unwrap().is_error());
-    assert!(app.conversation.messages.is_empty());
+    assert!(app.session.conversation.messages.is_empty());
 }
 
 #[test]
@@ -235,9 +238,9 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
             top: 80,
         },
     );
-    assert_eq!(app.scroll_top(), 80);
+    assert_eq!(app.chat.scroll_top(), 80);
     let _ = update(&mut app, key(KeyCode::PageUp));
-    assert_eq!(app.scroll, Scroll::Top(62));
+    assert_eq!(app.chat.scroll, Scroll::Top(62));
     // New content arrives: the pinned view does not move.
     let _ = update(
         &mut app,
@@ -247,22 +250,22 @@ fn scrolling_up_pins_the_view_and_end_follows_again() {
             top: 62,
         },
     );
-    assert_eq!(app.scroll_top(), 62);
+    assert_eq!(app.chat.scroll_top(), 62);
     let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)),
     );
-    assert_eq!(app.scroll, Scroll::Follow);
-    assert_eq!(app.scroll_top(), 120);
+    assert_eq!(app.chat.scroll, Scroll::Follow);
+    assert_eq!(app.chat.scroll_top(), 120);
     // Tab to the conversation: arrows scroll there, letters go back to the composer.
     let _ = update(&mut app, key(KeyCode::Tab));
-    assert_eq!(app.focus, Focus::Conversation);
+    assert_eq!(app.chat.focus, Focus::Conversation);
     let _ = update(&mut app, key(KeyCode::Up));
-    assert_eq!(app.scroll, Scroll::Top(119));
+    assert_eq!(app.chat.scroll, Scroll::Top(119));
     let _ = update(&mut app, key(KeyCode::Char('G')));
-    assert_eq!(app.scroll, Scroll::Follow);
+    assert_eq!(app.chat.scroll, Scroll::Follow);
     let _ = update(&mut app, key(KeyCode::Char('z')));
-    assert_eq!(app.focus, Focus::Composer);
+    assert_eq!(app.chat.focus, Focus::Composer);
     assert_eq!(app.draft(), "z");
 }
 
@@ -283,9 +286,9 @@ fn reasoning_toggles_on_the_newest_message_with_reasoning() {
     let mut app = app();
     let req = send(&mut app, "hi");
     stream(&mut app, req, StreamEvent::Reasoning("hmm".into()));
-    assert!(!app.conversation.messages[1].reasoning_open);
+    assert!(!app.session.conversation.messages[1].reasoning_open);
     let _ = update(&mut app, ctrl('t'));
-    assert!(app.conversation.messages[1].reasoning_open);
+    assert!(app.session.conversation.messages[1].reasoning_open);
 }
 
 #[test]
@@ -309,7 +312,7 @@ fn a_pending_retry_shows_its_countdown_until_text_arrives() {
             reason: reason.clone(),
         },
     );
-    let note = app.conversation.messages[1].retry.clone().unwrap();
+    let note = app.session.conversation.messages[1].retry.clone().unwrap();
     assert!(
         note.contains("Retrying in 3s (attempt 2 of 3)") && note.contains("Esc cancels"),
         "{note}"
@@ -325,7 +328,7 @@ fn a_pending_retry_shows_its_countdown_until_text_arrives() {
         },
     );
     assert!(
-        app.conversation.messages[1]
+        app.session.conversation.messages[1]
             .retry
             .as_ref()
             .unwrap()
@@ -333,5 +336,5 @@ fn a_pending_retry_shows_its_countdown_until_text_arrives() {
     );
     assert_eq!(app.phase(), Some(&TurnState::Connecting));
     stream(&mut app, req, StreamEvent::Text("ok".into()));
-    assert_eq!(app.conversation.messages[1].retry, None);
+    assert_eq!(app.session.conversation.messages[1].retry, None);
 }

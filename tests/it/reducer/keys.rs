@@ -490,7 +490,14 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
         )
         .is_empty()
     );
-    let note = app.conversation.messages.last().unwrap().notes.join(" ");
+    let note = app
+        .session
+        .conversation
+        .messages
+        .last()
+        .unwrap()
+        .notes
+        .join(" ");
     assert!(
         note.contains("press Ctrl-F to switch") && note.contains("…abcd \"label k2\""),
         "{note}"
@@ -515,9 +522,9 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
         1,
         "the failed turn is replaced, the question asked again"
     );
-    assert_eq!(app.conversation.messages.len(), 2);
+    assert_eq!(app.session.conversation.messages.len(), 2);
     // If the second key fails too there is nothing left to offer: no loop.
-    let req = app.active.unwrap().0;
+    let req = app.session.active.unwrap().0;
     let _ = update(
         &mut app,
         Msg::Stream {
@@ -525,7 +532,7 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
             event: rejected(),
         },
     );
-    assert!(app.failover_offer.is_none());
+    assert!(app.session.failover_offer.is_none());
 }
 
 #[test]
@@ -572,7 +579,15 @@ fn auto_failover_switches_at_once_and_off_does_nothing() {
         )
         .is_empty()
     );
-    assert!(app.conversation.messages.last().unwrap().notes.is_empty());
+    assert!(
+        app.session
+            .conversation
+            .messages
+            .last()
+            .unwrap()
+            .notes
+            .is_empty()
+    );
 }
 
 #[test]
@@ -659,7 +674,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         },
     );
     assert_eq!(
-        app.options.budget.providers.get("local"),
+        app.session.budget.providers.get("local"),
         keyturn::chat::money::Usd::parse("7.5").as_ref()
     );
     assert!(
@@ -693,7 +708,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
             path: "/tmp/config.toml".into(),
         },
     );
-    assert_eq!(app.options.budget.monthly_usd, None);
+    assert_eq!(app.session.budget.monthly_usd, None);
     // Tab comes round to the key again.
     key(&mut app, KeyCode::Char('b'));
     for _ in 0..3 {

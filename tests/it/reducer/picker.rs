@@ -81,7 +81,7 @@ fn filter_enter_and_ctrl_d() {
     assert_eq!(app.picker().unwrap().rows().len(), 1);
     assert!(key(&mut app, KeyCode::Enter, KeyModifiers::NONE).is_empty());
     assert_eq!(app.view(), View::Chat);
-    let p = app.provider.clone().unwrap();
+    let p = app.session.provider.clone().unwrap();
     assert_eq!(
         (p.id.as_str(), p.model.as_str()),
         ("anthropic", "claude-haiku-4-5")
@@ -107,12 +107,15 @@ fn filter_enter_and_ctrl_d() {
             model: "b".into()
         })]
     );
-    assert_eq!(app.provider.as_ref().unwrap().model, "b");
+    assert_eq!(app.session.provider.as_ref().unwrap().model, "b");
     // Esc closes without changing anything.
     open(&mut app);
     key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
     assert_eq!(
-        (app.view(), app.provider.as_ref().unwrap().model.as_str()),
+        (
+            app.view(),
+            app.session.provider.as_ref().unwrap().model.as_str()
+        ),
         (View::Chat, "b")
     );
 }
@@ -321,7 +324,7 @@ async fn local_servers_are_discovered_quietly_and_usable() {
         &mut app,
         Msg::Discovered(provider("vllm", &["qwen-local"], false)),
     );
-    assert!(app.options.catalogue.iter().any(|p| p.id == "vllm"));
+    assert!(app.session.catalogue.iter().any(|p| p.id == "vllm"));
     let request = keyturn::providers::ChatRequest {
         model: "qwen-local".into(),
         system: None,

@@ -85,7 +85,7 @@ fn the_first_answer_asks_for_a_title_with_the_same_provider_model_and_key() {
     else {
         panic!("expected one title request, got {effects:?}");
     };
-    assert_eq!(*first_msg, app.conversation.messages[0].id);
+    assert_eq!(*first_msg, app.session.conversation.messages[0].id);
     assert_eq!(
         (provider_id.as_str(), key_id.as_deref()),
         ("openai", Some("k1"))
@@ -184,7 +184,7 @@ fn the_title_names_the_open_conversation_unless_renamed_or_left() {
         )
         .is_empty()
     );
-    assert_eq!(app.conversation.title, "Rust lifetimes");
+    assert_eq!(app.session.conversation.title, "Rust lifetimes");
     // ... and is written when the id comes.
     let effects = update(&mut app, Msg::Saved { id: "c1".into() });
     assert!(matches!(effects.as_slice(),
@@ -200,12 +200,12 @@ fn the_title_names_the_open_conversation_unless_renamed_or_left() {
         )
         .is_empty()
     );
-    assert_eq!(app.conversation.title, "Rust lifetimes");
+    assert_eq!(app.session.conversation.title, "Rust lifetimes");
     // A title for another conversation is dropped.
     let mut app2 = self::app(TitleMode::Model);
-    app2.conversation.id = "c2".into();
+    app2.session.conversation.id = "c2".into();
     // Another conversation of the session: its messages have ids of their own.
-    app2.next_msg_id = app.next_msg_id;
+    app2.session.next_msg_id = app.session.next_msg_id;
     let req = send(&mut app2, "Q");
     answer(&mut app2, req, "A");
     assert!(
@@ -218,9 +218,9 @@ fn the_title_names_the_open_conversation_unless_renamed_or_left() {
         )
         .is_empty()
     );
-    assert_eq!(app2.conversation.title, "");
+    assert_eq!(app2.session.conversation.title, "");
     // For a saved conversation the title is written at once.
-    let first2 = app2.conversation.messages[0].id;
+    let first2 = app2.session.conversation.messages[0].id;
     let effects = update(
         &mut app2,
         Msg::Titled {
@@ -243,9 +243,10 @@ async fn until(
         assert!(
             Instant::now() < end,
             "timed out: {:?} {:?} {:?}",
-            app.active,
+            app.session.active,
             app.view(),
-            app.conversation
+            app.session
+                .conversation
                 .messages
                 .iter()
                 .map(|m| (m.role, &m.state, &m.text))
@@ -254,7 +255,7 @@ async fn until(
         if let Ok(Some(m)) = tokio::time::timeout(Duration::from_millis(50), rx.recv()).await {
             runtime::dispatch(app, effects, m);
         }
-        for m in effects.persistence.after_batch(&app.conversation) {
+        for m in effects.persistence.after_batch(&app.session.conversation) {
             runtime::dispatch(app, effects, m);
         }
     }
@@ -324,11 +325,14 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
     } = start(home.path(), &mock.base_url());
     type_and_send(&mut app, &mut effects, "how do lifetimes work in rust");
     until(&mut app, &mut effects, &mut rx, |a| {
-        !a.conversation.title.is_empty()
+        !a.session.conversation.title.is_empty()
     })
     .await;
     // The mock answers `Title: "About …".`; keyturn keeps the title only.
-    assert_eq!(app.conversation.title, "About how do lifetimes work");
+    assert_eq!(
+        app.session.conversation.title,
+        "About how do lifetimes work"
+    );
     let posts: Vec<_> = mock
         .requests()
         .into_iter()
@@ -339,7 +343,13 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
     // On disk: the file's title, and both requests in the ledger, priced alike (unknown model).
     let store = HistoryStore::new(&keyturn::config::Paths::under(home.path()).data_dir);
     let wait = Instant::now() + Duration::from_secs(5);
-    while store.load(&app.conversation.id).unwrap().0.title.is_empty() {
+    while store
+        .load(&app.session.conversation.id)
+        .unwrap()
+        .0
+        .title
+        .is_empty()
+    {
         assert!(Instant::now() < wait, "title never reached the file");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -362,10 +372,13 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
     let (turn, title) = (answer.cost_usd.unwrap(), other.cost_usd.unwrap());
     assert_ne!(turn, title);
     until(&mut app, &mut effects, &mut rx, |a| {
-        a.spend.as_ref().is_some_and(|s| s.total == turn + title)
+        a.session
+            .spend
+            .as_ref()
+            .is_some_and(|s| s.total == turn + title)
     })
     .await;
-    assert_eq!(app.spend.as_ref().unwrap().last_cost, Some(turn));
+    assert_eq!(app.session.spend.as_ref().unwrap().last_cost, Some(turn));
     // The second answer asks for nothing more.
     type_and_send(&mut app, &mut effects, "and static?");
     until(&mut app, &mut effects, &mut rx, |a| !a.is_busy()).await;
@@ -398,7 +411,7 @@ async fn a_failed_title_request_keeps_the_first_question_as_title() {
     } = start(home.path(), &mock.base_url());
     type_and_send(&mut app, &mut effects, "what is a borrow checker");
     until(&mut app, &mut effects, &mut rx, |a| {
-        !a.is_busy() && !a.conversation.id.is_empty()
+        !a.is_busy() && !a.session.conversation.id.is_empty()
     })
     .await;
     let end = Instant::now() + Duration::from_secs(5);
@@ -422,7 +435,7 @@ async fn a_failed_title_request_keeps_the_first_question_as_title() {
             .count(),
         2
     );
-    assert_eq!(app.conversation.title, "");
+    assert_eq!(app.session.conversation.title, "");
     let store = HistoryStore::new(&keyturn::config::Paths::under(home.path()).data_dir);
     let summaries = store.list();
     assert_eq!(summaries[0].title, "what is a borrow checker");

@@ -135,7 +135,7 @@ fn finished_with_usage_and_reasoning_at_80x24() {
 #[test]
 fn failed_turn_shows_error_and_retry_key() {
     let mut app = mid_stream();
-    let req = app.active.unwrap().0;
+    let req = app.session.active.unwrap().0;
     let err = ProviderError::Dropped {
         provider: "Local mock".into(),
         detail: "connection reset".into(),

@@ -1,0 +1,47 @@
+//! What the app starts with, from config and the command line. Immutable once the app runs:
+//! what changes at run time (the catalogue, the caps) moves into the session.
+
+use super::{Keymap, key_manager, picker};
+use crate::chat::Conversation;
+
+/// The provider and model in use, as shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderInfo {
+    pub id: String,
+    pub name: String,
+    pub model: String,
+}
+
+/// Settings the app starts with (from config and CLI).
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub provider: Option<ProviderInfo>,
+    pub system_prompt: Option<String>,
+    pub show_reasoning: bool,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+    /// Shown in the empty conversation when no provider is configured.
+    pub setup_hint: Option<String>,
+    pub keymap: Keymap,
+    /// The key store's state at start, and what can be added.
+    pub store: Option<key_manager::StoreState>,
+    pub key_providers: Vec<(String, String)>,
+    pub auto_unlock_source: bool,
+    /// The start provider needs a key: a locked store asks for its passphrase at once.
+    pub provider_needs_key: bool,
+    pub failover: crate::config::Failover,
+    /// Every provider the picker offers.
+    pub catalogue: Vec<picker::PickerProvider>,
+    /// `keyturn demo`: the status bar says so.
+    pub demo: bool,
+    /// Links are made clickable with OSC 8 (`ui.hyperlinks`).
+    pub hyperlinks: bool,
+    /// The conversation to continue (the last one, loaded from history).
+    pub resume: Option<Conversation>,
+    /// Monthly caps (`[budget]`).
+    pub budget: crate::usage::budget::BudgetConfig,
+    /// Where titles come from (`[history] titles`).
+    pub titles: crate::config::TitleMode,
+    /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
+    pub first_run: Option<Option<std::path::PathBuf>>,
+}

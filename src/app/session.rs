@@ -1,0 +1,66 @@
+//! The session: what the chat is about, whatever pane is in view. The provider and
+//! conversation, the turn in flight, failover, the key list, the catalogue, caps and spend.
+
+use super::{ProviderInfo, key_manager, picker};
+use crate::chat::{Conversation, TurnState};
+use crate::usage::budget::{BudgetConfig, Spend, Verdict};
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub provider: Option<ProviderInfo>,
+    pub conversation: Conversation,
+    /// The request in flight and the index of the assistant message it fills.
+    pub active: Option<(u64, usize)>,
+    pub next_req: u64,
+    /// The next message id: unique in the session, so caches and history never mistake a
+    /// message for one that was replaced or belongs to another conversation.
+    pub next_msg_id: u64,
+    /// A stored key offered for failover after the active one failed (Ctrl-F uses it).
+    pub failover_offer: Option<String>,
+    /// Keys this turn already failed with, so failover never goes round in circles.
+    pub failover_tried: Vec<String>,
+    /// Every provider the picker offers (local servers found at run time join it).
+    pub catalogue: Vec<picker::PickerProvider>,
+    /// Monthly caps (`[budget]`; edited from the key manager at run time).
+    pub budget: BudgetConfig,
+    /// This budget period's spend (None until the ledger has been read).
+    pub spend: Option<Spend>,
+    /// A cap was reached and the user was told: the next send goes through once.
+    pub budget_override: bool,
+}
+
+impl Session {
+    /// A message id no other message of this session has.
+    pub fn fresh_msg_id(&mut self) -> u64 {
+        let id = self.next_msg_id;
+        self.next_msg_id += 1;
+        id
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.active.is_some()
+    }
+
+    /// Phase of the current or last turn, for the status bar.
+    pub fn phase(&self) -> Option<&TurnState> {
+        self.conversation
+            .messages
+            .last()
+            .filter(|m| m.role == crate::chat::Role::Assistant)
+            .map(|m| &m.state)
+    }
+
+    /// The budget's word on a request to the current provider with its active key.
+    pub fn budget_verdict(&self, keys: &key_manager::KeysPane) -> Verdict {
+        use crate::usage::budget::check;
+        let (Some(spend), Some(p)) = (&self.spend, &self.provider) else {
+            return Verdict::Ok;
+        };
+        let active = keys.entries.iter().find(|e| e.provider == p.id && e.active);
+        let mut budget = self.budget.clone();
+        if let Some((id, cap)) = active.and_then(|e| e.cap.map(|c| (e.id.clone(), c))) {
+            budget.keys.insert(id, cap);
+        }
+        check(&budget, spend, &p.id, active.map(|e| e.id.as_str()))
+    }
+}

@@ -3,6 +3,7 @@
 //! and says so. A reply that was streaming when keyturn died loads as incomplete.
 
 pub mod export;
+pub mod files;
 pub mod title;
 pub mod writer;
 

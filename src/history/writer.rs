@@ -4,9 +4,7 @@
 //! event loop ([`FileWork`]). Streamed text is written as it arrives, so kill -9 loses nothing
 //! the terminal showed; turn ends are fsynced.
 
-use std::fs::File;
-use std::io::Write;
-
+pub use super::files::{FileWork, WriteOp};
 use super::{HistoryStore, Record, SavedUsage};
 use crate::chat::{Conversation, EndState, Role, TurnEnded, TurnState};
 
@@ -24,20 +22,6 @@ struct Open {
     unclaimed: bool,
 }
 
-/// File work, in the order it must happen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteOp {
-    /// Append these lines to the conversation's file (made 0600, in a 0700 directory, when
-    /// new); fsync them when `sync` (a turn boundary).
-    Append {
-        id: String,
-        lines: String,
-        sync: bool,
-    },
-    /// Remember the conversation as the last one open.
-    SetLast(String),
-}
-
 /// What a sync plans that the rest of the runtime cares about.
 #[derive(Debug, Default)]
 pub struct Synced {
@@ -48,38 +32,6 @@ pub struct Synced {
     pub ops: Vec<WriteOp>,
 }
 
-/// Carries out [`WriteOp`]s, keeping the last file open between appends.
-pub struct FileWork {
-    store: HistoryStore,
-    open: Option<(String, File)>,
-}
-
-impl FileWork {
-    pub fn new(store: HistoryStore) -> Self {
-        Self { store, open: None }
-    }
-
-    pub fn apply(&mut self, op: &WriteOp) -> std::io::Result<()> {
-        match op {
-            WriteOp::Append { id, lines, sync } => {
-                if self.open.as_ref().is_none_or(|(open, _)| open != id) {
-                    self.open = None;
-                    self.store.ensure_dir()?;
-                    self.open = Some((id.clone(), open_append(&self.store.path(id))?));
-                }
-                if let Some((_, file)) = self.open.as_mut() {
-                    file.write_all(lines.as_bytes())?;
-                    if *sync {
-                        file.sync_data()?;
-                    }
-                }
-                Ok(())
-            }
-            WriteOp::SetLast(id) => self.store.set_last(id),
-        }
-    }
-}
-
 pub struct HistoryWriter {
     open: Option<Open>,
     /// For [`sync`](Self::sync) and [`resume`](Self::resume), which do the work at once.
@@ -88,15 +40,6 @@ pub struct HistoryWriter {
 
 fn now() -> u64 {
     crate::time::now()
-}
-
-fn open_append(path: &std::path::Path) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
 }
 
 /// The provider's id (older in-memory messages may carry only the name).

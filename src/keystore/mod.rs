@@ -7,6 +7,7 @@ mod document;
 pub mod entry;
 pub mod error;
 pub mod file;
+mod identity;
 pub mod ops;
 pub mod unlock;
 
@@ -70,7 +71,7 @@ fn material_for(unlock: Unlock, log_n: u8, ask: Ask) -> Result<Material, Keystor
         Unlock::Passphrase(p) => Ok(Material::Passphrase(crypto::ScryptKey::derive_new(
             &p, log_n,
         )?)),
-        Unlock::Identity(path) => crypto::load_identity(&path, ask),
+        Unlock::Identity(path) => identity::load_identity(&path, ask),
     }
 }
 
@@ -91,7 +92,7 @@ impl KeyStore {
                 (pt, Material::Passphrase(key))
             }
             Unlock::Identity(id) => {
-                let material = crypto::load_identity(&id, ask)?;
+                let material = identity::load_identity(&id, ask)?;
                 let pt = crypto::decrypt(&bytes, &material)
                     .map_err(|e| e.into_error(path, Some(&material)))?;
                 (pt, material)

@@ -9,6 +9,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::dialect::Dialect;
 use super::script::{Reply, reply_for_prompt};
 use super::{MockState, RecordedRequest};
 
@@ -187,158 +188,6 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     }
 }
 
-/// Which wire protocol a request speaks; the mock answers in the same one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dialect {
-    Openai,
-    Anthropic,
-    Gemini,
-}
-
-impl Dialect {
-    fn error_body(self, message: &str, code: &str) -> String {
-        match self {
-            Dialect::Openai => json!({"error": {"message": message, "type": "invalid_request_error", "code": code}}),
-            Dialect::Anthropic => json!({"type": "error", "error": {"type": "authentication_error", "message": message}}),
-            Dialect::Gemini => json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT",
-                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}]}}),
-        }
-        .to_string()
-    }
-
-    fn model_list(self, models: &[String]) -> String {
-        match self {
-            Dialect::Openai => {
-                let data: Vec<_> = models.iter().map(|m| json!({"id": m, "object": "model", "owned_by": "keyturn-mock"})).collect();
-                json!({"object": "list", "data": data})
-            }
-            Dialect::Anthropic => {
-                let data: Vec<_> = models.iter().map(|m| json!({"id": m, "type": "model", "display_name": m, "created_at": "2025-01-01T00:00:00Z"})).collect();
-                json!({"data": data, "has_more": false, "first_id": models.first(), "last_id": models.last()})
-            }
-            Dialect::Gemini => {
-                let data: Vec<_> = models
-                    .iter()
-                    .map(|m| json!({"name": format!("models/{m}"), "displayName": m, "inputTokenLimit": 1048576, "outputTokenLimit": 65536,
-                        "supportedGenerationMethods": ["generateContent", "countTokens"]}))
-                    .collect();
-                json!({"models": data})
-            }
-        }
-        .to_string()
-    }
-
-    /// SSE framing: Gemini's native stream uses CRLF.
-    fn frame(self, event: Option<&str>, data: &str) -> String {
-        let nl = if self == Dialect::Gemini {
-            "\r\n"
-        } else {
-            "\n"
-        };
-        match event {
-            Some(e) => format!("event: {e}{nl}data: {data}{nl}{nl}"),
-            None => format!("data: {data}{nl}{nl}"),
-        }
-    }
-
-    fn preamble(self) -> Vec<String> {
-        match self {
-            Dialect::Anthropic => vec![
-                self.frame(Some("message_start"), &json!({"type": "message_start", "message": {"id": "msg_mock", "type": "message", "role": "assistant", "content": [], "model": "mock-model", "stop_reason": null, "usage": {"input_tokens": 12, "output_tokens": 1}}}).to_string()),
-                self.frame(Some("content_block_start"), &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}).to_string()),
-            ],
-            _ => Vec::new(),
-        }
-    }
-
-    fn delta(self, text: &str, reasoning: bool) -> String {
-        match self {
-            Dialect::Openai => {
-                let delta = if reasoning {
-                    json!({"reasoning_content": text})
-                } else {
-                    json!({"content": text})
-                };
-                self.frame(None, &chunk_json(delta, None))
-            }
-            Dialect::Anthropic => {
-                let delta = if reasoning {
-                    json!({"type": "thinking_delta", "thinking": text})
-                } else {
-                    json!({"type": "text_delta", "text": text})
-                };
-                self.frame(
-                    Some("content_block_delta"),
-                    &json!({"type": "content_block_delta", "index": 0, "delta": delta}).to_string(),
-                )
-            }
-            Dialect::Gemini => {
-                let part = if reasoning {
-                    json!({"text": text, "thought": true})
-                } else {
-                    json!({"text": text})
-                };
-                self.frame(None, &json!({"candidates": [{"content": {"parts": [part], "role": "model"}, "index": 0}]}).to_string())
-            }
-        }
-    }
-
-    /// The closing events: finish reason, usage, end marker (each optional).
-    fn ending(self, finish: Option<&str>, usage: Option<usize>, done: bool) -> Vec<String> {
-        let mut out = Vec::new();
-        match self {
-            Dialect::Openai => {
-                if let Some(f) = finish {
-                    out.push(self.frame(None, &chunk_json(json!({}), Some(f))));
-                }
-                if let Some(n) = usage {
-                    let u = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "choices": [],
-                        "usage": {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n}});
-                    out.push(self.frame(None, &u.to_string()));
-                }
-                if done {
-                    out.push(self.frame(None, "[DONE]"));
-                }
-            }
-            Dialect::Anthropic => {
-                if finish.is_some() || usage.is_some() {
-                    let reason = finish.map(|f| if f == "stop" { "end_turn" } else { f });
-                    out.push(self.frame(Some("message_delta"), &json!({"type": "message_delta", "delta": {"stop_reason": reason}, "usage": {"output_tokens": usage.unwrap_or(0)}}).to_string()));
-                }
-                if done {
-                    out.push(self.frame(
-                        Some("message_stop"),
-                        &json!({"type": "message_stop"}).to_string(),
-                    ));
-                }
-            }
-            Dialect::Gemini => {
-                // Gemini has no end marker; the finish reason rides on the last chunk.
-                if finish.is_some() || usage.is_some() {
-                    let mut c = json!({"candidates": [{"content": {"parts": [{"text": ""}], "role": "model"}, "index": 0}]});
-                    if let Some(f) = finish {
-                        c["candidates"][0]["finishReason"] =
-                            json!(if f == "stop" { "STOP" } else { "MAX_TOKENS" });
-                    }
-                    if let Some(n) = usage {
-                        c["usageMetadata"] = json!({"promptTokenCount": 12, "candidatesTokenCount": n, "totalTokenCount": 12 + n});
-                    }
-                    out.push(self.frame(None, &c.to_string()));
-                }
-            }
-        }
-        out
-    }
-
-    fn stream_error(self, message: &str) -> String {
-        match self {
-            Dialect::Openai => self.frame(None, &json!({"error": {"message": message, "type": "server_error", "code": "overloaded"}}).to_string()),
-            Dialect::Anthropic => self.frame(Some("error"), &json!({"type": "error", "error": {"type": "overloaded_error", "message": message}}).to_string()),
-            Dialect::Gemini => self.frame(None, &json!({"error": {"code": 503, "message": message, "status": "UNAVAILABLE"}}).to_string()),
-        }
-    }
-}
-
 fn last_user_text(body: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     let list = v["messages"]
@@ -352,14 +201,6 @@ fn last_user_text(body: &str) -> String {
         })
         .unwrap_or("")
         .to_string()
-}
-
-fn chunk_json(delta: serde_json::Value, finish: Option<&str>) -> String {
-    json!({
-        "id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 0, "model": "mock-model",
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]
-    })
-    .to_string()
 }
 
 /// Writes one framed SSE event as one HTTP chunk; false if the client is gone.

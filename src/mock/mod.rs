@@ -7,6 +7,7 @@
 //! `mock:429`, `mock:401`, `mock:500`, `mock:reset`, `mock:stall`, `mock:malformed`,
 //! `mock:no-done`, `mock:error-after-200`, `mock:reasoning` or `mock:long`.
 
+mod dialect;
 mod http;
 mod script;
 

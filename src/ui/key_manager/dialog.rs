@@ -1,250 +1,24 @@
-//! The key manager pane: keys grouped by provider (label, …last4, dates, last test), the
-//! store's state, import offers, and the modal steps of adding, rotating and deleting.
+//! The key manager's dialogs: what each one says (a flat match over the dialog kinds) and
+//! the box they are drawn in.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::theme::Theme;
-use crate::app::key_manager::{KeyDialog, KeyMeta, StoreState};
+use super::SPINNER;
+use crate::app::key_manager::KeyDialog;
 use crate::app::{Action, App, Scope};
-use crate::keystore::KeyCheck;
 use crate::text::sanitize::sanitize_line;
-use crate::text::wrap::truncate;
-use crate::time::format_date;
+use crate::theme::Theme;
 
-const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
-
-fn test_span(meta: &KeyMeta, testing: bool, theme: &Theme, spin: &str) -> Span<'static> {
-    if testing {
-        return Span::styled(format!("{spin} testing…"), theme.hint);
-    }
-    match &meta.last_test {
-        None => Span::styled("not tested", theme.hint),
-        Some(t) => {
-            let style = if t.result == KeyCheck::Valid {
-                theme.assistant_label
-            } else {
-                theme.error
-            };
-            Span::styled(format!("{} {}", t.result.label(), format_date(t.at)), style)
-        }
-    }
-}
-
-fn key_row(
-    meta: &KeyMeta,
-    selected: bool,
-    testing: bool,
-    width: usize,
+pub(super) fn render_dialog(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    dialog: &KeyDialog,
     theme: &Theme,
-    spin: &str,
-) -> Line<'static> {
-    let label = if meta.label.is_empty() {
-        "(no label)".to_string()
-    } else {
-        sanitize_line(&meta.label)
-    };
-    let mut spans = vec![
-        Span::styled(if selected { " ▸ " } else { "   " }, theme.border_focus),
-        Span::styled(if meta.active { "● " } else { "  " }, theme.assistant_label),
-        Span::styled(format!("{:<16} ", truncate(&label, 16)), theme.base),
-        Span::styled(format!("{:<6} ", meta.masked), theme.help_key),
-    ];
-    if width >= 60 {
-        let when = match meta.rotated {
-            Some(r) => format!("rotated {} ", format_date(r)),
-            None => format!("added {}   ", format_date(meta.created)),
-        };
-        spans.push(Span::styled(when, theme.meta));
-    }
-    spans.push(test_span(meta, testing, theme, spin));
-    if let Some(c) = meta.cap {
-        spans.push(Span::styled(format!(" · cap ${c}/mo"), theme.meta));
-    }
-    let mut line = Line::from(spans);
-    if selected {
-        line = line.patch_style(ratatui::style::Style::default().add_modifier(Modifier::BOLD));
-    }
-    line
-}
-
-fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let pane = &app.key_manager;
-    let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
-    let mut out = Vec::new();
-    let state = match &pane.state {
-        StoreState::Absent => "no key store yet".to_string(),
-        StoreState::Locked => "keys.age is locked".to_string(),
-        StoreState::Unlocking => format!("{spin} unlocking keys.age…"),
-        StoreState::Unlocked { method } => format!("keys.age unlocked with {method}"),
-    };
-    out.push(Line::from(vec![
-        Span::styled(" Key manager ", theme.status_accent),
-        Span::styled(format!(" {state}"), theme.meta),
-    ]));
-    for w in &pane.warnings {
-        out.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.warning)));
-    }
-    if !pane.warnings.is_empty() {
-        out.push(Line::from(Span::styled(
-            " Press p to fix the permissions.",
-            theme.warning,
-        )));
-    }
-    for (var, provider) in &pane.env_candidates {
-        out.push(Line::from(Span::styled(
-            format!(" Found {var} in the environment ({provider}): press i to import it."),
-            theme.warning,
-        )));
-    }
-    out.push(Line::default());
-    match pane.state {
-        StoreState::Absent => {
-            out.push(Line::from(Span::styled(
-                " No keys yet. Press a to add one: it is tested against the provider, then saved in keys.age, encrypted with age.",
-                theme.hint,
-            )));
-        }
-        StoreState::Locked => {
-            out.push(Line::from(Span::styled(
-                " Press any key command (a, t, …) to unlock.",
-                theme.hint,
-            )));
-        }
-        StoreState::Unlocking => {
-            out.push(Line::from(Span::styled(
-                " Deriving the key from the passphrase takes about a second…",
-                theme.hint,
-            )));
-        }
-        StoreState::Unlocked { .. } => {
-            // Providers with keys, and the one the chat uses; the rest are named in one line.
-            let shown = |id: &str| {
-                pane.entries.iter().any(|e| e.provider == id)
-                    || pane.current_provider.as_deref() == Some(id)
-            };
-            let mut providers: Vec<(String, String)> = pane
-                .providers
-                .iter()
-                .filter(|(id, _)| shown(id))
-                .cloned()
-                .collect();
-            for e in &pane.entries {
-                if !providers.iter().any(|(id, _)| *id == e.provider) {
-                    providers.push((e.provider.clone(), e.provider.clone()));
-                }
-            }
-            providers.sort_by(|a, b| a.0.cmp(&b.0));
-            let others: Vec<&str> = pane
-                .providers
-                .iter()
-                .filter(|(id, _)| !shown(id))
-                .map(|(_, name)| name.as_str())
-                .collect();
-            for (id, name) in providers {
-                let title = if name == id {
-                    sanitize_line(&id)
-                } else {
-                    format!("{} ({id})", sanitize_line(&name))
-                };
-                out.push(Line::from(Span::styled(
-                    format!(" {title}"),
-                    theme.user_label,
-                )));
-                let mut any = false;
-                for (i, e) in pane
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.provider == id)
-                {
-                    any = true;
-                    out.push(key_row(
-                        e,
-                        i == pane.selected,
-                        pane.testing.contains(&e.id),
-                        width,
-                        theme,
-                        spin,
-                    ));
-                }
-                if !any {
-                    out.push(Line::from(Span::styled(
-                        "     (no keys: a adds one)",
-                        theme.hint,
-                    )));
-                }
-            }
-            if !others.is_empty() {
-                out.push(Line::from(Span::styled(
-                    format!(" a also adds keys for {}.", others.join(", ")),
-                    theme.hint,
-                )));
-            }
-        }
-    }
-    out.push(Line::default());
-    if let Some(n) = &pane.message {
-        out.push(Line::from(Span::styled(
-            format!(" {}", n.text),
-            if n.is_error() {
-                theme.error
-            } else {
-                theme.hint
-            },
-        )));
-    }
-    out
-}
-
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    if area.width == 0 || area.height == 0 {
-        return;
-    }
-    let footer = app.options.keymap.hint(
-        Scope::Keys,
-        &[
-            (Action::KeyAdd, "add"),
-            (Action::KeyTest, "test"),
-            (Action::KeyTestAll, "test all"),
-            (Action::KeyRotate, "rotate"),
-            (Action::KeyUndo, "undo"),
-            (Action::KeyDelete, "delete"),
-            (Action::KeyEditLabel, "label"),
-            (Action::KeyActivate, "activate"),
-            (Action::KeyImportEnv, "import"),
-            (Action::KeyBudget, "caps"),
-            (Action::Close, "back"),
-        ],
-    );
-    let lines = body_lines(app, area.width as usize, theme);
-    let body_h = area.height.saturating_sub(1);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        Rect {
-            height: body_h,
-            ..area
-        },
-    );
-    if area.height >= 2 {
-        let y = area.y + area.height - 1;
-        frame.render_widget(
-            Paragraph::new(Line::from(Span::styled(
-                truncate(&footer, area.width as usize),
-                theme.hint,
-            ))),
-            Rect::new(area.x, y, area.width, 1),
-        );
-    }
-    if let Some(d) = &app.key_manager.dialog {
-        render_dialog(frame, area, app, d, theme);
-    }
-}
-
-fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, theme: &Theme) {
+) {
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
     let (title, text, input, error): (
         String,
@@ -494,6 +268,19 @@ fn render_dialog(frame: &mut Frame, area: Rect, app: &App, dialog: &KeyDialog, t
             )
         }
     };
+    draw_box(frame, area, title, text, input, error, theme);
+}
+
+/// The dialog's box: centred, sized to its text, with its field at the bottom.
+fn draw_box(
+    frame: &mut Frame,
+    area: Rect,
+    title: String,
+    text: Vec<Line<'static>>,
+    input: Option<&tui_textarea::TextArea<'static>>,
+    error: Option<String>,
+    theme: &Theme,
+) {
     let width = area.width.saturating_sub(4).clamp(1, 76);
     let inner_w = width.saturating_sub(2).max(1) as usize;
     let rows = |l: &Line| (l.width().max(1)).div_ceil(inner_w) as u16;

@@ -2,9 +2,14 @@
 //! or a hidden prompt, never argv. Exit codes: 0 done, 1 a key test failed or was refused,
 //! 2 usage or config, 3 the key store could not be opened or saved.
 
-use std::path::PathBuf;
-
 use secrecy::{ExposeSecret, SecretString};
+
+mod args;
+mod open;
+
+pub use args::KeysCmd;
+pub use open::open_existing;
+use open::{Ctx, ask_tty, open, open_or_create};
 
 use super::{CliError, exit, prompt};
 use crate::config::{Config, Paths};
@@ -15,134 +20,6 @@ use crate::providers::hints::prefix_hint;
 use crate::providers::validate::{CheckOutcome, check_key};
 use crate::text::sanitize::sanitize_line;
 use crate::time::{format_date, now};
-
-#[derive(Debug, clap::Subcommand)]
-pub enum KeysCmd {
-    /// List keys (masked to their last 4 characters).
-    List,
-    /// Add a key for PROVIDER; the key is read from stdin or a hidden prompt.
-    Add {
-        provider: String,
-        #[arg(long, default_value = "")]
-        label: String,
-        /// Save even if the provider does not accept the key.
-        #[arg(long)]
-        force: bool,
-    },
-    /// Test one key (by id) or all keys against their providers, spending no tokens.
-    Test {
-        id: Option<String>,
-        #[arg(long)]
-        all: bool,
-    },
-    /// Replace a key's secret (read from stdin or a hidden prompt); the old one stays in
-    /// the backup until the next change, so `keys undo` restores it.
-    Rotate {
-        id: String,
-        #[arg(long)]
-        force: bool,
-    },
-    /// Undo the last change (swaps with the encrypted backup; run again to redo).
-    Undo,
-    /// Delete a key.
-    Rm {
-        id: String,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        yes: bool,
-        /// Also delete the backup, which still holds the key.
-        #[arg(long)]
-        purge_backup: bool,
-    },
-    /// Make a key the active one for its provider.
-    Activate { id: String },
-    /// Change a key's label.
-    Label { id: String, label: String },
-    /// Set a key's monthly spending cap in USD ("none" removes it).
-    Cap { id: String, usd: String },
-    /// Import keys found in well-known environment variables.
-    ImportEnv,
-    /// Change the passphrase, or move to an identity file with --identity.
-    Passwd {
-        #[arg(long, value_name = "FILE")]
-        identity: Option<PathBuf>,
-    },
-    /// Delete the encrypted backup of the previous version.
-    PurgeBackup,
-    /// Set the key file to 0600 and its directory to 0700.
-    FixPermissions,
-}
-
-struct Ctx<'a> {
-    config: &'a Config,
-    path: PathBuf,
-}
-
-fn ask_tty(prompt_text: &str) -> Option<SecretString> {
-    prompt::hidden(prompt_text)
-}
-
-fn unlock_for_open(config: &Config, path: &std::path::Path) -> Result<Unlock, KeystoreError> {
-    if let Some(u) = unlock::from_environment(config.keystore.identity_file.as_deref())? {
-        return Ok(u);
-    }
-    prompt::hidden(&format!("Passphrase for {}", path.display()))
-        .map(Unlock::Passphrase)
-        .ok_or(KeystoreError::NoPassphraseSource)
-}
-
-fn open(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
-    if !KeyStore::exists(&ctx.path) {
-        return Err(KeystoreError::Missing {
-            path: ctx.path.clone(),
-        });
-    }
-    let store = KeyStore::open(
-        &ctx.path,
-        unlock_for_open(ctx.config, &ctx.path)?,
-        &mut ask_tty,
-    )?;
-    for w in &store.warnings {
-        eprintln!("warning: {w} Fix it with `keyturn keys fix-permissions`.");
-    }
-    Ok(store)
-}
-
-/// Opens the store when there is one (for commands that need a provider key).
-pub fn open_existing(paths: &Paths, config: &Config) -> Result<Option<KeyStore>, KeystoreError> {
-    let ctx = Ctx {
-        config,
-        path: paths.keys_file(),
-    };
-    if !KeyStore::exists(&ctx.path) {
-        return Ok(None);
-    }
-    open(&ctx).map(Some)
-}
-
-fn open_or_create(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
-    if KeyStore::exists(&ctx.path) {
-        return open(ctx);
-    }
-    let unlock = match unlock::from_environment(ctx.config.keystore.identity_file.as_deref())? {
-        Some(u) => u,
-        None => prompt::new_passphrase("the new key store")
-            .map(Unlock::Passphrase)
-            .ok_or(KeystoreError::NoPassphraseSource)?,
-    };
-    let store = KeyStore::create(
-        &ctx.path,
-        unlock,
-        ctx.config.keystore.scrypt_work_factor,
-        &mut ask_tty,
-    )?;
-    eprintln!(
-        "Created {} (protected by {}).",
-        ctx.path.display(),
-        store.material().describe()
-    );
-    Ok(store)
-}
 
 async fn test_entry(config: &Config, client: &reqwest::Client, entry: &KeyEntry) -> CheckOutcome {
     match config.provider(&entry.provider, None) {

@@ -17,6 +17,8 @@ use crate::keystore::{KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlo
 use crate::providers::validate::{CheckOutcome, check_key};
 use crate::time::now;
 
+mod open;
+
 type Pending = HashMap<u64, (SecretString, Option<CheckOutcome>)>;
 
 #[derive(Clone)]
@@ -388,84 +390,6 @@ impl KeyService {
                 detail: format!("cannot test: {e}"),
             },
         }
-    }
-
-    fn create_with_identity(&self, identity: PathBuf) {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            // No terminal prompt here (raw mode): a passphrase-protected SSH key reports so.
-            let mut ask = |_: &str| None;
-            let result = KeyStore::create(
-                &this.path,
-                Unlock::Identity(identity),
-                this.config.keystore.scrypt_work_factor,
-                &mut ask,
-            );
-            let msg = match result {
-                Ok(store) => {
-                    let msg = KeysMsg::Unlocked {
-                        method: store.material().describe(),
-                        entries: meta(&store),
-                        warnings: store.warnings.clone(),
-                        env_candidates: candidates(&this.config, Some(&store)),
-                    };
-                    *this.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
-                    msg
-                }
-                Err(e) => KeysMsg::UnlockFailed {
-                    error: e.to_string(),
-                    wrong_passphrase: false,
-                    store_exists: KeyStore::exists(&this.path),
-                },
-            };
-            this.send_blocking(msg);
-        });
-    }
-
-    fn open_or_create(&self, passphrase: Option<SecretString>, create: bool) {
-        let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let typed = passphrase.clone();
-            let mut asked = false;
-            let mut ask = |_: &str| {
-                asked = true;
-                typed.clone()
-            };
-            let result = this.unlock_source(passphrase).and_then(|unlock| {
-                if create && !KeyStore::exists(&this.path) {
-                    KeyStore::create(
-                        &this.path,
-                        unlock,
-                        this.config.keystore.scrypt_work_factor,
-                        &mut ask,
-                    )
-                } else {
-                    KeyStore::open(&this.path, unlock, &mut ask)
-                }
-            });
-            let msg = match result {
-                Ok(store) => {
-                    let msg = KeysMsg::Unlocked {
-                        method: store.material().describe(),
-                        entries: meta(&store),
-                        warnings: store.warnings.clone(),
-                        env_candidates: candidates(&this.config, Some(&store)),
-                    };
-                    *this.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
-                    msg
-                }
-                Err(e) => {
-                    let wrong = matches!(e, KeystoreError::WrongPassphrase { .. })
-                        || (asked && matches!(e, KeystoreError::BadIdentity { .. }));
-                    KeysMsg::UnlockFailed {
-                        error: e.to_string(),
-                        wrong_passphrase: wrong,
-                        store_exists: KeyStore::exists(&this.path),
-                    }
-                }
-            };
-            this.send_blocking(msg);
-        });
     }
 
     /// Env keys offered at start, before any unlock (names only).

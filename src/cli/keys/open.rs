@@ -1,0 +1,80 @@
+//! Opening the key store from the CLI: unlock sources in order, or a new store.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
+use super::prompt;
+use crate::config::{Config, Paths};
+use crate::keystore::{KeyStore, KeystoreError, Unlock, unlock};
+
+pub(super) struct Ctx<'a> {
+    pub(super) config: &'a Config,
+    pub(super) path: PathBuf,
+}
+
+pub(super) fn ask_tty(prompt_text: &str) -> Option<SecretString> {
+    prompt::hidden(prompt_text)
+}
+
+fn unlock_for_open(config: &Config, path: &std::path::Path) -> Result<Unlock, KeystoreError> {
+    if let Some(u) = unlock::from_environment(config.keystore.identity_file.as_deref())? {
+        return Ok(u);
+    }
+    prompt::hidden(&format!("Passphrase for {}", path.display()))
+        .map(Unlock::Passphrase)
+        .ok_or(KeystoreError::NoPassphraseSource)
+}
+
+pub(super) fn open(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
+    if !KeyStore::exists(&ctx.path) {
+        return Err(KeystoreError::Missing {
+            path: ctx.path.clone(),
+        });
+    }
+    let store = KeyStore::open(
+        &ctx.path,
+        unlock_for_open(ctx.config, &ctx.path)?,
+        &mut ask_tty,
+    )?;
+    for w in &store.warnings {
+        eprintln!("warning: {w} Fix it with `keyturn keys fix-permissions`.");
+    }
+    Ok(store)
+}
+
+/// Opens the store when there is one (for commands that need a provider key).
+pub fn open_existing(paths: &Paths, config: &Config) -> Result<Option<KeyStore>, KeystoreError> {
+    let ctx = Ctx {
+        config,
+        path: paths.keys_file(),
+    };
+    if !KeyStore::exists(&ctx.path) {
+        return Ok(None);
+    }
+    open(&ctx).map(Some)
+}
+
+pub(super) fn open_or_create(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
+    if KeyStore::exists(&ctx.path) {
+        return open(ctx);
+    }
+    let unlock = match unlock::from_environment(ctx.config.keystore.identity_file.as_deref())? {
+        Some(u) => u,
+        None => prompt::new_passphrase("the new key store")
+            .map(Unlock::Passphrase)
+            .ok_or(KeystoreError::NoPassphraseSource)?,
+    };
+    let store = KeyStore::create(
+        &ctx.path,
+        unlock,
+        ctx.config.keystore.scrypt_work_factor,
+        &mut ask_tty,
+    )?;
+    eprintln!(
+        "Created {} (protected by {}).",
+        ctx.path.display(),
+        store.material().describe()
+    );
+    Ok(store)
+}

@@ -1,5 +1,7 @@
 //! keyturn: a full-screen terminal client for chatting with LLMs on your own API keys.
 //! The library holds every module so the binary, tests, benches and examples share one core.
+//! The layers, their rules and the data flow are described in `ARCHITECTURE.md` at the root of
+//! the repository.
 
 pub mod app;
 pub mod chat;
@@ -18,8 +20,8 @@ pub mod time;
 pub mod ui;
 pub mod usage;
 
-/// rustls is built without a default crypto provider (see CRATES.md); every entry point
-/// that builds an HTTP client calls this first. Safe to call more than once.
+/// rustls is built without a default crypto provider (reqwest's `rustls-no-provider`); every
+/// entry point that builds an HTTP client calls this first. Safe to call more than once.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -376,7 +376,12 @@ pub fn decrypt(
     }
 }
 
-pub fn encrypt(plaintext: &[u8], material: &Material) -> Result<Vec<u8>, String> {
+/// Encrypting keys.age failed (age refused the recipients, or writing into memory failed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct EncryptError(String);
+
+pub fn encrypt(plaintext: &[u8], material: &Material) -> Result<Vec<u8>, EncryptError> {
     let cached;
     let recipients: Vec<&dyn age::Recipient> = match material {
         Material::Passphrase(key) => {
@@ -389,10 +394,11 @@ pub fn encrypt(plaintext: &[u8], material: &Material) -> Result<Vec<u8>, String>
             .collect(),
     };
     let encryptor = age::Encryptor::with_recipients(recipients.into_iter())
-        .map_err(|e| clean_age_message(&e.to_string()))?;
+        .map_err(|e| EncryptError(clean_age_message(&e.to_string())))?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
-    let mut writer = encryptor.wrap_output(&mut out).map_err(|e| e.to_string())?;
-    writer.write_all(plaintext).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
+    let failed = |e: std::io::Error| EncryptError(e.to_string());
+    let mut writer = encryptor.wrap_output(&mut out).map_err(failed)?;
+    writer.write_all(plaintext).map_err(failed)?;
+    writer.finish().map_err(failed)?;
     Ok(out)
 }

@@ -362,7 +362,7 @@ impl KeyStore {
     }
 }
 
-fn corrupt(path: &Path, detail: String) -> KeystoreError {
+fn corrupt(path: &Path, detail: crypto::EncryptError) -> KeystoreError {
     KeystoreError::Corrupt {
         path: path.to_path_buf(),
         detail: format!("encryption failed: {detail}"),

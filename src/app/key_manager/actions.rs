@@ -53,10 +53,10 @@ impl KeysPane {
                         .as_ref()
                         .and_then(|c| self.providers.iter().position(|(id, _)| id == c))
                         .unwrap_or(0);
-                    self.dialog = Some(KeyDialog::ChooseProvider {
+                    self.dialog = Some(KeyDialog::ChooseProvider(dialogs::ChooseProvider {
                         selected,
                         rotate: None,
-                    });
+                    }));
                 }
             }
             _ if !unlocked => self.note("No keys yet: press a to add one.", false),
@@ -78,18 +78,20 @@ impl KeysPane {
             }
             Action::KeyRotate => {
                 if let Some(m) = self.selected_meta().cloned() {
-                    self.dialog = Some(KeyDialog::Secret {
+                    self.dialog = Some(KeyDialog::Secret(dialogs::SecretField {
                         provider: m.provider.clone(),
                         label: m.label.clone(),
                         rotate: Some(m.id.clone()),
                         input: input(true, "paste the new key (hidden)"),
-                    });
+                    }));
                 }
             }
             Action::KeyUndo => return vec![KeysEffect::Undo],
             Action::KeyDelete => {
                 if let Some(m) = self.selected_meta() {
-                    self.dialog = Some(KeyDialog::ConfirmDelete { id: m.id.clone() });
+                    self.dialog = Some(KeyDialog::ConfirmDelete(dialogs::ConfirmDelete {
+                        id: m.id.clone(),
+                    }));
                 }
             }
             Action::KeyActivate => {
@@ -101,18 +103,21 @@ impl KeysPane {
                 if let Some(m) = self.selected_meta().cloned() {
                     let mut t = input(false, "label");
                     t.insert_str(&m.label);
-                    self.dialog = Some(KeyDialog::EditLabel { id: m.id, input: t });
+                    self.dialog = Some(KeyDialog::EditLabel(dialogs::EditLabel {
+                        id: m.id,
+                        input: t,
+                    }));
                 }
             }
             Action::KeyBudget => {
                 if let Some(m) = self.selected_meta().cloned() {
                     let input = self.cap_input(CapScope::Key, &m.id, &m.provider, budget);
-                    self.dialog = Some(KeyDialog::EditCap {
+                    self.dialog = Some(KeyDialog::EditCap(dialogs::EditCap {
                         id: m.id,
                         provider: m.provider,
                         scope: CapScope::Key,
                         input,
-                    });
+                    }));
                 }
             }
             Action::KeyFixPermissions => {

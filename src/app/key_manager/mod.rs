@@ -8,6 +8,7 @@ use tui_textarea::TextArea;
 
 mod actions;
 mod dialog;
+pub mod dialogs;
 mod msg;
 
 pub use msg::{KeysEffect, KeysMsg};
@@ -44,55 +45,20 @@ pub enum StoreState {
     },
 }
 
-/// A modal step of the key manager. Inputs are masked where they hold secrets; `Debug`
-/// never shows their text.
+/// A modal step of the key manager, one small type each (`dialogs`). Inputs are masked where
+/// they hold secrets; `Debug` never shows their text.
 #[derive(Clone)]
 pub enum KeyDialog {
-    Passphrase {
-        input: TextArea<'static>,
-        creating: bool,
-        first: Option<Secret>,
-        error: Option<String>,
-    },
-    ChooseProvider {
-        selected: usize,
-        rotate: Option<String>,
-    },
-    Label {
-        provider: String,
-        input: TextArea<'static>,
-    },
-    Secret {
-        provider: String,
-        label: String,
-        rotate: Option<String>,
-        input: TextArea<'static>,
-    },
-    Testing {
-        req: u64,
-        provider: String,
-    },
-    ConfirmUnverified {
-        req: u64,
-        outcome: CheckOutcome,
-    },
-    ConfirmDelete {
-        id: String,
-    },
-    OfferPurge {
-        id: String,
-    },
-    EditLabel {
-        id: String,
-        input: TextArea<'static>,
-    },
-    /// A monthly cap: for the selected key, its provider, or everything (Tab changes which).
-    EditCap {
-        id: String,
-        provider: String,
-        scope: CapScope,
-        input: TextArea<'static>,
-    },
+    Passphrase(dialogs::Passphrase),
+    ChooseProvider(dialogs::ChooseProvider),
+    Label(dialogs::Label),
+    Secret(dialogs::SecretField),
+    Testing(dialogs::Testing),
+    ConfirmUnverified(dialogs::ConfirmUnverified),
+    ConfirmDelete(dialogs::ConfirmDelete),
+    OfferPurge(dialogs::OfferPurge),
+    EditLabel(dialogs::EditLabel),
+    EditCap(dialogs::EditCap),
 }
 
 /// Which monthly cap the budget dialog edits. Key caps live in the key store; provider and
@@ -117,16 +83,16 @@ impl CapScope {
 impl std::fmt::Debug for KeyDialog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let name = match self {
-            KeyDialog::Passphrase { .. } => "Passphrase",
-            KeyDialog::ChooseProvider { .. } => "ChooseProvider",
-            KeyDialog::Label { .. } => "Label",
-            KeyDialog::Secret { .. } => "Secret",
-            KeyDialog::Testing { .. } => "Testing",
-            KeyDialog::ConfirmUnverified { .. } => "ConfirmUnverified",
-            KeyDialog::ConfirmDelete { .. } => "ConfirmDelete",
-            KeyDialog::OfferPurge { .. } => "OfferPurge",
-            KeyDialog::EditLabel { .. } => "EditLabel",
-            KeyDialog::EditCap { .. } => "EditCap",
+            KeyDialog::Passphrase(_) => "Passphrase",
+            KeyDialog::ChooseProvider(_) => "ChooseProvider",
+            KeyDialog::Label(_) => "Label",
+            KeyDialog::Secret(_) => "Secret",
+            KeyDialog::Testing(_) => "Testing",
+            KeyDialog::ConfirmUnverified(_) => "ConfirmUnverified",
+            KeyDialog::ConfirmDelete(_) => "ConfirmDelete",
+            KeyDialog::OfferPurge(_) => "OfferPurge",
+            KeyDialog::EditLabel(_) => "EditLabel",
+            KeyDialog::EditCap(_) => "EditCap",
         };
         write!(f, "KeyDialog::{name}")
     }
@@ -214,22 +180,12 @@ impl KeysPane {
     pub fn busy(&self) -> bool {
         self.state == StoreState::Unlocking
             || !self.testing.is_empty()
-            || matches!(self.dialog, Some(KeyDialog::Testing { .. }))
+            || matches!(self.dialog, Some(KeyDialog::Testing(_)))
     }
 
     /// Opens the passphrase prompt for unlocking (or for creating the store).
     pub fn ask_passphrase(&mut self, creating: bool) {
-        let placeholder = if creating {
-            "new passphrase for keys.age"
-        } else {
-            "passphrase for keys.age"
-        };
-        self.dialog = Some(KeyDialog::Passphrase {
-            input: input(true, placeholder),
-            creating,
-            first: None,
-            error: None,
-        });
+        self.dialog = Some(KeyDialog::Passphrase(dialogs::Passphrase::new(creating)));
     }
 
     /// Paste goes into the open dialog's input (a pasted key is the common case).

@@ -134,7 +134,10 @@ impl KeysPane {
                 self.set_entries(entries);
                 self.env_candidates = env_candidates;
                 self.warnings = warnings;
-                if matches!(self.dialog, Some(KeyDialog::Passphrase { .. })) {
+                if matches!(
+                    self.dialog,
+                    Some(KeyDialog::Passphrase(dialogs::Passphrase { .. }))
+                ) {
                     self.dialog = None;
                 }
                 if let Some(action) = self.after_unlock.take() {
@@ -152,12 +155,12 @@ impl KeysPane {
                     StoreState::Absent
                 };
                 if wrong_passphrase {
-                    self.dialog = Some(KeyDialog::Passphrase {
+                    self.dialog = Some(KeyDialog::Passphrase(dialogs::Passphrase {
                         input: input(true, "passphrase for keys.age"),
                         creating: false,
                         first: None,
                         error: Some(error),
-                    });
+                    }));
                 } else {
                     self.dialog = None;
                     self.after_unlock = None;
@@ -176,11 +179,14 @@ impl KeysPane {
                 self.warnings = warnings;
                 self.note(note, false);
                 if let Some(id) = backup_holds {
-                    self.dialog = Some(KeyDialog::OfferPurge { id });
+                    self.dialog = Some(KeyDialog::OfferPurge(dialogs::OfferPurge { id }));
                 }
             }
             KeysMsg::Failed { error } => {
-                if matches!(self.dialog, Some(KeyDialog::Testing { .. })) {
+                if matches!(
+                    self.dialog,
+                    Some(KeyDialog::Testing(dialogs::Testing { .. }))
+                ) {
                     self.dialog = None;
                 }
                 self.note(error, true);
@@ -202,7 +208,8 @@ impl KeysPane {
                 );
             }
             KeysMsg::NewTested { req, outcome } => {
-                if !matches!(self.dialog, Some(KeyDialog::Testing { req: r, .. }) if r == req) {
+                if !matches!(self.dialog, Some(KeyDialog::Testing(dialogs::Testing { req: r, .. })) if r == req)
+                {
                     return vec![KeysEffect::DropNew { req }];
                 }
                 if outcome.check == KeyCheck::Valid {
@@ -210,7 +217,10 @@ impl KeysPane {
                     self.note(outcome.detail.clone(), false);
                     return self.save_pending(req);
                 }
-                self.dialog = Some(KeyDialog::ConfirmUnverified { req, outcome });
+                self.dialog = Some(KeyDialog::ConfirmUnverified(dialogs::ConfirmUnverified {
+                    req,
+                    outcome,
+                }));
             }
         }
         Vec::new()

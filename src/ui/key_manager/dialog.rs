@@ -7,9 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::SPINNER;
+use crate::app::App;
 use crate::app::key_manager::KeyDialog;
-use crate::app::{Action, App, Scope};
-use crate::text::sanitize::sanitize_line;
 use crate::theme::Theme;
 
 pub(super) fn render_dialog(
@@ -20,267 +19,37 @@ pub(super) fn render_dialog(
     theme: &Theme,
 ) {
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
-    let (title, text, input, error): (
-        String,
-        Vec<Line<'static>>,
-        Option<&tui_textarea::TextArea<'static>>,
-        Option<String>,
-    ) = match dialog {
-        KeyDialog::Passphrase {
-            input,
-            creating,
-            first,
-            error,
-        } => {
-            let (title, hint) = match (creating, first.is_some()) {
-                (true, false) => (
-                    " New passphrase ",
-                    "Choose a passphrase for keys.age. It is asked once per session; `age -d` opens the file with it too.",
-                ),
-                (true, true) => (" Repeat passphrase ", "Type the same passphrase again."),
-                _ => (
-                    " Unlock keys.age ",
-                    "Passphrase for your key store (or the passphrase of its SSH key).",
-                ),
-            };
-            (
-                title.into(),
-                vec![Line::from(Span::styled(hint, theme.hint))],
-                Some(input),
-                error.clone(),
-            )
-        }
-        KeyDialog::ChooseProvider { selected, .. } => {
-            let mut lines = vec![Line::from(Span::styled(
-                "Add a key for which provider? (↑↓, Enter)",
-                theme.hint,
-            ))];
-            // A window of the list that keeps the selection visible.
-            let room = (area.height as usize).saturating_sub(6).max(1);
-            let first = selected
-                .saturating_sub(room / 2)
-                .min(app.key_manager.providers.len().saturating_sub(room));
-            for (i, (id, name)) in app
-                .key_manager
-                .providers
-                .iter()
-                .enumerate()
-                .skip(first)
-                .take(room)
-            {
-                let style = if i == *selected {
-                    theme.status_accent
-                } else {
-                    theme.base
-                };
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        " {} {} ({id}) ",
-                        if i == *selected { "▸" } else { " " },
-                        sanitize_line(name)
-                    ),
-                    style,
-                )));
-            }
-            (" Add a key ".into(), lines, None, None)
-        }
-        KeyDialog::Label { provider, input } => (
-            " Label ".into(),
-            vec![Line::from(Span::styled(
-                format!(
-                    "A label for the new {provider} key, e.g. work or personal (Enter to skip)."
-                ),
-                theme.hint,
-            ))],
-            Some(input),
-            None,
-        ),
-        KeyDialog::Secret {
-            provider,
-            rotate,
-            input,
-            ..
-        } => (
-            if rotate.is_some() {
-                " Rotate key ".into()
-            } else {
-                " Paste the key ".into()
-            },
-            {
-                let mut lines = vec![Line::from(Span::styled(
-                    format!(
-                        "Paste the {provider} API key. It is hidden, tested against {provider} (no tokens spent), then saved."
-                    ),
-                    theme.hint,
-                ))];
-                if let Some(b) =
-                    crate::providers::catalog::builtin(provider).filter(|b| !b.key_url.is_empty())
-                {
-                    lines.push(Line::from(Span::styled(
-                        format!("Get one at {}", b.key_url),
-                        theme.meta,
-                    )));
-                }
-                lines
-            },
-            Some(input),
-            None,
-        ),
-        KeyDialog::Testing { provider, .. } => (
-            " Testing ".into(),
-            vec![Line::from(Span::styled(
-                format!("{spin} Asking {provider} whether it accepts the key… (Esc cancels)"),
-                theme.hint,
-            ))],
-            None,
-            None,
-        ),
-        KeyDialog::ConfirmUnverified { outcome, .. } => (
-            " Not verified ".into(),
-            vec![
-                Line::from(Span::styled(
-                    format!("{}: {}", outcome.check.label(), outcome.detail),
-                    theme.error,
-                )),
-                Line::default(),
-                Line::from(Span::styled(
-                    format!(
-                        "Save it anyway?{}",
-                        app.options.keymap.hint(
-                            Scope::Dialog,
-                            &[(Action::Yes, "saves"), (Action::No, "discards")]
-                        )
-                    ),
-                    theme.help_key,
-                )),
-            ],
-            None,
-            None,
-        ),
-        KeyDialog::ConfirmDelete { id } => {
-            let who = app
-                .key_manager
-                .entries
-                .iter()
-                .find(|e| e.id == *id)
-                .map_or(id.clone(), |e| {
-                    format!("{} {} ({})", e.provider, e.masked, sanitize_line(&e.label))
-                });
-            (
-                " Delete key ".into(),
-                vec![Line::from(Span::styled(
-                    format!(
-                        "Delete {who}?{}",
-                        app.options.keymap.hint(
-                            Scope::Dialog,
-                            &[(Action::Yes, "deletes"), (Action::No, "keeps it")]
-                        )
-                    ),
-                    theme.help_key,
-                ))],
-                None,
-                None,
-            )
-        }
-        KeyDialog::OfferPurge { .. } => (
-            " Purge backup? ".into(),
-            vec![
-                Line::from(Span::styled(
-                    "The encrypted backup (keys.age.bak) still holds the deleted key, so u can bring it back.",
-                    theme.hint,
-                )),
-                Line::from(Span::styled(
-                    format!(
-                        "Delete the backup too?{}",
-                        app.options.keymap.hint(
-                            Scope::Dialog,
-                            &[(Action::Yes, "deletes it"), (Action::No, "keeps it")]
-                        )
-                    ),
-                    theme.help_key,
-                )),
-            ],
-            None,
-            None,
-        ),
-        KeyDialog::EditLabel { input, .. } => (
-            " Edit label ".into(),
-            vec![Line::from(Span::styled("New label:", theme.hint))],
-            Some(input),
-            None,
-        ),
-        KeyDialog::EditCap {
-            id,
-            provider,
-            scope,
-            input,
-        } => {
-            use crate::app::key_manager::CapScope;
-            let key = app
-                .key_manager
-                .entries
-                .iter()
-                .find(|e| &e.id == id)
-                .map_or_else(String::new, |e| e.masked.clone());
-            let (title, kept) = match scope {
-                CapScope::Key => (
-                    format!(" Monthly budget for the key {key} "),
-                    "in the key store",
-                ),
-                CapScope::Provider => {
-                    (format!(" Monthly budget for {provider} "), "in config.toml")
-                }
-                CapScope::Global => (
-                    " Monthly budget for everything ".to_string(),
-                    "in config.toml",
-                ),
-            };
-            let tabs = [
-                (CapScope::Key, "this key".to_string()),
-                (CapScope::Provider, provider.clone()),
-                (CapScope::Global, "everything".to_string()),
-            ];
-            let mut choice = vec![Span::styled("Tab: ", theme.hint)];
-            for (i, (s, name)) in tabs.into_iter().enumerate() {
-                if i > 0 {
-                    choice.push(Span::styled(" · ", theme.hint));
-                }
-                let style = if s == *scope {
-                    theme.status_accent
-                } else {
-                    theme.hint
-                };
-                choice.push(Span::styled(name, style));
-            }
-            (
-                title,
-                vec![
-                    Line::from(choice),
-                    Line::from(Span::styled(
-                        format!(
-                            "USD a month, kept {kept} (empty: no cap). At a cap keyturn refuses to send."
-                        ),
-                        theme.hint,
-                    )),
-                ],
-                Some(input),
-                None,
-            )
-        }
+    let view = match dialog {
+        KeyDialog::Passphrase(d) => super::views::passphrase(d, theme),
+        KeyDialog::ChooseProvider(d) => super::views::choose_provider(d, app, area, theme),
+        KeyDialog::Label(d) => super::views::label(d, theme),
+        KeyDialog::Secret(d) => super::views::secret(d, theme),
+        KeyDialog::Testing(d) => super::views::testing(d, spin, theme),
+        KeyDialog::ConfirmUnverified(d) => super::views::confirm_unverified(d, app, theme),
+        KeyDialog::ConfirmDelete(d) => super::views::confirm_delete(d, app, theme),
+        KeyDialog::OfferPurge(d) => super::views::offer_purge(d, app, theme),
+        KeyDialog::EditLabel(d) => super::views::edit_label(d, theme),
+        KeyDialog::EditCap(d) => super::views::edit_cap(d, app, theme),
     };
-    draw_box(frame, area, title, text, input, error, theme);
+    draw_box(frame, area, view, theme);
+}
+
+/// What a dialog shows: its title, its text, its field and an error under it.
+pub(super) struct View<'a> {
+    pub(super) title: String,
+    pub(super) text: Vec<Line<'static>>,
+    pub(super) input: Option<&'a tui_textarea::TextArea<'static>>,
+    pub(super) error: Option<String>,
 }
 
 /// The dialog's box: centred, sized to its text, with its field at the bottom.
-fn draw_box(
-    frame: &mut Frame,
-    area: Rect,
-    title: String,
-    text: Vec<Line<'static>>,
-    input: Option<&tui_textarea::TextArea<'static>>,
-    error: Option<String>,
-    theme: &Theme,
-) {
+fn draw_box(frame: &mut Frame, area: Rect, view: View, theme: &Theme) {
+    let View {
+        title,
+        text,
+        input,
+        error,
+    } = view;
     let width = area.width.saturating_sub(4).clamp(1, 76);
     let inner_w = width.saturating_sub(2).max(1) as usize;
     let rows = |l: &Line| (l.width().max(1)).div_ceil(inner_w) as u16;

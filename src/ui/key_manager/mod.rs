@@ -16,6 +16,7 @@ use crate::text::wrap::truncate;
 use crate::time::format_date;
 
 mod dialog;
+mod views;
 
 use dialog::render_dialog;
 

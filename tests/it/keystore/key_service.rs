@@ -104,10 +104,12 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
 
     // Add through the test-before-save path.
     h.app.key_manager.pending = Some((7, "local".into(), "work".into(), None));
-    h.app.key_manager.dialog = Some(keyturn::app::key_manager::KeyDialog::Testing {
-        req: 7,
-        provider: "local".into(),
-    });
+    h.app.key_manager.dialog = Some(keyturn::app::key_manager::KeyDialog::Testing(
+        keyturn::app::key_manager::dialogs::Testing {
+            req: 7,
+            provider: "local".into(),
+        },
+    ));
     h.run(KeysEffect::TestNew {
         req: 7,
         provider: "local".into(),
@@ -190,8 +192,9 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
         passphrase: Some(Secret::new("wrong")),
     });
     h.pump(|a| a.key_manager.state == StoreState::Locked).await;
-    let Some(keyturn::app::key_manager::KeyDialog::Passphrase { error: Some(e), .. }) =
-        &h.app.key_manager.dialog
+    let Some(keyturn::app::key_manager::KeyDialog::Passphrase(
+        keyturn::app::key_manager::dialogs::Passphrase { error: Some(e), .. },
+    )) = &h.app.key_manager.dialog
     else {
         panic!()
     };

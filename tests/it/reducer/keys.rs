@@ -95,13 +95,19 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
     assert!(key(&mut app, KeyCode::Char('a')).is_empty());
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::Passphrase { creating: true, .. })
+        Some(KeyDialog::Passphrase(
+            keyturn::app::key_manager::dialogs::Passphrase { creating: true, .. }
+        ))
     ));
     typed(&mut app, "pass one");
     key(&mut app, KeyCode::Enter);
     typed(&mut app, "pass two");
     key(&mut app, KeyCode::Enter);
-    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.key_manager.dialog else {
+    let Some(KeyDialog::Passphrase(keyturn::app::key_manager::dialogs::Passphrase {
+        error: Some(e),
+        ..
+    })) = &app.key_manager.dialog
+    else {
         panic!("{:?}", app.key_manager.dialog)
     };
     assert!(e.contains("differ"));
@@ -120,12 +126,14 @@ fn first_key_creates_the_store_then_adds_a_tested_key() {
     msg(&mut app, unlocked(vec![]));
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::ChooseProvider { .. })
+        Some(KeyDialog::ChooseProvider(
+            keyturn::app::key_manager::dialogs::ChooseProvider { .. }
+        ))
     ));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
     assert!(
-        matches!(&app.key_manager.dialog, Some(KeyDialog::Label { provider, .. }) if provider == "other")
+        matches!(&app.key_manager.dialog, Some(KeyDialog::Label(keyturn::app::key_manager::dialogs::Label { provider, .. })) if provider == "other")
     );
     typed(&mut app, "work");
     key(&mut app, KeyCode::Enter);
@@ -185,7 +193,9 @@ fn an_unverified_key_needs_confirmation_and_can_be_discarded() {
     );
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::ConfirmUnverified { .. })
+        Some(KeyDialog::ConfirmUnverified(
+            keyturn::app::key_manager::dialogs::ConfirmUnverified { .. }
+        ))
     ));
     assert!(
         key(&mut app, KeyCode::Char('x')).is_empty(),
@@ -247,10 +257,12 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
     assert_eq!(app1.view(), View::Keys);
     assert!(matches!(
         app1.key_manager.dialog,
-        Some(KeyDialog::Passphrase {
-            creating: false,
-            ..
-        })
+        Some(KeyDialog::Passphrase(
+            keyturn::app::key_manager::dialogs::Passphrase {
+                creating: false,
+                ..
+            }
+        ))
     ));
     let app2 = app(StoreState::Locked, false);
     assert_eq!(app2.view(), View::Chat);
@@ -270,7 +282,11 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
             store_exists: true,
         },
     );
-    let Some(KeyDialog::Passphrase { error: Some(e), .. }) = &app.key_manager.dialog else {
+    let Some(KeyDialog::Passphrase(keyturn::app::key_manager::dialogs::Passphrase {
+        error: Some(e),
+        ..
+    })) = &app.key_manager.dialog
+    else {
         panic!()
     };
     assert!(e.contains("Wrong passphrase"));
@@ -370,7 +386,9 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
     key(&mut app, KeyCode::Char('d'));
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::ConfirmDelete { .. })
+        Some(KeyDialog::ConfirmDelete(
+            keyturn::app::key_manager::dialogs::ConfirmDelete { .. }
+        ))
     ));
     assert_eq!(
         key(&mut app, KeyCode::Char('y')),
@@ -388,7 +406,9 @@ fn test_all_delete_with_purge_activate_rotate_and_label() {
     );
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::OfferPurge { .. })
+        Some(KeyDialog::OfferPurge(
+            keyturn::app::key_manager::dialogs::OfferPurge { .. }
+        ))
     ));
     assert_eq!(
         key(&mut app, KeyCode::Char('y')),
@@ -648,7 +668,11 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
     );
     key(&mut app, KeyCode::Char('b'));
     let field = |app: &App| match &app.key_manager.dialog {
-        Some(KeyDialog::EditCap { scope, input, .. }) => (*scope, input.lines().join("")),
+        Some(KeyDialog::EditCap(keyturn::app::key_manager::dialogs::EditCap {
+            scope,
+            input,
+            ..
+        })) => (*scope, input.lines().join("")),
         other => panic!("{other:?}"),
     };
     use keyturn::app::key_manager::CapScope;

@@ -80,7 +80,9 @@ fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
     assert_eq!(app.view(), View::Keys);
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::Passphrase { creating: true, .. })
+        Some(KeyDialog::Passphrase(
+            keyturn::app::key_manager::dialogs::Passphrase { creating: true, .. }
+        ))
     ));
     for _ in 0..2 {
         for c in "pass".chars() {
@@ -206,7 +208,9 @@ fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
     assert_eq!(app.view(), View::Keys);
     assert!(matches!(
         app.key_manager.dialog,
-        Some(KeyDialog::ChooseProvider { .. })
+        Some(KeyDialog::ChooseProvider(
+            keyturn::app::key_manager::dialogs::ChooseProvider { .. }
+        ))
     ));
     key(&mut app, KeyCode::Esc);
     assert_eq!(
@@ -260,7 +264,9 @@ fn ctrl_c_quits_from_every_pane_even_inside_a_dialog() {
     key(&mut a, KeyCode::Char('1'));
     assert!(matches!(
         a.key_manager.dialog,
-        Some(KeyDialog::Passphrase { .. })
+        Some(KeyDialog::Passphrase(
+            keyturn::app::key_manager::dialogs::Passphrase { .. }
+        ))
     ));
     assert_eq!(update(&mut a, ctrl_c()), vec![Effect::Quit]);
     // The picker.

@@ -50,11 +50,73 @@ enum Ending {
     Failed(String),
 }
 
+/// What the stream gave, for the usage ledger.
+struct Streamed {
+    ending: Ending,
+    usage: Option<crate::chat::Usage>,
+    reply_chars: usize,
+}
+
+/// Where the question goes: the provider, model and key (its secret stays in here).
+struct Target {
+    choice: crate::config::ProviderChoice,
+    key: Option<secrecy::SecretString>,
+    /// How the key is named in errors ("the openai key …abcd").
+    key_name: Option<String>,
+    key_id: Option<String>,
+    /// The key's own monthly cap, if it has one.
+    key_cap: Option<(String, crate::chat::money::Usd)>,
+}
+
 pub async fn run(
     paths: &crate::config::Paths,
     config: &Config,
     args: AskArgs,
 ) -> Result<(), CliError> {
+    let prompt = read_prompt(&args)?;
+    let target = resolve_target(paths, config, &args)?;
+    check_budget(paths, config, &target, args.over_budget)?;
+    let prompt_chars = prompt.chars().count();
+    let request = ChatRequest {
+        model: target.choice.model.clone(),
+        system: args.system.clone().or_else(|| config.system_prompt.clone()),
+        messages: vec![ChatMessage {
+            role: Role::User,
+            content: prompt,
+        }],
+        temperature: target.choice.temperature,
+        max_tokens: target.choice.max_tokens,
+    };
+    let (provider_id, model, key_id) = (
+        target.choice.endpoint.id.clone(),
+        target.choice.model.clone(),
+        target.key_id.clone(),
+    );
+    let streamed = stream_to_stdout(config, target, request).await;
+    // Every request that got an answer goes into the usage ledger, as in the TUI.
+    if matches!(streamed.ending, Ending::Done | Ending::ReaderGone) || streamed.reply_chars > 0 {
+        record_usage(
+            paths,
+            crate::chat::TurnEnded {
+                provider: provider_id,
+                model,
+                key_id,
+                usage: streamed.usage,
+                prompt_chars,
+                reply_chars: streamed.reply_chars,
+                state: crate::chat::EndState::Done,
+            },
+        );
+    }
+    match streamed.ending {
+        Ending::Done | Ending::ReaderGone => Ok(()),
+        Ending::Interrupted => Err(CliError::Interrupted),
+        Ending::Failed(e) => Err(CliError::Provider(e)),
+    }
+}
+
+/// The arguments, with stdin appended when it is not a terminal.
+fn read_prompt(args: &AskArgs) -> Result<String, CliError> {
     let mut piped = None;
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
@@ -71,6 +133,16 @@ pub async fn run(
             "nothing to ask: give a prompt (keyturn ask \"...\") or pipe text in".into(),
         ));
     }
+    Ok(prompt)
+}
+
+/// The provider and model to ask, and the key to ask with (from the key store or the
+/// environment).
+fn resolve_target(
+    paths: &crate::config::Paths,
+    config: &Config,
+    args: &AskArgs,
+) -> Result<Target, CliError> {
     let provider_id = args
         .provider
         .clone()
@@ -94,43 +166,63 @@ pub async fn run(
         .and_then(|k| k.id.as_deref())
         .and_then(|id| store.as_ref().and_then(|s| s.find(id).ok()))
         .and_then(|e| e.monthly_usd.map(|cap| (e.id.clone(), cap)));
-    drop(store);
-    let (key, key_name, key_id) = match key {
-        Some(k) => (Some(k.secret), Some(k.describe), k.id),
-        None => (None, None, None),
-    };
-    let (provider_id, model) = (choice.endpoint.id.clone(), choice.model.clone());
-    // The same caps as the TUI, checked before anything is sent.
+    Ok(match key {
+        Some(k) => Target {
+            choice,
+            key: Some(k.secret),
+            key_name: Some(k.describe),
+            key_id: k.id,
+            key_cap,
+        },
+        None => Target {
+            choice,
+            key: None,
+            key_name: None,
+            key_id: None,
+            key_cap,
+        },
+    })
+}
+
+/// The same caps as the TUI, checked before anything is sent.
+fn check_budget(
+    paths: &crate::config::Paths,
+    config: &Config,
+    target: &Target,
+    over_budget: bool,
+) -> Result<(), CliError> {
     let mut budget = config.budget.clone();
-    budget.keys.extend(key_cap);
-    let now = crate::time::now_local();
+    budget.keys.extend(target.key_cap.clone());
     let spend = crate::usage::budget::spend_now(
         &crate::usage::Ledger::new(&paths.data_dir),
-        &now,
+        &crate::time::now_local(),
         budget.reset_day,
     );
-    if let crate::usage::budget::Verdict::Over(why) =
-        crate::usage::budget::check(&budget, &spend, &provider_id, key_id.as_deref())
-        && !args.over_budget
-    {
-        return Err(CliError::Usage(format!(
+    let verdict = crate::usage::budget::check(
+        &budget,
+        &spend,
+        &target.choice.endpoint.id,
+        target.key_id.as_deref(),
+    );
+    match verdict {
+        crate::usage::budget::Verdict::Over(why) if !over_budget => Err(CliError::Usage(format!(
             "{why}. Nothing was sent; add --over-budget to send this one anyway."
-        )));
+        ))),
+        _ => Ok(()),
     }
-    let prompt_chars = prompt.chars().count();
-    let request = ChatRequest {
-        model: choice.model.clone(),
-        system: args.system.or_else(|| config.system_prompt.clone()),
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: prompt,
-        }],
-        temperature: choice.temperature,
-        max_tokens: choice.max_tokens,
-    };
+}
+
+/// Streams the answer to stdout as it arrives; notes and retries go to stderr.
+async fn stream_to_stdout(config: &Config, target: Target, request: ChatRequest) -> Streamed {
     let client = build_client(config.timeouts());
     let (tx, mut rx) = mpsc::channel(256);
     let timeouts = config.timeouts();
+    let Target {
+        choice,
+        key,
+        key_name,
+        ..
+    } = target;
     let task = tokio::spawn(async move {
         let mut sink = ChannelSink { tx, wrap: |e| e };
         stream_with_retries(
@@ -186,13 +278,9 @@ pub async fn run(
                 of,
                 in_secs,
                 reason,
-            }) => {
-                if attempt != last_retry {
-                    last_retry = attempt;
-                    eprintln!(
-                        "keyturn: {reason} Retrying in {in_secs}s (attempt {attempt} of {of})."
-                    );
-                }
+            }) if attempt != last_retry => {
+                last_retry = attempt;
+                eprintln!("keyturn: {reason} Retrying in {in_secs}s (attempt {attempt} of {of}).");
             }
             Some(StreamEvent::Done) | None => break Ending::Done,
             Some(StreamEvent::Error(e)) => {
@@ -212,30 +300,22 @@ pub async fn run(
         let _ = writeln!(out);
     }
     let _ = out.flush();
-    // Every request that got an answer goes into the usage ledger, as in the TUI.
-    if matches!(ending, Ending::Done | Ending::ReaderGone) || reply_chars > 0 {
-        let turn = crate::chat::TurnEnded {
-            provider: provider_id,
-            model,
-            key_id,
-            usage,
-            prompt_chars,
-            reply_chars,
-            state: crate::chat::EndState::Done,
-        };
-        let prices = crate::usage::prices::PriceTable::load(&paths.config_dir.join("prices.toml"))
-            .unwrap_or_default();
-        let record = crate::usage::record_for(&turn, crate::time::now(), &prices);
-        if let Err(e) = crate::usage::Ledger::new(&paths.data_dir)
-            .append(&record, &jiff::tz::TimeZone::system())
-        {
-            eprintln!("keyturn: could not record usage: {e}");
-        }
+    Streamed {
+        ending,
+        usage,
+        reply_chars,
     }
-    match ending {
-        Ending::Done | Ending::ReaderGone => Ok(()),
-        Ending::Interrupted => Err(CliError::Interrupted),
-        Ending::Failed(e) => Err(CliError::Provider(e)),
+}
+
+/// Puts the request into the usage ledger, priced like the TUI's.
+fn record_usage(paths: &crate::config::Paths, turn: crate::chat::TurnEnded) {
+    let prices = crate::usage::prices::PriceTable::load(&paths.config_dir.join("prices.toml"))
+        .unwrap_or_default();
+    let record = crate::usage::record_for(&turn, crate::time::now(), &prices);
+    if let Err(e) =
+        crate::usage::Ledger::new(&paths.data_dir).append(&record, &jiff::tz::TimeZone::system())
+    {
+        eprintln!("keyturn: could not record usage: {e}");
     }
 }
 

@@ -52,11 +52,19 @@ fn draw_box(frame: &mut Frame, area: Rect, view: View, theme: &Theme) {
     } = view;
     let width = area.width.saturating_sub(4).clamp(1, 76);
     let inner_w = width.saturating_sub(2).max(1) as usize;
-    let rows = |l: &Line| (l.width().max(1)).div_ceil(inner_w) as u16;
-    let error_rows = error
-        .as_ref()
-        .map_or(0, |e| (e.chars().count().max(1)).div_ceil(inner_w) as u16);
-    let text_rows: u16 = text.iter().map(rows).sum::<u16>() + error_rows;
+    // Rows as the paragraph will wrap them (by words, like ratatui's Wrap), so the last
+    // line of a long message is not cut off.
+    let rows = |text: &str| {
+        crate::text::wrap::wrap_paragraph(text, inner_w)
+            .len()
+            .max(1) as u16
+    };
+    let line_rows = |l: &Line| {
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        rows(&text)
+    };
+    let error_rows = error.as_deref().map_or(0, rows);
+    let text_rows: u16 = text.iter().map(line_rows).sum::<u16>() + error_rows;
     let height = (text_rows + 2 + u16::from(input.is_some()) * 2).min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,

@@ -318,3 +318,26 @@ fn key_manager_masks_a_pasted_key() {
     assert!(!s.contains("CANARY"), "{s}");
     insta::assert_snapshot!(s);
 }
+
+/// A long reason wraps by words; the question under it still shows (the box was sized by
+/// characters and cut the last line off).
+#[test]
+fn an_unverified_key_dialog_shows_its_question_under_a_long_reason() {
+    use keyturn::app::key_manager::{KeyDialog, dialogs};
+    use keyturn::keystore::KeyCheck;
+    use keyturn::providers::validate::CheckOutcome;
+    let mut app = keys_app();
+    app.key_manager.dialog = Some(KeyDialog::ConfirmUnverified(dialogs::ConfirmUnverified {
+        req: 1,
+        outcome: CheckOutcome {
+            check: KeyCheck::Unreachable,
+            detail: "Could not connect to Anthropic at https://api.anthropic.com/v1: Name or \
+                     service not known. Is the server running and base_url right?"
+                .into(),
+        },
+    }));
+    for (w, h) in [(80, 24), (60, 20)] {
+        let s = screen(&mut app, w, h);
+        assert!(s.contains("Save it anyway?"), "{w}x{h}:\n{s}");
+    }
+}

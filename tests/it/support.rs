@@ -52,3 +52,101 @@ pub fn local_config(base_url: &str, extra: &str) -> String {
 }
 
 pub const SHORT: Duration = Duration::from_secs(5);
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use keyturn::app::{App, Effect, Msg, update};
+
+/// A key press with no modifiers.
+pub fn press(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// Types `text` into whatever has focus (typing asks the runtime for nothing).
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let effects = update(app, press(KeyCode::Char(c)));
+        assert!(effects.is_empty(), "typing {c:?} asked for {effects:?}");
+    }
+}
+
+/// Types and presses Enter; returns the effects of the Enter.
+pub fn submit(app: &mut App, text: &str) -> Vec<Effect> {
+    type_text(app, text);
+    update(app, press(KeyCode::Enter))
+}
+
+/// Types and submits; returns the request id of the stream it starts.
+pub fn send(app: &mut App, text: &str) -> u64 {
+    match submit(app, text).as_slice() {
+        [Effect::StartStream { req, .. }] => *req,
+        other => panic!("expected one StartStream, got {other:?}"),
+    }
+}
+
+/// Draws the app at `w`x`h` like the runtime does (layout reported back) and returns the
+/// screen's text, one trimmed line per row.
+pub fn screen(app: &mut App, w: u16, h: u16) -> String {
+    use keyturn::ui::{self, RenderCache, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let _ = update(
+        app,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    let mut cache = RenderCache::new(Theme::default());
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
+    let _ = update(app, ui::layout_msg(&cache));
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+            line.trim_end().to_string() + "\n"
+        })
+        .collect()
+}
+
+/// Runs the keyturn binary with a fresh home, an environment scrubbed of real keys, the
+/// given stdin and extra variables.
+pub fn keyturn(
+    home: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyturn"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("KEYTURN_HOME", home)
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Runs blocking work (a child process, tmux) off the async test's threads.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.unwrap()
+}
+
+/// Output bytes as text.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}

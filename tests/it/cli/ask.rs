@@ -2,49 +2,18 @@
 
 use crate::support;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+use crate::support::{blocking, text};
 use keyturn::mock::{MockOptions, MockProvider, Reply};
 use support::{canary_key, local_config, write_config};
 
-/// Runs keyturn with a fresh home and the given stdin; environment scrubbed of real keys.
+/// The binary with debug logging on (leak checks read the log too).
 fn keyturn(home: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyturn"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("KEYTURN_HOME", home)
-        .env("KEYTURN_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        });
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    let mut all = vec![("KEYTURN_LOG", "debug")];
+    all.extend_from_slice(env);
+    crate::support::keyturn(home, args, stdin, &all)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,38 +5,17 @@ use crate::support;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+use crate::support::text;
 use keyturn::mock::{MockOptions, MockProvider};
 use support::{canary_key, local_config, write_config};
 
+/// The binary with the doctor tests' passphrase.
 fn keyturn(home: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyturn"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("KEYTURN_HOME", home)
-        .env("KEYTURN_PASSPHRASE", "doctor pass")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    if let Some(s) = stdin {
-        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    let mut all = vec![("KEYTURN_PASSPHRASE", "doctor pass")];
+    all.extend_from_slice(env);
+    crate::support::keyturn(home, args, stdin, &all)
 }
 
 fn healthy_home() -> tempfile::TempDir {

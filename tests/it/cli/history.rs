@@ -7,6 +7,7 @@ use crate::support;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+use crate::support::text;
 use keyturn::app::{Conversation, TurnState};
 use keyturn::history::HistoryStore;
 use keyturn::history::writer::HistoryWriter;
@@ -24,10 +25,6 @@ fn keyturn(home: &Path, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

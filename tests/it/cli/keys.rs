@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::support::{blocking, text};
 use keyturn::mock::{MockOptions, MockProvider, Reply};
 use support::{canary_key, write_config};
 
@@ -101,14 +102,6 @@ impl Home {
         }
         out
     }
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap()
 }
 
 async fn mock_requiring(key: &str) -> MockProvider {

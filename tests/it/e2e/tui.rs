@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::support::blocking;
 use keyturn::mock::{MockOptions, MockProvider};
 use support::{local_config, write_config};
 
@@ -150,10 +151,6 @@ async fn setup(rate: f64) -> (MockProvider, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
     write_config(home.path(), &local_config(&mock.base_url(), ""));
     (mock, home)
-}
-
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,7 @@
 //! Working in the conversation without a mouse: select, jump between code blocks, copy,
 //! edit the last message, regenerate, search. Reducer and TestBackend render together.
 
+use crate::support::{press as key, send};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::browse::RevealTarget;
 use keyturn::app::{App, AppOptions, Effect, Focus, Msg, ProviderInfo, Scroll, update};
@@ -21,22 +22,8 @@ fn app() -> App {
     })
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn ch(c: char) -> Msg {
     key(KeyCode::Char(c))
-}
-
-fn send(app: &mut App, text: &str) -> u64 {
-    for c in text.chars() {
-        let _ = update(app, ch(c));
-    }
-    match update(app, key(KeyCode::Enter)).as_slice() {
-        [Effect::StartStream { req, .. }] => *req,
-        other => panic!("expected StartStream, got {other:?}"),
-    }
 }
 
 fn answer(app: &mut App, question: &str, reply: &str) {

@@ -1,6 +1,7 @@
 //! The budget check in the reducer: a cap refuses a send with the reason and keeps the draft;
 //! Enter again sends once; a warning shows in the status bar.
 
+use crate::support::submit;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
 use keyturn::ui::{self, RenderCache, Theme};
@@ -38,19 +39,6 @@ fn spend(openai: f64) -> Msg {
     })
 }
 
-fn type_and_send(app: &mut App, text: &str) -> Vec<Effect> {
-    for c in text.chars() {
-        let _ = update(
-            app,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    )
-}
-
 fn status(app: &mut App) -> String {
     status_at(app, 120)
 }
@@ -70,7 +58,7 @@ fn status_at(app: &mut App, width: u16) -> String {
 fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
     let mut app = app(10.0);
     let _ = update(&mut app, spend(10.0));
-    assert!(type_and_send(&mut app, "hello").is_empty());
+    assert!(submit(&mut app, "hello").is_empty());
     let notice = app.notice.clone().unwrap();
     assert!(notice.is_error());
     assert_eq!(
@@ -92,7 +80,7 @@ fn at_the_cap_the_first_send_is_refused_and_enter_again_overrides_once() {
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
     );
-    assert!(type_and_send(&mut app, "again").is_empty());
+    assert!(submit(&mut app, "again").is_empty());
 }
 
 #[test]
@@ -106,7 +94,7 @@ fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
     let s = status(&mut app);
     assert!(s.contains("⚠ 85% of the monthly budget for openai"), "{s}");
     assert!(matches!(
-        type_and_send(&mut app, "hi").as_slice(),
+        submit(&mut app, "hi").as_slice(),
         [Effect::StartStream { .. }]
     ));
 }
@@ -115,9 +103,9 @@ fn below_the_cap_sends_and_near_it_the_status_bar_warns() {
 fn the_override_holds_for_the_next_key_only() {
     let mut app = app(10.0);
     let _ = update(&mut app, spend(12.0));
-    assert!(type_and_send(&mut app, "hello").is_empty());
+    assert!(submit(&mut app, "hello").is_empty());
     // Any other key first (here: editing the draft) and Enter asks again.
-    assert!(type_and_send(&mut app, "!").is_empty());
+    assert!(submit(&mut app, "!").is_empty());
     assert!(
         app.notice
             .as_ref()
@@ -140,7 +128,7 @@ fn a_narrow_bar_drops_details_before_the_budget_warning() {
     use keyturn::providers::{StreamEvent, Usage};
     let mut app = app(10.0);
     let _ = update(&mut app, spend(8.5));
-    let effects = type_and_send(&mut app, "hi");
+    let effects = submit(&mut app, "hi");
     let [Effect::StartStream { req, .. }] = effects.as_slice() else {
         panic!()
     };
@@ -184,7 +172,7 @@ fn a_narrow_bar_drops_details_before_the_budget_warning() {
 fn a_long_refusal_wraps_onto_more_rows_at_80_columns() {
     let mut app = app(10.0);
     let _ = update(&mut app, spend(10.0));
-    assert!(type_and_send(&mut app, "hello").is_empty());
+    assert!(submit(&mut app, "hello").is_empty());
     let _ = update(
         &mut app,
         Msg::Resize {
@@ -272,7 +260,7 @@ fn a_tiny_key_cap_is_kept_exactly_and_a_cheaper_first_request_is_sent() {
         }),
     );
     // Nothing spent yet: the first Enter sends (it was refused when the cap read as $0).
-    let effects = type_and_send(&mut app, "hello");
+    let effects = submit(&mut app, "hello");
     assert!(
         effects
             .iter()

@@ -1,5 +1,6 @@
 //! Reducer tests: messages in, model and effects out. No tokio, no terminal.
 
+use crate::support::{press as key, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::{
     App, AppOptions, Effect, Focus, Msg, Overlay, ProviderInfo, Scroll, TurnState, update,
@@ -18,28 +19,8 @@ fn app() -> App {
     })
 }
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        assert!(update(app, key(KeyCode::Char(c))).is_empty());
-    }
-}
-
-/// Types and submits; returns the request id of the stream it starts.
-fn send(app: &mut App, text: &str) -> u64 {
-    type_text(app, text);
-    let effects = update(app, key(KeyCode::Enter));
-    match effects.as_slice() {
-        [Effect::StartStream { req, .. }] => *req,
-        other => panic!("expected one StartStream, got {other:?}"),
-    }
 }
 
 fn stream(app: &mut App, req: u64, event: StreamEvent) {

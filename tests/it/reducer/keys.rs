@@ -1,5 +1,6 @@
 //! The key manager's reducer: every step of add, unlock, test, delete and their skip paths.
 
+use crate::support::submit;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::key_manager::{KeyDialog, KeyMeta, KeysEffect, KeysMsg, StoreState};
 use keyturn::app::secret::Secret;
@@ -464,19 +465,6 @@ fn failover_app(mode: keyturn::config::Failover) -> App {
     app
 }
 
-fn chat(app: &mut App, text: &str) -> Vec<Effect> {
-    for c in text.chars() {
-        let _ = update(
-            app,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    )
-}
-
 fn started(effects: Vec<Effect>) -> u64 {
     match effects.as_slice() {
         [
@@ -499,7 +487,7 @@ fn rejected() -> keyturn::providers::StreamEvent {
 #[test]
 fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
     let mut app = failover_app(keyturn::config::Failover::Ask);
-    let req = started(chat(&mut app, "hi"));
+    let req = started(submit(&mut app, "hi"));
     assert!(
         update(
             &mut app,
@@ -558,7 +546,7 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
 #[test]
 fn auto_failover_switches_at_once_and_off_does_nothing() {
     let mut app = failover_app(keyturn::config::Failover::Auto);
-    let req = started(chat(&mut app, "hi"));
+    let req = started(submit(&mut app, "hi"));
     let effects = update(
         &mut app,
         Msg::Stream {
@@ -588,7 +576,7 @@ fn auto_failover_switches_at_once_and_off_does_nothing() {
     );
 
     let mut app = failover_app(keyturn::config::Failover::Off);
-    let req = started(chat(&mut app, "hi"));
+    let req = started(submit(&mut app, "hi"));
     assert!(
         update(
             &mut app,

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::send;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::conversation_list::ConvEffect;
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
@@ -29,23 +30,6 @@ fn app(titles: TitleMode) -> App {
         },
         ..Default::default()
     })
-}
-
-fn send(app: &mut App, text: &str) -> u64 {
-    for c in text.chars() {
-        let _ = update(
-            app,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    let effects = update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    );
-    match effects.as_slice() {
-        [Effect::StartStream { req, .. }] => *req,
-        other => panic!("expected a stream, got {other:?}"),
-    }
 }
 
 /// Streams `answer` into turn `req` with key `k1`; returns the effects of the final event.

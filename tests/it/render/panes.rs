@@ -1,6 +1,7 @@
 //! Every pane drawn at 80x24 and at a tiny size, the help of each pane, and the status bar at
 //! narrow widths: snapshots of what the user sees.
 
+use crate::support::screen;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::conversation_list::Item;
 use keyturn::app::picker::{ListSource, PickerProvider};
@@ -8,10 +9,7 @@ use keyturn::app::{App, AppOptions, Msg, ProviderInfo, update};
 use keyturn::chat::money::Usd;
 use keyturn::history::Summary;
 use keyturn::providers::models::ModelInfo;
-use keyturn::ui::{self, RenderCache, Theme};
 use keyturn::usage::{Month, Row};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 fn app() -> App {
     App::new(AppOptions {
@@ -44,26 +42,6 @@ fn app() -> App {
 
 fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
     let _ = update(app, Msg::Key(KeyEvent::new(code, mods)));
-}
-
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    let _ = update(
-        app,
-        Msg::Resize {
-            width: w,
-            height: h,
-        },
-    );
-    let mut cache = RenderCache::new(Theme::default());
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
-    let buf = term.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
-            line.trim_end().to_string() + "\n"
-        })
-        .collect()
 }
 
 fn picker() -> App {

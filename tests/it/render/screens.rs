@@ -1,7 +1,8 @@
 //! Rendering tests: state → frame through ratatui's TestBackend, snapshotted with insta.
 
+use crate::support::{screen, send};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
+use keyturn::app::{App, AppOptions, Msg, ProviderInfo, update};
 use keyturn::providers::{ProviderError, StreamEvent, Usage};
 use keyturn::ui::{self, RenderCache, Theme};
 use ratatui::Terminal;
@@ -16,24 +17,6 @@ fn app() -> App {
         }),
         ..Default::default()
     })
-}
-
-fn send(app: &mut App, text: &str) -> u64 {
-    for c in text.chars() {
-        let _ = update(
-            app,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        );
-    }
-    match update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
-    )
-    .as_slice()
-    {
-        [Effect::StartStream { req, .. }] => *req,
-        other => panic!("{other:?}"),
-    }
 }
 
 /// Draws like the runtime does (including the layout report) and returns the screen text.
@@ -59,10 +42,6 @@ fn render(app: &mut App, cache: &mut RenderCache, w: u16, h: u16) -> String {
         out.push('\n');
     }
     out
-}
-
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    render(app, &mut RenderCache::new(Theme::default()), w, h)
 }
 
 fn mid_stream() -> App {

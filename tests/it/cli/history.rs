@@ -15,16 +15,9 @@ use keyturn::mock::{MockOptions, MockProvider, Reply};
 use keyturn::providers::{Role, Usage};
 use support::{local_config, write_config};
 
+/// The binary in UTC, so dates in its output are the same everywhere.
 fn keyturn(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_keyturn"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("KEYTURN_HOME", home)
-        .env("TZ", "UTC")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    crate::support::keyturn(home, args, None, &[("TZ", "UTC")])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

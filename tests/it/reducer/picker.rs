@@ -1,7 +1,8 @@
 //! The model picker: reducer behaviour, and the model service against the mock (live list,
 //! disk cache, offline fallback, newest request wins).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::key;
+use crossterm::event::{KeyCode, KeyModifiers};
 use keyturn::app::picker::{ListSource, PickerEffect, PickerProvider};
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, View, update};
 use keyturn::mock::{MockOptions, MockProvider};
@@ -35,10 +36,6 @@ fn app() -> App {
         ],
         ..Default::default()
     })
-}
-
-fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    update(app, Msg::Key(KeyEvent::new(code, mods)))
 }
 
 fn open(app: &mut App) -> Vec<(String, u64)> {

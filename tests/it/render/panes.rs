@@ -1,8 +1,9 @@
 //! Every pane drawn at 80x24 and at a tiny size, the help of each pane, and the status bar at
 //! narrow widths: snapshots of what the user sees.
 
+use crate::support::key;
 use crate::support::screen;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use keyturn::app::conversation_list::Item;
 use keyturn::app::picker::{ListSource, PickerProvider};
 use keyturn::app::{App, AppOptions, Msg, ProviderInfo, update};
@@ -38,10 +39,6 @@ fn app() -> App {
         ],
         ..Default::default()
     })
-}
-
-fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) {
-    let _ = update(app, Msg::Key(KeyEvent::new(code, mods)));
 }
 
 fn picker() -> App {

@@ -42,6 +42,31 @@ pub(super) struct View<'a> {
     pub(super) error: Option<String>,
 }
 
+impl<'a>
+    From<(
+        String,
+        Vec<Line<'static>>,
+        Option<&'a tui_textarea::TextArea<'static>>,
+        Option<String>,
+    )> for View<'a>
+{
+    fn from(
+        (title, text, input, error): (
+            String,
+            Vec<Line<'static>>,
+            Option<&'a tui_textarea::TextArea<'static>>,
+            Option<String>,
+        ),
+    ) -> Self {
+        Self {
+            title,
+            text,
+            input,
+            error,
+        }
+    }
+}
+
 /// The dialog's box: centred, sized to its text, with its field at the bottom.
 fn draw_box(frame: &mut Frame, area: Rect, view: View, theme: &Theme) {
     let View {

@@ -16,7 +16,7 @@ pub(super) fn passphrase<'a>(d: &'a dialogs::Passphrase, theme: &Theme) -> View<
         first,
         error,
     } = d;
-    let (title, text, input, error) = {
+    View::from({
         let (title, hint) = match (creating, first.is_some()) {
             (true, false) => (
                 " New passphrase ",
@@ -34,13 +34,7 @@ pub(super) fn passphrase<'a>(d: &'a dialogs::Passphrase, theme: &Theme) -> View<
             Some(input),
             error.clone(),
         )
-    };
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    })
 }
 
 pub(super) fn choose_provider<'a>(
@@ -50,7 +44,7 @@ pub(super) fn choose_provider<'a>(
     theme: &Theme,
 ) -> View<'a> {
     let dialogs::ChooseProvider { selected, .. } = d;
-    let (title, text, input, error) = {
+    View::from({
         let mut lines = vec![Line::from(Span::styled(
             "Add a key for which provider? (↑↓, Enter)",
             theme.hint,
@@ -83,18 +77,12 @@ pub(super) fn choose_provider<'a>(
             )));
         }
         (" Add a key ".into(), lines, None, None)
-    };
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    })
 }
 
 pub(super) fn label<'a>(d: &'a dialogs::Label, theme: &Theme) -> View<'a> {
     let dialogs::Label { provider, input } = d;
-    let (title, text, input, error) = (
+    View::from((
         " Label ".into(),
         vec![Line::from(Span::styled(
             format!("A label for the new {provider} key, e.g. work or personal (Enter to skip)."),
@@ -102,13 +90,7 @@ pub(super) fn label<'a>(d: &'a dialogs::Label, theme: &Theme) -> View<'a> {
         ))],
         Some(input),
         None,
-    );
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    ))
 }
 
 pub(super) fn secret<'a>(d: &'a dialogs::SecretField, theme: &Theme) -> View<'a> {
@@ -118,7 +100,7 @@ pub(super) fn secret<'a>(d: &'a dialogs::SecretField, theme: &Theme) -> View<'a>
         input,
         ..
     } = d;
-    let (title, text, input, error) = (
+    View::from((
         if rotate.is_some() {
             " Rotate key ".into()
         } else {
@@ -143,18 +125,12 @@ pub(super) fn secret<'a>(d: &'a dialogs::SecretField, theme: &Theme) -> View<'a>
         },
         Some(input),
         None,
-    );
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    ))
 }
 
 pub(super) fn testing<'a>(d: &'a dialogs::Testing, spin: &str, theme: &Theme) -> View<'a> {
     let dialogs::Testing { provider, .. } = d;
-    let (title, text, input, error) = (
+    View::from((
         " Testing ".into(),
         vec![Line::from(Span::styled(
             format!("{spin} Asking {provider} whether it accepts the key… (Esc cancels)"),
@@ -162,13 +138,7 @@ pub(super) fn testing<'a>(d: &'a dialogs::Testing, spin: &str, theme: &Theme) ->
         ))],
         None,
         None,
-    );
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    ))
 }
 
 pub(super) fn confirm_unverified<'a>(
@@ -177,7 +147,7 @@ pub(super) fn confirm_unverified<'a>(
     theme: &Theme,
 ) -> View<'a> {
     let dialogs::ConfirmUnverified { outcome, .. } = d;
-    let (title, text, input, error) = (
+    View::from((
         " Not verified ".into(),
         vec![
             Line::from(Span::styled(
@@ -198,13 +168,7 @@ pub(super) fn confirm_unverified<'a>(
         ],
         None,
         None,
-    );
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    ))
 }
 
 pub(super) fn confirm_delete<'a>(
@@ -213,7 +177,7 @@ pub(super) fn confirm_delete<'a>(
     theme: &Theme,
 ) -> View<'a> {
     let dialogs::ConfirmDelete { id } = d;
-    let (title, text, input, error) = {
+    View::from({
         let who = app
             .key_manager
             .entries
@@ -237,18 +201,12 @@ pub(super) fn confirm_delete<'a>(
             None,
             None,
         )
-    };
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    })
 }
 
 pub(super) fn offer_purge<'a>(d: &'a dialogs::OfferPurge, app: &'a App, theme: &Theme) -> View<'a> {
     let dialogs::OfferPurge { .. } = d;
-    let (title, text, input, error) = (
+    View::from((
         " Purge backup? ".into(),
         vec![
             Line::from(Span::styled(
@@ -268,29 +226,17 @@ pub(super) fn offer_purge<'a>(d: &'a dialogs::OfferPurge, app: &'a App, theme: &
         ],
         None,
         None,
-    );
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    ))
 }
 
 pub(super) fn edit_label<'a>(d: &'a dialogs::EditLabel, theme: &Theme) -> View<'a> {
     let dialogs::EditLabel { input, .. } = d;
-    let (title, text, input, error) = (
+    View::from((
         " Edit label ".into(),
         vec![Line::from(Span::styled("New label:", theme.hint))],
         Some(input),
         None,
-    );
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    ))
 }
 
 pub(super) fn edit_cap<'a>(d: &'a dialogs::EditCap, app: &'a App, theme: &Theme) -> View<'a> {
@@ -300,7 +246,7 @@ pub(super) fn edit_cap<'a>(d: &'a dialogs::EditCap, app: &'a App, theme: &Theme)
         scope,
         input,
     } = d;
-    let (title, text, input, error) = {
+    View::from({
         use crate::app::key_manager::CapScope;
         let key = app
             .key_manager
@@ -350,11 +296,5 @@ pub(super) fn edit_cap<'a>(d: &'a dialogs::EditCap, app: &'a App, theme: &Theme)
             Some(input),
             None,
         )
-    };
-    View {
-        title,
-        text,
-        input,
-        error,
-    }
+    })
 }

@@ -8,7 +8,58 @@ pub enum TurnState {
     Streaming,
     Done,
     Cancelled,
-    Failed(String),
+    Failed(TurnError),
+}
+
+/// Why a turn failed, kept as a value: what kind of failure (the reducer decides on failover
+/// and retries by it) and the provider's message, already redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnError {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+/// The kinds of failure that lead to different next steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The key was rejected or lacks access (401, 403): another key may work.
+    KeyRejected,
+    /// Rate-limited (429), with the wait the provider asked for.
+    RateLimited { retry_after_secs: Option<u64> },
+    /// Out of credit or over a spending limit: retrying will not help.
+    Quota,
+    /// The network: refused, timed out, dropped or cut off.
+    Network,
+    /// The provider answered with an error about the request or itself.
+    Provider,
+    /// keyturn could not build the request (no key, a bad header).
+    Setup,
+    /// Read back from history, where only the message is kept.
+    Recorded,
+}
+
+impl TurnError {
+    /// A failure read back from a conversation file.
+    pub fn recorded(message: String) -> Self {
+        Self {
+            kind: FailureKind::Recorded,
+            message,
+        }
+    }
+
+    /// Another stored key might succeed where this one failed.
+    pub fn is_key_problem(&self) -> bool {
+        matches!(
+            self.kind,
+            FailureKind::KeyRejected | FailureKind::RateLimited { .. } | FailureKind::Quota
+        )
+    }
+}
+
+impl std::fmt::Display for TurnError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 impl TurnState {

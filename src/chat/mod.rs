@@ -5,7 +5,7 @@ mod conversation;
 pub mod money;
 mod turn;
 
-pub use conversation::{Conversation, Message, TurnState};
+pub use conversation::{Conversation, FailureKind, Message, TurnError, TurnState};
 pub use turn::{EndState, TurnEnded};
 
 use serde::{Deserialize, Serialize};

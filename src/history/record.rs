@@ -189,7 +189,9 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                     msg.state = match state {
                         EndState::Done => TurnState::Done,
                         EndState::Cancelled => TurnState::Cancelled,
-                        EndState::Failed => TurnState::Failed(error.unwrap_or_default()),
+                        EndState::Failed => TurnState::Failed(crate::chat::TurnError::recorded(
+                            error.unwrap_or_default(),
+                        )),
                     };
                     msg.usage = usage.map(Usage::from);
                 }

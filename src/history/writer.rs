@@ -55,7 +55,7 @@ fn end_state(state: &TurnState) -> Option<(EndState, Option<String>)> {
     match state {
         TurnState::Done => Some((EndState::Done, None)),
         TurnState::Cancelled => Some((EndState::Cancelled, None)),
-        TurnState::Failed(e) => Some((EndState::Failed, Some(e.clone()))),
+        TurnState::Failed(e) => Some((EndState::Failed, Some(e.message.clone()))),
         TurnState::Connecting | TurnState::Streaming => None,
     }
 }

@@ -300,6 +300,36 @@ impl ErrorBody {
     }
 }
 
+/// A failed turn keeps the error as a value: its kind and its (redacted) message.
+impl From<&ProviderError> for crate::chat::TurnError {
+    fn from(e: &ProviderError) -> Self {
+        use crate::chat::FailureKind;
+        let kind = match e {
+            ProviderError::Unauthorized { .. } | ProviderError::Forbidden { .. } => {
+                FailureKind::KeyRejected
+            }
+            ProviderError::RateLimited {
+                retry_after_secs, ..
+            } => FailureKind::RateLimited {
+                retry_after_secs: *retry_after_secs,
+            },
+            ProviderError::QuotaExceeded { .. } => FailureKind::Quota,
+            ProviderError::Connect { .. }
+            | ProviderError::ConnectTimeout { .. }
+            | ProviderError::Tls { .. }
+            | ProviderError::IdleTimeout { .. }
+            | ProviderError::Dropped { .. }
+            | ProviderError::Incomplete { .. } => FailureKind::Network,
+            ProviderError::Setup { .. } => FailureKind::Setup,
+            _ => FailureKind::Provider,
+        };
+        Self {
+            kind,
+            message: e.to_string(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -278,9 +278,11 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
             return super::titles::ask_title(app, index);
         }
         StreamEvent::Error(e) => {
-            msg.state = TurnState::Failed(e.to_string());
+            let error = crate::chat::TurnError::from(&e);
+            let key_problem = error.is_key_problem();
+            msg.state = TurnState::Failed(error);
             app.session.active = None;
-            if e.is_key_problem() {
+            if key_problem {
                 return offer_failover(app);
             }
         }

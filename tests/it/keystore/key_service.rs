@@ -100,7 +100,8 @@ async fn create_add_tested_key_chat_with_it_and_test_all() {
     let TurnState::Failed(e) = &h.app.session.conversation.messages[1].state else {
         panic!()
     };
-    assert!(e.contains("keyturn keys add local"), "{e}");
+    assert_eq!(e.kind, keyturn::chat::FailureKind::Setup);
+    assert!(e.message.contains("keyturn keys add local"), "{e}");
 
     // Add through the test-before-save path.
     h.app.key_manager.pending = Some((7, "local".into(), "work".into(), None));
@@ -185,7 +186,7 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
     let TurnState::Failed(e) = &h.app.session.conversation.messages[1].state else {
         panic!()
     };
-    assert!(e.contains("key store is locked: press F3"), "{e}");
+    assert!(e.message.contains("key store is locked: press F3"), "{e}");
     h.app.key_manager.ask_passphrase(false);
     h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
@@ -249,13 +250,13 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
         panic!()
     };
     assert!(
-        e.contains(&format!(
+        e.message.contains(&format!(
             "Local mock (key \"stale\" …{})",
             &bad[bad.len() - 4..]
         )),
         "{e}"
     );
-    assert!(!e.contains("CANARY"), "{e}");
+    assert!(!e.message.contains("CANARY"), "{e}");
     h.send(Msg::Key(KeyEvent::new(
         KeyCode::Char('f'),
         KeyModifiers::CONTROL,

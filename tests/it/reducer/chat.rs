@@ -111,7 +111,14 @@ fn retry_resends_the_same_history_with_a_new_request_id() {
         provider: "Local".into(),
     };
     stream(&mut app, req, StreamEvent::Error(err.clone()));
-    assert_eq!(app.phase(), Some(&TurnState::Failed(err.to_string())));
+    // The failed turn keeps the error as a value: its kind and its message.
+    assert_eq!(
+        app.phase(),
+        Some(&TurnState::Failed(keyturn::chat::TurnError {
+            kind: keyturn::chat::FailureKind::Network,
+            message: err.to_string(),
+        }))
+    );
     let effects = update(&mut app, ctrl('r'));
     let [
         Effect::StartStream {

@@ -23,7 +23,7 @@ pub mod welcome;
 pub use crate::chat::{Conversation, Message, TurnState};
 pub use crate::keymap::{Action, KeyChord, Keymap, Scope};
 pub use chat_view::{ChatView, Focus, Scroll};
-pub use msg::{Effect, Msg};
+pub use msg::{ConfigEdit, Effect, Msg};
 pub use notice::{Notice, Severity};
 pub use options::{AppOptions, ProviderInfo};
 pub use screen::{Back, Screen, View};

@@ -69,6 +69,11 @@ pub enum Msg {
     Terminate,
     /// The key store's background work reporting back.
     Keys(key_manager::KeysMsg),
+    /// An edit to config.toml was written (to `path`): the model follows it at once.
+    ConfigSaved {
+        edit: ConfigEdit,
+        path: String,
+    },
     /// The identity file typed in the welcome flow: where it is, and whether it is a file.
     IdentityChecked {
         path: std::path::PathBuf,
@@ -85,6 +90,16 @@ pub enum Msg {
         models: Vec<crate::providers::models::ModelInfo>,
         source: picker::ListSource,
         error: Option<String>,
+    },
+}
+
+/// An edit to config.toml, made by the runtime off the loop (comments kept).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConfigEdit {
+    /// Set or remove a monthly cap: a provider's, or the global one (no provider).
+    BudgetCap {
+        provider: Option<String>,
+        monthly_usd: Option<crate::chat::money::Usd>,
     },
 }
 
@@ -115,6 +130,8 @@ pub enum Effect {
     Conversations(conversation_list::ConvEffect),
     /// Read a month of the usage ledger for the usage view.
     LoadUsage(usage_view::UsageRequest),
+    /// Edit config.toml; answered with `Msg::ConfigSaved` (or a notice saying why not).
+    EditConfig(ConfigEdit),
     /// A saved conversation became the open one: saving continues in its file.
     ContinueSaving(Box<Conversation>),
     /// Write the conversation to a Markdown file (the runtime prices it and says where).

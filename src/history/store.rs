@@ -112,6 +112,24 @@ impl HistoryStore {
         std::fs::remove_file(self.path(id))
     }
 
+    /// Renames a saved conversation: a `title` record appended to its file, synced.
+    pub fn rename(&self, id: &str, title: String) -> std::io::Result<()> {
+        use std::io::Write;
+        if !valid_id(id) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a conversation id",
+            ));
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self.path(id))?;
+        let line = serde_json::to_string(&super::Record::Title { title })
+            .map_err(std::io::Error::other)?;
+        f.write_all(format!("{line}\n").as_bytes())?;
+        f.sync_data()
+    }
+
     /// Conversations whose text contains `query` (case-insensitive), with the first match.
     pub fn search(&self, query: &str) -> Vec<(Summary, String)> {
         let needle = query.to_lowercase();

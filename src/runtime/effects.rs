@@ -5,7 +5,6 @@ use tokio::sync::mpsc;
 
 use super::tasks::TaskRegistry;
 use super::{clipboard, discovery, key_service, model_service, persistence};
-use crate::app::key_manager::{KeysEffect, KeysMsg};
 use crate::app::{self, App, Effect, Msg, Notice};
 use crate::config::Config;
 use crate::providers::http::build_client;
@@ -132,16 +131,16 @@ impl Effects {
                     let _ = tx.blocking_send(Msg::IdentityChecked { path, exists });
                 });
             }
-            Effect::Keys(KeysEffect::SetConfigCap {
-                provider,
-                monthly_usd,
-            }) => self.edit_config(move |path| {
-                match crate::config::edit::set_budget_cap(path, provider.as_deref(), monthly_usd) {
-                    Ok(()) => Msg::Keys(KeysMsg::ConfigCapSaved {
-                        provider,
-                        monthly_usd,
+            Effect::EditConfig(edit) => self.edit_config(move |path| {
+                let app::ConfigEdit::BudgetCap {
+                    provider,
+                    monthly_usd,
+                } = &edit;
+                match crate::config::edit::set_budget_cap(path, provider.as_deref(), *monthly_usd) {
+                    Ok(()) => Msg::ConfigSaved {
+                        edit,
                         path: path.display().to_string(),
-                    }),
+                    },
                     Err(e) => Msg::Notice(Notice::error(format!("Could not save the cap: {e}"))),
                 }
             }),

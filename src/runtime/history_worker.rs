@@ -7,8 +7,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use crate::app::{Conversation, Msg, Notice};
+use crate::history::HistoryStore;
 use crate::history::writer::{FileWork, WriteOp};
-use crate::history::{HistoryStore, Record};
 use crate::usage::prices::PriceTable;
 
 /// Work for the history worker.
@@ -72,7 +72,7 @@ fn run(
                 Err(_) => {}
             },
             HistoryJob::Rename { id, title } => {
-                if let Err(e) = append_record(&store, &id, &Record::Title { title }) {
+                if let Err(e) = store.rename(&id, title) {
                     tell(Notice::error(format!("Could not rename {id}: {e}")));
                 }
             }
@@ -121,21 +121,4 @@ fn export(
         .open(&path)?
         .write_all(crate::history::export::to_markdown(conv, prices).as_bytes())?;
     Ok(path)
-}
-
-/// Appends one record to a saved conversation's file, synced.
-fn append_record(store: &HistoryStore, id: &str, record: &Record) -> std::io::Result<()> {
-    use std::io::Write;
-    if !crate::history::valid_id(id) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a conversation id",
-        ));
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(store.path(id))?;
-    let line = serde_json::to_string(record).map_err(std::io::Error::other)?;
-    f.write_all(format!("{line}\n").as_bytes())?;
-    f.sync_data()
 }

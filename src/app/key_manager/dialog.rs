@@ -3,7 +3,12 @@
 
 use super::dialogs::{EditCap, Outcome, Press};
 use super::{KeyDialog, KeysEffect, KeysPane, StoreState};
+use crate::app::Effect;
 use crate::keymap::Action;
+
+fn keys(effects: Vec<KeysEffect>) -> Vec<Effect> {
+    effects.into_iter().map(Effect::Keys).collect()
+}
 
 impl KeyDialog {
     /// The dialog's own key handling.
@@ -47,7 +52,7 @@ impl KeysPane {
         action: Option<Action>,
         key: crossterm::event::KeyEvent,
         budget: &crate::usage::budget::BudgetConfig,
-    ) -> Vec<KeysEffect> {
+    ) -> Vec<Effect> {
         let press = Press { action, key };
         let Some(dialog) = self.dialog.as_mut() else {
             return Vec::new();
@@ -63,12 +68,16 @@ impl KeysPane {
             Outcome::Next(next) => self.dialog = Some(*next),
             Outcome::Effect(effect) => {
                 self.dialog = None;
-                return vec![effect];
+                return vec![Effect::Keys(effect)];
+            }
+            Outcome::Config(edit) => {
+                self.dialog = None;
+                return vec![Effect::EditConfig(edit)];
             }
             Outcome::Passphrase { secret, creating } => {
                 self.dialog = None;
                 self.state = StoreState::Unlocking;
-                return vec![if creating {
+                return vec![Effect::Keys(if creating {
                     KeysEffect::Create {
                         passphrase: Some(secret),
                     }
@@ -76,17 +85,17 @@ impl KeysPane {
                     KeysEffect::Unlock {
                         passphrase: Some(secret),
                     }
-                }];
+                })];
             }
             Outcome::TestNew {
                 provider,
                 label,
                 rotate,
                 secret,
-            } => return self.test_new(provider, label, rotate, secret),
+            } => return keys(self.test_new(provider, label, rotate, secret)),
             Outcome::SaveTested(req) => {
                 self.dialog = None;
-                return self.save_pending(req);
+                return keys(self.save_pending(req));
             }
             Outcome::DropTested(req) => {
                 self.dialog = None;
@@ -94,7 +103,7 @@ impl KeysPane {
                 if unverified {
                     self.note("Not saved.", false);
                 }
-                return vec![KeysEffect::DropNew { req }];
+                return vec![Effect::Keys(KeysEffect::DropNew { req })];
             }
             Outcome::Note { text, is_error } => self.note(text, is_error),
             Outcome::CapScope(scope) => {

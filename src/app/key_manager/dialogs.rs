@@ -45,6 +45,8 @@ pub enum Outcome {
     },
     /// The budget dialog moves to another cap.
     CapScope(CapScope),
+    /// It closes; config.toml gets this edit (a provider's or the global cap).
+    Config(crate::app::ConfigEdit),
 }
 
 /// The action and key a dialog is given.
@@ -339,19 +341,19 @@ impl EditCap {
                 }
             }
         };
-        Outcome::Effect(match self.scope {
-            CapScope::Key => super::KeysEffect::SetCap {
-                id: self.id.clone(),
-                monthly_usd,
-            },
-            CapScope::Provider => super::KeysEffect::SetConfigCap {
-                provider: Some(self.provider.clone()),
-                monthly_usd,
-            },
-            CapScope::Global => super::KeysEffect::SetConfigCap {
-                provider: None,
-                monthly_usd,
-            },
+        let provider = match self.scope {
+            CapScope::Key => {
+                return Outcome::Effect(super::KeysEffect::SetCap {
+                    id: self.id.clone(),
+                    monthly_usd,
+                });
+            }
+            CapScope::Provider => Some(self.provider.clone()),
+            CapScope::Global => None,
+        };
+        Outcome::Config(crate::app::ConfigEdit::BudgetCap {
+            provider,
+            monthly_usd,
         })
     }
 }

@@ -2,6 +2,7 @@
 //! ([`KeysMsg`]), and how the pane takes each report.
 
 use super::*;
+use crate::chat::money::Usd;
 
 /// What the key manager asks the runtime to do. Secrets travel as [`Secret`].
 #[derive(Debug, Clone, PartialEq)]
@@ -45,11 +46,6 @@ pub enum KeysEffect {
     },
     SetCap {
         id: String,
-        monthly_usd: Option<crate::chat::money::Usd>,
-    },
-    /// Set or remove a cap in config.toml: a provider's, or the global one (no provider).
-    SetConfigCap {
-        provider: Option<String>,
         monthly_usd: Option<crate::chat::money::Usd>,
     },
     Relabel {
@@ -96,15 +92,18 @@ pub enum KeysMsg {
         req: u64,
         outcome: CheckOutcome,
     },
-    /// A cap was written to config.toml (the model's budget follows it at once).
-    ConfigCapSaved {
-        provider: Option<String>,
-        monthly_usd: Option<crate::chat::money::Usd>,
-        path: String,
-    },
 }
 
 impl KeysPane {
+    /// A cap the budget dialog set was written to config.toml: say so.
+    pub fn cap_saved(&mut self, provider: Option<&str>, monthly_usd: Option<Usd>, path: &str) {
+        let whose = provider.map_or("The global monthly cap".to_string(), |p| {
+            format!("The monthly cap for {p}")
+        });
+        let what = monthly_usd.map_or("removed".to_string(), |v| format!("set to ${v}"));
+        self.note(format!("{whose} is {what} (saved in {path})."), false);
+    }
+
     /// A report from the runtime (`budget`: config's caps, for an action resumed after
     /// unlocking).
     pub fn on_msg(
@@ -113,17 +112,6 @@ impl KeysPane {
         budget: &crate::usage::budget::BudgetConfig,
     ) -> Vec<KeysEffect> {
         match msg {
-            KeysMsg::ConfigCapSaved {
-                provider,
-                monthly_usd,
-                path,
-            } => {
-                let whose = provider.map_or("The global monthly cap".to_string(), |p| {
-                    format!("The monthly cap for {p}")
-                });
-                let what = monthly_usd.map_or("removed".to_string(), |v| format!("set to ${v}"));
-                self.note(format!("{whose} is {what} (saved in {path})."), false);
-            }
             KeysMsg::Unlocked {
                 method,
                 entries,

@@ -101,16 +101,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Keys(msg) => {
             app.dirty = true;
-            if let super::key_manager::KeysMsg::ConfigCapSaved {
-                provider,
-                monthly_usd,
-                ..
-            } = &msg
-            {
-                app.session
-                    .budget
-                    .set_cap(provider.as_deref(), *monthly_usd);
-            }
             let mut effects: Vec<Effect> = app
                 .key_manager
                 .on_msg(msg, &app.session.budget)
@@ -155,6 +145,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Spend(spend) => {
             app.session.spend = Some(spend);
             app.dirty = true;
+            Vec::new()
+        }
+        Msg::ConfigSaved { edit, path } => {
+            app.dirty = true;
+            match edit {
+                super::ConfigEdit::BudgetCap {
+                    provider,
+                    monthly_usd,
+                } => {
+                    app.session.budget.set_cap(provider.as_deref(), monthly_usd);
+                    app.key_manager
+                        .cap_saved(provider.as_deref(), monthly_usd, &path);
+                }
+            }
             Vec::new()
         }
         Msg::IdentityChecked { path, exists } => {

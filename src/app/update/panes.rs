@@ -13,11 +13,7 @@ pub(super) fn on_keys_key(
 ) -> Vec<Effect> {
     let mut effects: Vec<Effect> = if app.key_manager.dialog.is_some() {
         let action = app.options.keymap.lookup_pane(Scope::Dialog, chord);
-        app.key_manager
-            .dialog_key(action, key, &app.session.budget)
-            .into_iter()
-            .map(Effect::Keys)
-            .collect()
+        app.key_manager.dialog_key(action, key, &app.session.budget)
     } else {
         match app.options.keymap.lookup_pane(Scope::Keys, chord) {
             Some(Action::Close) => return close_keys(app),

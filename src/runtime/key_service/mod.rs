@@ -178,7 +178,6 @@ impl KeyService {
     pub fn handle(&self, effect: KeysEffect) {
         match effect {
             // config.toml, not the key store: the runtime's effects write it.
-            KeysEffect::SetConfigCap { .. } => {}
             KeysEffect::Unlock { passphrase } => {
                 self.open_or_create(passphrase.map(|s| s.0), false)
             }

@@ -301,7 +301,6 @@ fn draw(app: &mut App) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
     use keyturn::app::Effect;
-    use keyturn::app::key_manager::KeysEffect;
     keyturn::install_crypto_provider();
     let home = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -315,7 +314,7 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
         mut effects,
         mut rx,
     } = start(&paths);
-    effects.run(Effect::Keys(KeysEffect::SetConfigCap {
+    effects.run(Effect::EditConfig(keyturn::app::ConfigEdit::BudgetCap {
         provider: Some("local".into()),
         monthly_usd: Usd::parse("0.5"),
     }));

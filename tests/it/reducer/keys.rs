@@ -4,7 +4,7 @@ use crate::support::submit;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::key_manager::{KeyDialog, KeyMeta, KeysEffect, KeysMsg, StoreState};
 use keyturn::app::secret::Secret;
-use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, View, update};
+use keyturn::app::{App, AppOptions, ConfigEdit, Effect, Msg, ProviderInfo, View, update};
 use keyturn::keystore::KeyCheck;
 use keyturn::providers::validate::CheckOutcome;
 
@@ -669,19 +669,23 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
     key(&mut app, KeyCode::Tab);
     assert_eq!(field(&app), (CapScope::Provider, String::new()));
     typed(&mut app, "7.5");
+    // A provider's cap is a config edit, not a key-store change.
+    let cap = ConfigEdit::BudgetCap {
+        provider: Some("local".into()),
+        monthly_usd: keyturn::chat::money::Usd::parse("7.5"),
+    };
     assert_eq!(
-        key(&mut app, KeyCode::Enter),
-        [KeysEffect::SetConfigCap {
-            provider: Some("local".into()),
-            monthly_usd: keyturn::chat::money::Usd::parse("7.5")
-        }]
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        ),
+        [Effect::EditConfig(cap.clone())]
     );
     // The runtime wrote config.toml: the budget the reducer checks follows at once.
-    msg(
+    let _ = update(
         &mut app,
-        KeysMsg::ConfigCapSaved {
-            provider: Some("local".into()),
-            monthly_usd: keyturn::chat::money::Usd::parse("7.5"),
+        Msg::ConfigSaved {
+            edit: cap,
             path: "/tmp/config.toml".into(),
         },
     );
@@ -705,18 +709,21 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
     for _ in 0..5 {
         key(&mut app, KeyCode::Backspace);
     }
+    let global = ConfigEdit::BudgetCap {
+        provider: None,
+        monthly_usd: None,
+    };
     assert_eq!(
-        key(&mut app, KeyCode::Enter),
-        [KeysEffect::SetConfigCap {
-            provider: None,
-            monthly_usd: None
-        }]
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        ),
+        [Effect::EditConfig(global.clone())]
     );
-    msg(
+    let _ = update(
         &mut app,
-        KeysMsg::ConfigCapSaved {
-            provider: None,
-            monthly_usd: None,
+        Msg::ConfigSaved {
+            edit: global,
             path: "/tmp/config.toml".into(),
         },
     );

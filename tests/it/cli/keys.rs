@@ -563,3 +563,38 @@ async fn rate_limited_and_unreachable_keys_are_reported_as_such() {
     );
     let _ = &home.base_url;
 }
+
+/// `keys` writes through a checked stdout: a full disk fails the command, a reader that went
+/// away (`| head`) does not; before, println! panicked on both.
+#[test]
+fn keys_list_to_a_full_or_closed_stdout() {
+    let home = Home::new("http://127.0.0.1:9/v1");
+    home.ok(
+        &["keys", "add", "local", "--label", "one", "--force"],
+        Some(&canary_key()),
+    );
+    let run = |stdout: Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_keyturn"))
+            .args(["keys", "list"])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("KEYTURN_HOME", home.path())
+            .env("KEYTURN_PASSPHRASE", PASS)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = run(Stdio::from(full));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot write the output"));
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = run(Stdio::from(writer));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -6,7 +6,7 @@
 
 pub use super::files::{FileWork, WriteOp};
 use super::{HistoryStore, Record, SavedUsage};
-use crate::chat::{Conversation, EndState, Role, TurnEnded, TurnState};
+use crate::chat::{Conversation, EndState, Message, Role, TurnEnded, TurnState};
 
 #[derive(Debug, Clone)]
 struct Persisted {
@@ -129,6 +129,54 @@ impl HistoryWriter {
     /// `truncate` record). Touches no file.
     pub fn plan(&mut self, conv: &Conversation) -> Synced {
         let mut synced = Synced::default();
+        let mut lines = Lines::default();
+        let Some(open) = self.open_for(conv, &mut lines, &mut synced) else {
+            return synced;
+        };
+        // The first message that differs from what was written: everything from it is new.
+        let first_diff = open
+            .persisted
+            .iter()
+            .zip(&conv.messages)
+            .position(|(p, m)| p.msg_id != m.id)
+            .unwrap_or(open.persisted.len().min(conv.messages.len()));
+        if first_diff < open.persisted.len() {
+            lines.push(&Record::Truncate { n: first_diff });
+            open.persisted.truncate(first_diff);
+        }
+        let mut boundary = false;
+        for (n, m) in conv.messages.iter().enumerate() {
+            if n >= open.persisted.len() {
+                boundary |= start_message(open, &mut lines, n, m);
+            }
+            if let Some(ended) = continue_message(&mut open.persisted[n], &mut lines, conv, n) {
+                boundary = true;
+                synced.ended.push(ended);
+            }
+        }
+        if !lines.0.is_empty() || boundary {
+            // The file before "last" names it: append first, then set last.
+            synced.ops.insert(
+                0,
+                WriteOp::Append {
+                    id: open.id.clone(),
+                    lines: lines.0,
+                    // fsync at turn boundaries.
+                    sync: boundary,
+                },
+            );
+        }
+        synced
+    }
+
+    /// The file this conversation is saved in: the open one, or a new one (its first lines
+    /// go into `lines`). None when there is nothing to save.
+    fn open_for(
+        &mut self,
+        conv: &Conversation,
+        lines: &mut Lines,
+        synced: &mut Synced,
+    ) -> Option<&mut Open> {
         let same = self
             .open
             .as_ref()
@@ -142,9 +190,8 @@ impl HistoryWriter {
             o.unclaimed = false;
         }
         if conv.messages.is_empty() && self.open.is_none() {
-            return synced;
+            return None;
         }
-        let mut out = String::new();
         if self.open.is_none() {
             // A conversation with an id that is not open (switched to) or a new one.
             let (id, fresh) = if conv.id.is_empty() {
@@ -153,13 +200,11 @@ impl HistoryWriter {
                 (conv.id.clone(), false)
             };
             if fresh {
-                let meta = Record::Meta {
+                lines.push(&Record::Meta {
                     v: 1,
                     id: id.clone(),
                     created: now(),
-                };
-                out.push_str(&serde_json::to_string(&meta).unwrap_or_default());
-                out.push('\n');
+                });
                 synced.created = Some(id.clone());
             }
             synced.ops.push(WriteOp::SetLast(id.clone()));
@@ -169,106 +214,95 @@ impl HistoryWriter {
                 unclaimed: fresh,
             });
         }
-        let Some(open) = self.open.as_mut() else {
-            return synced;
-        };
-        let mut push = |rec: Record| {
-            out.push_str(&serde_json::to_string(&rec).unwrap_or_default());
-            out.push('\n');
-        };
-        // The first message that differs from what was written: everything from it is new.
-        let first_diff = open
-            .persisted
-            .iter()
-            .zip(&conv.messages)
-            .position(|(p, m)| p.msg_id != m.id)
-            .unwrap_or(open.persisted.len().min(conv.messages.len()));
-        if first_diff < open.persisted.len() {
-            push(Record::Truncate { n: first_diff });
-            open.persisted.truncate(first_diff);
-        }
-        let mut boundary = false;
-        for (n, m) in conv.messages.iter().enumerate() {
-            if n >= open.persisted.len() {
-                if m.role == Role::Assistant {
-                    push(Record::Start {
-                        n,
-                        at: now(),
-                        provider: provider_id(m),
-                        model: m.model.clone(),
-                        key_id: m.key_id.clone(),
-                    });
-                    open.persisted.push(Persisted {
-                        msg_id: m.id,
-                        text_len: 0,
-                        ended: false,
-                    });
-                } else {
-                    push(Record::Msg {
-                        n,
-                        role: m.role,
-                        text: m.text.clone(),
-                        at: now(),
-                    });
-                    open.persisted.push(Persisted {
-                        msg_id: m.id,
-                        text_len: m.text.len(),
-                        ended: true,
-                    });
-                    boundary = true;
-                    continue;
-                }
-            }
-            let p = &mut open.persisted[n];
-            if p.ended {
-                continue;
-            }
-            if m.text.len() > p.text_len && m.text.is_char_boundary(p.text_len) {
-                push(Record::Delta {
-                    n,
-                    text: m.text[p.text_len..].to_string(),
-                });
-                p.text_len = m.text.len();
-            }
-            if let Some((state, error)) = end_state(&m.state) {
-                push(Record::End {
-                    n,
-                    at: now(),
-                    state,
-                    error,
-                    usage: m.usage.map(SavedUsage::from),
-                });
-                p.ended = true;
-                boundary = true;
-                let prompt_chars = conv.messages[..n]
-                    .iter()
-                    .map(|m| m.text.chars().count())
-                    .sum();
-                synced.ended.push(TurnEnded {
-                    provider: provider_id(m),
-                    model: m.model.clone(),
-                    key_id: m.key_id.clone(),
-                    usage: m.usage,
-                    prompt_chars,
-                    reply_chars: m.text.chars().count(),
-                    state,
-                });
-            }
-        }
-        if !out.is_empty() || boundary {
-            // The file before "last" names it: append first, then set last.
-            synced.ops.insert(
-                0,
-                WriteOp::Append {
-                    id: open.id.clone(),
-                    lines: out,
-                    // fsync at turn boundaries.
-                    sync: boundary,
-                },
-            );
-        }
-        synced
+        self.open.as_mut()
     }
+}
+
+/// Records as JSON lines, ready to append.
+#[derive(Default)]
+struct Lines(String);
+
+impl Lines {
+    fn push(&mut self, record: &Record) {
+        self.0
+            .push_str(&serde_json::to_string(record).unwrap_or_default());
+        self.0.push('\n');
+    }
+}
+
+/// A message not written yet: a reply opens with `start`, anything else is written whole
+/// (a turn boundary). Returns whether it was a boundary.
+fn start_message(open: &mut Open, lines: &mut Lines, n: usize, m: &Message) -> bool {
+    if m.role == Role::Assistant {
+        lines.push(&Record::Start {
+            n,
+            at: now(),
+            provider: provider_id(m),
+            model: m.model.clone(),
+            key_id: m.key_id.clone(),
+        });
+        open.persisted.push(Persisted {
+            msg_id: m.id,
+            text_len: 0,
+            ended: false,
+        });
+        false
+    } else {
+        lines.push(&Record::Msg {
+            n,
+            role: m.role,
+            text: m.text.clone(),
+            at: now(),
+        });
+        open.persisted.push(Persisted {
+            msg_id: m.id,
+            text_len: m.text.len(),
+            ended: true,
+        });
+        true
+    }
+}
+
+/// A reply in progress: its new text, and its end when it ended (the finished turn is
+/// returned for the usage ledger).
+fn continue_message(
+    p: &mut Persisted,
+    lines: &mut Lines,
+    conv: &Conversation,
+    n: usize,
+) -> Option<TurnEnded> {
+    let m = &conv.messages[n];
+    if p.ended {
+        return None;
+    }
+    if m.text.len() > p.text_len && m.text.is_char_boundary(p.text_len) {
+        lines.push(&Record::Delta {
+            n,
+            text: m.text[p.text_len..].to_string(),
+        });
+        p.text_len = m.text.len();
+    }
+    let (state, error) = end_state(&m.state)?;
+    lines.push(&Record::End {
+        n,
+        at: now(),
+        state,
+        error,
+        usage: m.usage.map(SavedUsage::from),
+    });
+    p.ended = true;
+    Some(TurnEnded {
+        provider: provider_id(m),
+        model: m.model.clone(),
+        key_id: m.key_id.clone(),
+        usage: m.usage,
+        prompt_chars: conv.messages[..n]
+            .iter()
+            .map(|m| m.text.chars().count())
+            .sum(),
+        reply_chars: m.text.chars().count(),
+        state,
+    })
 }
 
 #[cfg(test)]

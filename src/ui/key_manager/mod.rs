@@ -78,118 +78,25 @@ fn key_row(
 
 fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let pane = &app.key_manager;
+    let key = |action| app.options.keymap.key_in(Scope::Keys, action);
     let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
-    let mut out = Vec::new();
-    let state = match &pane.state {
-        StoreState::Absent => "no key store yet".to_string(),
-        StoreState::Locked => "keys.age is locked".to_string(),
-        StoreState::Unlocking => format!("{spin} unlocking keys.age…"),
-        StoreState::Unlocked { method } => format!("keys.age unlocked with {method}"),
-    };
-    out.push(Line::from(vec![
-        Span::styled(" Key manager ", theme.status_accent),
-        Span::styled(format!(" {state}"), theme.meta),
-    ]));
-    for w in &pane.warnings {
-        out.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.warning)));
-    }
-    if !pane.warnings.is_empty() {
-        out.push(Line::from(Span::styled(
-            " Press p to fix the permissions.",
-            theme.warning,
-        )));
-    }
-    for (var, provider) in &pane.env_candidates {
-        out.push(Line::from(Span::styled(
-            format!(" Found {var} in the environment ({provider}): press i to import it."),
-            theme.warning,
-        )));
-    }
+    let mut out = header_lines(app, spin, theme);
     out.push(Line::default());
+    let hint = |text: String| Line::from(Span::styled(text, theme.hint));
     match pane.state {
-        StoreState::Absent => {
-            out.push(Line::from(Span::styled(
-                " No keys yet. Press a to add one: it is tested against the provider, then saved in keys.age, encrypted with age.",
-                theme.hint,
-            )));
-        }
-        StoreState::Locked => {
-            out.push(Line::from(Span::styled(
-                " Press any key command (a, t, …) to unlock.",
-                theme.hint,
-            )));
-        }
-        StoreState::Unlocking => {
-            out.push(Line::from(Span::styled(
-                " Deriving the key from the passphrase takes about a second…",
-                theme.hint,
-            )));
-        }
-        StoreState::Unlocked { .. } => {
-            // Providers with keys, and the one the chat uses; the rest are named in one line.
-            let shown = |id: &str| {
-                pane.entries.iter().any(|e| e.provider == id)
-                    || pane.current_provider.as_deref() == Some(id)
-            };
-            let mut providers: Vec<(String, String)> = pane
-                .providers
-                .iter()
-                .filter(|(id, _)| shown(id))
-                .cloned()
-                .collect();
-            for e in &pane.entries {
-                if !providers.iter().any(|(id, _)| *id == e.provider) {
-                    providers.push((e.provider.clone(), e.provider.clone()));
-                }
-            }
-            providers.sort_by(|a, b| a.0.cmp(&b.0));
-            let others: Vec<&str> = pane
-                .providers
-                .iter()
-                .filter(|(id, _)| !shown(id))
-                .map(|(_, name)| name.as_str())
-                .collect();
-            for (id, name) in providers {
-                let title = if name == id {
-                    sanitize_line(&id)
-                } else {
-                    format!("{} ({id})", sanitize_line(&name))
-                };
-                out.push(Line::from(Span::styled(
-                    format!(" {title}"),
-                    theme.user_label,
-                )));
-                let mut any = false;
-                for (i, e) in pane
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.provider == id)
-                {
-                    any = true;
-                    out.push(key_row(
-                        e,
-                        i == pane.selected,
-                        pane.testing.contains(&e.id),
-                        width,
-                        theme,
-                        spin,
-                    ));
-                }
-                if !any {
-                    out.push(Line::from(Span::styled(
-                        "     (no keys: a adds one)",
-                        theme.hint,
-                    )));
-                }
-            }
-            if !others.is_empty() {
-                out.push(Line::from(Span::styled(
-                    format!(" a also adds keys for {}.", others.join(", ")),
-                    theme.hint,
-                )));
-            }
-        }
+        StoreState::Absent => out.push(hint(format!(
+            " No keys yet. Press {} to add one: it is tested against the provider, then saved in keys.age, encrypted with age.",
+            key(Action::KeyAdd)
+        ))),
+        StoreState::Locked => out.push(hint(format!(
+            " Press any key command ({}, {}, …) to unlock.",
+            key(Action::KeyAdd),
+            key(Action::KeyTest)
+        ))),
+        StoreState::Unlocking => out.push(hint(
+            " Deriving the key from the passphrase takes about a second…".into(),
+        )),
+        StoreState::Unlocked { .. } => out.extend(key_list_lines(app, width, spin, theme)),
     }
     out.push(Line::default());
     if let Some(n) = &pane.message {
@@ -200,6 +107,115 @@ fn body_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
             } else {
                 theme.hint
             },
+        )));
+    }
+    out
+}
+
+/// The store's state, permission warnings and keys found in the environment.
+fn header_lines(app: &App, spin: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let pane = &app.key_manager;
+    let key = |action| app.options.keymap.key_in(Scope::Keys, action);
+    let state = match &pane.state {
+        StoreState::Absent => "no key store yet".to_string(),
+        StoreState::Locked => "keys.age is locked".to_string(),
+        StoreState::Unlocking => format!("{spin} unlocking keys.age…"),
+        StoreState::Unlocked { method } => format!("keys.age unlocked with {method}"),
+    };
+    let mut out = vec![Line::from(vec![
+        Span::styled(" Key manager ", theme.status_accent),
+        Span::styled(format!(" {state}"), theme.meta),
+    ])];
+    for w in &pane.warnings {
+        out.push(Line::from(Span::styled(format!(" ⚠ {w}"), theme.warning)));
+    }
+    if !pane.warnings.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!(
+                " Press {} to fix the permissions.",
+                key(Action::KeyFixPermissions)
+            ),
+            theme.warning,
+        )));
+    }
+    for (var, provider) in &pane.env_candidates {
+        out.push(Line::from(Span::styled(
+            format!(
+                " Found {var} in the environment ({provider}): press {} to import it.",
+                key(Action::KeyImportEnv)
+            ),
+            theme.warning,
+        )));
+    }
+    out
+}
+
+/// The keys by provider: those with keys and the one the chat uses, each key a row; the
+/// other providers named in one line.
+fn key_list_lines(app: &App, width: usize, spin: &str, theme: &Theme) -> Vec<Line<'static>> {
+    let pane = &app.key_manager;
+    let add = app.options.keymap.key_in(Scope::Keys, Action::KeyAdd);
+    let shown = |id: &str| {
+        pane.entries.iter().any(|e| e.provider == id)
+            || pane.current_provider.as_deref() == Some(id)
+    };
+    let mut providers: Vec<(String, String)> = pane
+        .providers
+        .iter()
+        .filter(|(id, _)| shown(id))
+        .cloned()
+        .collect();
+    for e in &pane.entries {
+        if !providers.iter().any(|(id, _)| *id == e.provider) {
+            providers.push((e.provider.clone(), e.provider.clone()));
+        }
+    }
+    providers.sort_by(|a, b| a.0.cmp(&b.0));
+    let others: Vec<&str> = pane
+        .providers
+        .iter()
+        .filter(|(id, _)| !shown(id))
+        .map(|(_, name)| name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    for (id, name) in providers {
+        let title = if name == id {
+            sanitize_line(&id)
+        } else {
+            format!("{} ({id})", sanitize_line(&name))
+        };
+        out.push(Line::from(Span::styled(
+            format!(" {title}"),
+            theme.user_label,
+        )));
+        let rows: Vec<Line<'static>> = pane
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.provider == id)
+            .map(|(i, e)| {
+                key_row(
+                    e,
+                    i == pane.selected,
+                    pane.testing.contains(&e.id),
+                    width,
+                    theme,
+                    spin,
+                )
+            })
+            .collect();
+        if rows.is_empty() {
+            out.push(Line::from(Span::styled(
+                format!("     (no keys: {add} adds one)"),
+                theme.hint,
+            )));
+        }
+        out.extend(rows);
+    }
+    if !others.is_empty() {
+        out.push(Line::from(Span::styled(
+            format!(" {add} also adds keys for {}.", others.join(", ")),
+            theme.hint,
         )));
     }
     out

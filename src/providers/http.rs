@@ -163,46 +163,20 @@ pub async fn stream_chat(
         Some(k) => Redactor::new().with_secret(k.expose_secret()),
         None => Redactor::new(),
     };
-    let fail = |e: ProviderError| StreamEvent::Error(e);
-    let (wire, mut parser) = match wire::chat(endpoint, request, key, &redactor) {
+    let (wire, parser) = match wire::chat(endpoint, request, key, &redactor) {
         Ok(w) => w,
         Err(e) => {
-            sink.send(fail(e)).await;
+            sink.send(StreamEvent::Error(e)).await;
             return;
         }
     };
-    let send = client
-        .post(&wire.url)
-        .headers(wire.headers)
-        .json(&wire.body)
-        .send();
-    let resp = match tokio::time::timeout(timeouts.idle, send).await {
-        Err(_) => {
-            let e = idle_timeout(endpoint, timeouts);
-            sink.send(fail(e)).await;
+    let resp = match open_stream(client, endpoint, wire, timeouts, &redactor).await {
+        Ok(r) => r,
+        Err(e) => {
+            sink.send(StreamEvent::Error(e)).await;
             return;
         }
-        Ok(Err(e)) => {
-            sink.send(fail(transport_error(endpoint, &e, timeouts, &redactor)))
-                .await;
-            return;
-        }
-        Ok(Ok(r)) => r,
     };
-    let status = resp.status();
-    if !status.is_success() {
-        let retry_after = retry_after_secs(resp.headers());
-        let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
-        let e = ProviderError::from_status(
-            &endpoint.name,
-            status.as_u16(),
-            &text,
-            retry_after,
-            &redactor,
-        );
-        sink.send(fail(e)).await;
-        return;
-    }
     if !sink.send(StreamEvent::Connected).await {
         return;
     }
@@ -213,47 +187,96 @@ pub async fn stream_chat(
         .is_some_and(|v| v.starts_with("application/json"));
     if is_json {
         // Some gateways answer an error as plain JSON with status 200.
-        let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        let e = match value.get("error") {
-            Some(err) => ProviderError::in_stream(&endpoint.name, err, &redactor),
-            None => ProviderError::InStream {
-                provider: endpoint.name.clone(),
-                detail: "the server answered with JSON instead of a stream; does it support \"stream\": true?".into(),
-            },
-        };
-        sink.send(fail(e)).await;
+        let e = json_instead_of_stream(resp, endpoint, timeouts, &redactor).await;
+        sink.send(StreamEvent::Error(e)).await;
         return;
     }
+    pump(resp, parser, endpoint, timeouts, &redactor, sink).await;
+}
 
+/// Sends the request; an answer that is not a success is the provider's error.
+async fn open_stream(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    wire: wire::WireRequest,
+    timeouts: Timeouts,
+    redactor: &Redactor,
+) -> Result<reqwest::Response, ProviderError> {
+    let send = client
+        .post(&wire.url)
+        .headers(wire.headers)
+        .json(&wire.body)
+        .send();
+    let resp = match tokio::time::timeout(timeouts.idle, send).await {
+        Err(_) => return Err(idle_timeout(endpoint, timeouts)),
+        Ok(Err(e)) => return Err(transport_error(endpoint, &e, timeouts, redactor)),
+        Ok(Ok(r)) => r,
+    };
+    let status = resp.status();
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let retry_after = retry_after_secs(resp.headers());
+    let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
+    Err(ProviderError::from_status(
+        &endpoint.name,
+        status.as_u16(),
+        &text,
+        retry_after,
+        redactor,
+    ))
+}
+
+/// A JSON body where a stream was asked for: the error it holds, or a plain word that the
+/// server does not stream.
+async fn json_instead_of_stream(
+    resp: reqwest::Response,
+    endpoint: &Endpoint,
+    timeouts: Timeouts,
+    redactor: &Redactor,
+) -> ProviderError {
+    let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    match value.get("error") {
+        Some(err) => ProviderError::in_stream(&endpoint.name, err, redactor),
+        None => ProviderError::InStream {
+            provider: endpoint.name.clone(),
+            detail: "the server answered with JSON instead of a stream; does it support \"stream\": true?".into(),
+        },
+    }
+}
+
+/// Reads the byte stream through SSE and the protocol's parser into sanitized events, until
+/// the protocol's end, an error, a silence longer than the idle timeout, or the sink leaves.
+async fn pump(
+    resp: reqwest::Response,
+    mut parser: Box<dyn super::StreamParser>,
+    endpoint: &Endpoint,
+    timeouts: Timeouts,
+    redactor: &Redactor,
+    sink: &mut impl EventSink,
+) {
     let mut decoder = SseDecoder::new();
     let mut text_clean = Sanitizer::new();
     let mut reasoning_clean = Sanitizer::new();
     let mut stream = resp.bytes_stream();
     loop {
         let events = match tokio::time::timeout(timeouts.idle, stream.next()).await {
-            Err(_) => {
-                let e = idle_timeout(endpoint, timeouts);
-                sink.send(fail(e)).await;
-                return;
-            }
-            Ok(Some(Err(e))) => {
-                sink.send(fail(transport_error(endpoint, &e, timeouts, &redactor)))
-                    .await;
-                return;
-            }
-            Ok(Some(Ok(bytes))) => {
-                let mut out = Vec::new();
-                for ev in decoder.feed(&bytes) {
-                    out.extend(parser.on_event(&ev));
-                }
-                out
-            }
+            Err(_) => vec![StreamEvent::Error(idle_timeout(endpoint, timeouts))],
+            Ok(Some(Err(e))) => vec![StreamEvent::Error(transport_error(
+                endpoint, &e, timeouts, redactor,
+            ))],
+            Ok(Some(Ok(bytes))) => decoder
+                .feed(&bytes)
+                .iter()
+                .flat_map(|ev| parser.on_event(ev))
+                .collect(),
             Ok(None) => {
-                let mut out = Vec::new();
-                for ev in decoder.finish() {
-                    out.extend(parser.on_event(&ev));
-                }
+                let mut out: Vec<StreamEvent> = decoder
+                    .finish()
+                    .iter()
+                    .flat_map(|ev| parser.on_event(ev))
+                    .collect();
                 out.extend(parser.on_end());
                 out
             }

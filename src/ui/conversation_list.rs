@@ -26,6 +26,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
         Rect::new(area.x, area.y, area.width, 1),
     );
     let list_h = area.height.saturating_sub(2) as usize;
+    let (lines, selected_line) = list_lines(app, pane, width, theme);
+    let top = selected_line.saturating_sub(list_h.saturating_sub(2));
+    let shown: Vec<Line> = lines.into_iter().skip(top).take(list_h).collect();
+    frame.render_widget(
+        Paragraph::new(shown),
+        Rect::new(area.x, area.y + 1, area.width, list_h as u16),
+    );
+    let foot = foot_line(app, pane, width, theme);
+    frame.render_widget(
+        Paragraph::new(foot),
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    );
+}
+
+/// The conversations as rows (with where a search matched), and the row of the selected one.
+fn list_lines(
+    app: &App,
+    pane: &ConversationsPane,
+    width: usize,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, usize) {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut selected_line = 0;
     if pane.items.is_empty() {
@@ -68,14 +89,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
             )));
         }
     }
-    let top = selected_line.saturating_sub(list_h.saturating_sub(2));
-    let shown: Vec<Line> = lines.into_iter().skip(top).take(list_h).collect();
-    frame.render_widget(
-        Paragraph::new(shown),
-        Rect::new(area.x, area.y + 1, area.width, list_h as u16),
-    );
+    (lines, selected_line)
+}
+
+/// The bottom row: the keys, or the open dialog.
+fn foot_line(app: &App, pane: &ConversationsPane, width: usize, theme: &Theme) -> Line<'static> {
     let keymap = &app.options.keymap;
-    let foot = match &pane.dialog {
+    match &pane.dialog {
         Some(Dialog::Rename { title, .. }) => Line::from(vec![
             Span::styled(" New title: ", theme.status_accent),
             Span::styled(format!("{title}▏"), theme.base),
@@ -119,9 +139,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
             ),
             theme.hint,
         )),
-    };
-    frame.render_widget(
-        Paragraph::new(foot),
-        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-    );
+    }
 }

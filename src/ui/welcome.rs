@@ -23,6 +23,32 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, w: &Welcome, theme: &The
         ]),
         Line::default(),
     ];
+    lines.extend(step_lines(app, w, theme));
+    if let Some(e) = &w.error {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(format!(" {e}"), theme.error)));
+    }
+    let text_h = lines.len() as u16 + 1;
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Rect {
+            height: area.height.min(text_h + 4),
+            ..area
+        },
+    );
+    if w.step == Step::IdentityPath && area.height > text_h + 1 {
+        let mut field = w.path_input.clone();
+        field.set_cursor_line_style(theme.base);
+        field.set_placeholder_style(theme.hint);
+        frame.render_widget(
+            &field,
+            Rect::new(area.x + 2, area.y + text_h, area.width.saturating_sub(4), 1),
+        );
+    }
+}
+
+/// What one step of the flow says, with its choices (a flat match over the steps).
+fn step_lines(app: &App, w: &Welcome, theme: &Theme) -> Vec<Line<'static>> {
     let option = |key: &str, title: &str, why: &str| {
         Line::from(vec![
             Span::styled(format!("  {key}  "), theme.help_key),
@@ -30,6 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, w: &Welcome, theme: &The
             Span::styled(format!(" — {why}"), theme.hint),
         ])
     };
+    let mut lines = Vec::new();
     match w.step {
         Step::Protect => {
             lines.push(Line::from(Span::styled(" Your API keys will live in keys.age, encrypted with age. How should it be unlocked?", theme.base)));
@@ -105,25 +132,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, w: &Welcome, theme: &The
             lines.push(option("s", "skip", "Ctrl-P picks one any time"));
         }
     }
-    if let Some(e) = &w.error {
-        lines.push(Line::default());
-        lines.push(Line::from(Span::styled(format!(" {e}"), theme.error)));
-    }
-    let text_h = lines.len() as u16 + 1;
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        Rect {
-            height: area.height.min(text_h + 4),
-            ..area
-        },
-    );
-    if w.step == Step::IdentityPath && area.height > text_h + 1 {
-        let mut field = w.path_input.clone();
-        field.set_cursor_line_style(theme.base);
-        field.set_placeholder_style(theme.hint);
-        frame.render_widget(
-            &field,
-            Rect::new(area.x + 2, area.y + text_h, area.width.saturating_sub(4), 1),
-        );
-    }
+    lines
 }

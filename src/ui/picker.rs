@@ -83,67 +83,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: 
     );
 
     // Lay out all lines, remembering where the selected row lands, then show a window of them.
-    let rows = picker.rows();
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    let mut selected_line = 0;
-    let mut last_provider = None;
-    for (i, &(pi, mi)) in rows.iter().enumerate() {
-        let p = &picker.providers[pi];
-        if last_provider != Some(pi) {
-            lines.push(header(app, p, theme));
-            if let Some(err) = &p.error {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "   {}",
-                        truncate(&sanitize_line(err), width.saturating_sub(4))
-                    ),
-                    theme.hint,
-                )));
-            }
-            last_provider = Some(pi);
-        }
-        let m = &p.models[mi];
-        let current = app
-            .session
-            .provider
-            .as_ref()
-            .is_some_and(|c| c.id == p.provider.id && c.model == m.id);
-        let mut extra = String::new();
-        if let Some(c) = m.context {
-            extra.push_str(&format!("  {} ctx", tokens(c)));
-        }
-        if let (Some(i), Some(o)) = (m.price_in, m.price_out) {
-            extra.push_str(&format!("  ${i:.2}/${o:.2} per M"));
-        }
-        let marker = if i == picker.selected { " ▸ " } else { "   " };
-        let style = if i == picker.selected {
-            theme.status_accent
-        } else {
-            theme.base
-        };
-        if i == picker.selected {
-            selected_line = lines.len();
-        }
-        let name = format!(
-            "{}{}",
-            sanitize_line(&m.id),
-            if current { " (in use)" } else { "" }
-        );
-        lines.push(Line::from(vec![
-            Span::styled(marker, theme.border_focus),
-            Span::styled(
-                truncate(&name, width.saturating_sub(4 + extra.len()).max(8)),
-                style,
-            ),
-            Span::styled(extra, theme.meta),
-        ]));
-    }
-    if rows.is_empty() {
-        lines.push(Line::from(Span::styled(
-            " No model matches the filter.",
-            theme.hint,
-        )));
-    }
+    let (lines, selected_line) = list_lines(app, picker, width, theme);
     let list_h = area.height.saturating_sub(2) as usize;
     let top = selected_line
         .saturating_sub(list_h / 2)
@@ -169,4 +109,88 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: 
         ))),
         Rect::new(area.x, area.y + area.height - 1, area.width, 1),
     );
+}
+
+/// Every row: a header per provider (and its error), then its models.
+fn list_lines(
+    app: &App,
+    picker: &Picker,
+    width: usize,
+    theme: &Theme,
+) -> (Vec<Line<'static>>, usize) {
+    let rows = picker.rows();
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut selected_line = 0;
+    let mut last_provider = None;
+    for (i, &(pi, mi)) in rows.iter().enumerate() {
+        let p = &picker.providers[pi];
+        if last_provider != Some(pi) {
+            lines.push(header(app, p, theme));
+            if let Some(err) = &p.error {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "   {}",
+                        truncate(&sanitize_line(err), width.saturating_sub(4))
+                    ),
+                    theme.hint,
+                )));
+            }
+            last_provider = Some(pi);
+        }
+        if i == picker.selected {
+            selected_line = lines.len();
+        }
+        lines.push(model_line(app, p, mi, i == picker.selected, width, theme));
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            " No model matches the filter.",
+            theme.hint,
+        )));
+    }
+    (lines, selected_line)
+}
+
+/// One model: marked when selected, "(in use)" when the chat uses it, with its context and
+/// price when the list said.
+fn model_line(
+    app: &App,
+    p: &ProviderModels,
+    mi: usize,
+    selected: bool,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
+    let m = &p.models[mi];
+    let current = app
+        .session
+        .provider
+        .as_ref()
+        .is_some_and(|c| c.id == p.provider.id && c.model == m.id);
+    let mut extra = String::new();
+    if let Some(c) = m.context {
+        extra.push_str(&format!("  {} ctx", tokens(c)));
+    }
+    if let (Some(i), Some(o)) = (m.price_in, m.price_out) {
+        extra.push_str(&format!("  ${i:.2}/${o:.2} per M"));
+    }
+    let marker = if selected { " ▸ " } else { "   " };
+    let style = if selected {
+        theme.status_accent
+    } else {
+        theme.base
+    };
+    let name = format!(
+        "{}{}",
+        sanitize_line(&m.id),
+        if current { " (in use)" } else { "" }
+    );
+    Line::from(vec![
+        Span::styled(marker, theme.border_focus),
+        Span::styled(
+            truncate(&name, width.saturating_sub(4 + extra.len()).max(8)),
+            style,
+        ),
+        Span::styled(extra, theme.meta),
+    ])
 }

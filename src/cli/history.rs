@@ -200,7 +200,6 @@ fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Res
         "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
         "", "requests", "input tok", "output tok", "cost USD"
     )?;
-    let mut total = crate::usage::Row::default();
     for r in rows {
         writeln!(
             out,
@@ -211,13 +210,8 @@ fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Res
             r.output,
             cost_cell(r)
         )?;
-        total.requests += r.requests;
-        total.input += r.input;
-        total.output += r.output;
-        total.cost_usd += r.cost_usd;
-        total.unpriced += r.unpriced;
-        total.estimated += r.estimated;
     }
+    let total = crate::usage::total(rows);
     writeln!(
         out,
         "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",

@@ -37,54 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, keymap: &Keymap, the
             theme.hint,
         )));
     } else {
-        let numbers = 8 + 12 + 12 + 11;
-        let name_w = width.saturating_sub(numbers + 2).clamp(4, 40);
-        lines.push(Line::from(Span::styled(
-            truncate(
-                &format!(
-                    "  {:<name_w$}{:>8}{:>12}{:>12}{:>11}",
-                    "", "requests", "input tok", "output tok", "cost USD"
-                ),
-                width,
-            ),
-            theme.meta,
-        )));
-        let mut total = Row::default();
-        for r in &v.rows {
-            lines.push(row_line(r, name_w, width, theme.base));
-            total.requests += r.requests;
-            total.input += r.input;
-            total.output += r.output;
-            total.cost_usd += r.cost_usd;
-            total.unpriced += r.unpriced;
-            total.estimated += r.estimated;
-        }
-        total.group = "total".into();
-        lines.push(row_line(&total, name_w, width, theme.table_head));
-        if total.unpriced > 0 {
-            lines.push(Line::from(Span::styled(
-                truncate(
-                    &format!(
-                        "  + {} request(s) of models with no price (add them to prices.toml)",
-                        total.unpriced
-                    ),
-                    width,
-                ),
-                theme.warning,
-            )));
-        }
-        if total.estimated > 0 {
-            lines.push(Line::from(Span::styled(
-                truncate(
-                    &format!(
-                        "  ~ {} request(s) with estimated tokens (the provider sent none)",
-                        total.estimated
-                    ),
-                    width,
-                ),
-                theme.hint,
-            )));
-        }
+        lines.extend(table_lines(v, width, theme));
     }
     if v.skipped > 0 {
         lines.push(Line::from(Span::styled(
@@ -134,4 +87,50 @@ fn row_line(r: &Row, name_w: usize, width: usize, style: ratatui::style::Style) 
         ),
         style,
     ))
+}
+
+/// The month's rows, their total, and what the total leaves out.
+fn table_lines(v: &UsageView, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let numbers = 8 + 12 + 12 + 11;
+    let name_w = width.saturating_sub(numbers + 2).clamp(4, 40);
+    let mut lines = vec![Line::from(Span::styled(
+        truncate(
+            &format!(
+                "  {:<name_w$}{:>8}{:>12}{:>12}{:>11}",
+                "", "requests", "input tok", "output tok", "cost USD"
+            ),
+            width,
+        ),
+        theme.meta,
+    ))];
+    for r in &v.rows {
+        lines.push(row_line(r, name_w, width, theme.base));
+    }
+    let total = crate::usage::total(&v.rows);
+    lines.push(row_line(&total, name_w, width, theme.table_head));
+    if total.unpriced > 0 {
+        lines.push(Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "  + {} request(s) of models with no price (add them to prices.toml)",
+                    total.unpriced
+                ),
+                width,
+            ),
+            theme.warning,
+        )));
+    }
+    if total.estimated > 0 {
+        lines.push(Line::from(Span::styled(
+            truncate(
+                &format!(
+                    "  ~ {} request(s) with estimated tokens (the provider sent none)",
+                    total.estimated
+                ),
+                width,
+            ),
+            theme.hint,
+        )));
+    }
+    lines
 }

@@ -247,6 +247,25 @@ impl Row {
     }
 }
 
+/// The rows added up, as a row named "total".
+pub fn total(rows: &[Row]) -> Row {
+    let mut total = Row {
+        group: "total".into(),
+        ..Row::default()
+    };
+    for r in rows {
+        total.requests += r.requests;
+        total.input += r.input;
+        total.output += r.output;
+        total.reasoning += r.reasoning;
+        total.cached += r.cached;
+        total.cost_usd += r.cost_usd;
+        total.unpriced += r.unpriced;
+        total.estimated += r.estimated;
+    }
+    total
+}
+
 pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) -> Vec<Row> {
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for r in records {

@@ -1,0 +1,96 @@
+//! The writer against real files: what a plan writes, replays to the same conversation.
+
+use super::*;
+use crate::chat::Usage;
+
+#[test]
+fn sync_writes_only_changes_and_replays_to_the_same_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    assert!(w.sync(&conv).unwrap().created.is_none());
+    conv.push(Role::User, "question".into(), TurnState::Done);
+    let created = w.sync(&conv).unwrap().created.unwrap();
+    conv.id = created.clone();
+    let a = conv.push(Role::Assistant, String::new(), TurnState::Connecting);
+    conv.messages[a].provider = "openai".into();
+    conv.messages[a].key_id = Some("k7".into());
+    w.sync(&conv).unwrap();
+    for piece in ["Hel", "lo ", "world"] {
+        conv.messages[a].text.push_str(piece);
+        conv.messages[a].state = TurnState::Streaming;
+        assert!(w.sync(&conv).unwrap().ended.is_empty());
+    }
+    // Nothing changed: nothing written.
+    let before = std::fs::read_to_string(store.path(&created)).unwrap();
+    w.sync(&conv).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(store.path(&created)).unwrap(),
+        before
+    );
+    // Mid-stream the file already holds the partial answer, marked incomplete on load.
+    let (mid, report) = store.load(&created).unwrap();
+    assert_eq!(mid.messages[1].text, "Hello world");
+    assert!(report.incomplete);
+    conv.messages[a].state = TurnState::Done;
+    conv.messages[a].usage = Some(Usage {
+        input_tokens: 5,
+        output_tokens: 3,
+        ..Default::default()
+    });
+    let ended = w.sync(&conv).unwrap().ended;
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].key_id.as_deref(), Some("k7"));
+    assert_eq!(ended[0].prompt_chars, 8);
+    let (back, report) = store.load(&created).unwrap();
+    assert!(!report.incomplete && report.skipped_lines.is_empty());
+    assert_eq!(back.messages.len(), 2);
+    assert_eq!(back.messages[1].text, "Hello world");
+    assert_eq!(back.messages[1].state, TurnState::Done);
+    assert_eq!(back.messages[1].usage.unwrap().output_tokens, 3);
+    assert_eq!(store.last().as_deref(), Some(created.as_str()));
+    // Regenerate: the answer is taken back and a new one written.
+    conv.messages.pop();
+    // The app gives every new message a fresh id (never the replaced one's).
+    let b = conv.push_with_id(3, Role::Assistant, "Second try".into(), TurnState::Done);
+    assert_eq!(b, 1);
+    w.sync(&conv).unwrap();
+    let (back, _) = store.load(&created).unwrap();
+    assert_eq!(back.messages.len(), 2);
+    assert_eq!(back.messages[1].text, "Second try");
+    // Files are private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(store.path(&created))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let dmode = std::fs::metadata(&store.dir).unwrap().permissions().mode();
+    assert_eq!(dmode & 0o777, 0o700);
+}
+
+#[test]
+fn a_new_conversation_gets_a_new_file_and_resume_appends_to_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut one = Conversation::default();
+    one.push(Role::User, "one".into(), TurnState::Done);
+    one.id = w.sync(&one).unwrap().created.unwrap();
+    // The runtime gives the model its id at once, and syncs again.
+    w.sync(&one).unwrap();
+    let mut two = Conversation::default();
+    two.push(Role::User, "two".into(), TurnState::Done);
+    let id2 = w.sync(&two).unwrap().created.unwrap();
+    assert_ne!(one.id, id2);
+    let (mut loaded, _) = store.load(&one.id).unwrap();
+    let mut w2 = HistoryWriter::new(store.clone());
+    w2.resume(&loaded).unwrap();
+    loaded.push(Role::User, "again".into(), TurnState::Done);
+    w2.sync(&loaded).unwrap();
+    let (back, _) = store.load(&one.id).unwrap();
+    let texts: Vec<&str> = back.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(texts, ["one", "again"]);
+    assert_eq!(store.list().len(), 2);
+}

@@ -280,32 +280,15 @@ pub fn render(
             }
         }
         if app.chat.selected == Some(m) {
-            if i == 0 {
-                for x in area.x..area.x + (line.width() as u16).min(area.width) {
-                    buf[(x, y)]
-                        .modifier
-                        .insert(ratatui::style::Modifier::REVERSED);
-                }
-            } else {
-                buf[(area.x, y)].set_symbol("▌").set_style(theme.selection);
-            }
+            mark_selected(buf, area, y, i == 0, line.width(), theme);
         }
         if !query.is_empty() {
-            for (col, w) in match_columns(&line_text(line), query) {
-                let is_current = current.is_some_and(|(cm, ck)| cm == m && ck == seen_in_current);
-                if current.is_some_and(|(cm, _)| cm == m) {
-                    seen_in_current += 1;
-                }
-                let style = if is_current {
-                    theme.search_current
-                } else {
-                    theme.search_match
-                };
-                let x0 = area.x as usize + col;
-                for x in x0..(x0 + w).min(area.x as usize + width) {
-                    buf[(x as u16, y)].set_style(style);
-                }
-            }
+            let cursor = SearchCursor {
+                query,
+                current,
+                seen: &mut seen_in_current,
+            };
+            mark_matches(buf, area, y, m, &line_text(line), cursor, theme);
         }
     }
     cache.hyperlinks = on_screen;
@@ -315,6 +298,56 @@ pub fn render(
         if area.width as usize > label.chars().count() + 2 {
             let x = area.x + area.width - label.chars().count() as u16;
             buf.set_string(x, area.y + area.height - 1, label, theme.status_accent);
+        }
+    }
+}
+
+/// The selected message: its first row reversed, a bar beside the rest.
+fn mark_selected(buf: &mut Buffer, area: Rect, y: u16, first: bool, width: usize, theme: &Theme) {
+    if first {
+        for x in area.x..area.x + (width as u16).min(area.width) {
+            buf[(x, y)]
+                .modifier
+                .insert(ratatui::style::Modifier::REVERSED);
+        }
+    } else {
+        buf[(area.x, y)].set_symbol("▌").set_style(theme.selection);
+    }
+}
+
+/// Where the search is: its query, the current hit (message, index) and how many matches of
+/// the current message were painted so far.
+struct SearchCursor<'a> {
+    query: &'a str,
+    current: Option<(usize, usize)>,
+    seen: &'a mut usize,
+}
+
+/// Paints the search's matches on one row of message `m`; the current one stands out.
+fn mark_matches(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    m: usize,
+    text: &str,
+    cursor: SearchCursor,
+    theme: &Theme,
+) {
+    for (col, w) in match_columns(text, cursor.query) {
+        let is_current = cursor
+            .current
+            .is_some_and(|(cm, ck)| cm == m && ck == *cursor.seen);
+        if cursor.current.is_some_and(|(cm, _)| cm == m) {
+            *cursor.seen += 1;
+        }
+        let style = if is_current {
+            theme.search_current
+        } else {
+            theme.search_match
+        };
+        let x0 = area.x as usize + col;
+        for x in x0..(x0 + w).min(area.x as usize + area.width as usize) {
+            buf[(x as u16, y)].set_style(style);
         }
     }
 }

@@ -225,81 +225,15 @@ async fn stream_reply(
     key: &str,
     dialect: Dialect,
 ) {
-    let tokens = match &reply {
-        Reply::Status {
-            status,
-            body,
-            retry_after,
-        } => {
-            let extra = retry_after
-                .as_ref()
-                .map(|r| format!("Retry-After: {r}\r\n"))
-                .unwrap_or_default();
-            return respond(&mut stream, *status, "application/json", &extra, body).await;
-        }
-        Reply::Redirect { location } => {
-            let extra = format!("Location: {location}\r\n");
-            return respond(&mut stream, 307, "text/plain", &extra, "moved").await;
-        }
-        Reply::EchoAuth => {
-            let body = dialect.error_body(
-                &format!("Incorrect API key provided: {key}"),
-                "invalid_api_key",
-            );
-            return respond(&mut stream, 401, "application/json", "", &body).await;
-        }
-        Reply::Stream { tokens, .. }
-        | Reply::ResetAfter { tokens }
-        | Reply::StallAfter { tokens }
-        | Reply::Malformed { tokens }
-        | Reply::ErrorAfter200 { tokens, .. } => tokens.clone(),
+    let Some(tokens) = answer_plainly(&mut stream, &reply, key, dialect).await else {
+        return;
     };
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     if stream.write_all(head.as_bytes()).await.is_err() {
         return;
     }
-    let pause = if state.tokens_per_sec > 0.0 {
-        Duration::from_secs_f64(1.0 / state.tokens_per_sec)
-    } else {
-        Duration::ZERO
-    };
-    let gone = |state: &MockState| {
-        state
-            .disconnects
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Instant::now())
-    };
-    for e in dialect.preamble() {
-        if !send_event(&mut stream, &e).await {
-            return gone(state);
-        }
-    }
-    let reasoning = match &reply {
-        Reply::Stream { reasoning, .. } => reasoning.clone(),
-        _ => Vec::new(),
-    };
-    let pieces = reasoning
-        .iter()
-        .map(|r| (r, true))
-        .chain(tokens.iter().map(|t| (t, false)));
-    let half = reasoning.len() + tokens.len() / 2;
-    for (i, (piece, is_reasoning)) in pieces.enumerate() {
-        if matches!(reply, Reply::Malformed { .. })
-            && i == half
-            && !send_event(
-                &mut stream,
-                &dialect.frame(None, "{\"choices\":[{\"delta\":{\"content\":"),
-            )
-            .await
-        {
-            return gone(state);
-        }
-        if !send_event(&mut stream, &dialect.delta(piece, is_reasoning)).await
-            || (!pause.is_zero() && !pause_or_leave(&mut stream, pause).await)
-        {
-            return gone(state);
-        }
+    if !send_pieces(&mut stream, state, &reply, &tokens, dialect).await {
+        return gone(state);
     }
     let ending = match reply {
         Reply::ResetAfter { .. } => {
@@ -327,4 +261,99 @@ async fn stream_reply(
     }
     let _ = stream.write_all(b"0\r\n\r\n").await;
     let _ = stream.shutdown().await;
+}
+
+/// The client went away mid-stream: noted, so tests can see a cancel reach the server.
+fn gone(state: &MockState) {
+    state
+        .disconnects
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Instant::now());
+}
+
+/// Replies that are not a stream are answered here; for a stream, its tokens are returned.
+async fn answer_plainly(
+    stream: &mut TcpStream,
+    reply: &Reply,
+    key: &str,
+    dialect: Dialect,
+) -> Option<Vec<String>> {
+    match reply {
+        Reply::Status {
+            status,
+            body,
+            retry_after,
+        } => {
+            let extra = retry_after
+                .as_ref()
+                .map(|r| format!("Retry-After: {r}\r\n"))
+                .unwrap_or_default();
+            respond(stream, *status, "application/json", &extra, body).await;
+            None
+        }
+        Reply::Redirect { location } => {
+            let extra = format!("Location: {location}\r\n");
+            respond(stream, 307, "text/plain", &extra, "moved").await;
+            None
+        }
+        Reply::EchoAuth => {
+            let body = dialect.error_body(
+                &format!("Incorrect API key provided: {key}"),
+                "invalid_api_key",
+            );
+            respond(stream, 401, "application/json", "", &body).await;
+            None
+        }
+        Reply::Stream { tokens, .. }
+        | Reply::ResetAfter { tokens }
+        | Reply::StallAfter { tokens }
+        | Reply::Malformed { tokens }
+        | Reply::ErrorAfter200 { tokens, .. } => Some(tokens.clone()),
+    }
+}
+
+/// The preamble, the reasoning and the tokens at the mock's pace (a broken chunk halfway for
+/// `Malformed`); false when the client went away.
+async fn send_pieces(
+    stream: &mut TcpStream,
+    state: &MockState,
+    reply: &Reply,
+    tokens: &[String],
+    dialect: Dialect,
+) -> bool {
+    let pause = if state.tokens_per_sec > 0.0 {
+        Duration::from_secs_f64(1.0 / state.tokens_per_sec)
+    } else {
+        Duration::ZERO
+    };
+    for e in dialect.preamble() {
+        if !send_event(stream, &e).await {
+            return false;
+        }
+    }
+    let reasoning = match reply {
+        Reply::Stream { reasoning, .. } => reasoning.clone(),
+        _ => Vec::new(),
+    };
+    let pieces = reasoning
+        .iter()
+        .map(|r| (r, true))
+        .chain(tokens.iter().map(|t| (t, false)));
+    let half = reasoning.len() + tokens.len() / 2;
+    for (i, (piece, is_reasoning)) in pieces.enumerate() {
+        let broken = "{\"choices\":[{\"delta\":{\"content\":";
+        if matches!(reply, Reply::Malformed { .. })
+            && i == half
+            && !send_event(stream, &dialect.frame(None, broken)).await
+        {
+            return false;
+        }
+        if !send_event(stream, &dialect.delta(piece, is_reasoning)).await
+            || (!pause.is_zero() && !pause_or_leave(stream, pause).await)
+        {
+            return false;
+        }
+    }
+    true
 }

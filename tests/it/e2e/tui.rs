@@ -107,6 +107,22 @@ impl Tmux {
     }
 
     /// Polls the screen until it contains `needle`.
+    /// Polls the screen until `done` holds (with a deadline), and returns it.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = self.screen();
+            if done(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < end,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn wait_for(&self, needle: &str) -> String {
         let end = Instant::now() + Duration::from_secs(15);
         loop {
@@ -531,7 +547,12 @@ async fn conversations_pane_switches_searches_renames_and_deletes() {
         );
         // Type to search the text of every conversation.
         t.keys(&["alpha"]);
-        let s = t.wait_for("…alpha question…");
+        // The list is searched again after each letter: wait for the whole query's answer.
+        let s = t.wait_until("the search for alpha", |s| {
+            s.contains("search: alpha")
+                && s.contains("…alpha question…")
+                && !s.contains("beta question")
+        });
         assert!(!s.contains("beta question"), "{s}");
         t.keys(&["Enter"]);
         let s = t.wait_for("You said: \"alpha question\"");
@@ -540,7 +561,6 @@ async fn conversations_pane_switches_searches_renames_and_deletes() {
         // The list opens on the open conversation.
         t.keys(&["F4"]);
         t.wait_for("beta question");
-        std::thread::sleep(Duration::from_millis(200));
         t.keys(&["C-r"]);
         t.wait_for("New title:");
         t.keys(&[" renamed", "Enter"]);

@@ -174,8 +174,7 @@ pub async fn run_tui(
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut last_draw = Instant::now() - FRAME;
-    // The start-up benchmark times launch to first frame with this.
-    let exit_after_first_frame = std::env::var_os("KEYTURN_EXIT_AFTER_FIRST_FRAME");
+    let hooks = DrawHooks::from_env();
 
     loop {
         if app.dirty && last_draw.elapsed() >= FRAME {
@@ -184,16 +183,8 @@ pub async fn run_tui(
             if let Some(msg) = layout {
                 dispatch(&mut app, &mut effects, msg);
             }
-            if let Some(report) = &exit_after_first_frame {
-                // The value names a file for the time since main() began, in µs.
-                let us = PROCESS_START.get().map_or(0, |t| t.elapsed().as_micros());
-                let _ = std::fs::write(report, us.to_string());
+            if hooks.after_draw() {
                 break;
-            }
-            // Debug builds only: lets the end-to-end tests prove a panic restores the terminal.
-            #[cfg(debug_assertions)]
-            if std::env::var_os("KEYTURN_DEBUG_PANIC_AFTER_DRAW").is_some() {
-                panic!("deliberate panic for the terminal-restore test");
             }
         }
         let next_draw = app
@@ -212,18 +203,7 @@ pub async fn run_tui(
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => None,
             _ = ticker.tick(), if app.animating() => Some(Msg::Tick),
         };
-        let mut quit = msg.is_some_and(|m| dispatch(&mut app, &mut effects, m));
-        // Drain everything already queued before drawing once.
-        while !quit {
-            match rx.try_recv() {
-                Ok(m) => quit = dispatch(&mut app, &mut effects, m),
-                Err(_) => break,
-            }
-        }
-        // The conversation file and the ledger catch up once per batch, not per token.
-        for m in effects.persistence.after_batch(&app.session.conversation) {
-            quit |= dispatch(&mut app, &mut effects, m);
-        }
+        let quit = apply_batch(&mut app, &mut effects, msg, &mut rx);
         // OSC 52 goes out only here, when the user asked to copy.
         for seq in effects.osc52_out.drain(..) {
             use std::io::Write;
@@ -269,6 +249,60 @@ fn spawn_discovery(effects: &Effects) {
             let _ = tx.send(Msg::Discovered(provider)).await;
         }
     });
+}
+
+/// Applies a message and everything already queued behind it (one draw follows the whole
+/// batch); then the conversation file and the ledger catch up, once per batch, not per
+/// token. Returns true when the app should exit.
+fn apply_batch(
+    app: &mut App,
+    effects: &mut Effects,
+    first: Option<Msg>,
+    rx: &mut mpsc::Receiver<Msg>,
+) -> bool {
+    let mut quit = first.is_some_and(|m| dispatch(app, effects, m));
+    while !quit {
+        match rx.try_recv() {
+            Ok(m) => quit = dispatch(app, effects, m),
+            Err(_) => break,
+        }
+    }
+    for m in effects.persistence.after_batch(&app.session.conversation) {
+        quit |= dispatch(app, effects, m);
+    }
+    quit
+}
+
+/// What the start-up benchmark and the terminal-restore test ask of a drawn frame, read from
+/// the environment once.
+struct DrawHooks {
+    /// Write the time since main() began (µs) to this file after the first frame, and exit.
+    exit_after_first_frame: Option<std::ffi::OsString>,
+    /// Debug builds only: panic after a frame, to prove a panic restores the terminal.
+    panic_after_draw: bool,
+}
+
+impl DrawHooks {
+    fn from_env() -> Self {
+        Self {
+            exit_after_first_frame: std::env::var_os("KEYTURN_EXIT_AFTER_FIRST_FRAME"),
+            panic_after_draw: cfg!(debug_assertions)
+                && std::env::var_os("KEYTURN_DEBUG_PANIC_AFTER_DRAW").is_some(),
+        }
+    }
+
+    /// Returns true when the app should exit now.
+    fn after_draw(&self) -> bool {
+        if let Some(report) = &self.exit_after_first_frame {
+            let us = PROCESS_START.get().map_or(0, |t| t.elapsed().as_micros());
+            let _ = std::fs::write(report, us.to_string());
+            return true;
+        }
+        if self.panic_after_draw {
+            panic!("deliberate panic for the terminal-restore test");
+        }
+        false
+    }
 }
 
 /// Draws a frame; returns the layout facts it learned when they differ from the model's.

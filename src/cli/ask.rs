@@ -236,11 +236,14 @@ async fn stream_to_stdout(config: &Config, target: Target, request: ChatRequest)
         )
         .await;
     });
-    let mut out = std::io::stdout().lock();
-    let mut last_char = '\n';
-    let mut last_retry = 0;
-    let mut usage = None;
-    let mut reply_chars = 0;
+    let mut printer = Printer {
+        out: std::io::stdout().lock(),
+        last_char: '\n',
+        last_retry: 0,
+        usage: None,
+        reply_chars: 0,
+        key_name,
+    };
     let ending = loop {
         let event = tokio::select! {
             ev = rx.recv() => ev,
@@ -249,20 +252,53 @@ async fn stream_to_stdout(config: &Config, target: Target, request: ChatRequest)
                 break Ending::Interrupted;
             }
         };
+        if let Some(ending) = printer.on_event(event) {
+            if matches!(ending, Ending::ReaderGone) {
+                task.abort();
+            }
+            break ending;
+        }
+    };
+    if matches!(ending, Ending::Done) && printer.last_char != '\n' {
+        let _ = writeln!(printer.out);
+    }
+    let _ = printer.out.flush();
+    let (usage, reply_chars) = (printer.usage, printer.reply_chars);
+    Streamed {
+        ending,
+        usage,
+        reply_chars,
+    }
+}
+
+/// Writes the answer to stdout as it streams, notes and retries to stderr, and keeps what
+/// the ledger needs.
+struct Printer<'a> {
+    out: std::io::StdoutLock<'a>,
+    last_char: char,
+    last_retry: u32,
+    usage: Option<crate::chat::Usage>,
+    reply_chars: usize,
+    /// How the key is named in errors.
+    key_name: Option<String>,
+}
+
+impl Printer<'_> {
+    /// Handles one event; returns how the stream ended once it has.
+    fn on_event(&mut self, event: Option<StreamEvent>) -> Option<Ending> {
         match event {
-            Some(StreamEvent::Usage(u)) => usage = Some(u),
+            Some(StreamEvent::Usage(u)) => self.usage = Some(u),
             Some(StreamEvent::Text(t)) => {
-                reply_chars += t.chars().count();
+                self.reply_chars += t.chars().count();
                 if let Some(c) = t.chars().last() {
-                    last_char = c;
+                    self.last_char = c;
                 }
-                if out
+                let written = self
+                    .out
                     .write_all(t.as_bytes())
-                    .and_then(|_| out.flush())
-                    .is_err()
-                {
-                    task.abort();
-                    break Ending::ReaderGone;
+                    .and_then(|_| self.out.flush());
+                if written.is_err() {
+                    return Some(Ending::ReaderGone);
                 }
             }
             Some(StreamEvent::Finish(reason)) => {
@@ -278,32 +314,24 @@ async fn stream_to_stdout(config: &Config, target: Target, request: ChatRequest)
                 of,
                 in_secs,
                 reason,
-            }) if attempt != last_retry => {
-                last_retry = attempt;
+            }) if attempt != self.last_retry => {
+                self.last_retry = attempt;
                 eprintln!("keyturn: {reason} Retrying in {in_secs}s (attempt {attempt} of {of}).");
             }
-            Some(StreamEvent::Done) | None => break Ending::Done,
+            Some(StreamEvent::Done) | None => return Some(Ending::Done),
             Some(StreamEvent::Error(e)) => {
-                if last_char != '\n' {
-                    let _ = writeln!(out);
+                if self.last_char != '\n' {
+                    let _ = writeln!(self.out);
                 }
-                let e = match &key_name {
+                let e = match &self.key_name {
                     Some(k) => e.attribute_key(k),
                     None => e,
                 };
-                break Ending::Failed(e.to_string());
+                return Some(Ending::Failed(e.to_string()));
             }
             Some(_) => {}
         }
-    };
-    if matches!(ending, Ending::Done) && last_char != '\n' {
-        let _ = writeln!(out);
-    }
-    let _ = out.flush();
-    Streamed {
-        ending,
-        usage,
-        reply_chars,
+        None
     }
 }
 

@@ -93,25 +93,14 @@ pub fn render(
             for (c, cell) in wrapped.iter().enumerate() {
                 line.push(Span::styled("│ ", theme.table_border));
                 let (w, spans) = cell.get(y).cloned().unwrap_or((0, Vec::new()));
-                let pad = widths[c].saturating_sub(w);
-                let (before, after) = match align.get(c) {
-                    Some(Alignment::Right) => (pad, 0),
-                    Some(Alignment::Center) => (pad / 2, pad - pad / 2),
-                    _ => (0, pad),
-                };
-                if before > 0 {
-                    line.push(Span::raw(" ".repeat(before)));
-                }
-                for s in spans {
-                    let s = if ri < head_rows {
-                        let style: Style = s.style.patch(theme.table_head);
-                        Span::styled(s.content, style)
-                    } else {
-                        s
-                    };
-                    line.push(s);
-                }
-                line.push(Span::raw(" ".repeat(after + 1)));
+                let head = (ri < head_rows).then_some(theme.table_head);
+                push_cell(
+                    &mut line,
+                    spans,
+                    widths[c].saturating_sub(w),
+                    align.get(c),
+                    head,
+                );
             }
             line.push(Span::styled("│", theme.table_border));
             out.push(Line::from(line));
@@ -157,6 +146,32 @@ fn as_lines(
         }
     }
     out
+}
+
+/// One row of a cell: its spans padded by `pad` as the column is aligned, styled as a head
+/// row when `head` is given.
+fn push_cell(
+    line: &mut Vec<Span<'static>>,
+    spans: Vec<Span<'static>>,
+    pad: usize,
+    align: Option<&Alignment>,
+    head: Option<Style>,
+) {
+    let (before, after) = match align {
+        Some(Alignment::Right) => (pad, 0),
+        Some(Alignment::Center) => (pad / 2, pad - pad / 2),
+        _ => (0, pad),
+    };
+    if before > 0 {
+        line.push(Span::raw(" ".repeat(before)));
+    }
+    for s in spans {
+        line.push(match head {
+            Some(h) => Span::styled(s.content, s.style.patch(h)),
+            None => s,
+        });
+    }
+    line.push(Span::raw(" ".repeat(after + 1)));
 }
 
 #[cfg(test)]

@@ -101,6 +101,31 @@ impl Segment {
     }
 }
 
+/// The phase of the current or last turn (spinning while it is open).
+fn phase_segment(app: &App, theme: &Theme) -> Option<Segment> {
+    let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
+    let retrying = app
+        .session
+        .conversation
+        .messages
+        .last()
+        .is_some_and(|m| m.retry.is_some());
+    let phase = match app.phase() {
+        Some(TurnState::Connecting) if retrying => {
+            Some((PHASE_ACTIVE, format!("{spin} waiting to retry")))
+        }
+        Some(TurnState::Connecting) => Some((PHASE_ACTIVE, format!("{spin} connecting"))),
+        Some(TurnState::Streaming) => Some((PHASE_ACTIVE, format!("{spin} streaming"))),
+        Some(TurnState::Done) => Some((PHASE_DONE, "✓ done".to_string())),
+        Some(TurnState::Cancelled) => Some((PHASE_DONE, "⊘ cancelled".to_string())),
+        Some(TurnState::Failed(_)) => Some((PHASE_ACTIVE, "✗ error".to_string())),
+        None => None,
+    };
+    let (rank, p) = phase?;
+    let short = p.split(' ').next().unwrap_or("").to_string();
+    Some(Segment::new(rank, format!("│ {p} "), theme.status).or_short(format!("│ {short} ")))
+}
+
 fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
     let mut out = Vec::new();
     if app.options.demo {
@@ -125,30 +150,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
             theme.status_accent,
         )),
     }
-    let spin = SPINNER[(app.tick as usize) % SPINNER.len()];
-    let retrying = app
-        .session
-        .conversation
-        .messages
-        .last()
-        .is_some_and(|m| m.retry.is_some());
-    let phase = match app.phase() {
-        Some(TurnState::Connecting) if retrying => {
-            Some((PHASE_ACTIVE, format!("{spin} waiting to retry")))
-        }
-        Some(TurnState::Connecting) => Some((PHASE_ACTIVE, format!("{spin} connecting"))),
-        Some(TurnState::Streaming) => Some((PHASE_ACTIVE, format!("{spin} streaming"))),
-        Some(TurnState::Done) => Some((PHASE_DONE, "✓ done".to_string())),
-        Some(TurnState::Cancelled) => Some((PHASE_DONE, "⊘ cancelled".to_string())),
-        Some(TurnState::Failed(_)) => Some((PHASE_ACTIVE, "✗ error".to_string())),
-        None => None,
-    };
-    if let Some((rank, p)) = phase {
-        let short = p.split(' ').next().unwrap_or("").to_string();
-        out.push(
-            Segment::new(rank, format!("│ {p} "), theme.status).or_short(format!("│ {short} ")),
-        );
-    }
+    out.extend(phase_segment(app, theme));
     if let Some(u) = app
         .session
         .conversation

@@ -2,7 +2,6 @@
 
 use crate::support;
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -39,30 +38,17 @@ impl Home {
         self.dir.path()
     }
 
+    /// The binary in this home, with debug logging (leak checks read the log) and the
+    /// store's passphrase; `env` adds or overrides variables.
     fn run(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyturn"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.path())
-            .env("KEYTURN_HOME", self.path())
-            .env("KEYTURN_LOG", "debug")
-            .env("KEYTURN_PASSPHRASE", PASS)
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().unwrap();
-        if let Some(s) = stdin {
-            child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
-        }
-        child.wait_with_output().unwrap()
+        let home = self.path().to_string_lossy().into_owned();
+        let mut all = vec![
+            ("HOME", home.as_str()),
+            ("KEYTURN_LOG", "debug"),
+            ("KEYTURN_PASSPHRASE", PASS),
+        ];
+        all.extend_from_slice(env);
+        crate::support::keyturn(self.path(), args, stdin, &all)
     }
 
     fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {

@@ -21,7 +21,7 @@ impl Secret {
             }
             joined.push_str(line);
         }
-        Self(SecretString::from(joined.trim().to_string()))
+        Self(crate::keystore::entry::clean_secret(&joined))
     }
 
     pub fn is_empty(&self) -> bool {

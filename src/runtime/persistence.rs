@@ -83,13 +83,12 @@ impl Persistence {
 
     /// The conversations pane's requests: listing and searching run off the UI thread.
     pub fn conversations(&mut self, effect: ConvEffect, tx: &mpsc::Sender<Msg>) {
-        let store = self.store.clone();
-        let tx = tx.clone();
         match effect {
             ConvEffect::List { req, query } => {
                 let _ = self.history_jobs.send(HistoryJob::List { req, query });
             }
             ConvEffect::Open { id } => {
+                let (store, tx) = (self.store.clone(), tx.clone());
                 tokio::task::spawn_blocking(move || {
                     let msg = match store.load(&id) {
                         Ok((conv, report)) => Msg::Opened {

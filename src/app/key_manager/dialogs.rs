@@ -73,7 +73,7 @@ fn field_key(field: &mut TextArea<'static>, press: &Press) -> Option<Outcome> {
     Some(Outcome::Stay)
 }
 
-/// Yes/no dialogs: y says yes, n or Esc say no, other keys do nothing (or keep it, `keep`).
+/// Yes/no dialogs: y says yes, n or Esc say no; None for any other key.
 fn yes_no(press: &Press) -> Option<bool> {
     if press.is(Action::Yes) {
         Some(true)

@@ -21,16 +21,7 @@ impl KeyService {
                 &mut ask,
             );
             let msg = match result {
-                Ok(store) => {
-                    let msg = KeysMsg::Unlocked {
-                        method: store.material().describe(),
-                        entries: meta(&store),
-                        warnings: store.warnings.clone(),
-                        env_candidates: candidates(&this.config, Some(&store)),
-                    };
-                    *this.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
-                    msg
-                }
+                Ok(store) => this.keep_unlocked(store),
                 Err(e) => KeysMsg::UnlockFailed {
                     error: e.to_string(),
                     wrong_passphrase: false,
@@ -63,16 +54,7 @@ impl KeyService {
                 }
             });
             let msg = match result {
-                Ok(store) => {
-                    let msg = KeysMsg::Unlocked {
-                        method: store.material().describe(),
-                        entries: meta(&store),
-                        warnings: store.warnings.clone(),
-                        env_candidates: candidates(&this.config, Some(&store)),
-                    };
-                    *this.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
-                    msg
-                }
+                Ok(store) => this.keep_unlocked(store),
                 Err(e) => {
                     let wrong = matches!(e, KeystoreError::WrongPassphrase { .. })
                         || (asked && matches!(e, KeystoreError::BadIdentity { .. }));
@@ -85,5 +67,17 @@ impl KeyService {
             };
             this.send_blocking(msg);
         });
+    }
+
+    /// The store is open: it is kept for the session, and the model hears what it holds.
+    fn keep_unlocked(&self, store: KeyStore) -> KeysMsg {
+        let msg = KeysMsg::Unlocked {
+            method: store.material().describe(),
+            entries: meta(&store),
+            warnings: store.warnings.clone(),
+            env_candidates: candidates(&self.config, Some(&store)),
+        };
+        *self.store.lock().unwrap_or_else(|p| p.into_inner()) = Some(store);
+        msg
     }
 }

@@ -41,10 +41,6 @@ pub(super) fn on_key(
         Scope::Conversations
     };
     let action = app.options.keymap.lookup_pane(scope, chord);
-    if action == Some(crate::keymap::Action::Help) && pane.dialog.is_none() {
-        app.overlay = Some(crate::app::Overlay::Help { scroll: 0 });
-        return Vec::new();
-    }
     let outcome = pane.on_key(action, key, &mut app.next_list_req);
     match outcome {
         ConvOutcome::Stay(effects) => wrap(effects),

@@ -187,6 +187,13 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     {
         return quit(app);
     }
+    // Help opens the same way from every list pane (a dialog has no help key).
+    if let Some(scope) = pane_scope(app)
+        && app.options.keymap.lookup_pane(scope, chord) == Some(Action::Help)
+    {
+        app.overlay = Some(Overlay::Help { scroll: 0 });
+        return Vec::new();
+    }
     match app.view() {
         View::Chat => on_chat_key(app, key, chord, override_armed),
         View::Keys => on_keys_key(app, key, chord),
@@ -194,6 +201,17 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
         View::Welcome => on_welcome_key(app, key),
         View::Conversations => conversation_list::on_key(app, key, chord),
         View::Usage => on_usage_key(app, chord),
+    }
+}
+
+/// The key-map scope of the list pane in view, when no dialog is open in it.
+fn pane_scope(app: &App) -> Option<Scope> {
+    match &app.screen {
+        Screen::Keys { .. } if app.key_manager.dialog.is_none() => Some(Scope::Keys),
+        Screen::Picker { .. } => Some(Scope::Picker),
+        Screen::Conversations(pane) if pane.dialog.is_none() => Some(Scope::Conversations),
+        Screen::Usage(_) => Some(Scope::Usage),
+        _ => None,
     }
 }
 

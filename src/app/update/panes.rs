@@ -4,7 +4,7 @@
 use super::welcome::{keys_idle, welcome_resume};
 use crate::app::picker::{PickerEffect, PickerOutcome};
 use crate::app::usage_view::UsageOutcome;
-use crate::app::{Action, App, Back, Effect, KeyChord, Notice, Overlay, Scope, Screen};
+use crate::app::{Action, App, Back, Effect, KeyChord, Notice, Scope, Screen};
 
 pub(super) fn on_keys_key(
     app: &mut App,
@@ -17,11 +17,8 @@ pub(super) fn on_keys_key(
     } else {
         match app.options.keymap.lookup_pane(Scope::Keys, chord) {
             Some(Action::Close) => return close_keys(app),
-            Some(Action::Help) => {
-                app.overlay = Some(Overlay::Help { scroll: 0 });
-                return Vec::new();
-            }
-            None => return Vec::new(),
+            // Help was opened before the pane saw the key.
+            Some(Action::Help) | None => return Vec::new(),
             Some(a) => app
                 .key_manager
                 .action(a, &app.session.budget)
@@ -82,10 +79,6 @@ pub(super) fn on_picker_key(
     chord: KeyChord,
 ) -> Vec<Effect> {
     let action = app.options.keymap.lookup_pane(Scope::Picker, chord);
-    if action == Some(Action::Help) {
-        app.overlay = Some(Overlay::Help { scroll: 0 });
-        return Vec::new();
-    }
     let Screen::Picker { picker, .. } = &mut app.screen else {
         return Vec::new();
     };
@@ -152,10 +145,6 @@ fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model
 
 pub(super) fn on_usage_key(app: &mut App, chord: KeyChord) -> Vec<Effect> {
     let action = app.options.keymap.lookup_pane(Scope::Usage, chord);
-    if action == Some(Action::Help) {
-        app.overlay = Some(Overlay::Help { scroll: 0 });
-        return Vec::new();
-    }
     let Screen::Usage(v) = &mut app.screen else {
         return Vec::new();
     };

@@ -88,6 +88,8 @@ pub struct Message {
     pub retry: Option<String>,
     /// The stored key that answered (its id, never the key).
     pub key_id: Option<String>,
+    /// The provider answered this request (or started to): only such requests are billed.
+    pub answered: bool,
     /// Bumped on every change; render caches key on it.
     pub version: u64,
 }
@@ -138,6 +140,7 @@ impl Conversation {
             notes: Vec::new(),
             retry: None,
             key_id: None,
+            answered: false,
             version: 0,
         });
         self.messages.len() - 1

@@ -291,6 +291,11 @@ fn continue_message(
         usage: m.usage.map(SavedUsage::from),
     });
     p.ended = true;
+    // A request that never reached a provider (no key, a locked store, a refused
+    // connection) cost nothing and is not billed.
+    if !m.answered {
+        return None;
+    }
     Some(TurnEnded {
         provider: provider_id(m),
         model: m.model.clone(),

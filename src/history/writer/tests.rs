@@ -20,6 +20,7 @@ fn sync_writes_only_changes_and_replays_to_the_same_conversation() {
     for piece in ["Hel", "lo ", "world"] {
         conv.messages[a].text.push_str(piece);
         conv.messages[a].state = TurnState::Streaming;
+        conv.messages[a].answered = true;
         assert!(w.sync(&conv).unwrap().ended.is_empty());
     }
     // Nothing changed: nothing written.
@@ -93,4 +94,35 @@ fn a_new_conversation_gets_a_new_file_and_resume_appends_to_the_old_one() {
     let texts: Vec<&str> = back.messages.iter().map(|m| m.text.as_str()).collect();
     assert_eq!(texts, ["one", "again"]);
     assert_eq!(store.list().len(), 2);
+}
+
+#[test]
+fn a_request_no_provider_answered_is_saved_but_not_billed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    conv.push(Role::User, "question".into(), TurnState::Done);
+    conv.id = w.sync(&conv).unwrap().created.unwrap();
+    let a = conv.push(Role::Assistant, String::new(), TurnState::Connecting);
+    w.sync(&conv).unwrap();
+    conv.messages[a].state = TurnState::Failed(crate::chat::TurnError {
+        kind: crate::chat::FailureKind::Network,
+        message: "connection refused".into(),
+    });
+    assert!(w.sync(&conv).unwrap().ended.is_empty());
+    // The failure itself is in the file.
+    let (back, _) = store.load(&conv.id).unwrap();
+    assert!(matches!(back.messages[1].state, TurnState::Failed(_)));
+    // One the provider answered, even with an error after some text, is billed.
+    conv.messages.pop();
+    let b = conv.push_with_id(9, Role::Assistant, String::new(), TurnState::Connecting);
+    w.sync(&conv).unwrap();
+    conv.messages[b].answered = true;
+    conv.messages[b].text = "partial".into();
+    conv.messages[b].state = TurnState::Failed(crate::chat::TurnError {
+        kind: crate::chat::FailureKind::Network,
+        message: "connection dropped".into(),
+    });
+    assert_eq!(w.sync(&conv).unwrap().ended.len(), 1);
 }

@@ -60,8 +60,11 @@ fn submit_builds_the_request_and_clears_the_composer() {
 fn stream_events_fill_the_turn() {
     let mut app = app();
     let req = send(&mut app, "hi");
+    assert!(!app.session.conversation.messages[1].answered);
     stream(&mut app, req, StreamEvent::Connected);
     assert_eq!(app.phase(), Some(&TurnState::Streaming));
+    // Only a request a provider answered is billed.
+    assert!(app.session.conversation.messages[1].answered);
     stream(&mut app, req, StreamEvent::Reasoning("thinking".into()));
     stream(&mut app, req, StreamEvent::Text("Hel".into()));
     stream(&mut app, req, StreamEvent::Text("lo".into()));
@@ -86,6 +89,21 @@ fn stream_events_fill_the_turn() {
         vec!["stopped at the token limit (max_tokens)".to_string()]
     );
     assert!(!app.is_busy());
+}
+
+#[test]
+fn a_request_that_fails_before_any_answer_is_not_marked_answered() {
+    let mut app = app();
+    let req = send(&mut app, "hi");
+    let err = ProviderError::Connect {
+        provider: "Local".into(),
+        url: "http://127.0.0.1:9/v1".into(),
+        detail: "connection refused".into(),
+    };
+    stream(&mut app, req, StreamEvent::Error(err));
+    let m = &app.session.conversation.messages[1];
+    assert!(matches!(m.state, TurnState::Failed(_)));
+    assert!(!m.answered);
 }
 
 #[test]

@@ -121,6 +121,8 @@ pub enum Effect {
         request: ChatRequest,
         /// The key that answered the first turn, so the title is billed to the same one.
         key_id: Option<String>,
+        /// The conversation's id: the title's cost is part of the conversation's.
+        conversation: Option<String>,
     },
     AbortStream {
         req: u64,

@@ -69,6 +69,22 @@ impl Usd {
     }
 
     /// `self` as a fraction of `cap` (infinite for a zero cap).
+    /// The exact amount as a plain decimal for files and scripts ("0.00037", "12.50"): every
+    /// nano-dollar kept, trailing zeros trimmed to at least cents.
+    pub fn exact(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let n = self.0.unsigned_abs();
+        let (whole, frac) = (n / NANOS_PER_USD as u64, n % NANOS_PER_USD as u64);
+        let digits = format!("{frac:09}");
+        let trimmed = digits.trim_end_matches('0');
+        let shown = if trimmed.len() < 2 {
+            &digits[..2]
+        } else {
+            trimmed
+        };
+        format!("{sign}{whole}.{shown}")
+    }
+
     pub fn ratio(self, cap: Usd) -> f64 {
         if cap.0 <= 0 {
             f64::INFINITY
@@ -219,6 +235,20 @@ impl Serialize for PerToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_keeps_every_digit_and_trims_zeros() {
+        let cases = [
+            ("0", "0.00"),
+            ("0.00037", "0.00037"),
+            ("12.5", "12.50"),
+            ("0.000000001", "0.000000001"),
+            ("3", "3.00"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Usd::parse(text).unwrap().exact(), want, "{text}");
+        }
+    }
 
     #[test]
     fn typed_amounts_are_kept_exactly() {

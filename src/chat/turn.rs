@@ -24,4 +24,7 @@ pub struct TurnEnded {
     pub prompt_chars: usize,
     pub reply_chars: usize,
     pub state: EndState,
+    /// The conversation the request was made for (its id), so its cost can be read back
+    /// from the ledger.
+    pub conversation: Option<String>,
 }

@@ -105,6 +105,7 @@ pub async fn run(
                 prompt_chars,
                 reply_chars: streamed.reply_chars,
                 state: crate::chat::EndState::Done,
+                conversation: None,
             },
         );
     }

@@ -8,7 +8,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::{CliError, exit};
 use crate::config::Paths;
 use crate::history::{HistoryStore, title_of};
-use crate::usage::prices::PriceTable;
 use crate::usage::{GroupBy, Ledger, Month, report};
 
 #[derive(Debug, Subcommand)]
@@ -76,7 +75,7 @@ fn load(store: &HistoryStore, id: &str) -> Result<crate::app::Conversation, CliE
 
 pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
     let store = HistoryStore::new(&paths.data_dir);
-    let prices = PriceTable::load(&paths.config_dir.join("prices.toml")).unwrap_or_default();
+    let ledger = crate::usage::Ledger::new(&paths.data_dir);
     let mut out = std::io::stdout().lock();
     match cmd {
         HistoryCmd::List { json } => {
@@ -104,14 +103,17 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
         }
         HistoryCmd::Show { id } | HistoryCmd::Export { id, output: None } => {
             let conv = load(&store, &id)?;
-            out.write_all(crate::history::export::to_markdown(&conv, &prices).as_bytes())?;
+            out.write_all(
+                crate::history::export::to_markdown(&conv, &ledger.for_conversation(&conv.id))
+                    .as_bytes(),
+            )?;
         }
         HistoryCmd::Export {
             id,
             output: Some(path),
         } => {
             let conv = load(&store, &id)?;
-            let md = crate::history::export::to_markdown(&conv, &prices);
+            let md = crate::history::export::to_markdown(&conv, &ledger.for_conversation(&conv.id));
             std::fs::write(&path, md)
                 .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
             writeln!(out, "Wrote {} ({}).", path.display(), title_of(&conv))?;

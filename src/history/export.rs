@@ -2,8 +2,9 @@
 //! cost (known costs summed; "unknown" when any turn's model has no price).
 
 use crate::chat::Conversation;
+use crate::chat::money::Usd;
 use crate::providers::Role;
-use crate::usage::prices::PriceTable;
+use crate::usage::LedgerRecord;
 
 /// The provider's id (a message made before ids were kept has only the name).
 fn id_of(m: &crate::chat::Message) -> &str {
@@ -14,12 +15,12 @@ fn id_of(m: &crate::chat::Message) -> &str {
     }
 }
 
-pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
+/// The conversation as Markdown. Tokens and cost are those the usage ledger recorded for
+/// this conversation's requests (`records`), never recomputed from today's prices: what was
+/// unknown when it was recorded stays unknown.
+pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
     let mut providers: Vec<&str> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
-    let (mut input, mut output) = (0u64, 0u64);
-    let mut cost = crate::chat::money::Usd::ZERO;
-    let mut unknown = false;
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
         let pid = id_of(m);
         if !pid.is_empty() && !providers.contains(&pid) {
@@ -28,23 +29,12 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
         if !m.model.is_empty() && !models.contains(&m.model.as_str()) {
             models.push(&m.model);
         }
-        if let Some(u) = m.usage {
-            input += u.input_tokens;
-            output += u.output_tokens;
-            let c = u.cost_usd.or_else(|| {
-                prices
-                    .find(pid, &m.model)
-                    .map(|p| p.cost(u.input_tokens, u.cached_tokens, u.output_tokens))
-            });
-            match c {
-                Some(c) => cost += c,
-                None => unknown = true,
-            }
-        }
     }
     let list = |v: &[&str]| {
         v.iter()
-            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .map(|s| {
+                serde_json::to_string(&crate::text::sanitize::sanitize_line(s)).unwrap_or_default()
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -56,12 +46,7 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
     out.push_str(&format!("id: {}\n", conv.id));
     out.push_str(&format!("providers: [{}]\n", list(&providers)));
     out.push_str(&format!("models: [{}]\n", list(&models)));
-    out.push_str(&format!("input_tokens: {input}\noutput_tokens: {output}\n"));
-    if unknown {
-        out.push_str("cost_usd: unknown\n");
-    } else {
-        out.push_str(&format!("cost_usd: {:.6}\n", cost.dollars()));
-    }
+    out.push_str(&front_matter_usage(conv, records));
     out.push_str("---\n");
     for m in &conv.messages {
         let head = match m.role {
@@ -78,4 +63,93 @@ pub fn to_markdown(conv: &Conversation, prices: &PriceTable) -> String {
         }
     }
     out
+}
+
+/// Requests, tokens and cost lines from the ledger's records. A conversation with answers
+/// but no records (saved before the ledger named conversations) has an unknown cost.
+fn front_matter_usage(conv: &Conversation, records: &[LedgerRecord]) -> String {
+    let (input, output) = records.iter().fold((0u64, 0u64), |(i, o), r| {
+        (i.saturating_add(r.input), o.saturating_add(r.output))
+    });
+    let mut out = format!(
+        "requests: {}\ninput_tokens: {input}\noutput_tokens: {output}\n",
+        records.len()
+    );
+    if records.iter().any(|r| r.estimated) {
+        out.push_str("tokens_estimated: true\n");
+    }
+    let unpriced = records.iter().filter(|r| r.cost_usd.is_none()).count();
+    let known: Usd = records.iter().filter_map(|r| r.cost_usd).sum();
+    let answered = conv
+        .messages
+        .iter()
+        .any(|m| m.role == Role::Assistant && !m.text.is_empty());
+    if records.is_empty() && answered {
+        out.push_str("cost_usd: null # no usage records for this conversation\n");
+    } else if unpriced == records.len() && unpriced > 0 {
+        out.push_str("cost_usd: null # no price known for its models\n");
+    } else if unpriced > 0 {
+        out.push_str(&format!(
+            "cost_usd: null # {} known, plus {unpriced} unpriced request(s)\ncost_usd_known: {}\n",
+            known.exact(),
+            known.exact()
+        ));
+    } else {
+        out.push_str(&format!("cost_usd: {}\n", known.exact()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::TurnState;
+    use crate::usage::CostSource;
+
+    fn record(cost: Option<&str>) -> LedgerRecord {
+        LedgerRecord {
+            at: 1,
+            provider: "p".into(),
+            key_id: None,
+            model: "m".into(),
+            input: 10,
+            output: 5,
+            reasoning: 0,
+            cached: 0,
+            estimated: false,
+            cost_usd: cost.and_then(Usd::parse),
+            cost_source: if cost.is_some() {
+                CostSource::Table
+            } else {
+                CostSource::Unknown
+            },
+            conversation: Some("c".into()),
+        }
+    }
+
+    fn answered() -> Conversation {
+        let mut conv = Conversation::default();
+        conv.push(Role::User, "q".into(), TurnState::Done);
+        conv.push(Role::Assistant, "a".into(), TurnState::Done);
+        conv
+    }
+
+    #[test]
+    fn cost_is_the_ledgers_and_unknown_is_never_zero() {
+        let conv = answered();
+        let known = to_markdown(&conv, &[record(Some("0.00037")), record(Some("0.001"))]);
+        assert!(known.contains("\ncost_usd: 0.00137\n"), "{known}");
+        assert!(known.contains("requests: 2\ninput_tokens: 20\noutput_tokens: 10\n"));
+        let none = to_markdown(&conv, &[record(None)]);
+        assert!(none.contains("\ncost_usd: null"), "{none}");
+        let part = to_markdown(&conv, &[record(None), record(Some("0.5"))]);
+        assert!(part.contains("\ncost_usd: null"), "{part}");
+        assert!(part.contains("\ncost_usd_known: 0.50\n"), "{part}");
+        let unrecorded = to_markdown(&conv, &[]);
+        assert!(unrecorded.contains("\ncost_usd: null"), "{unrecorded}");
+        // A conversation with no answer cost nothing.
+        let mut asked = Conversation::default();
+        asked.push(Role::User, "q".into(), TurnState::Done);
+        assert!(to_markdown(&asked, &[]).contains("\ncost_usd: 0.00\n"));
+    }
 }

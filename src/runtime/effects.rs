@@ -192,7 +192,14 @@ impl Effects {
                 provider_id,
                 request,
                 key_id,
-            } => self.ask_title(first_msg, &provider_id, request, key_id.as_deref()),
+                conversation,
+            } => self.ask_title(
+                first_msg,
+                &provider_id,
+                request,
+                key_id.as_deref(),
+                conversation,
+            ),
         }
         false
     }

@@ -2,14 +2,12 @@
 //! conversation's appends, renames, deletes and exports) in order, off the event loop, and
 //! tells the model what failed.
 
-use std::sync::Arc;
-
 use tokio::sync::mpsc;
 
 use crate::app::{Conversation, Msg, Notice};
 use crate::history::HistoryStore;
 use crate::history::writer::{FileWork, WriteOp};
-use crate::usage::prices::PriceTable;
+use crate::usage::Ledger;
 
 /// Work for the history worker.
 pub enum HistoryJob {
@@ -34,20 +32,20 @@ pub enum HistoryJob {
 /// Starts the worker; jobs sent on the returned channel are done in order.
 pub fn spawn(
     store: HistoryStore,
-    prices: Arc<PriceTable>,
+    ledger: Ledger,
     tx: mpsc::Sender<Msg>,
 ) -> std::sync::mpsc::Sender<HistoryJob> {
     let (jobs, queue) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("keyturn-history".into())
-        .spawn(move || run(store, prices, queue, tx))
+        .spawn(move || run(store, ledger, queue, tx))
         .ok();
     jobs
 }
 
 fn run(
     store: HistoryStore,
-    prices: Arc<PriceTable>,
+    ledger: Ledger,
     queue: std::sync::mpsc::Receiver<HistoryJob>,
     tx: mpsc::Sender<Msg>,
 ) {
@@ -84,7 +82,7 @@ fn run(
                 Ok(()) => Notice::info(format!("Deleted conversation {id}.")),
                 Err(e) => Notice::error(format!("Could not delete conversation {id}: {e}")),
             }),
-            HistoryJob::Export(conv) => tell(match export(&store, &prices, &conv) {
+            HistoryJob::Export(conv) => tell(match export(&store, &ledger, &conv) {
                 Ok(path) => {
                     Notice::info(format!("Exported the conversation to {}", path.display()))
                 }
@@ -97,7 +95,7 @@ fn run(
 /// Writes the conversation as Markdown under `data/exports/` (0600); returns the path.
 fn export(
     store: &HistoryStore,
-    prices: &PriceTable,
+    ledger: &Ledger,
     conv: &Conversation,
 ) -> std::io::Result<std::path::PathBuf> {
     use std::io::Write;
@@ -119,6 +117,9 @@ fn export(
         .truncate(true)
         .mode(0o600)
         .open(&path)?
-        .write_all(crate::history::export::to_markdown(conv, prices).as_bytes())?;
+        .write_all(
+            crate::history::export::to_markdown(conv, &ledger.for_conversation(&conv.id))
+                .as_bytes(),
+        )?;
     Ok(path)
 }

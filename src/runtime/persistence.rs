@@ -45,7 +45,8 @@ impl Persistence {
             PriceTable::parse(crate::usage::prices::SHIPPED).unwrap_or_default()
         });
         let prices = Arc::new(prices);
-        let history_jobs = super::history_worker::spawn(store.clone(), prices.clone(), tx.clone());
+        let history_jobs =
+            super::history_worker::spawn(store.clone(), Ledger::new(&paths.data_dir), tx.clone());
         let (jobs, queue) = std::sync::mpsc::channel();
         let ledger = Ledger::new(&paths.data_dir);
         let reset_day = config.budget.reset_day;

@@ -94,6 +94,7 @@ impl Effects {
         provider_id: &str,
         request: ChatRequest,
         key_id: Option<&str>,
+        conversation: Option<String>,
     ) {
         let resolved = match self.resolve(provider_id, &request.model, key_id) {
             Ok(r) => r,
@@ -136,6 +137,7 @@ impl Effects {
                     } else {
                         EndState::Done
                     },
+                    conversation,
                 });
             }
             match (sink.failed, crate::history::title::clean(&sink.text)) {

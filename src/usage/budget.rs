@@ -321,6 +321,7 @@ mod tests {
         let ledger = super::super::Ledger::new(dir.path());
         let tz = jiff::tz::TimeZone::UTC;
         let rec = |at: jiff::Zoned, cost: f64| LedgerRecord {
+            conversation: None,
             at: at.timestamp().as_second() as u64,
             provider: "openai".into(),
             key_id: None,

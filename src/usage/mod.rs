@@ -47,6 +47,9 @@ pub struct LedgerRecord {
     pub estimated: bool,
     pub cost_usd: Option<Usd>,
     pub cost_source: CostSource,
+    /// The conversation this request belongs to (its id), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
 }
 
 /// The record for a finished turn: the provider's numbers where it gave them.
@@ -88,6 +91,7 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
         estimated,
         cost_usd,
         cost_source,
+        conversation: turn.conversation.clone(),
     }
 }
 
@@ -123,6 +127,26 @@ impl Ledger {
         let line = serde_json::to_string(record).map_err(std::io::Error::other)?;
         f.write_all(format!("{line}\n").as_bytes())?;
         f.sync_data()
+    }
+
+    /// Every record made for one conversation, oldest first, from every month on file.
+    pub fn for_conversation(&self, id: &str) -> Vec<LedgerRecord> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut months: Vec<Month> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name();
+                Month::parse(name.to_str()?.strip_suffix(".jsonl")?)
+            })
+            .collect();
+        months.sort();
+        months
+            .into_iter()
+            .flat_map(|m| self.read(m).0)
+            .filter(|r| r.conversation.as_deref() == Some(id))
+            .collect()
     }
 
     /// A month's records, and the numbers of lines that could not be read.
@@ -260,6 +284,7 @@ mod tests {
             prompt_chars: 40,
             reply_chars: 9,
             state: EndState::Done,
+            conversation: None,
         }
     }
 

@@ -31,6 +31,7 @@ pub(super) fn ask_title(app: &mut App, index: usize) -> Vec<Effect> {
     }
     let effect = Effect::AskTitle {
         first_msg: first.id,
+        conversation: Some(app.session.conversation.id.clone()).filter(|id| !id.is_empty()),
         provider_id: answer.provider_id.clone(),
         request: crate::history::title::request(
             &answer.model,

@@ -149,8 +149,9 @@ impl HistoryWriter {
             if n >= open.persisted.len() {
                 boundary |= start_message(open, &mut lines, n, m);
             }
-            if let Some(ended) = continue_message(&mut open.persisted[n], &mut lines, conv, n) {
+            if let Some(mut ended) = continue_message(&mut open.persisted[n], &mut lines, conv, n) {
                 boundary = true;
+                ended.conversation = Some(open.id.clone());
                 synced.ended.push(ended);
             }
         }
@@ -307,6 +308,7 @@ fn continue_message(
             .sum(),
         reply_chars: m.text.chars().count(),
         state,
+        conversation: None, // the caller knows the file
     })
 }
 

@@ -86,12 +86,28 @@ fn history_lists_shows_exports_searches_and_removes() {
     );
     conv.messages[a].provider = "openai".into();
     conv.messages[a].model = "gpt-4.1".into();
+    conv.messages[a].answered = true;
     conv.messages[a].usage = Some(Usage {
         input_tokens: 1000,
         output_tokens: 500,
         ..Default::default()
     });
-    w.sync(&conv).unwrap();
+    // The ledger prices the turn as it ends, at the prices of that day…
+    let ended = w.sync(&conv).unwrap().ended;
+    assert_eq!(ended[0].conversation.as_deref(), Some(conv.id.as_str()));
+    let then = keyturn::usage::prices::PriceTable::parse(
+        "[[model]]\nprovider = \"openai\"\nmodel = \"gpt-4.1\"\ninput = 2e-6\noutput = 8e-6\n",
+    )
+    .unwrap();
+    let ledger = keyturn::usage::Ledger::new(&home.path().join("data"));
+    let record = keyturn::usage::record_for(&ended[0], 1_790_000_000, &then);
+    ledger.append(&record, &jiff::tz::TimeZone::UTC).unwrap();
+    // …and a later price change does not rewrite what the conversation cost.
+    std::fs::write(
+        home.path().join("prices.toml"),
+        "[[model]]\nprovider = \"openai\"\nmodel = \"gpt-4.1\"\ninput = 1\noutput = 1\n",
+    )
+    .unwrap();
     let id = conv.id.clone();
     let h = home.path();
 

@@ -202,6 +202,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
         ("local", "m", None),
     ] {
         let r = LedgerRecord {
+            conversation: None,
             at: now,
             provider: provider.into(),
             key_id: None,

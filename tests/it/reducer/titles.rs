@@ -57,6 +57,7 @@ fn answer(app: &mut App, req: u64, answer: &str) -> Vec<Effect> {
 fn the_first_answer_asks_for_a_title_with_the_same_provider_model_and_key() {
     let mut app = app(TitleMode::Model);
     let req = send(&mut app, "How do lifetimes work?");
+    app.session.conversation.id = "20261129-1".into();
     let effects = answer(&mut app, req, "They tie references to scopes.");
     let [
         Effect::AskTitle {
@@ -64,12 +65,15 @@ fn the_first_answer_asks_for_a_title_with_the_same_provider_model_and_key() {
             provider_id,
             request,
             key_id,
+            conversation,
         },
     ] = effects.as_slice()
     else {
         panic!("expected one title request, got {effects:?}");
     };
     assert_eq!(*first_msg, app.session.conversation.messages[0].id);
+    // Its cost is part of the conversation's.
+    assert_eq!(conversation.as_deref(), Some("20261129-1"));
     assert_eq!(
         (provider_id.as_str(), key_id.as_deref()),
         ("openai", Some("k1"))

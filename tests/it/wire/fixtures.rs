@@ -270,6 +270,7 @@ fn ledger_records_follow_each_providers_stream_usage() {
             prompt_chars: 0,
             reply_chars: 0,
             state: EndState::Done,
+            conversation: None,
         };
         let r = record_for(&turn, 1, &prices);
         assert_eq!(

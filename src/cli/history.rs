@@ -177,8 +177,12 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> Result<(), CliError> {
     let rows = report(&records, by, &tz);
     let mut out = std::io::stdout().lock();
     if args.json {
-        let v =
-            serde_json::json!({"month": month.to_string(), "rows": rows, "skipped_lines": skipped});
+        let v = serde_json::json!({
+            "month": month.to_string(),
+            "rows": rows.iter().map(crate::usage::Row::to_json).collect::<Vec<_>>(),
+            "total": crate::usage::total(&rows).to_json(),
+            "skipped_lines": skipped,
+        });
         writeln!(out, "{v}")?;
     } else if rows.is_empty() {
         writeln!(out, "No requests recorded in {month}.")?;

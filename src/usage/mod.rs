@@ -178,7 +178,7 @@ pub enum GroupBy {
 }
 
 /// One row of a usage report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Row {
     pub group: String,
     pub requests: u64,
@@ -195,6 +195,26 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row for scripts. `cost_usd` is the row's whole cost, or null when any request in
+    /// it has no price (a script summing it must not count unpriced requests as free);
+    /// `cost_usd_known` is what the priced requests cost and `unpriced` how many were not.
+    pub fn to_json(&self) -> serde_json::Value {
+        let known = self.cost_usd.dollars();
+        serde_json::json!({
+            "group": self.group,
+            "requests": self.requests,
+            "input": self.input,
+            "output": self.output,
+            "reasoning": self.reasoning,
+            "cached": self.cached,
+            "cost_usd": (self.unpriced == 0).then_some(known),
+            "cost_usd_known": (self.unpriced < self.requests).then_some(known),
+            "cost_complete": self.unpriced == 0,
+            "unpriced": self.unpriced,
+            "estimated": self.estimated,
+        })
+    }
+
     /// The cost as shown: "?" when no request of the row has a price (never "0.0000").
     pub fn cost_figure(&self) -> String {
         if self.unpriced > 0 && self.unpriced == self.requests {
@@ -318,6 +338,33 @@ mod tests {
         let r = record_for(&turn("openai", "gpt-4.1", None), 1, &prices);
         assert!(r.estimated);
         assert_eq!((r.input, r.output), (10, 3));
+    }
+
+    #[test]
+    fn json_rows_say_null_for_unknown_cost_never_zero() {
+        let prices = PriceTable::parse(prices::SHIPPED).unwrap();
+        let u = Usage {
+            input_tokens: 1_000_000,
+            ..Default::default()
+        };
+        let priced = record_for(&turn("openai", "gpt-4.1", Some(u)), 1, &prices);
+        let unpriced = record_for(&turn("local", "llama", Some(u)), 1, &prices);
+        let tz = jiff::tz::TimeZone::UTC;
+        let only_unpriced = report(std::slice::from_ref(&unpriced), GroupBy::Provider, &tz);
+        let v = only_unpriced[0].to_json();
+        assert!(
+            v["cost_usd"].is_null() && v["cost_usd_known"].is_null(),
+            "{v}"
+        );
+        assert_eq!(v["cost_complete"], false);
+        let mixed = report(&[priced.clone(), unpriced], GroupBy::Day, &tz);
+        let v = mixed[0].to_json();
+        assert!(v["cost_usd"].is_null(), "{v}");
+        assert_eq!(v["cost_usd_known"], 2.0);
+        assert_eq!(v["unpriced"], 1);
+        let all = report(&[priced], GroupBy::Day, &tz)[0].to_json();
+        assert_eq!(all["cost_usd"], 2.0);
+        assert_eq!(all["cost_complete"], true);
     }
 
     #[test]

@@ -169,7 +169,8 @@ impl App {
 
     /// The budget's word on a request to the current provider with its active key.
     pub fn budget_verdict(&self) -> crate::usage::budget::Verdict {
-        self.session.budget_verdict(&self.key_manager)
+        self.session
+            .budget_verdict(&self.key_manager, &self.options.prices)
     }
 
     pub fn is_busy(&self) -> bool {

@@ -40,6 +40,9 @@ pub struct AppOptions {
     pub resume: Option<Conversation>,
     /// Monthly caps (`[budget]`).
     pub budget: crate::usage::budget::BudgetConfig,
+    /// The price table the ledger uses: a cap over a model it cannot price is said to be
+    /// unenforceable.
+    pub prices: std::sync::Arc<crate::usage::prices::PriceTable>,
     /// Where titles come from (`[history] titles`).
     pub titles: crate::config::TitleMode,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).

@@ -51,7 +51,11 @@ impl Session {
     }
 
     /// The budget's word on a request to the current provider with its active key.
-    pub fn budget_verdict(&self, keys: &key_manager::KeysPane) -> Verdict {
+    pub fn budget_verdict(
+        &self,
+        keys: &key_manager::KeysPane,
+        prices: &crate::usage::prices::PriceTable,
+    ) -> Verdict {
         use crate::usage::budget::check;
         let (Some(spend), Some(p)) = (&self.spend, &self.provider) else {
             return Verdict::Ok;
@@ -61,6 +65,13 @@ impl Session {
         if let Some((id, cap)) = active.and_then(|e| e.cap.map(|c| (e.id.clone(), c))) {
             budget.keys.insert(id, cap);
         }
-        check(&budget, spend, &p.id, active.map(|e| e.id.as_str()))
+        let unpriced = (!prices.knows(&p.id, &p.model)).then_some(p.model.as_str());
+        check(
+            &budget,
+            spend,
+            &p.id,
+            active.map(|e| e.id.as_str()),
+            unpriced,
+        )
     }
 }

@@ -75,7 +75,12 @@ pub async fn run(
 ) -> Result<(), CliError> {
     let prompt = read_prompt(&args)?;
     let target = resolve_target(paths, config, &args)?;
-    check_budget(paths, config, &target, args.over_budget)?;
+    let (prices, note) =
+        crate::usage::prices::PriceTable::load_or_shipped(&paths.config_dir.join("prices.toml"));
+    if let Some(note) = note {
+        eprintln!("keyturn: {note}");
+    }
+    check_budget(paths, config, &target, &prices, args.over_budget)?;
     let prompt_chars = prompt.chars().count();
     let request = ChatRequest {
         model: target.choice.model.clone(),
@@ -97,6 +102,7 @@ pub async fn run(
     if matches!(streamed.ending, Ending::Done | Ending::ReaderGone) || streamed.reply_chars > 0 {
         record_usage(
             paths,
+            &prices,
             crate::chat::TurnEnded {
                 provider: provider_id,
                 model,
@@ -190,6 +196,7 @@ fn check_budget(
     paths: &crate::config::Paths,
     config: &Config,
     target: &Target,
+    prices: &crate::usage::prices::PriceTable,
     over_budget: bool,
 ) -> Result<(), CliError> {
     let mut budget = config.budget.clone();
@@ -204,8 +211,14 @@ fn check_budget(
         &spend,
         &target.choice.endpoint.id,
         target.key_id.as_deref(),
+        (!prices.knows(&target.choice.endpoint.id, &target.choice.model))
+            .then_some(target.choice.model.as_str()),
     );
     match verdict {
+        crate::usage::budget::Verdict::Unpriced(why) => {
+            eprintln!("keyturn: warning: {why}.");
+            Ok(())
+        }
         crate::usage::budget::Verdict::Over(why) if !over_budget => Err(CliError::Usage(format!(
             "{why}. Nothing was sent; add --over-budget to send this one anyway."
         ))),
@@ -337,10 +350,12 @@ impl Printer<'_> {
 }
 
 /// Puts the request into the usage ledger, priced like the TUI's.
-fn record_usage(paths: &crate::config::Paths, turn: crate::chat::TurnEnded) {
-    let prices = crate::usage::prices::PriceTable::load(&paths.config_dir.join("prices.toml"))
-        .unwrap_or_default();
-    let record = crate::usage::record_for(&turn, crate::time::now(), &prices);
+fn record_usage(
+    paths: &crate::config::Paths,
+    prices: &crate::usage::prices::PriceTable,
+    turn: crate::chat::TurnEnded,
+) {
+    let record = crate::usage::record_for(&turn, crate::time::now(), prices);
     if let Err(e) =
         crate::usage::Ledger::new(&paths.data_dir).append(&record, &jiff::tz::TimeZone::system())
     {

@@ -124,6 +124,7 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         options.resume = effects.persistence.resume_last();
     }
     effects.persistence.load_spend();
+    options.prices = effects.persistence.prices();
     options.store = Some(if effects.keys.start() {
         app::key_manager::StoreState::Unlocking
     } else {

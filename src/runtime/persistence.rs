@@ -38,12 +38,8 @@ impl Persistence {
     pub fn new(config: &Config, paths: &Paths, tx: mpsc::Sender<Msg>) -> Self {
         let store = HistoryStore::new(&paths.data_dir);
         let mut notes = Vec::new();
-        let prices = PriceTable::load(&paths.config_dir.join("prices.toml")).unwrap_or_else(|e| {
-            notes.push(format!(
-                "Could not use your price list ({e}); using the built-in one."
-            ));
-            PriceTable::parse(crate::usage::prices::SHIPPED).unwrap_or_default()
-        });
+        let (prices, note) = PriceTable::load_or_shipped(&paths.config_dir.join("prices.toml"));
+        notes.extend(note);
         let prices = Arc::new(prices);
         let history_jobs =
             super::history_worker::spawn(store.clone(), Ledger::new(&paths.data_dir), tx.clone());
@@ -121,6 +117,11 @@ impl Persistence {
     /// Exports the conversation to Markdown, off the loop; the worker says where.
     pub fn export(&self, conv: Box<Conversation>) {
         let _ = self.history_jobs.send(HistoryJob::Export(conv));
+    }
+
+    /// The price table the ledger prices requests by.
+    pub fn prices(&self) -> Arc<PriceTable> {
+        self.prices.clone()
     }
 
     /// A handle that puts requests made outside a conversation (titles) into the ledger.

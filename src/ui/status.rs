@@ -227,6 +227,16 @@ fn spend_segments(app: &App, theme: &Theme) -> Vec<Segment> {
             .or_short(tiny),
         );
     }
+    if let Verdict::Unpriced(_) = &verdict {
+        out.push(
+            Segment::new(
+                NEWS,
+                format!("│ ⚠ no price for {}: cap not enforced ", p.model),
+                theme.warning.patch(theme.status),
+            )
+            .or_short("│ ⚠ cap: no price ".to_string()),
+        );
+    }
     out
 }
 

@@ -143,10 +143,19 @@ pub enum Verdict {
     Warn(String),
     /// A cap is reached: refuse unless overridden.
     Over(String),
+    /// A cap applies but the model has no price, so its requests cannot be counted.
+    Unpriced(String),
 }
 
-/// Checks the global, provider and key caps, the strictest first.
-pub fn check(cfg: &BudgetConfig, spend: &Spend, provider: &str, key_id: Option<&str>) -> Verdict {
+/// Checks the global, provider and key caps, the strictest first. `unpriced_model` names the
+/// model about to be used when no price is known for it: a cap cannot count what it costs.
+pub fn check(
+    cfg: &BudgetConfig,
+    spend: &Spend,
+    provider: &str,
+    key_id: Option<&str>,
+    unpriced_model: Option<&str>,
+) -> Verdict {
     let mut caps: Vec<(String, Usd, Usd)> = Vec::new();
     if let Some(cap) = cfg.monthly_usd {
         caps.push(("the global monthly budget".into(), cap, spend.total));
@@ -165,6 +174,12 @@ pub fn check(cfg: &BudgetConfig, spend: &Spend, provider: &str, key_id: Option<&
     let Some((name, cap, spent)) = caps.into_iter().next() else {
         return Verdict::Ok;
     };
+    if let Some(model) = unpriced_model.filter(|_| spent < cap) {
+        return Verdict::Unpriced(format!(
+            "{} cannot be enforced: no price is known for {model} (add it to prices.toml)",
+            capitalize(&name)
+        ));
+    }
     if spent >= cap {
         Verdict::Over(format!(
             "{} is used up (${} of ${} since {}; resets {})",
@@ -223,17 +238,17 @@ mod tests {
     fn thresholds_at_the_boundaries() {
         let c = cfg();
         assert_eq!(
-            check(&c, &spend(0.0, 0.0, 0.0), "openai", None),
+            check(&c, &spend(0.0, 0.0, 0.0), "openai", None, None),
             Verdict::Ok
         );
         assert_eq!(
-            check(&c, &spend(7.99, 7.99, 0.0), "openai", None),
+            check(&c, &spend(7.99, 7.99, 0.0), "openai", None, None),
             Verdict::Ok
         );
         assert!(
-            matches!(check(&c, &spend(8.0, 8.0, 0.0), "openai", None), Verdict::Warn(w) if w.contains("80% of the monthly budget for openai"))
+            matches!(check(&c, &spend(8.0, 8.0, 0.0), "openai", None, None), Verdict::Warn(w) if w.contains("80% of the monthly budget for openai"))
         );
-        match check(&c, &spend(10.0, 10.0, 0.0), "openai", None) {
+        match check(&c, &spend(10.0, 10.0, 0.0), "openai", None, None) {
             Verdict::Over(m) => {
                 assert!(
                     m.contains("The monthly budget for openai is used up ($10.00 of $10.00"),
@@ -245,25 +260,58 @@ mod tests {
         }
         // Another provider is held only by the global cap.
         assert_eq!(
-            check(&c, &spend(10.0, 10.0, 0.0), "anthropic", None),
+            check(&c, &spend(10.0, 10.0, 0.0), "anthropic", None, None),
             Verdict::Ok
         );
         assert!(
-            matches!(check(&c, &spend(20.0, 10.0, 0.0), "anthropic", None), Verdict::Over(m) if m.contains("global"))
+            matches!(check(&c, &spend(20.0, 10.0, 0.0), "anthropic", None, None), Verdict::Over(m) if m.contains("global"))
         );
         // A key's own cap.
         assert!(
-            matches!(check(&c, &spend(1.0, 1.0, 1.0), "openai", Some("k-cheap")), Verdict::Over(m) if m.contains("key k-cheap"))
+            matches!(check(&c, &spend(1.0, 1.0, 1.0), "openai", Some("k-cheap"), None), Verdict::Over(m) if m.contains("key k-cheap"))
         );
         assert_eq!(
             check(
                 &BudgetConfig::default(),
                 &spend(1e9, 1e9, 1e9),
                 "openai",
+                None,
                 None
             ),
             Verdict::Ok
         );
+    }
+
+    #[test]
+    fn a_cap_over_an_unpriced_model_says_it_cannot_be_enforced() {
+        let c = BudgetConfig {
+            monthly_usd: Some(u(10.0)),
+            ..Default::default()
+        };
+        let Verdict::Unpriced(why) =
+            check(&c, &spend(1.0, 1.0, 0.0), "local", None, Some("llama3"))
+        else {
+            panic!("an unpriced model under a cap must be named");
+        };
+        assert!(
+            why.contains("llama3") && why.contains("cannot be enforced"),
+            "{why}"
+        );
+        // No cap: nothing to say. A cap already used up still refuses.
+        assert_eq!(
+            check(
+                &BudgetConfig::default(),
+                &spend(1.0, 1.0, 0.0),
+                "local",
+                None,
+                Some("llama3")
+            ),
+            Verdict::Ok
+        );
+        assert!(matches!(
+            check(&c, &spend(10.0, 10.0, 0.0), "local", None, Some("llama3")),
+            Verdict::Over(_)
+        ));
     }
 
     #[test]
@@ -274,7 +322,7 @@ mod tests {
         };
         let mut s = spend(0.00089, 0.0, 0.0);
         assert_eq!(
-            check(&c, &s, "openai", None),
+            check(&c, &s, "openai", None, None),
             Verdict::Warn("89% of the global monthly budget ($0.00089 of $0.001)".into())
         );
         s.total = u(0.5);
@@ -282,7 +330,7 @@ mod tests {
             monthly_usd: Some(u(0.5)),
             ..Default::default()
         };
-        let Verdict::Over(why) = check(&c, &s, "openai", None) else {
+        let Verdict::Over(why) = check(&c, &s, "openai", None, None) else {
             panic!()
         };
         assert!(why.contains("($0.50 of $0.50 since 1 Nov"), "{why}");

@@ -67,6 +67,25 @@ impl PriceTable {
         Ok(Self { prices: file.model })
     }
 
+    /// The table shipped in `assets/prices.toml`.
+    pub fn shipped() -> Self {
+        Self::parse(SHIPPED).unwrap_or_default()
+    }
+
+    /// [`load`](Self::load), or the shipped table when the user's file cannot be used, with
+    /// a sentence saying so (a broken price list is never silently ignored).
+    pub fn load_or_shipped(user_file: &std::path::Path) -> (Self, Option<String>) {
+        match Self::load(user_file) {
+            Ok(t) => (t, None),
+            Err(e) => (
+                Self::shipped(),
+                Some(format!(
+                    "Could not use your price list ({e}); using the built-in one."
+                )),
+            ),
+        }
+    }
+
     /// The shipped table with the user's file (if any) applied on top.
     pub fn load(user_file: &std::path::Path) -> Result<Self, PriceError> {
         let mut table = Self::parse(SHIPPED).expect("the shipped price table parses");
@@ -100,6 +119,12 @@ impl PriceTable {
     /// The price of `model` at `provider`: an exact entry, else one whose name is the model's
     /// without a date or version suffix ("gpt-4.1-2025-04-14" → "gpt-4.1"), never a guess
     /// from a merely similar name.
+    /// A request to this model will have a known cost: the table prices it, or the provider
+    /// reports each request's cost itself (OpenRouter).
+    pub fn knows(&self, provider: &str, model: &str) -> bool {
+        provider == "openrouter" || self.find(provider, model).is_some()
+    }
+
     pub fn find(&self, provider: &str, model: &str) -> Option<&Price> {
         let at = self.prices.iter().filter(|p| p.provider == provider);
         let mut best: Option<&Price> = None;

@@ -179,6 +179,33 @@ async fn ask_refuses_at_a_cap_and_over_budget_sends_once() {
     assert!(second.stdout.is_empty());
     assert!(third.status.success(), "{}", text(&third.stderr));
     assert_eq!(text(&third.stdout), "answer\n");
+    assert!(!text(&first.stderr).contains("cannot be enforced"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_warns_that_a_cap_cannot_count_an_unpriced_model_and_a_broken_price_list() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    mock.push(Reply::text("answer"));
+    let home = tempfile::tempdir().unwrap();
+    write_config(
+        home.path(),
+        &local_config(&mock.base_url(), "\n[budget]\nmonthly_usd = 5\n"),
+    );
+    std::fs::write(home.path().join("prices.toml"), "[[model]]\nnot a price").unwrap();
+    let h = home.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || keyturn(&h, &["ask", "one"]))
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "The global monthly budget cannot be enforced: no price is known for mock-model"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("Could not use your price list"), "{err}");
+    assert_eq!(text(&out.stdout), "answer\n");
 }
 
 /// stdout to a file that cannot take it (/dev/full): the command fails; a closed pipe does not.

@@ -24,6 +24,7 @@ fn app(cap: f64) -> App {
             providers: [("openai".to_string(), usd(cap))].into(),
             ..Default::default()
         },
+        prices: std::sync::Arc::new(keyturn::usage::prices::PriceTable::shipped()),
         ..Default::default()
     })
 }

@@ -202,3 +202,35 @@ fn the_status_bar_at_narrow_widths() {
     }
     insta::assert_snapshot!("status_bar_narrow", bars);
 }
+
+#[test]
+fn a_cap_over_a_model_with_no_price_is_said_to_be_unenforced() {
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "Local mock".into(),
+            model: "mock-model".into(),
+        }),
+        budget: keyturn::usage::budget::BudgetConfig {
+            monthly_usd: Usd::parse("5"),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let _ = update(
+        &mut app,
+        Msg::Spend(keyturn::usage::budget::Spend {
+            since: "1 Nov".into(),
+            resets: "1 Dec".into(),
+            ..Default::default()
+        }),
+    );
+    let s = screen(&mut app, 80, 8);
+    let bar = s.lines().last().unwrap_or("");
+    assert!(
+        bar.contains("no price for mock-model: cap not enforced"),
+        "{bar}"
+    );
+    let narrow = screen(&mut app, 44, 8);
+    assert!(narrow.contains("⚠ cap: no price"), "{narrow}");
+}

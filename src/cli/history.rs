@@ -14,13 +14,18 @@ use crate::usage::{GroupBy, Ledger, Month, report};
 pub enum HistoryCmd {
     /// List conversations, most recent first.
     List {
+        /// One JSON array of {id, title, modified, messages} for scripts.
         #[arg(long)]
         json: bool,
     },
     /// Print a conversation as Markdown.
-    Show { id: String },
+    Show {
+        /// A conversation id, a unique prefix of one, or `last`.
+        id: String,
+    },
     /// Write a conversation to a Markdown file (with model, provider, token and cost front matter).
     Export {
+        /// A conversation id, a unique prefix of one, or `last`.
         id: String,
         /// Where to write it (default: stdout).
         #[arg(long, short)]
@@ -28,13 +33,17 @@ pub enum HistoryCmd {
     },
     /// Delete a conversation.
     Rm {
+        /// A conversation id, a unique prefix of one, or `last`.
         id: String,
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
     },
     /// Find conversations containing TEXT (case-insensitive).
-    Search { text: String },
+    Search {
+        /// The text to look for, in titles and messages.
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -53,17 +62,17 @@ pub struct UsageArgs {
     /// How to group the rows.
     #[arg(long, value_enum, default_value = "provider")]
     by: By,
+    /// The report as JSON (cost_usd is null when any request in a row has no price).
     #[arg(long)]
     json: bool,
 }
 
-/// Loads a saved conversation, noting damage on stderr.
-fn load(store: &HistoryStore, id: &str) -> Result<crate::app::Conversation, CliError> {
-    if !crate::history::valid_id(id) || !store.path(id).is_file() {
-        return Err(CliError::Usage(format!(
-            "no conversation {id:?}; `keyturn history list` shows them"
-        )));
-    }
+/// Loads a saved conversation named by id, prefix or `last`, noting damage on stderr.
+pub fn load(store: &HistoryStore, spec: &str) -> Result<crate::app::Conversation, CliError> {
+    let id = store
+        .resolve(spec)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let id = id.as_str();
     let (conv, report) = store
         .load(id)
         .map_err(|e| CliError::Usage(format!("cannot read conversation {id}: {e}")))?;
@@ -132,9 +141,9 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
                 }
             }
             store
-                .remove(&id)
-                .map_err(|e| CliError::Usage(format!("cannot delete {id}: {e}")))?;
-            writeln!(out, "Deleted {id}.")?;
+                .remove(&conv.id)
+                .map_err(|e| CliError::Usage(format!("cannot delete {}: {e}", conv.id)))?;
+            writeln!(out, "Deleted {}.", conv.id)?;
         }
         HistoryCmd::Search { text } => {
             let hits = store.search(&text);

@@ -11,7 +11,7 @@ mod record;
 mod store;
 
 pub use record::{INCOMPLETE_NOTE, LoadReport, Record, SavedUsage, replay};
-pub use store::{HistoryStore, Summary, new_id, valid_id};
+pub use store::{HistoryStore, ResolveError, Summary, new_id, valid_id};
 
 use crate::chat::Conversation;
 use crate::providers::Role;

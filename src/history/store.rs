@@ -74,6 +74,54 @@ impl HistoryStore {
             .write_all(id.as_bytes())
     }
 
+    /// Ids of every conversation, most recent activity first (no file is read).
+    pub fn ids_by_activity(&self) -> Vec<String> {
+        let mut out: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let id = name
+                    .strip_suffix(".jsonl")
+                    .filter(|id| valid_id(id))?
+                    .to_string();
+                Some((e.metadata().ok()?.modified().ok()?, id))
+            })
+            .collect();
+        out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+        out.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The conversation a user means: `last` (the most recently active), a whole id, or a
+    /// prefix of exactly one id.
+    pub fn resolve(&self, spec: &str) -> Result<String, ResolveError> {
+        let ids = self.ids_by_activity();
+        if spec == "last" {
+            return ids.into_iter().next().ok_or(ResolveError::NoneSaved);
+        }
+        if ids.iter().any(|id| id == spec) {
+            return Ok(spec.to_string());
+        }
+        let mut matches: Vec<String> = ids.into_iter().filter(|id| id.starts_with(spec)).collect();
+        match matches.len() {
+            _ if spec.is_empty() || !valid_id(spec) => Err(ResolveError::NotFound(spec.into())),
+            0 => Err(ResolveError::NotFound(spec.into())),
+            1 => Ok(matches.remove(0)),
+            n => {
+                matches.truncate(4);
+                if n > 4 {
+                    matches.push("…".into());
+                }
+                Err(ResolveError::Ambiguous {
+                    spec: spec.into(),
+                    count: n,
+                    some: matches.join(", "),
+                })
+            }
+        }
+    }
+
     /// Every conversation, most recent activity first.
     pub fn list(&self) -> Vec<Summary> {
         let mut out: Vec<(std::time::SystemTime, Summary)> = std::fs::read_dir(&self.dir)
@@ -149,6 +197,21 @@ impl HistoryStore {
     }
 }
 
+/// Why a conversation named on the command line could not be found.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ResolveError {
+    #[error("no saved conversations yet")]
+    NoneSaved,
+    #[error("no conversation {0:?}; `keyturn history list` shows them")]
+    NotFound(String),
+    #[error("{spec:?} matches {count} conversations ({some}); give more of the id")]
+    Ambiguous {
+        spec: String,
+        count: usize,
+        some: String,
+    },
+}
+
 /// Ids are made by keyturn: digits, dashes and lowercase hex; nothing that walks paths.
 pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -178,4 +241,39 @@ pub fn new_id(now: u64) -> String {
         |z| z.strftime("%Y%m%d-%H%M%S").to_string(),
     );
     format!("{stamp}-{:04x}", rand::random::<u16>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_takes_last_a_whole_id_or_a_unique_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = HistoryStore::new(dir.path());
+        assert_eq!(store.resolve("last"), Err(ResolveError::NoneSaved));
+        store.ensure_dir().unwrap();
+        let old = "20261101-090000-aaaa";
+        let new = "20261128-100000-bbbb";
+        for (i, id) in [old, new].into_iter().enumerate() {
+            let f = std::fs::File::create(store.path(id)).unwrap();
+            let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000 + i as u64);
+            f.set_modified(t).unwrap();
+        }
+        assert_eq!(store.resolve("last").unwrap(), new);
+        assert_eq!(store.resolve(old).unwrap(), old);
+        assert_eq!(
+            store.resolve("202611011").unwrap_err(),
+            ResolveError::NotFound("202611011".into())
+        );
+        assert_eq!(store.resolve("20261101").unwrap(), old);
+        let Err(ResolveError::Ambiguous { count: 2, .. }) = store.resolve("2026") else {
+            panic!("two ids start with 2026");
+        };
+        assert!(matches!(
+            store.resolve("../keys"),
+            Err(ResolveError::NotFound(_))
+        ));
+        assert!(matches!(store.resolve(""), Err(ResolveError::NotFound(_))));
+    }
 }

@@ -119,6 +119,15 @@ fn history_lists_shows_exports_searches_and_removes() {
     let export = keyturn(h, &["history", "export", &id]);
     let md = text(&export.stdout);
     insta::assert_snapshot!("history_export", md.replace(&id, "ID"));
+    // `last` and a unique prefix name the same conversation.
+    assert_eq!(text(&keyturn(h, &["history", "show", "last"]).stdout), md);
+    assert_eq!(
+        text(&keyturn(h, &["history", "show", &id[..10]]).stdout),
+        md
+    );
+    let none = keyturn(h, &["history", "show", "1999"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none.stderr).contains("no conversation \"1999\""));
     let found = text(&keyturn(h, &["history", "search", "XS[::-1]"]).stdout);
     assert!(found.contains(&id), "{found}");
     assert_eq!(

@@ -1,4 +1,5 @@
-//! `[history]`: whether the last conversation resumes, and how conversations get titles.
+//! `[history]`: whether the last conversation resumes, how conversations get titles, and
+//! whether `ask` saves its exchanges.
 
 use serde::Deserialize;
 
@@ -9,6 +10,8 @@ pub struct HistoryConfig {
     pub resume: bool,
     /// Where a new conversation's title comes from.
     pub titles: TitleMode,
+    /// `keyturn ask` saves each exchange as a conversation (`--no-save` skips it once).
+    pub save_ask: bool,
 }
 
 impl Default for HistoryConfig {
@@ -16,6 +19,7 @@ impl Default for HistoryConfig {
         Self {
             resume: true,
             titles: TitleMode::Prompt,
+            save_ask: true,
         }
     }
 }

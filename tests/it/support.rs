@@ -117,6 +117,16 @@ pub fn keyturn(
     stdin: Option<&str>,
     env: &[(&str, &str)],
 ) -> std::process::Output {
+    keyturn_bytes(home, args, stdin.map(str::as_bytes), env)
+}
+
+/// [`keyturn`] with stdin given as bytes (text that is not UTF-8).
+pub fn keyturn_bytes(
+    home: &Path,
+    args: &[&str],
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyturn"));
@@ -136,7 +146,7 @@ pub fn keyturn(
     }
     let mut child = cmd.spawn().unwrap();
     if let Some(s) = stdin {
-        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+        child.stdin.take().unwrap().write_all(s).unwrap();
     }
     child.wait_with_output().unwrap()
 }

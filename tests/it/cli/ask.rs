@@ -252,3 +252,108 @@ fn completions_and_man_page_are_generated_from_the_cli() {
     assert!(out.status.success());
     assert!(text(&out.stdout).starts_with(".ie") && text(&out.stdout).contains(".TH keyturn 1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_saves_the_exchange_and_continue_sends_the_earlier_turns() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    for answer in ["Paris.", "About 2.1 million.", "Unsaved."] {
+        mock.push(Reply::text(answer));
+    }
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config(&mock.base_url(), ""));
+    let h = home.path().to_path_buf();
+    let (first, second, third, show, list) = blocking(move || {
+        let first = keyturn(&h, &["ask", "capital of France?"], None, &[]);
+        let second = keyturn(&h, &["ask", "-c", "how many live there?"], None, &[]);
+        let third = keyturn(&h, &["ask", "--no-save", "unrelated"], None, &[]);
+        let show = keyturn(&h, &["history", "show", "last"], None, &[]);
+        let list = keyturn(&h, &["history", "list", "--json"], None, &[]);
+        (first, second, third, show, list)
+    })
+    .await;
+    for out in [&first, &second, &third] {
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    assert_eq!(text(&second.stdout), "About 2.1 million.\n");
+    // The continued request carries the first exchange.
+    let body: serde_json::Value = serde_json::from_str(&mock.requests()[1].body).unwrap();
+    let sent: Vec<&str> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sent,
+        ["capital of France?", "Paris.", "how many live there?"]
+    );
+    // One conversation, four messages; --no-save added none.
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["messages"], 4);
+    let md = text(&show.stdout);
+    assert!(md.contains("how many live there?") && md.contains("About 2.1 million."));
+    assert!(!md.contains("Unsaved."));
+    // Its cost is read from the ledger: both saved requests name the conversation.
+    assert!(md.contains("requests: 2\n"), "{md}");
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let ledger = std::fs::read_dir(home.path().join("data/usage"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert_eq!(ledger.lines().count(), 3, "{ledger}");
+    assert_eq!(ledger.matches(&id).count(), 2, "{ledger}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn continue_names_a_conversation_or_says_why_not() {
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config("http://127.0.0.1:9/v1", ""));
+    let h = home.path().to_path_buf();
+    let out = blocking(move || keyturn(&h, &["ask", "--continue=nope", "hi"], None, &[])).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no conversation \"nope\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let h = home.path().to_path_buf();
+    let out = blocking(move || keyturn(&h, &["ask", "-c", "hi"], None, &[])).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no saved conversations yet"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdin_that_is_not_utf8_is_read_lossily_with_a_warning_or_refused() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    mock.push(Reply::text("ok"));
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config(&mock.base_url(), ""));
+    let log: &[u8] = b"error: caf\xe9 not found\n";
+    let h = home.path().to_path_buf();
+    let (lossy, strict) = blocking(move || {
+        (
+            support::keyturn_bytes(&h, &["ask", "why"], Some(log), &[]),
+            support::keyturn_bytes(&h, &["ask", "--strict-utf8", "why"], Some(log), &[]),
+        )
+    })
+    .await;
+    assert!(lossy.status.success(), "{}", text(&lossy.stderr));
+    let warn = text(&lossy.stderr);
+    assert!(
+        warn.contains("not valid UTF-8 (first bad byte at offset 10)"),
+        "{warn}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&mock.requests()[0].body).unwrap();
+    assert_eq!(
+        body["messages"][0]["content"],
+        "why\n\nerror: caf\u{FFFD} not found"
+    );
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(text(&strict.stderr).contains("--strict-utf8"));
+    assert_eq!(mock.requests().len(), 1, "a refused stdin sends nothing");
+}

@@ -1,15 +1,17 @@
 //! `keyturn ask [PROMPT...]`: one question, the answer streamed to stdout as it arrives.
 //! Text piped on stdin is appended to the prompt (`git diff | keyturn ask "review this"`).
 
-use std::io::{IsTerminal, Read, Write};
+mod save;
+mod stream;
 
-use tokio::sync::mpsc;
+use std::io::{IsTerminal, Read};
 
 use super::CliError;
 use crate::config::Config;
-use crate::providers::http::{ChannelSink, build_client};
-use crate::providers::retry::{RetryPolicy, stream_with_retries};
-use crate::providers::{ChatMessage, ChatRequest, Role, StreamEvent};
+use crate::history::HistoryStore;
+use crate::providers::{ChatMessage, ChatRequest, Role};
+use save::{Answerer, Saving};
+use stream::{Ending, stream_to_stdout};
 
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct AskArgs {
@@ -27,6 +29,23 @@ pub struct AskArgs {
     /// Send even though a monthly budget cap is reached (this once).
     #[arg(long)]
     pub over_budget: bool,
+    /// Continue a saved conversation (the last one, or ID: an id, a unique prefix, `last`),
+    /// sending its earlier turns; its provider and model unless --provider/--model say.
+    #[arg(
+        short = 'c',
+        long = "continue",
+        value_name = "ID",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "last"
+    )]
+    pub continue_from: Option<String>,
+    /// Do not save this exchange as a conversation (history.save_ask = false does it always).
+    #[arg(long)]
+    pub no_save: bool,
+    /// Refuse stdin that is not valid UTF-8 instead of replacing the bad bytes.
+    #[arg(long)]
+    pub strict_utf8: bool,
 }
 
 /// Joins the arguments and piped input into one prompt.
@@ -39,22 +58,6 @@ pub fn build_prompt(args: &[String], piped: Option<&str>) -> String {
         prompt.push_str(input.trim_end());
     }
     prompt
-}
-
-/// How the streamed answer ended.
-enum Ending {
-    Done,
-    /// stdout was closed (e.g. piped into head): not an error.
-    ReaderGone,
-    Interrupted,
-    Failed(String),
-}
-
-/// What the stream gave, for the usage ledger.
-struct Streamed {
-    ending: Ending,
-    usage: Option<crate::chat::Usage>,
-    reply_chars: usize,
 }
 
 /// Where the question goes: the provider, model and key (its secret stays in here).
@@ -74,46 +77,62 @@ pub async fn run(
     args: AskArgs,
 ) -> Result<(), CliError> {
     let prompt = read_prompt(&args)?;
-    let target = resolve_target(paths, config, &args)?;
+    let store = HistoryStore::new(&paths.data_dir);
+    let earlier = match &args.continue_from {
+        Some(spec) => Some(super::history::load(&store, spec)?),
+        None => None,
+    };
+    let (provider, model) = provider_and_model(config, &args, earlier.as_ref());
+    let target = resolve_target(paths, config, provider, model.as_deref())?;
     let (prices, note) =
         crate::usage::prices::PriceTable::load_or_shipped(&paths.config_dir.join("prices.toml"));
     if let Some(note) = note {
         eprintln!("keyturn: {note}");
     }
     check_budget(paths, config, &target, &prices, args.over_budget)?;
-    let prompt_chars = prompt.chars().count();
+    let mut messages = earlier.as_ref().map(|c| c.history()).unwrap_or_default();
+    messages.push(ChatMessage {
+        role: Role::User,
+        content: prompt.clone(),
+    });
+    let prompt_chars = messages.iter().map(|m| m.content.chars().count()).sum();
     let request = ChatRequest {
         model: target.choice.model.clone(),
         system: args.system.clone().or_else(|| config.system_prompt.clone()),
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: prompt,
-        }],
+        messages,
         temperature: target.choice.temperature,
         max_tokens: target.choice.max_tokens,
     };
-    let (provider_id, model, key_id) = (
-        target.choice.endpoint.id.clone(),
-        target.choice.model.clone(),
-        target.key_id.clone(),
-    );
+    let who = Answerer {
+        provider_id: target.choice.endpoint.id.clone(),
+        provider_name: target.choice.endpoint.name.clone(),
+        model: target.choice.model.clone(),
+        key_id: target.key_id.clone(),
+    };
+    // The question is saved before it is sent: a failed request loses nothing typed.
+    let saving = if config.history.save_ask && !args.no_save {
+        Saving::begin(store, earlier.unwrap_or_default(), &prompt)
+            .map_err(|e| eprintln!("keyturn: could not save the conversation: {e}"))
+            .ok()
+    } else {
+        None
+    };
     let streamed = stream_to_stdout(config, target, request).await;
-    // Every request that got an answer goes into the usage ledger, as in the TUI.
-    if matches!(streamed.ending, Ending::Done | Ending::ReaderGone) || streamed.reply_chars > 0 {
-        record_usage(
-            paths,
-            &prices,
-            crate::chat::TurnEnded {
-                provider: provider_id,
-                model,
-                key_id,
-                usage: streamed.usage,
-                prompt_chars,
-                reply_chars: streamed.reply_chars,
-                state: crate::chat::EndState::Done,
-                conversation: None,
-            },
-        );
+    // Only a request the provider answered (or began to) goes into the usage ledger.
+    let turn = match saving {
+        Some(saving) => match saving.finish(&streamed, who) {
+            Ok((_, ended)) => ended,
+            Err(e) => {
+                eprintln!("keyturn: could not save the answer: {e}");
+                None
+            }
+        },
+        None => streamed
+            .answered
+            .then(|| save::unsaved_turn(&streamed, who, prompt_chars)),
+    };
+    if let Some(turn) = turn {
+        record_usage(paths, &prices, turn);
     }
     match streamed.ending {
         Ending::Done | Ending::ReaderGone => Ok(()),
@@ -122,17 +141,41 @@ pub async fn run(
     }
 }
 
+/// The provider and model asked: the flags, else (continuing) the ones that last answered
+/// in the conversation while config still has that provider, else config's default.
+fn provider_and_model(
+    config: &Config,
+    args: &AskArgs,
+    earlier: Option<&crate::chat::Conversation>,
+) -> (Option<String>, Option<String>) {
+    if args.provider.is_some() || args.model.is_some() {
+        return (args.provider.clone(), args.model.clone());
+    }
+    let last = earlier.and_then(|c| {
+        c.messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::Assistant && !m.provider_id.is_empty())
+    });
+    match last {
+        Some(m) if config.provider(&m.provider_id, None).is_ok() => {
+            (Some(m.provider_id.clone()), Some(m.model.clone()))
+        }
+        _ => (None, None),
+    }
+}
+
 /// The arguments, with stdin appended when it is not a terminal.
 fn read_prompt(args: &AskArgs) -> Result<String, CliError> {
     let mut piped = None;
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        let mut input = String::new();
+        let mut bytes = Vec::new();
         stdin
             .lock()
-            .read_to_string(&mut input)
+            .read_to_end(&mut bytes)
             .map_err(|e| CliError::Usage(format!("cannot read stdin: {e}")))?;
-        piped = Some(input);
+        piped = Some(decode_stdin(bytes, args.strict_utf8)?);
     }
     let prompt = build_prompt(&args.prompt, piped.as_deref());
     if prompt.trim().is_empty() {
@@ -143,16 +186,38 @@ fn read_prompt(args: &AskArgs) -> Result<String, CliError> {
     Ok(prompt)
 }
 
+/// Piped input as text: invalid UTF-8 (a stray Latin-1 byte in a build log) is replaced
+/// with U+FFFD and said once on stderr with where it starts, or refused with `--strict-utf8`.
+pub fn decode_stdin(bytes: Vec<u8>, strict: bool) -> Result<String, CliError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            if strict {
+                return Err(CliError::Usage(format!(
+                    "stdin is not valid UTF-8 (first bad byte at offset {at}); \
+                     convert it (iconv -f latin1 -t utf-8) or drop --strict-utf8"
+                )));
+            }
+            let bytes = e.into_bytes();
+            eprintln!(
+                "keyturn: warning: stdin is not valid UTF-8 (first bad byte at offset {at}); \
+                 bad bytes were replaced with U+FFFD"
+            );
+            Ok(String::from_utf8_lossy(&bytes).into_owned())
+        }
+    }
+}
+
 /// The provider and model to ask, and the key to ask with (from the key store or the
 /// environment).
 fn resolve_target(
     paths: &crate::config::Paths,
     config: &Config,
-    args: &AskArgs,
+    provider: Option<String>,
+    model: Option<&str>,
 ) -> Result<Target, CliError> {
-    let provider_id = args
-        .provider
-        .clone()
+    let provider_id = provider
         .or_else(|| config.start_provider_id())
         .ok_or_else(|| {
             CliError::Usage(
@@ -160,7 +225,7 @@ fn resolve_target(
                     .into(),
             )
         })?;
-    let choice = config.provider(&provider_id, args.model.as_deref())?;
+    let choice = config.provider(&provider_id, model)?;
     let store = if choice.auth == crate::config::AuthKind::Key {
         super::keys::open_existing(paths, config)?
     } else {
@@ -226,129 +291,6 @@ fn check_budget(
     }
 }
 
-/// Streams the answer to stdout as it arrives; notes and retries go to stderr.
-async fn stream_to_stdout(config: &Config, target: Target, request: ChatRequest) -> Streamed {
-    let client = build_client(config.timeouts());
-    let (tx, mut rx) = mpsc::channel(256);
-    let timeouts = config.timeouts();
-    let Target {
-        choice,
-        key,
-        key_name,
-        ..
-    } = target;
-    let task = tokio::spawn(async move {
-        let mut sink = ChannelSink { tx, wrap: |e| e };
-        stream_with_retries(
-            &client,
-            &choice.endpoint,
-            &request,
-            key.as_ref(),
-            timeouts,
-            RetryPolicy::default(),
-            &mut sink,
-        )
-        .await;
-    });
-    let mut printer = Printer {
-        out: std::io::stdout().lock(),
-        last_char: '\n',
-        last_retry: 0,
-        usage: None,
-        reply_chars: 0,
-        key_name,
-    };
-    let ending = loop {
-        let event = tokio::select! {
-            ev = rx.recv() => ev,
-            _ = tokio::signal::ctrl_c() => {
-                task.abort();
-                break Ending::Interrupted;
-            }
-        };
-        if let Some(ending) = printer.on_event(event) {
-            if matches!(ending, Ending::ReaderGone) {
-                task.abort();
-            }
-            break ending;
-        }
-    };
-    if matches!(ending, Ending::Done) && printer.last_char != '\n' {
-        let _ = writeln!(printer.out);
-    }
-    let _ = printer.out.flush();
-    let (usage, reply_chars) = (printer.usage, printer.reply_chars);
-    Streamed {
-        ending,
-        usage,
-        reply_chars,
-    }
-}
-
-/// Writes the answer to stdout as it streams, notes and retries to stderr, and keeps what
-/// the ledger needs.
-struct Printer<'a> {
-    out: std::io::StdoutLock<'a>,
-    last_char: char,
-    last_retry: u32,
-    usage: Option<crate::chat::Usage>,
-    reply_chars: usize,
-    /// How the key is named in errors.
-    key_name: Option<String>,
-}
-
-impl Printer<'_> {
-    /// Handles one event; returns how the stream ended once it has.
-    fn on_event(&mut self, event: Option<StreamEvent>) -> Option<Ending> {
-        match event {
-            Some(StreamEvent::Usage(u)) => self.usage = Some(u),
-            Some(StreamEvent::Text(t)) => {
-                self.reply_chars += t.chars().count();
-                if let Some(c) = t.chars().last() {
-                    self.last_char = c;
-                }
-                let written = self
-                    .out
-                    .write_all(t.as_bytes())
-                    .and_then(|_| self.out.flush());
-                if written.is_err() {
-                    return Some(Ending::ReaderGone);
-                }
-            }
-            Some(StreamEvent::Finish(reason)) => {
-                if let Some(note) = reason.note() {
-                    eprintln!("\nkeyturn: note: {note}");
-                }
-            }
-            Some(StreamEvent::Malformed(s)) => {
-                eprintln!("\nkeyturn: skipped a chunk that could not be read: {s}")
-            }
-            Some(StreamEvent::Retrying {
-                attempt,
-                of,
-                in_secs,
-                reason,
-            }) if attempt != self.last_retry => {
-                self.last_retry = attempt;
-                eprintln!("keyturn: {reason} Retrying in {in_secs}s (attempt {attempt} of {of}).");
-            }
-            Some(StreamEvent::Done) | None => return Some(Ending::Done),
-            Some(StreamEvent::Error(e)) => {
-                if self.last_char != '\n' {
-                    let _ = writeln!(self.out);
-                }
-                let e = match &self.key_name {
-                    Some(k) => e.attribute_key(k),
-                    None => e,
-                };
-                return Some(Ending::Failed(e.to_string()));
-            }
-            Some(_) => {}
-        }
-        None
-    }
-}
-
 /// Puts the request into the usage ledger, priced like the TUI's.
 fn record_usage(
     paths: &crate::config::Paths,
@@ -366,6 +308,18 @@ fn record_usage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stdin_that_is_not_utf8_is_replaced_or_refused() {
+        let latin1 = b"build ok\ncaf\xe9 failed\n".to_vec();
+        let text = decode_stdin(latin1.clone(), false).unwrap();
+        assert_eq!(text, "build ok\ncaf\u{FFFD} failed\n");
+        let Err(CliError::Usage(why)) = decode_stdin(latin1, true) else {
+            panic!("--strict-utf8 refuses");
+        };
+        assert!(why.contains("offset 12"), "{why}");
+        assert_eq!(decode_stdin(b"fine".to_vec(), true).unwrap(), "fine");
+    }
 
     #[test]
     fn prompt_joins_args_and_stdin() {

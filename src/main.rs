@@ -35,6 +35,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Ask one question and stream the answer to stdout.
+    #[command(
+        after_help = "Exit status: 0 answered; 1 the provider or network failed; \
+        2 usage or config error (nothing was sent); 3 the key store could not be opened; \
+        130 interrupted."
+    )]
     Ask(AskArgs),
     /// Manage the encrypted API keys (list, add, test, rotate, undo, rm, passwd, ...).
     #[command(subcommand)]

@@ -40,6 +40,22 @@ fn strip_newline(mut s: String) -> String {
     s
 }
 
+/// The environment variable a passphrase is taken from, when one is (in the order
+/// [`from_environment`] tries them, identities aside): a wrong passphrase from there is
+/// fixed there, not by typing it again.
+pub fn passphrase_variable() -> Option<&'static str> {
+    if std::env::var_os("KEYTURN_IDENTITY").is_some_and(|v| !v.is_empty()) {
+        return None;
+    }
+    [
+        "KEYTURN_PASSPHRASE_COMMAND",
+        "KEYTURN_PASSPHRASE_FILE",
+        "KEYTURN_PASSPHRASE",
+    ]
+    .into_iter()
+    .find(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
+}
+
 /// The non-interactive source, if any is configured.
 pub fn from_environment(config_identity: Option<&Path>) -> Result<Option<Unlock>, KeystoreError> {
     if let Some(id) = std::env::var_os("KEYTURN_IDENTITY").filter(|v| !v.is_empty()) {

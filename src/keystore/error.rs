@@ -45,6 +45,14 @@ pub enum KeystoreError {
         "The key store is locked and there is no way to ask for its passphrase here. Set KEYTURN_PASSPHRASE_FILE, KEYTURN_PASSPHRASE_COMMAND or KEYTURN_PASSPHRASE, or keystore.identity_file in config."
     )]
     NoPassphraseSource,
+    #[error(
+        "There is no key store yet, and no terminal here to choose its passphrase on. Create it non-interactively: put a passphrase in a file and set KEYTURN_PASSPHRASE_FILE to it (or set KEYTURN_PASSPHRASE or KEYTURN_PASSPHRASE_COMMAND, or KEYTURN_IDENTITY to an age identity file), then run the command again."
+    )]
+    NoWayToCreate,
+    #[error(
+        "Choosing a new passphrase needs a terminal to type it twice. Run `keyturn keys passwd` in a terminal, give the new one in KEYTURN_NEW_PASSPHRASE, or pass --identity FILE to protect the store with an age identity instead."
+    )]
+    NoTerminalForNewPassphrase,
     #[error("Cannot use the identity file {}: {detail}", path.display())]
     BadIdentity { path: PathBuf, detail: String },
     #[error("The passphrase command failed: {detail}")]

@@ -196,6 +196,13 @@ impl KeyStore {
     }
 
     /// Whether any provider's key is this secret.
+    /// This secret is stored as a key of `provider` already.
+    pub fn holds_for(&self, provider: &str, secret: &SecretString) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.provider == provider && e.secret.expose_secret() == secret.expose_secret())
+    }
+
     pub fn holds(&self, secret: &SecretString) -> bool {
         self.entries
             .iter()

@@ -91,6 +91,15 @@ pub fn apply(entries: &mut Vec<KeyEntry>, op: KeyOp) -> Result<(), OpError> {
             test,
         } => {
             let i = index(entries, &id)?;
+            let provider = &entries[i].provider;
+            // A secret stored as another key of the provider would make two entries one key.
+            if entries.iter().any(|e| {
+                e.id != id
+                    && &e.provider == provider
+                    && e.secret.expose_secret() == secret.expose_secret()
+            }) {
+                return Err(OpError::AlreadyStored(provider.clone()));
+            }
             entries[i].secret = secret;
             entries[i].rotated = Some(at);
             entries[i].last_test = test;
@@ -194,6 +203,28 @@ mod tests {
         // The same key configured for another provider (a proxy, say) is allowed.
         apply(&mut v, KeyOp::Add(other)).unwrap();
         assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn rotating_to_a_secret_stored_as_another_key_is_refused() {
+        let mut v = Vec::new();
+        let (a, b) = (key("openai", 1), key("openai", 2));
+        let (ida, secret_b) = (a.id.clone(), b.secret.clone());
+        apply(&mut v, KeyOp::Add(a)).unwrap();
+        apply(&mut v, KeyOp::Add(b)).unwrap();
+        let rotate = |secret| KeyOp::Rotate {
+            id: ida.clone(),
+            secret,
+            at: 5,
+            test: None,
+        };
+        assert_eq!(
+            apply(&mut v, rotate(secret_b)),
+            Err(OpError::AlreadyStored("openai".into()))
+        );
+        assert_eq!(v[0].rotated, None, "nothing changed");
+        apply(&mut v, rotate(SecretString::from("sk-new-0000000000"))).unwrap();
+        assert_eq!(v[0].rotated, Some(5));
     }
 
     #[test]

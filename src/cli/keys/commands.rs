@@ -5,14 +5,22 @@ use std::io::Write;
 
 use secrecy::SecretString;
 
-use super::open::{Ctx, ask_tty, open, open_or_create};
-use super::{describe, new_secret_checked, print_list, prompt, record, test_entry};
+use super::open::{Ctx, Destination, ask_tty, open};
+use super::{describe, print_list, prompt, read_new_secret, record, test_entry, test_new_secret};
 use crate::cli::{CliError, exit};
 use crate::keystore::{KeyCheck, KeyEntry, KeyOp, KeystoreError, Unlock, unlock};
 use crate::time::now;
 
 /// Lists the keys (masked).
 pub(super) fn list(ctx: &Ctx<'_>, out: &mut impl Write) -> Result<(), CliError> {
+    // No store is an empty list, not an error: nothing to unlock, nothing wrong.
+    if !crate::keystore::KeyStore::exists(&ctx.path) {
+        writeln!(
+            out,
+            "No keys yet. Add one with `keyturn keys add PROVIDER` or from the key manager (F3)."
+        )?;
+        return Ok(());
+    }
     print_list(out, &open(ctx)?)?;
     Ok(())
 }
@@ -25,8 +33,15 @@ pub(super) async fn add(
     label: String,
     force: bool,
 ) -> Result<(), CliError> {
-    let (secret, outcome) = new_secret_checked(ctx, &provider, force).await?;
-    let mut store = open_or_create(ctx)?;
+    // Where it will be saved is settled first: no key is tested for a store that cannot be
+    // opened or made.
+    let destination = Destination::prepare(ctx)?;
+    let secret = read_new_secret(&provider)?;
+    if destination.holds(&provider, &secret) {
+        return Err(KeystoreError::AlreadyStored { provider }.into());
+    }
+    let outcome = test_new_secret(ctx, &provider, &secret, force).await?;
+    let mut store = destination.into_store(ctx)?;
     let mut entry = KeyEntry::new(&provider, &label, secret, now());
     entry.last_test = outcome.as_ref().map(record);
     let id = store.add(entry)?;
@@ -86,8 +101,16 @@ pub(super) async fn rotate(
 ) -> Result<(), CliError> {
     let store = open(ctx)?;
     let entry = store.find(&id)?.clone();
+    let secret = read_new_secret(&entry.provider)?;
+    // Refused before it is tested: a secret stored as a key of the provider already.
+    if store.holds_for(&entry.provider, &secret) {
+        return Err(KeystoreError::AlreadyStored {
+            provider: entry.provider,
+        }
+        .into());
+    }
     drop(store);
-    let (secret, outcome) = new_secret_checked(ctx, &entry.provider, force).await?;
+    let outcome = test_new_secret(ctx, &entry.provider, &secret, force).await?;
     let mut store = open(ctx)?;
     store.rotate(&entry.id, secret, now(), outcome.as_ref().map(record))?;
     writeln!(
@@ -228,7 +251,7 @@ pub(super) fn import_env(ctx: &Ctx<'_>, out: &mut impl Write) -> Result<(), CliE
         )?;
         return Ok(());
     }
-    let mut store = open_or_create(ctx)?;
+    let mut store = Destination::prepare(ctx)?.into_store(ctx)?;
     let mut imported = Vec::new();
     for (var, id) in store.import(found, now())? {
         match id {
@@ -265,7 +288,7 @@ pub(super) fn passwd(
             Some(p) => Unlock::Passphrase(SecretString::from(p)),
             None => prompt::new_passphrase(&ctx.path.display().to_string())
                 .map(Unlock::Passphrase)
-                .ok_or(KeystoreError::NoPassphraseSource)?,
+                .ok_or(KeystoreError::NoTerminalForNewPassphrase)?,
         },
     };
     store.change_unlock(unlock, ctx.config.keystore.scrypt_work_factor, &mut ask_tty)?;

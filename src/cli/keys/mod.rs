@@ -46,12 +46,8 @@ fn describe(entry: &KeyEntry) -> String {
     )
 }
 
-/// Reads a new secret, tests it, and decides whether it may be saved.
-async fn new_secret_checked(
-    ctx: &Ctx<'_>,
-    provider: &str,
-    force: bool,
-) -> Result<(SecretString, Option<CheckOutcome>), CliError> {
+/// Reads a new secret from stdin or a hidden prompt (never argv).
+fn read_new_secret(provider: &str) -> Result<SecretString, CliError> {
     let Some(secret) = prompt::read_secret(&format!("API key for {provider} (hidden)")) else {
         return Err(CliError::Usage(
             "no key given: pipe it on stdin or run in a terminal to be asked (never pass it as an argument)".into(),
@@ -63,16 +59,26 @@ async fn new_secret_checked(
     if let Some(hint) = prefix_hint(provider, secret.expose_secret()) {
         eprintln!("hint: {hint}");
     }
+    Ok(secret)
+}
+
+/// Tests a new secret against its provider and decides whether it may be saved.
+async fn test_new_secret(
+    ctx: &Ctx<'_>,
+    provider: &str,
+    secret: &SecretString,
+    force: bool,
+) -> Result<Option<CheckOutcome>, CliError> {
     let Ok(choice) = ctx.config.provider(provider, None) else {
         if force {
-            return Ok((secret, None));
+            return Ok(None);
         }
         return Err(CliError::Usage(format!(
             "no provider {provider:?} in config, so the key cannot be tested; add [providers.{provider}] or pass --force to save it untested"
         )));
     };
     let client = crate::providers::http::build_client(ctx.config.timeouts());
-    let outcome = check_key(&client, &choice.endpoint, &secret, ctx.config.timeouts()).await;
+    let outcome = check_key(&client, &choice.endpoint, secret, ctx.config.timeouts()).await;
     eprintln!("test: {} — {}", outcome.check.label(), outcome.detail);
     if outcome.check != KeyCheck::Valid
         && !force
@@ -82,7 +88,7 @@ async fn new_secret_checked(
             "not saved (pass --force to save an unverified key)".into(),
         ));
     }
-    Ok((secret, Some(outcome)))
+    Ok(Some(outcome))
 }
 
 fn record(outcome: &CheckOutcome) -> TestRecord {

@@ -55,16 +55,45 @@ pub fn open_existing(paths: &Paths, config: &Config) -> Result<Option<KeyStore>,
     open(&ctx).map(Some)
 }
 
-pub(super) fn open_or_create(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
-    if KeyStore::exists(&ctx.path) {
-        return open(ctx);
+/// The store to add to: opened when it exists, or, when it does not, how the new one will be
+/// protected (asked now, so no key is tested before it is known the store can be made).
+pub(super) enum Destination {
+    Open(KeyStore),
+    New(Unlock),
+}
+
+impl Destination {
+    pub(super) fn prepare(ctx: &Ctx) -> Result<Self, KeystoreError> {
+        if KeyStore::exists(&ctx.path) {
+            return open(ctx).map(Destination::Open);
+        }
+        let unlock = match unlock::from_environment(ctx.config.keystore.identity_file.as_deref())? {
+            Some(u) => u,
+            None if !prompt::has_tty() => return Err(KeystoreError::NoWayToCreate),
+            None => prompt::new_passphrase("the new key store")
+                .map(Unlock::Passphrase)
+                .ok_or(KeystoreError::NoWayToCreate)?,
+        };
+        Ok(Destination::New(unlock))
     }
-    let unlock = match unlock::from_environment(ctx.config.keystore.identity_file.as_deref())? {
-        Some(u) => u,
-        None => prompt::new_passphrase("the new key store")
-            .map(Unlock::Passphrase)
-            .ok_or(KeystoreError::NoPassphraseSource)?,
-    };
+
+    /// A secret this store holds already for the provider (refused before any test).
+    pub(super) fn holds(&self, provider: &str, secret: &SecretString) -> bool {
+        match self {
+            Destination::Open(store) => store.holds_for(provider, secret),
+            Destination::New(_) => false,
+        }
+    }
+
+    pub(super) fn into_store(self, ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
+        match self {
+            Destination::Open(store) => Ok(store),
+            Destination::New(unlock) => create(ctx, unlock),
+        }
+    }
+}
+
+fn create(ctx: &Ctx, unlock: Unlock) -> Result<KeyStore, KeystoreError> {
     let store = KeyStore::create(
         &ctx.path,
         unlock,

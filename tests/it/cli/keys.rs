@@ -586,3 +586,88 @@ fn keys_list_to_a_full_or_closed_stdout() {
     let out = run(Stdio::from(writer));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+/// A command run without a controlling terminal (setsid), with only `env` for unlocking.
+fn without_terminal(home: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new("setsid");
+    cmd.arg(env!("CARGO_BIN_EXE_keyturn"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("KEYTURN_HOME", home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_use_and_duplicates_say_what_is_needed_before_any_test() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = Home::new(&mock.base_url());
+    let h = home.path().to_path_buf();
+    let (list, add, passwd) = blocking(move || {
+        (
+            without_terminal(&h, &["keys", "list"], "", &[]),
+            without_terminal(&h, &["keys", "add", "local"], "sk-test-first-key-0001", &[]),
+            without_terminal(&h, &["keys", "passwd"], "", &[]),
+        )
+    })
+    .await;
+    // No store: an empty list.
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    assert!(text(&list.stdout).contains("No keys yet"));
+    // No passphrase source and no terminal: how to make the store, and no key was tested.
+    assert_eq!(add.status.code(), Some(3));
+    let err = text(&add.stderr);
+    assert!(
+        err.contains("no terminal here to choose its passphrase")
+            && err.contains("KEYTURN_PASSPHRASE_FILE"),
+        "{err}"
+    );
+    assert!(!err.contains("test:"), "{err}");
+    assert!(mock.requests().is_empty(), "the key was tested anyway");
+    assert_eq!(passwd.status.code(), Some(3));
+
+    // With a store: passwd without a terminal says it needs one.
+    let k1 = home.ok(&["keys", "add", "local"], Some("sk-test-first-key-0001"));
+    assert!(k1.contains("Added"), "{k1}");
+    let h = home.path().to_path_buf();
+    let passwd = blocking(move || {
+        without_terminal(&h, &["keys", "passwd"], "", &[("KEYTURN_PASSPHRASE", PASS)])
+    })
+    .await;
+    let err = text(&passwd.stderr);
+    assert!(err.contains("needs a terminal to type it twice"), "{err}");
+    // A second key, then rotating it to the first one's secret: refused, untested.
+    home.ok(&["keys", "add", "local"], Some("sk-test-second-key-0002"));
+    let second = home.id_of("0002");
+    let tested = mock.requests().len();
+    let out = home.run(
+        &["keys", "rotate", &second],
+        Some("sk-test-first-key-0001"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("already stored for local"));
+    assert_eq!(mock.requests().len(), tested, "refused before any test");
+    // Adding it again is refused the same way.
+    let out = home.run(
+        &["keys", "add", "local"],
+        Some("sk-test-first-key-0001"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(mock.requests().len(), tested);
+}

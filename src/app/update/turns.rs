@@ -117,7 +117,10 @@ pub(super) fn failover_candidate(app: &App) -> Option<(String, String)> {
     entries
         .iter()
         .filter(|e| {
-            e.provider == provider.id && !e.active && !app.session.failover_tried.contains(&e.id)
+            e.provider == provider.id
+                && !e.active
+                && !app.session.failover_tried.contains(&e.id)
+                && !last_tested_invalid(e)
         })
         .max_by_key(|e| {
             e.last_test
@@ -134,9 +137,39 @@ pub(super) fn failover_candidate(app: &App) -> Option<(String, String)> {
         })
 }
 
+fn last_tested_invalid(e: &crate::app::key_manager::KeyMeta) -> bool {
+    e.last_test
+        .as_ref()
+        .is_some_and(|t| t.result == crate::keystore::KeyCheck::Invalid)
+}
+
 /// After a key-caused failure: offer the other key, or switch to it (failover = "auto").
+/// A key whose last test said invalid is never offered, and the note says so.
 fn offer_failover(app: &mut App) -> Vec<Effect> {
     let Some((id, who)) = failover_candidate(app) else {
+        let skipped: Vec<String> = app
+            .session
+            .provider
+            .as_ref()
+            .map(|p| {
+                app.key_manager
+                    .entries
+                    .iter()
+                    .filter(|e| e.provider == p.id && !e.active && last_tested_invalid(e))
+                    .map(|e| e.masked.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !skipped.is_empty()
+            && app.options.failover != crate::config::Failover::Off
+            && let Some(m) = app.session.conversation.messages.last_mut()
+        {
+            m.notes.push(format!(
+                "Not switching to {}: its last test said invalid. Test it again in the key manager (F3) if it was fixed.",
+                skipped.join(", ")
+            ));
+            m.touch();
+        }
         return Vec::new();
     };
     match app.options.failover {

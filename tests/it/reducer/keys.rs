@@ -735,3 +735,40 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
     }
     assert_eq!(field(&app).0, CapScope::Key);
 }
+
+#[test]
+fn a_key_that_last_tested_invalid_is_not_offered_and_the_note_says_so() {
+    let mut app = failover_app(keyturn::config::Failover::Auto);
+    let mut bad = meta("k2", false);
+    bad.masked = "…dead".into();
+    bad.last_test = Some(keyturn::keystore::TestRecord {
+        at: 1,
+        result: KeyCheck::Invalid,
+        detail: "401".into(),
+    });
+    msg(&mut app, unlocked(vec![meta("k1", true), bad]));
+    let req = started(submit(&mut app, "hi"));
+    let effects = update(
+        &mut app,
+        Msg::Stream {
+            req,
+            event: rejected(),
+        },
+    );
+    assert!(
+        effects.is_empty(),
+        "no switch to an invalid key: {effects:?}"
+    );
+    let note = app
+        .session
+        .conversation
+        .messages
+        .last()
+        .unwrap()
+        .notes
+        .join(" ");
+    assert!(
+        note.contains("Not switching to …dead: its last test said invalid"),
+        "{note}"
+    );
+}

@@ -225,6 +225,13 @@ models = ["mock-model"]
     }
 
     #[test]
+    fn without_default_provider_the_first_table_in_the_file_is_the_default() {
+        let text = "[providers.zeta]\nbase_url = \"http://127.0.0.1:1/v1\"\ndefault_model = \"z\"\n\
+                    [providers.alpha]\nbase_url = \"http://127.0.0.1:2/v1\"\ndefault_model = \"a\"\n";
+        assert_eq!(parse(text).unwrap().start_provider_id().as_deref(), Some("zeta"));
+    }
+
+    #[test]
     fn base_url_must_be_http() {
         let text = "[providers.x]\nbase_url = \"ftp://x\"\n";
         let e = parse(text).unwrap_err().to_string();

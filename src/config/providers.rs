@@ -72,7 +72,14 @@ impl Config {
         self.default_provider
             .as_ref()
             .map(|s| s.get_ref().clone())
-            .or_else(|| self.providers.keys().next().cloned())
+            // The first table in the file, not the alphabetically first id: adding a
+            // provider at the end must not change where requests go.
+            .or_else(|| {
+                self.providers
+                    .iter()
+                    .min_by_key(|(_, p)| p.span().start)
+                    .map(|(id, _)| id.clone())
+            })
             .or_else(|| {
                 CATALOG
                     .iter()

@@ -47,9 +47,11 @@ fn parse_error(path: &Path) -> impl FnOnce(toml_edit::TomlError) -> EditError + 
     }
 }
 
-/// Sets `[providers.<id>] default_model = "<model>"`, creating the table when needed.
-pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<(), EditError> {
+/// Makes a provider and model the default: `default_provider = "<id>"` and
+/// `[providers.<id>] default_model = "<model>"`, creating the table when needed.
+pub fn set_default(path: &Path, provider_id: &str, model: &str) -> Result<(), EditError> {
     let mut doc = read(path)?;
+    set_keeping_comments(doc.as_table_mut(), "default_provider", provider_id);
     let providers = doc
         .entry("providers")
         .or_insert_with(|| {
@@ -64,14 +66,22 @@ pub fn set_default_model(path: &Path, provider_id: &str, model: &str) -> Result<
         .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
         .as_table_like_mut()
         .ok_or_else(|| EditError::NotATable(format!("providers.{provider_id}")))?;
-    // Assign in place so the key keeps the comment above it.
-    match table.get_mut("default_model") {
-        Some(item) => *item = toml_edit::value(model),
+    set_keeping_comments(table, "default_model", model);
+    write(path, &doc)
+}
+
+/// Sets `key = "value"` in place: the comment above the key and the one after the value stay.
+fn set_keeping_comments(table: &mut dyn toml_edit::TableLike, key: &str, value: &str) {
+    match table.get_mut(key).and_then(toml_edit::Item::as_value_mut) {
+        Some(v) => {
+            let decor = v.decor().clone();
+            *v = value.into();
+            *v.decor_mut() = decor;
+        }
         None => {
-            table.insert("default_model", toml_edit::value(model));
+            table.insert(key, toml_edit::value(value));
         }
     }
-    write(path, &doc)
 }
 
 /// Sets or removes a monthly cap: `[budget] monthly_usd` (no provider) or
@@ -200,8 +210,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "# my config\ndefault_provider = \"openai\" # chosen\n\n[providers.openai]\n# the model\ndefault_model = \"old\"\n").unwrap();
-        set_default_model(&path, "openai", "gpt-4.1").unwrap();
-        set_default_model(&path, "anthropic", "claude-sonnet-4-5").unwrap();
+        set_default(&path, "openai", "gpt-4.1").unwrap();
+        set_default(&path, "anthropic", "claude-sonnet-4-5").unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.contains("# my config")
@@ -214,12 +224,21 @@ mod tests {
             text.contains("[providers.anthropic]\ndefault_model = \"claude-sonnet-4-5\""),
             "{text}"
         );
+        assert!(
+            text.contains("default_provider = \"anthropic\" # chosen"),
+            "{text}"
+        );
         let c = super::super::Config::parse(&path, &text).unwrap();
         assert_eq!(
             c.provider("anthropic", None).unwrap().model,
             "claude-sonnet-4-5"
         );
-        set_default_model(&dir.path().join("new.toml"), "groq", "llama").unwrap();
+        assert_eq!(c.start_provider_id().as_deref(), Some("anthropic"));
+        let fresh = dir.path().join("new.toml");
+        set_default(&fresh, "groq", "llama").unwrap();
+        let text = std::fs::read_to_string(&fresh).unwrap();
+        let c = super::super::Config::parse(&fresh, &text).unwrap();
+        assert_eq!(c.start_provider_id().as_deref(), Some("groq"), "{text}");
     }
 }
 

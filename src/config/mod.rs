@@ -228,7 +228,10 @@ models = ["mock-model"]
     fn without_default_provider_the_first_table_in_the_file_is_the_default() {
         let text = "[providers.zeta]\nbase_url = \"http://127.0.0.1:1/v1\"\ndefault_model = \"z\"\n\
                     [providers.alpha]\nbase_url = \"http://127.0.0.1:2/v1\"\ndefault_model = \"a\"\n";
-        assert_eq!(parse(text).unwrap().start_provider_id().as_deref(), Some("zeta"));
+        assert_eq!(
+            parse(text).unwrap().start_provider_id().as_deref(),
+            Some("zeta")
+        );
     }
 
     #[test]

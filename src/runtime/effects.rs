@@ -172,9 +172,9 @@ impl Effects {
                 model,
             }) => self.edit_config(move |path| {
                 Msg::Notice(
-                    match crate::config::edit::set_default_model(path, &provider_id, &model) {
+                    match crate::config::edit::set_default(path, &provider_id, &model) {
                         Ok(()) => Notice::info(format!(
-                            "Saved {model} as the default model of {provider_id} in {}.",
+                            "Saved {provider_id} {model} as the default in {}.",
                             path.display()
                         )),
                         Err(e) => Notice::error(format!("Could not save the default model: {e}")),

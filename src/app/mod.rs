@@ -77,7 +77,8 @@ impl App {
         if let Some(ssh_key) = options.first_run.clone() {
             screen = Screen::Welcome(Box::new(welcome::Welcome::new(ssh_key)));
         }
-        Self {
+        let pinned = options.provider_pinned;
+        let mut app = Self {
             session: Session {
                 provider: options.provider.clone(),
                 conversation,
@@ -102,7 +103,12 @@ impl App {
             next_list_req: 0,
             quit: false,
             dirty: true,
+        };
+        // A resumed conversation goes on where it left off, unless the command line chose.
+        if !pinned && matches!(app.screen, Screen::Chat) {
+            update::continue_on_its_provider(&mut app);
         }
+        app
     }
 
     /// Which pane is in view.

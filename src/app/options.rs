@@ -16,6 +16,8 @@ pub struct ProviderInfo {
 #[derive(Debug, Clone, Default)]
 pub struct AppOptions {
     pub provider: Option<ProviderInfo>,
+    /// `--provider`/`--model` chose it: a resumed conversation does not switch away.
+    pub provider_pinned: bool,
     pub system_prompt: Option<String>,
     pub show_reasoning: bool,
     pub temperature: Option<f32>,

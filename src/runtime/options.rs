@@ -21,6 +21,7 @@ pub fn tui_options(
     provider: Option<String>,
     model: Option<&str>,
 ) -> Result<AppOptions, crate::config::ProviderConfigError> {
+    let provider_pinned = provider.is_some() || model.is_some();
     let provider_id = provider.or_else(|| config.start_provider_id());
     let choice = provider_id
         .map(|id| config.provider(&id, model))
@@ -40,6 +41,7 @@ pub fn tui_options(
         setup_hint: provider.is_none().then(|| setup_hint(paths)),
         provider_needs_key,
         provider,
+        provider_pinned,
         system_prompt: config.system_prompt.clone(),
         show_reasoning: config.ui.show_reasoning,
         temperature: choice.as_ref().and_then(|c| c.temperature),

@@ -126,7 +126,11 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             )));
             app.screen = Screen::Chat;
             app.chat.scroll = Scroll::Follow;
-            app.notice = note.map(Notice::error);
+            app.notice = None;
+            super::panes::continue_on_its_provider(app);
+            if let Some(note) = note {
+                app.notice = Some(Notice::error(note));
+            }
         }
         _ => {}
     }

@@ -11,6 +11,7 @@ mod turns;
 mod welcome;
 
 use actions::{apply, scroll_by};
+pub(crate) use panes::continue_on_its_provider;
 use panes::{after_keys, on_keys_key, on_picker_key, on_usage_key};
 use turns::{cancel, failover_candidate, failover_to, on_stream, retry, submit};
 use welcome::on_welcome_key;

@@ -114,8 +114,61 @@ pub(super) fn on_picker_key(
     effects
 }
 
+/// A conversation opened or resumed goes on with the provider and model that answered last
+/// in it, when config still has that provider; the notice says which.
+pub(crate) fn continue_on_its_provider(app: &mut App) {
+    let Some(last) = app
+        .session
+        .conversation
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.role == crate::chat::Role::Assistant && !m.provider_id.is_empty())
+    else {
+        return;
+    };
+    let (id, model) = (last.provider_id.clone(), last.model.clone());
+    if app
+        .session
+        .provider
+        .as_ref()
+        .is_some_and(|p| p.id == id && p.model == model)
+    {
+        return;
+    }
+    match app.session.catalogue.iter().find(|p| p.id == id).cloned() {
+        Some(provider) if !model.is_empty() => {
+            let lead = format!(
+                "Continuing on {} · {model}, which answered last here",
+                provider.name
+            );
+            use_model_saying(app, &provider, &model, lead);
+        }
+        _ => {
+            let now = app.session.provider.as_ref().map_or_else(
+                || "no provider".to_string(),
+                |p| format!("{} · {}", p.name, p.model),
+            );
+            app.notice = Some(Notice::info(format!(
+                "This conversation was last answered by {id} · {model}, which is not configured now; {now} answers."
+            )));
+        }
+    }
+}
+
 /// The chat uses this provider and model from now on; says whether it has a key yet.
 fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model: &str) {
+    let lead = format!("Now using {} · {model}", provider.name);
+    use_model_saying(app, provider, model, lead);
+}
+
+/// [`use_model`] with the first words of the notice given.
+fn use_model_saying(
+    app: &mut App,
+    provider: &crate::app::picker::PickerProvider,
+    model: &str,
+    lead: String,
+) {
     let has_key = !provider.needs_key
         || provider.env_key
         || app
@@ -123,17 +176,14 @@ fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model
             .entries
             .iter()
             .any(|e| e.provider == provider.id);
-    let locked = app.key_manager.state == crate::app::key_manager::StoreState::Locked;
-    app.notice = Some(Notice::info(match (has_key, locked) {
-        (true, _) => format!("Now using {} · {model}.", provider.name),
-        (false, true) => format!(
-            "Now using {} · {model}. Unlock the key store (F3) to use its key.",
-            provider.name
-        ),
-        (false, false) => format!(
-            "Now using {} · {model}, but it has no key yet: press F3 to add one.",
-            provider.name
-        ),
+    use crate::app::key_manager::StoreState;
+    app.notice = Some(Notice::info(match (has_key, &app.key_manager.state) {
+        (false, StoreState::Locked) => format!("{lead}. Unlock the key store (F3) to use its key."),
+        // Still unlocking: whether it holds a key is not known yet.
+        (false, StoreState::Absent | StoreState::Unlocked { .. }) => {
+            format!("{lead}, but it has no key yet: press F3 to add one.")
+        }
+        _ => format!("{lead}."),
     }));
     app.key_manager.current_provider = Some(provider.id.clone());
     app.session.provider = Some(crate::app::ProviderInfo {

@@ -393,3 +393,68 @@ fn a_paste_goes_to_the_pane_in_view_never_the_hidden_composer() {
     let _ = update(&mut app, Msg::Paste("hello".into()));
     assert_eq!(app.draft(), "hello");
 }
+
+/// A conversation last answered by Anthropic's haiku.
+fn answered_by(provider: &str, model: &str) -> keyturn::app::Conversation {
+    use keyturn::app::TurnState;
+    use keyturn::providers::Role;
+    let mut conv = keyturn::app::Conversation::default();
+    conv.id = "20261129-000000-abcd".into();
+    conv.push(Role::User, "q".into(), TurnState::Done);
+    let a = conv.push(Role::Assistant, "a".into(), TurnState::Done);
+    conv.messages[a].provider_id = provider.into();
+    conv.messages[a].model = model.into();
+    conv
+}
+
+#[test]
+fn a_resumed_or_opened_conversation_goes_on_with_the_provider_that_answered_last() {
+    let resumed = App::new(AppOptions {
+        resume: Some(answered_by("anthropic", "claude-haiku-4-5")),
+        ..app().options.clone()
+    });
+    let p = resumed.session.provider.as_ref().unwrap();
+    assert_eq!(
+        (p.id.as_str(), p.model.as_str()),
+        ("anthropic", "claude-haiku-4-5")
+    );
+    let notice = &resumed.notice.as_ref().unwrap().text;
+    assert!(
+        notice.starts_with("Continuing on ANTHROPIC · claude-haiku-4-5, which answered last here"),
+        "{notice}"
+    );
+    // --provider on the command line wins.
+    let pinned = App::new(AppOptions {
+        resume: Some(answered_by("anthropic", "claude-haiku-4-5")),
+        provider_pinned: true,
+        ..app().options.clone()
+    });
+    assert_eq!(pinned.session.provider.as_ref().unwrap().id, "local");
+    // A provider no longer configured: stays, and says so.
+    let mut app = app();
+    let _ = update(
+        &mut app,
+        Msg::Opened {
+            conversation: Box::new(answered_by("gone", "m")),
+            note: None,
+        },
+    );
+    assert_eq!(app.session.provider.as_ref().unwrap().id, "local");
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.contains("gone · m, which is not configured now; LOCAL · a answers"),
+        "{notice}"
+    );
+    // Opening one from the conversations pane switches like resuming.
+    let _ = update(
+        &mut app,
+        Msg::Opened {
+            conversation: Box::new(answered_by("anthropic", "claude-sonnet-4-5")),
+            note: None,
+        },
+    );
+    assert_eq!(
+        app.session.provider.as_ref().unwrap().model,
+        "claude-sonnet-4-5"
+    );
+}

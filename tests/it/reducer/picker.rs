@@ -398,8 +398,10 @@ fn a_paste_goes_to_the_pane_in_view_never_the_hidden_composer() {
 fn answered_by(provider: &str, model: &str) -> keyturn::app::Conversation {
     use keyturn::app::TurnState;
     use keyturn::providers::Role;
-    let mut conv = keyturn::app::Conversation::default();
-    conv.id = "20261129-000000-abcd".into();
+    let mut conv = keyturn::app::Conversation {
+        id: "20261129-000000-abcd".into(),
+        ..Default::default()
+    };
     conv.push(Role::User, "q".into(), TurnState::Done);
     let a = conv.push(Role::Assistant, "a".into(), TurnState::Done);
     conv.messages[a].provider_id = provider.into();

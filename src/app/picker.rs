@@ -6,7 +6,7 @@ use crossterm::event::KeyEvent;
 use tui_textarea::TextArea;
 
 use crate::keymap::Action;
-use crate::providers::models::{ModelInfo, fuzzy_score};
+use crate::providers::models::{ModelInfo, match_rank};
 
 /// Where a provider's list came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +47,8 @@ pub struct Picker {
     pub filter: TextArea<'static>,
     pub providers: Vec<ProviderModels>,
     pub selected: usize,
+    /// The provider and model in use: it wins ties.
+    pub in_use: Option<(String, String)>,
 }
 
 /// What the picker asks for.
@@ -98,6 +100,7 @@ impl Picker {
             filter,
             providers,
             selected: 0,
+            in_use: current.map(|(p, m)| (p.to_string(), m.to_string())),
         };
         if let Some((pid, model)) = current {
             picker.selected = picker
@@ -116,25 +119,27 @@ impl Picker {
         self.filter.lines().join(" ")
     }
 
-    /// The rows the filter lets through, grouped by provider, best matches first in each.
+    /// The rows the filter lets through: with no filter every model, grouped by provider;
+    /// with one, best match first across all providers (the model in use wins ties).
     pub fn rows(&self) -> Vec<Row> {
         let q = self.query();
-        let mut rows = Vec::new();
+        let mut scored: Vec<((u8, usize), bool, Row)> = Vec::new();
         for (pi, p) in self.providers.iter().enumerate() {
-            let mut scored: Vec<(usize, usize)> = p
-                .models
-                .iter()
-                .enumerate()
-                .filter_map(|(mi, m)| {
-                    fuzzy_score(&q, &format!("{} {}", p.provider.id, m.id)).map(|s| (s, mi))
-                })
-                .collect();
-            if !q.is_empty() {
-                scored.sort();
+            for (mi, m) in p.models.iter().enumerate() {
+                if let Some(rank) = match_rank(&q, &p.provider.id, &m.id) {
+                    let in_use = self
+                        .in_use
+                        .as_ref()
+                        .is_some_and(|(ip, im)| *ip == p.provider.id && *im == m.id);
+                    scored.push((rank, !in_use, (pi, mi)));
+                }
             }
-            rows.extend(scored.into_iter().map(|(_, mi)| (pi, mi)));
         }
-        rows
+        if !q.trim().is_empty() {
+            // Stable: equal ranks keep provider and list order.
+            scored.sort_by_key(|&(rank, not_in_use, _)| (rank, not_in_use));
+        }
+        scored.into_iter().map(|(_, _, row)| row).collect()
     }
 
     /// A key: `action` is what the picker's key map makes of it; other keys type into the

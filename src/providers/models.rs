@@ -217,6 +217,35 @@ pub async fn fetch(
     Ok(models)
 }
 
+/// How well a picker query matches a model, lower is better; None when it does not. The
+/// model's own id counts first (exact, then prefix, then a substring, then fuzzy), and only
+/// then a fuzzy match across "provider model": typing `thin` finds `demo-thinking` before
+/// `anthropic claude-sonnet` (whose letters happen to spell it across the two).
+pub fn match_rank(query: &str, provider: &str, model: &str) -> Option<(u8, usize)> {
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Some((0, 0));
+    }
+    let m = model.to_lowercase();
+    if !q.contains(char::is_whitespace) {
+        if m == q {
+            return Some((0, 0));
+        }
+        if m.starts_with(&q) {
+            return Some((1, m.len()));
+        }
+        // After the last "/" too: "llama" is a prefix of "meta-llama/llama-3".
+        if let Some(at) = m.find(&q) {
+            let word_start = at == 0 || !m.as_bytes()[at - 1].is_ascii_alphanumeric();
+            return Some((if word_start { 2 } else { 3 }, at));
+        }
+        if let Some(s) = fuzzy_score(&q, &m) {
+            return Some((4, s));
+        }
+    }
+    fuzzy_score(&q, &format!("{provider} {m}")).map(|s| (5, s))
+}
+
 /// Fuzzy match: every character of `query` appears in `text` in order (case-insensitive).
 /// Lower scores are better: gaps and a late start cost; None when it does not match.
 pub fn fuzzy_score(query: &str, text: &str) -> Option<usize> {
@@ -248,5 +277,21 @@ mod tests {
             fuzzy_score("son", "claude-sonnet-4-5") < fuzzy_score("son", "some-other-model-name")
         );
         assert_eq!(fuzzy_score("", "anything"), Some(0));
+    }
+
+    #[test]
+    fn the_models_own_id_ranks_before_a_spread_across_provider_names() {
+        let thinking = match_rank("thin", "demo", "demo-thinking").unwrap();
+        let sonnet = match_rank("thin", "anthropic", "claude-sonnet-4-5").unwrap();
+        assert!(thinking < sonnet, "{thinking:?} {sonnet:?}");
+        let exact = match_rank("gpt-4o", "openai", "gpt-4o").unwrap();
+        let prefix = match_rank("gpt-4o", "openai", "gpt-4o-mini").unwrap();
+        let inside = match_rank("4o", "openai", "gpt-4o-mini").unwrap();
+        assert!(
+            exact < prefix && prefix < inside,
+            "{exact:?} {prefix:?} {inside:?}"
+        );
+        assert!(match_rank("groq llama", "groq", "llama-3.3-70b").is_some());
+        assert_eq!(match_rank("xyz", "openai", "gpt-4o"), None);
     }
 }

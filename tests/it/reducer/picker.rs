@@ -460,3 +460,48 @@ fn a_resumed_or_opened_conversation_goes_on_with_the_provider_that_answered_last
         "claude-sonnet-4-5"
     );
 }
+
+#[test]
+fn typing_part_of_a_model_id_selects_it_over_a_spread_across_provider_names() {
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "demo".into(),
+            name: "DEMO".into(),
+            model: "demo-fast".into(),
+        }),
+        catalogue: vec![
+            provider("anthropic", &["claude-sonnet-4-5"], true),
+            provider("demo", &["demo-fast", "demo-thinking"], false),
+        ],
+        ..Default::default()
+    });
+    open(&mut app);
+    for c in "thin".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let picker = app.picker().unwrap();
+    let (p, m) = picker.rows()[picker.selected];
+    assert_eq!(picker.providers[p].models[m].id, "demo-thinking");
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(app.session.provider.as_ref().unwrap().id, "demo");
+    // Equal ranks: the model in use comes first, whatever the provider order.
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "demo".into(),
+            name: "DEMO".into(),
+            model: "demo-thinking".into(),
+        }),
+        catalogue: vec![
+            provider("other", &["demo-thinking"], false),
+            provider("demo", &["demo-fast", "demo-thinking"], false),
+        ],
+        ..Default::default()
+    });
+    open(&mut app);
+    for c in "thinking".chars() {
+        key(&mut app, KeyCode::Char(c), KeyModifiers::NONE);
+    }
+    let picker = app.picker().unwrap();
+    let (p, _) = picker.rows()[0];
+    assert_eq!(picker.providers[p].provider.id, "demo");
+}

@@ -144,7 +144,14 @@ fn main() -> ExitCode {
 /// Every subcommand and the TUI return their error here; `main` prints it once.
 fn run(cli: Cli) -> Result<(), CliError> {
     match &cli.command {
-        Some(Command::Demo) => return run_demo(),
+        Some(Command::Demo) => {
+            if cli.home.is_some() || cli.config.is_some() {
+                return Err(CliError::Usage(
+                    "keyturn demo always runs in a throw-away home and its own config; --home and --config do not apply to it".into(),
+                ));
+            }
+            return run_demo();
+        }
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "keyturn", &mut out);

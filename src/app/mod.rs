@@ -25,7 +25,7 @@ pub use crate::keymap::{Action, KeyChord, Keymap, Scope};
 pub use chat_view::{ChatView, Focus, Scroll};
 pub use msg::{ConfigEdit, Effect, Msg};
 pub use notice::{Notice, Severity};
-pub use options::{AppOptions, ProviderInfo};
+pub use options::{AppOptions, DEMO_ACCEPTS, ProviderInfo};
 pub use screen::{Back, Screen, View};
 pub use session::Session;
 pub use update::update;

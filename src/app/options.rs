@@ -5,6 +5,10 @@ use super::{Keymap, key_manager, picker};
 use crate::chat::Conversation;
 
 /// The provider and model in use, as shown in the status bar.
+/// `keyturn demo`: any key that starts with this is accepted by the demo provider, so adding
+/// a key can be tried (the add dialog says so).
+pub const DEMO_ACCEPTS: &str = "sk-test-";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderInfo {
     pub id: String,

@@ -20,6 +20,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), super
     let mock = MockProvider::start(MockOptions {
         port: 0,
         required_key: Some(DEMO_KEY.into()),
+        accept_prefix: Some(crate::app::DEMO_ACCEPTS.into()),
         tokens_per_sec: 60.0,
         models: vec!["demo-fast".into(), "demo-thinking".into()],
     })
@@ -87,5 +88,20 @@ mod tests {
             DEMO_KEY
         );
         assert!(paths.config_dir.starts_with(home.path()));
+        // Any sk-test- key is accepted, so adding a key can be tried; others are refused.
+        let client = crate::providers::http::build_client(config.timeouts());
+        let check = |key: &str| {
+            let (client, endpoint) = (client.clone(), choice.endpoint.clone());
+            let secret = SecretString::from(key.to_string());
+            let timeouts = config.timeouts();
+            async move {
+                crate::providers::validate::check_key(&client, &endpoint, &secret, timeouts)
+                    .await
+                    .check
+            }
+        };
+        use crate::keystore::KeyCheck;
+        assert_eq!(check("sk-test-1234").await, KeyCheck::Valid);
+        assert_eq!(check(DEMO_KEY_REVOKED).await, KeyCheck::Invalid);
     }
 }

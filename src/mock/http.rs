@@ -126,6 +126,10 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     };
     if let Some(required) = &state.required_key
         && key != *required
+        && !state
+            .accept_prefix
+            .as_ref()
+            .is_some_and(|p| key.starts_with(p.as_str()))
     {
         let body = dialect.error_body(&format!("Incorrect API key provided: {key}. You can find your API key in your account settings."), "invalid_api_key");
         let status = if dialect == Dialect::Gemini { 400 } else { 401 };

@@ -46,6 +46,8 @@ pub struct MockState {
     /// When a client went away before its reply was finished.
     pub disconnects: Mutex<Vec<Instant>>,
     pub required_key: Option<String>,
+    /// Keys starting with this are accepted too (the demo takes any `sk-test-` key).
+    pub accept_prefix: Option<String>,
     /// Tokens per second; 0 sends as fast as possible.
     pub tokens_per_sec: f64,
     pub models: Vec<String>,
@@ -55,6 +57,8 @@ pub struct MockState {
 pub struct MockOptions {
     pub port: u16,
     pub required_key: Option<String>,
+    /// Keys starting with this are accepted as well as `required_key`.
+    pub accept_prefix: Option<String>,
     pub tokens_per_sec: f64,
     pub models: Vec<String>,
 }
@@ -64,6 +68,7 @@ impl Default for MockOptions {
         Self {
             port: 0,
             required_key: None,
+            accept_prefix: None,
             tokens_per_sec: 0.0,
             models: vec!["mock-model".into(), "mock-reasoner".into()],
         }
@@ -89,6 +94,7 @@ impl MockProvider {
         let addr = listener.local_addr()?;
         let state = Arc::new(MockState {
             required_key: opts.required_key,
+            accept_prefix: opts.accept_prefix,
             tokens_per_sec: opts.tokens_per_sec,
             models: opts.models,
             ..Default::default()

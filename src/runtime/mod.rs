@@ -90,9 +90,13 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     crate::markdown::highlight::preload(move || {
         let _ = ready_tx.blocking_send(Msg::Redraw);
     });
+    // The demo is offline: it offers its own provider only, never ones that need the network.
+    let demo = options.demo;
+    let offered = |id: &String| !demo || config.providers.contains_key(id);
     options.key_providers = config
         .provider_ids()
         .into_iter()
+        .filter(offered)
         .filter_map(|id| config.provider(&id, None).ok())
         .filter(|c| c.auth == crate::config::AuthKind::Key)
         .map(|c| (c.endpoint.id, c.endpoint.name))
@@ -101,6 +105,7 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     options.catalogue = config
         .provider_ids()
         .into_iter()
+        .filter(offered)
         .filter_map(|id| config.provider(&id, None).ok())
         .map(|c| app::picker::PickerProvider {
             env_key: c

@@ -23,7 +23,7 @@ pub(super) fn render_dialog(
         KeyDialog::Passphrase(d) => super::views::passphrase(d, theme),
         KeyDialog::ChooseProvider(d) => super::views::choose_provider(d, app, area, theme),
         KeyDialog::Label(d) => super::views::label(d, theme),
-        KeyDialog::Secret(d) => super::views::secret(d, theme),
+        KeyDialog::Secret(d) => super::views::secret(d, app.options.demo, theme),
         KeyDialog::Testing(d) => super::views::testing(d, spin, theme),
         KeyDialog::ConfirmUnverified(d) => super::views::confirm_unverified(d, app, theme),
         KeyDialog::ConfirmDelete(d) => super::views::confirm_delete(d, app, theme),

@@ -93,7 +93,7 @@ pub(super) fn label<'a>(d: &'a dialogs::Label, theme: &Theme) -> View<'a> {
     ))
 }
 
-pub(super) fn secret<'a>(d: &'a dialogs::SecretField, theme: &Theme) -> View<'a> {
+pub(super) fn secret<'a>(d: &'a dialogs::SecretField, demo: bool, theme: &Theme) -> View<'a> {
     let dialogs::SecretField {
         provider,
         rotate,
@@ -113,7 +113,15 @@ pub(super) fn secret<'a>(d: &'a dialogs::SecretField, theme: &Theme) -> View<'a>
                 ),
                 theme.hint,
             ))];
-            if let Some(b) =
+            if demo {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Demo: any key starting {} is accepted (try sk-test-1234); nothing leaves this machine.",
+                        crate::app::DEMO_ACCEPTS
+                    ),
+                    theme.meta,
+                )));
+            } else if let Some(b) =
                 crate::providers::catalog::builtin(provider).filter(|b| !b.key_url.is_empty())
             {
                 lines.push(Line::from(Span::styled(

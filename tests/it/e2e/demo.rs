@@ -96,6 +96,21 @@ async fn the_demo_streams_a_reply_with_a_highlighted_code_block() {
             break;
         }
     }
+    // Offline: the picker and the key manager offer the demo provider only.
+    let offered: Vec<&str> = app
+        .session
+        .catalogue
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(offered, ["demo"]);
+    let addable: Vec<&str> = app
+        .key_manager
+        .providers
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(addable, ["demo"]);
     let s = screen(&term);
     assert!(s.contains("╭─ rust") && !s.contains("```"), "{s}");
     let buf = term.backend().buffer();

@@ -102,12 +102,29 @@ fn config_check(paths: &Paths) -> (Check, Option<Config>) {
 fn keystore_checks(paths: &Paths, config: Option<&Config>) -> Vec<Check> {
     let path = paths.keys_file();
     if !KeyStore::exists(&path) {
-        return vec![check(
-            "key store",
-            Status::Warn,
-            format!("no {} yet", path.display()),
-            Some("add a key: `keyturn keys add PROVIDER` or F3 in the TUI"),
-        )];
+        // Nothing to warn about when no configured provider needs a key (a local server).
+        let keyless = config.is_some_and(|c| {
+            !c.providers.is_empty()
+                && c.providers.keys().all(|id| {
+                    c.provider(id, None)
+                        .is_ok_and(|p| p.auth != crate::config::AuthKind::Key)
+                })
+        });
+        return vec![if keyless {
+            check(
+                "key store",
+                Status::Pass,
+                format!("no {} (no configured provider needs a key)", path.display()),
+                None,
+            )
+        } else {
+            check(
+                "key store",
+                Status::Warn,
+                format!("no {} yet", path.display()),
+                Some("add a key: `keyturn keys add PROVIDER` or F3 in the TUI"),
+            )
+        }];
     }
     let mut out = Vec::new();
     match std::fs::symlink_metadata(&path) {
@@ -185,7 +202,50 @@ fn keystore_checks(paths: &Paths, config: Option<&Config>) -> Vec<Check> {
         )
     };
     out.push(unlock);
+    out.push(content_check(&path, config));
     out
+}
+
+/// Whether keys.age is whole: its structure always (empty, truncated and foreign files are
+/// caught offline), and its content when a non-interactive unlock source is set.
+fn content_check(path: &std::path::Path, config: Option<&Config>) -> Check {
+    let damaged = |detail: String| {
+        check(
+            "key file",
+            Status::Fail,
+            detail,
+            Some(
+                "restore the backup with `keyturn keys undo`, or move the file away to start afresh",
+            ),
+        )
+    };
+    let bytes = match crate::keystore::file::read(path) {
+        Ok(Some(b)) => b,
+        Ok(None) => return check("key file", Status::Warn, "gone while checking", None),
+        Err(e) => return damaged(e.to_string()),
+    };
+    if let Err(detail) = crate::keystore::crypto::check_structure(&bytes) {
+        return damaged(format!("{} is damaged: {detail}", path.display()));
+    }
+    let identity = config.and_then(|c| c.keystore.identity_file.as_deref());
+    match crate::keystore::unlock::from_environment(identity) {
+        Ok(Some(unlock)) => match KeyStore::open(path, unlock, &mut |_| None) {
+            Ok(store) => check(
+                "key file",
+                Status::Pass,
+                format!("opens ({} keys)", store.entries().len()),
+                None,
+            ),
+            Err(e) => damaged(e.to_string()),
+        },
+        Ok(None) => check(
+            "key file",
+            Status::Pass,
+            "structure intact (its content is checked when it is unlocked)",
+            None,
+        ),
+        Err(e) => check("key file", Status::Fail, e.to_string(), None),
+    }
 }
 
 async fn online_checks(paths: &Paths, config: &Config) -> Vec<Check> {
@@ -228,12 +288,21 @@ async fn online_checks(paths: &Paths, config: &Config) -> Vec<Check> {
                 KeyCheck::RateLimited | KeyCheck::Unknown => Status::Warn,
                 _ => Status::Fail,
             };
+            // Only a key the provider judged is blamed; a network failure is the network's.
+            let fix = match o.check {
+                KeyCheck::Invalid | KeyCheck::NoCredit => {
+                    Some("replace it: F3 then r, or `keyturn keys rotate ID`")
+                }
+                KeyCheck::Unreachable => Some(
+                    "the provider could not be reached, so the key was not judged: check the network, proxy and base_url",
+                ),
+                _ => None,
+            };
             out.push(check(
                 &name,
                 status,
                 format!("{}: {}", o.check.label(), o.detail),
-                (status == Status::Fail)
-                    .then_some("replace it: F3 then r, or `keyturn keys rotate ID`"),
+                fix,
             ));
         }
         tested.extend(store.entries().iter().map(|e| e.provider.clone()));

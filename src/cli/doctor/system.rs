@@ -6,6 +6,17 @@ use super::{Check, Status, check, env, redact_proxy};
 
 pub(super) fn terminal_checks() -> Vec<Check> {
     let mut out = Vec::new();
+    // Without a controlling terminal crossterm answers terminfo's default size (80x24);
+    // say what is true instead. (Output piped to a file still has one.)
+    if !crate::cli::prompt::has_tty() {
+        out.push(check(
+            "terminal",
+            Status::Warn,
+            "no terminal here (the TUI needs one; `keyturn ask` does not)",
+            None,
+        ));
+        return out;
+    }
     match crossterm::terminal::size() {
         Ok((w, h)) if w >= 80 && h >= 24 => out.push(check(
             "terminal size",

@@ -285,6 +285,33 @@ fn run_decrypt(
     }
 }
 
+/// What can be told of a key file without its passphrase: an age header that parses, and a
+/// payload long enough to hold a nonce and one sealed chunk. Catches empty, truncated and
+/// foreign files; damage inside the payload shows only when it is decrypted.
+pub fn check_structure(ciphertext: &[u8]) -> Result<(), String> {
+    age::Decryptor::new(ciphertext).map_err(|e| match corrupt(&e) {
+        DecryptFailure::Corrupt(d) => d,
+        _ => "its header does not parse".into(),
+    })?;
+    // The header ends with its MAC line ("--- …\n"); the payload follows.
+    let after_mac = ciphertext
+        .windows(4)
+        .position(|w| w == b"\n---")
+        .and_then(|at| {
+            ciphertext[at + 4..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|nl| at + 4 + nl + 1)
+        })
+        .ok_or("its header has no end")?;
+    const NONCE: usize = 16;
+    const TAG: usize = 16;
+    if ciphertext.len() - after_mac < NONCE + TAG {
+        return Err("it is truncated".into());
+    }
+    Ok(())
+}
+
 fn corrupt(e: &age::DecryptError) -> DecryptFailure {
     let detail = match e {
         age::DecryptError::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {

@@ -152,3 +152,84 @@ async fn online_checks_test_every_key_without_printing_it() {
     );
     assert!(!s.contains("CANARY"), "{s}");
 }
+
+#[test]
+fn a_damaged_key_file_fails_offline_and_keyless_setups_are_not_told_to_add_a_key() {
+    let home = healthy_home();
+    let keys = home.path().join("keys.age");
+    let whole = std::fs::read(&keys).unwrap();
+    let doctor = |env: &[(&str, &str)]| {
+        let out = keyturn(home.path(), &["doctor"], None, env);
+        (out.status.code(), text(&out.stdout))
+    };
+    let (code, s) = doctor(&[]);
+    assert_eq!(code, Some(0), "{s}");
+    assert!(
+        s.contains("✓ key file") && s.contains("opens (1 keys)"),
+        "{s}"
+    );
+    // Cut in half: the passphrase in the environment shows the damage.
+    std::fs::write(&keys, &whole[..whole.len() / 2]).unwrap();
+    let (code, s) = doctor(&[]);
+    assert_eq!(code, Some(1), "{s}");
+    assert!(
+        s.contains("✗ key file") && s.contains("keyturn keys undo"),
+        "{s}"
+    );
+    assert!(!s.contains("All checks passed"), "{s}");
+    // Cut inside its header, with no passphrase at hand: the structure alone shows it.
+    std::fs::write(&keys, &whole[..40]).unwrap();
+    let (code, s) = doctor(&[("KEYTURN_PASSPHRASE", "")]);
+    assert_eq!(code, Some(1), "{s}");
+    assert!(s.contains("✗ key file"), "{s}");
+    // Empty.
+    std::fs::write(&keys, b"").unwrap();
+    let (code, s) = doctor(&[]);
+    assert_eq!(code, Some(1), "{s}");
+    assert!(s.contains("is empty"), "{s}");
+    // A local server needs no key: no key store is not a warning.
+    std::fs::remove_file(&keys).unwrap();
+    let (_, s) = doctor(&[]);
+    assert!(
+        s.contains("no configured provider needs a key") && !s.contains("add a key"),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_connection_failure_blames_the_network_not_the_key() {
+    let home = healthy_home();
+    // The config points at 127.0.0.1:9, where nothing listens; the key needs a provider.
+    let cfg = std::fs::read_to_string(home.path().join("config.toml"))
+        .unwrap()
+        .replace("auth = \"none\"", "auth = \"key\"");
+    std::fs::write(home.path().join("config.toml"), cfg).unwrap();
+    let out = keyturn(home.path(), &["doctor", "--online"], None, &[]);
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("✗ key local") && s.contains("unreachable"),
+        "{s}"
+    );
+    assert!(
+        s.contains("check the network") && !s.contains("replace it"),
+        "{s}"
+    );
+}
+
+#[test]
+fn without_a_terminal_the_doctor_says_so_instead_of_a_made_up_size() {
+    let home = healthy_home();
+    let out = std::process::Command::new("setsid")
+        .arg(env!("CARGO_BIN_EXE_keyturn"))
+        .arg("doctor")
+        .env("KEYTURN_HOME", home.path())
+        .env("KEYTURN_PASSPHRASE", "doctor pass")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let s = text(&out.stdout);
+    assert!(
+        s.contains("no terminal here") && !s.contains("terminal size"),
+        "{s}"
+    );
+}

@@ -16,6 +16,16 @@ pub enum Step {
 }
 
 impl Step {
+    /// What the step is about, for the header kept while another pane does its work.
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Protect | Step::IdentityPath => "protect your keys",
+            Step::Import => "import keys from the environment",
+            Step::FirstKey => "add a first key",
+            Step::Model => "pick a model",
+        }
+    }
+
     pub fn number(self) -> usize {
         match self {
             Step::Protect | Step::IdentityPath => 1,
@@ -37,6 +47,8 @@ pub struct Welcome {
     /// Another pane (key manager, picker) is doing this step; resume when it is done.
     pub waiting: bool,
     pub error: Option<String>,
+    /// What the last step did (the keys it imported), shown above the next one.
+    pub note: Option<String>,
     /// The model picked in the last step, saved as the default.
     pub chosen: Option<(String, String)>,
 }
@@ -52,6 +64,7 @@ impl Welcome {
             identity_file: None,
             waiting: false,
             error: None,
+            note: None,
             chosen: None,
         }
     }

@@ -4,6 +4,7 @@
 pub mod composer;
 pub mod conversation;
 pub mod conversation_list;
+pub mod hanging;
 pub mod help;
 pub mod key_manager;
 pub mod layout_cache;
@@ -90,8 +91,14 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
             );
             composer::render(frame, comp, app, &theme);
         }
-        Screen::Keys { .. } => key_manager::render(frame, pane, app, &theme),
-        Screen::Picker { picker, .. } => picker::render(frame, pane, app, picker, &theme),
+        Screen::Keys { back } => {
+            let pane = welcome_header(frame, pane, back, &theme);
+            key_manager::render(frame, pane, app, &theme)
+        }
+        Screen::Picker { picker, back } => {
+            let pane = welcome_header(frame, pane, back, &theme);
+            picker::render(frame, pane, app, picker, &theme)
+        }
         Screen::Welcome(w) => welcome::render(frame, pane, app, w, &theme),
         Screen::Conversations(p) => conversation_list::render(frame, pane, app, p, &theme),
         Screen::Usage(v) => usage::render(frame, pane, v, &app.options.keymap, &theme),
@@ -105,6 +112,25 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
     );
     if let Some(Overlay::Help { scroll }) = app.overlay {
         help::render(frame, area, app, &theme, scroll);
+    }
+}
+
+/// A pane doing a step of the welcome keeps the welcome's header on its top line (when
+/// there is room); returns the area left for the pane.
+fn welcome_header(frame: &mut Frame, pane: Rect, back: &crate::app::Back, theme: &Theme) -> Rect {
+    match back {
+        crate::app::Back::Welcome(w) if pane.height > 8 => {
+            frame.render_widget(
+                Paragraph::new(welcome::header(w, theme)),
+                Rect { height: 1, ..pane },
+            );
+            Rect {
+                y: pane.y + 1,
+                height: pane.height - 1,
+                ..pane
+            }
+        }
+        _ => pane,
     }
 }
 

@@ -102,12 +102,20 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Keys(msg) => {
             app.dirty = true;
+            let before = app.key_manager.message.clone();
             let mut effects: Vec<Effect> = app
                 .key_manager
                 .on_msg(msg, &app.session.budget)
                 .into_iter()
                 .map(Effect::Keys)
                 .collect();
+            // The welcome went on while the key manager worked (an import): say its result.
+            if let Screen::Welcome(w) = &mut app.screen
+                && app.key_manager.message != before
+                && let Some(m) = &app.key_manager.message
+            {
+                w.note = Some(m.text.clone());
+            }
             effects.extend(after_keys(app));
             effects
         }
@@ -212,6 +220,8 @@ fn pane_scope(app: &App) -> Option<Scope> {
         Screen::Picker { .. } => Some(Scope::Picker),
         Screen::Conversations(pane) if pane.dialog.is_none() => Some(Scope::Conversations),
         Screen::Usage(_) => Some(Scope::Usage),
+        // The welcome's own keys are fixed; F1 shows them with the global ones.
+        Screen::Welcome(_) => Some(Scope::Global),
         _ => None,
     }
 }

@@ -12,6 +12,7 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
         return Vec::new();
     };
     w.error = None;
+    w.note = None;
     let (code, skip) = (
         key.code,
         matches!(key.code, KeyCode::Char('s') | KeyCode::Esc),
@@ -22,11 +23,11 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
                 app.key_manager.ask_passphrase(true);
                 return hand_to_keys(app, w, None);
             }
-            KeyCode::Char('2') if w.ssh_key.is_some() => {
+            KeyCode::Char('2') => w.step = Step::IdentityPath,
+            KeyCode::Char('3') if w.ssh_key.is_some() => {
                 let path = w.ssh_key.clone().unwrap_or_default();
                 return create_with_identity(app, w, path);
             }
-            KeyCode::Char('3') => w.step = Step::IdentityPath,
             _ if skip => return welcome_advance(app, w),
             _ => {}
         },

@@ -231,7 +231,13 @@ pub fn render(
     cache.content_lines = total;
     cache.viewport = height;
     if app.session.conversation.messages.is_empty() {
-        let hint = app.options.setup_hint.clone().unwrap_or_else(|| {
+        // The setup hint says no provider is chosen: only while that is true.
+        let setup = app
+            .options
+            .setup_hint
+            .clone()
+            .filter(|_| app.session.provider.is_none());
+        let hint = setup.unwrap_or_else(|| {
             "Ask anything. Enter sends, Alt-Enter (or Ctrl-J) adds a line, F1 lists every key."
                 .into()
         });

@@ -110,12 +110,29 @@ fn a_passphrase_is_chosen_in_the_key_manager_then_the_flow_resumes() {
         Step::FirstKey,
         "the import runs; the flow goes on"
     );
+    // Its result arrives while the welcome shows the next step: it says what was imported.
+    let _ = update(
+        &mut app,
+        Msg::Keys(KeysMsg::Updated {
+            entries: vec![],
+            note: "Imported OPENAI_API_KEY. Now unset them.".into(),
+            backup_holds: None,
+            env_candidates: vec![],
+            warnings: vec![],
+        }),
+    );
+    assert_eq!(
+        app.welcome().unwrap().note.as_deref(),
+        Some("Imported OPENAI_API_KEY. Now unset them.")
+    );
+    let s = crate::support::screen(&mut app, 80, 24);
+    assert!(s.contains("✓ Imported OPENAI_API_KEY"), "{s}");
 }
 
 #[test]
 fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
     let mut app = app(true, false);
-    let effects = key(&mut app, KeyCode::Char('2'));
+    let effects = key(&mut app, KeyCode::Char('3'));
     assert_eq!(
         effects,
         vec![Effect::Keys(KeysEffect::CreateWithIdentity {
@@ -141,7 +158,7 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
     );
     // The identity-file path: the runtime looks for it (the reducer reads no disk); a
     // missing file is refused, an existing one creates the store.
-    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Char('2'));
     assert_eq!(step(&app), Step::IdentityPath);
     for c in "/nonexistent/id.txt".chars() {
         key(&mut app, KeyCode::Char(c));
@@ -192,7 +209,7 @@ fn an_ssh_key_is_offered_and_a_failure_keeps_the_step_with_its_reason() {
 #[test]
 fn esc_leaves_the_identity_path_step() {
     let mut app = app(false, false);
-    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Char('2'));
     assert_eq!(step(&app), Step::IdentityPath);
     key(&mut app, KeyCode::Esc);
     assert_eq!(step(&app), Step::Protect);
@@ -201,7 +218,7 @@ fn esc_leaves_the_identity_path_step() {
 #[test]
 fn the_first_key_and_the_model_steps_hand_off_and_the_choice_is_saved() {
     let mut app = app(true, false);
-    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('3'));
     let _ = update(&mut app, unlocked());
     assert_eq!(step(&app), Step::FirstKey);
     key(&mut app, KeyCode::Char('a'));
@@ -282,7 +299,7 @@ fn ctrl_c_quits_from_every_pane_even_inside_a_dialog() {
 #[test]
 fn a_paste_fills_the_identity_path_not_the_hidden_composer() {
     let mut app = app(false, false);
-    key(&mut app, KeyCode::Char('3'));
+    key(&mut app, KeyCode::Char('2'));
     assert_eq!(step(&app), Step::IdentityPath);
     let _ = update(&mut app, Msg::Paste("  ~/.config/age/me.txt\n".into()));
     assert_eq!(
@@ -290,4 +307,31 @@ fn a_paste_fills_the_identity_path_not_the_hidden_composer() {
         "~/.config/age/me.txt"
     );
     assert_eq!(app.draft(), "");
+}
+
+#[test]
+fn f1_opens_help_in_the_welcome_and_its_header_stays_over_the_key_manager() {
+    let mut app = app(false, false);
+    let _ = update(
+        &mut app,
+        Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::F(1),
+            crossterm::event::KeyModifiers::NONE,
+        )),
+    );
+    let s = crate::support::screen(&mut app, 80, 24);
+    assert!(
+        s.contains("skip this step") && !s.contains("scroll the conversation"),
+        "{s}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view(), View::Welcome);
+    // The passphrase dialog runs in the key manager, under the welcome's header.
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(app.view(), View::Keys);
+    let s = crate::support::screen(&mut app, 80, 24);
+    assert!(
+        s.contains("Welcome to keyturn   step 1 of 4: protect your keys"),
+        "{s}"
+    );
 }

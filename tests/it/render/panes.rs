@@ -234,3 +234,27 @@ fn a_cap_over_a_model_with_no_price_is_said_to_be_unenforced() {
     let narrow = screen(&mut app, 44, 8);
     assert!(narrow.contains("⚠ cap: no price"), "{narrow}");
 }
+
+#[test]
+fn the_empty_state_stops_saying_no_provider_once_one_is_chosen() {
+    let mut app = App::new(AppOptions {
+        setup_hint: Some("Welcome to keyturn. No provider is chosen yet.".into()),
+        catalogue: vec![PickerProvider {
+            id: "local".into(),
+            name: "Local".into(),
+            default_model: "m".into(),
+            models: vec!["m".into()],
+            needs_key: false,
+            env_key: false,
+        }],
+        ..Default::default()
+    });
+    assert!(screen(&mut app, 80, 24).contains("No provider is chosen yet"));
+    key(&mut app, KeyCode::Char('p'), KeyModifiers::CONTROL);
+    key(&mut app, KeyCode::Enter, KeyModifiers::NONE);
+    let s = screen(&mut app, 80, 24);
+    assert!(
+        !s.contains("No provider is chosen yet") && s.contains("Ask anything"),
+        "{s}"
+    );
+}

@@ -245,6 +245,27 @@ impl Keymap {
             .join(" ·")
     }
 
+    /// [`hint`](Self::hint) cut to `width` columns by whole items, most important (first)
+    /// kept, ending with where the rest are ("F1 all keys") when any had to go.
+    pub fn hint_fitting(&self, scope: Scope, items: &[(Action, &str)], width: usize) -> String {
+        // Key names and labels are narrow characters: a count of chars is their width.
+        let fits = |s: &str| s.chars().count() <= width;
+        let full = self.hint(scope, items);
+        if fits(&full) {
+            return full;
+        }
+        let more = format!(" · {} all keys", self.key_in(Scope::Global, Action::Help));
+        let mut kept = items.len();
+        while kept > 0 {
+            let line = self.hint(scope, &items[..kept]) + &more;
+            if fits(&line) {
+                return line;
+            }
+            kept -= 1;
+        }
+        more.trim_start_matches(" · ").chars().take(width).collect()
+    }
+
     /// Help rows of these scopes, in the order given: (scope, "Ctrl-C, Ctrl-Q", action).
     pub fn help_rows_for(&self, scopes: &[Scope]) -> Vec<(Scope, String, Action)> {
         let mut rows: Vec<(Scope, String, Action)> = Vec::new();

@@ -11,6 +11,24 @@ impl KeysPane {
         budget: &crate::usage::budget::BudgetConfig,
     ) -> Vec<KeysEffect> {
         self.message = None;
+        // Provider and global caps live in config, not the key store: with no key to cap
+        // (none stored, or the store locked) b opens them at once.
+        if action == Action::KeyBudget && self.selected_meta().is_none() {
+            let provider = self.current_provider.clone().unwrap_or_default();
+            let scope = if provider.is_empty() {
+                CapScope::Global
+            } else {
+                CapScope::Provider
+            };
+            let input = self.cap_input(scope, "", &provider, budget);
+            self.dialog = Some(KeyDialog::EditCap(dialogs::EditCap {
+                id: String::new(),
+                provider,
+                scope,
+                input,
+            }));
+            return Vec::new();
+        }
         let unlocked = matches!(self.state, StoreState::Unlocked { .. });
         let creates = matches!(action, Action::KeyAdd | Action::KeyImportEnv);
         match (&self.state, action) {
@@ -156,8 +174,9 @@ impl KeysPane {
             CapScope::Global => budget.monthly_usd,
         };
         let mut t = input(false, "dollars a month, empty for no cap");
+        // Every digit of the cap: a rounded figure would be saved back by Enter.
         if let Some(v) = current {
-            t.insert_str(v.to_string());
+            t.insert_str(v.exact());
         }
         t
     }

@@ -106,9 +106,18 @@ impl KeysPane {
                 return vec![Effect::Keys(KeysEffect::DropNew { req })];
             }
             Outcome::Note { text, is_error } => self.note(text, is_error),
-            Outcome::CapScope(scope) => {
+            Outcome::CapScope(mut scope) => {
                 if let Some(KeyDialog::EditCap(d)) = &self.dialog {
                     let (id, provider) = (d.id.clone(), d.provider.clone());
+                    // Only the scopes that exist: no key, or no provider, is skipped.
+                    for _ in 0..3 {
+                        let missing = (scope == super::CapScope::Key && id.is_empty())
+                            || (scope == super::CapScope::Provider && provider.is_empty());
+                        if !missing {
+                            break;
+                        }
+                        scope = scope.next();
+                    }
                     let input = self.cap_input(scope, &id, &provider, budget);
                     self.dialog = Some(KeyDialog::EditCap(EditCap {
                         id,

@@ -225,21 +225,23 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let footer = app.options.keymap.hint(
+    // Most used first: a narrow window keeps those and points to F1 for the rest.
+    let footer = app.options.keymap.hint_fitting(
         Scope::Keys,
         &[
+            (Action::Close, "back"),
             (Action::KeyAdd, "add"),
             (Action::KeyTest, "test"),
-            (Action::KeyTestAll, "test all"),
             (Action::KeyRotate, "rotate"),
-            (Action::KeyUndo, "undo"),
             (Action::KeyDelete, "delete"),
-            (Action::KeyEditLabel, "label"),
-            (Action::KeyActivate, "activate"),
-            (Action::KeyImportEnv, "import"),
             (Action::KeyBudget, "caps"),
-            (Action::Close, "back"),
+            (Action::KeyUndo, "undo"),
+            (Action::KeyActivate, "activate"),
+            (Action::KeyEditLabel, "label"),
+            (Action::KeyTestAll, "test all"),
+            (Action::KeyImportEnv, "import"),
         ],
+        area.width as usize,
     );
     let lines = body_lines(app, area.width as usize, theme);
     let body_h = area.height.saturating_sub(1);

@@ -772,3 +772,81 @@ fn a_key_that_last_tested_invalid_is_not_offered_and_the_note_says_so() {
         "{note}"
     );
 }
+
+#[test]
+fn caps_are_editable_with_no_stored_key_and_shown_to_the_last_digit() {
+    use keyturn::app::key_manager::CapScope;
+    let mut app = App::new(AppOptions {
+        provider: Some(ProviderInfo {
+            id: "local".into(),
+            name: "Local".into(),
+            model: "m".into(),
+        }),
+        store: Some(StoreState::Absent),
+        budget: keyturn::usage::budget::BudgetConfig {
+            monthly_usd: keyturn::chat::money::Usd::parse("0.0001"),
+            providers: [(
+                "local".to_string(),
+                keyturn::chat::money::Usd::parse("1.23456789").unwrap(),
+            )]
+            .into(),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let _ = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
+    );
+    assert!(key(&mut app, KeyCode::Char('b')).is_empty());
+    let field = |app: &App| match &app.key_manager.dialog {
+        Some(KeyDialog::EditCap(keyturn::app::key_manager::dialogs::EditCap {
+            scope,
+            input,
+            ..
+        })) => (*scope, input.lines().join("")),
+        other => panic!("{other:?}"),
+    };
+    // No key to cap: the provider's cap, exactly; Tab goes to the global one and back.
+    assert_eq!(field(&app), (CapScope::Provider, "1.23456789".into()));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(field(&app), (CapScope::Global, "0.0001".into()));
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        field(&app).0,
+        CapScope::Provider,
+        "the key scope is skipped"
+    );
+    // Enter saves what is shown, not a rounded figure.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(
+        update(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        ),
+        [Effect::EditConfig(ConfigEdit::BudgetCap {
+            provider: None,
+            monthly_usd: keyturn::chat::money::Usd::parse("0.0001"),
+        })]
+    );
+}
+
+#[test]
+fn the_key_manager_hint_line_fits_and_says_where_the_rest_are() {
+    let mut app = app(StoreState::Unlocked { method: "x".into() }, false);
+    app.open_keys();
+    for width in [100u16, 60] {
+        let s = crate::support::screen(&mut app, width, 20);
+        let hint = s.lines().rev().nth(1).unwrap_or("").to_string();
+        assert!(
+            hint.contains("back") && hint.contains("add"),
+            "{width}: {hint}"
+        );
+        assert!(!hint.contains('…'), "{width}: cut mid-item: {hint}");
+        if width == 60 {
+            assert!(hint.contains("F1 all keys"), "{hint}");
+        } else {
+            assert!(hint.contains("b caps"), "{hint}");
+        }
+    }
+}

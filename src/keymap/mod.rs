@@ -263,7 +263,10 @@ impl Keymap {
             }
             kept -= 1;
         }
-        more.trim_start_matches(" · ").chars().take(width).collect()
+        format!(" {}", more.trim_start_matches(" · "))
+            .chars()
+            .take(width)
+            .collect()
     }
 
     /// Help rows of these scopes, in the order given: (scope, "Ctrl-C, Ctrl-Q", action).

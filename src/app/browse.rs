@@ -19,7 +19,7 @@ pub enum RevealTarget {
 /// as (message index, occurrence within the message).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Search {
-    pub query: String,
+    pub query: super::line_edit::LineEdit,
     pub editing: bool,
     pub hits: Vec<(usize, usize)>,
     pub current: usize,

@@ -2,7 +2,9 @@
 //! (titles and full text, searched by the runtime), Enter to open, Ctrl-N new, Ctrl-R rename,
 //! Ctrl-D (or Delete) delete after a y/n confirmation.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::line_edit::LineEdit;
 
 use crate::history::Summary;
 use crate::keymap::Action;
@@ -16,13 +18,20 @@ pub struct Item {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Dialog {
-    Rename { id: String, title: String },
-    Delete { id: String, title: String },
+    /// The new title, starting as the old one selected (typing replaces it).
+    Rename {
+        id: String,
+        title: LineEdit,
+    },
+    Delete {
+        id: String,
+        title: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConversationsPane {
-    pub query: String,
+    pub query: LineEdit,
     pub items: Vec<Item>,
     pub selected: usize,
     pub loading: bool,
@@ -73,7 +82,7 @@ impl ConversationsPane {
         self.loading = true;
         ConvEffect::List {
             req: self.req,
-            query: self.query.clone(),
+            query: self.query.text().to_string(),
         }
     }
 
@@ -109,7 +118,6 @@ impl ConversationsPane {
         key: KeyEvent,
         next_req: &mut u64,
     ) -> ConvOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if let Some(dialog) = self.dialog.as_mut() {
             return match (dialog, action, key.code) {
                 (_, Some(Action::Cancel), _) => {
@@ -126,7 +134,7 @@ impl ConversationsPane {
                     ConvOutcome::Stay(Vec::new())
                 }
                 (Dialog::Rename { id, title }, Some(Action::Confirm), _) => {
-                    let (id, title) = (id.clone(), title.trim().to_string());
+                    let (id, title) = (id.clone(), title.text().trim().to_string());
                     self.dialog = None;
                     if title.is_empty() {
                         ConvOutcome::Stay(Vec::new())
@@ -134,15 +142,10 @@ impl ConversationsPane {
                         ConvOutcome::Renamed { id, title }
                     }
                 }
-                (Dialog::Rename { title, .. }, _, KeyCode::Backspace) => {
-                    title.pop();
+                (Dialog::Rename { title, .. }, _, _) => {
+                    title.key(key);
                     ConvOutcome::Stay(Vec::new())
                 }
-                (Dialog::Rename { title, .. }, _, KeyCode::Char(c)) if !ctrl => {
-                    title.push(c);
-                    ConvOutcome::Stay(Vec::new())
-                }
-                _ => ConvOutcome::Stay(Vec::new()),
             };
         }
         match (action, key.code) {
@@ -164,22 +167,22 @@ impl ConversationsPane {
                 if let Some(item) = self.current() {
                     self.dialog = Some(Dialog::Rename {
                         id: item.summary.id.clone(),
-                        title: item.summary.title.clone(),
+                        title: LineEdit::selecting_all(&item.summary.title),
                     });
                 }
                 ConvOutcome::Stay(Vec::new())
             }
             (Some(Action::DeleteConversation), _) => self.ask_delete(),
             (Some(_), _) => ConvOutcome::Stay(Vec::new()),
-            (None, KeyCode::Backspace) => {
-                self.query.pop();
-                ConvOutcome::Stay(vec![self.relist(next_req)])
+            (None, KeyCode::Enter | KeyCode::Esc) => ConvOutcome::Stay(Vec::new()),
+            (None, _) => {
+                // Shell editing keys; only a changed query is searched again.
+                if self.query.key(key) {
+                    ConvOutcome::Stay(vec![self.relist(next_req)])
+                } else {
+                    ConvOutcome::Stay(Vec::new())
+                }
             }
-            (None, KeyCode::Char(c)) if !ctrl => {
-                self.query.push(c);
-                ConvOutcome::Stay(vec![self.relist(next_req)])
-            }
-            _ => ConvOutcome::Stay(Vec::new()),
         }
     }
 
@@ -188,13 +191,13 @@ impl ConversationsPane {
         let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
         match self.dialog.as_mut() {
             Some(Dialog::Rename { title, .. }) => {
-                title.push_str(&line);
+                title.insert(&line);
                 None
             }
             Some(Dialog::Delete { .. }) => None,
             None if line.is_empty() => None,
             None => {
-                self.query.push_str(&line);
+                self.query.insert(&line);
                 Some(self.relist(next_req))
             }
         }
@@ -213,5 +216,67 @@ impl ConversationsPane {
     /// After a rename or delete: list again.
     pub fn refresh(&mut self, next_req: &mut u64) -> ConvEffect {
         self.relist(next_req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyModifiers;
+
+    fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn rename_starts_with_the_old_title_selected_and_the_search_edits_like_a_shell() {
+        let mut next = 0;
+        let (mut pane, _) = ConversationsPane::open(&mut next);
+        let req = pane.req;
+        let item = Item {
+            summary: Summary {
+                id: "c1".into(),
+                title: "Old title".into(),
+                modified: 1,
+                messages: 2,
+            },
+            excerpt: None,
+        };
+        pane.on_list(req, vec![item], "");
+        pane.on_key(
+            Some(Action::RenameConversation),
+            press(KeyCode::Char('r'), KeyModifiers::CONTROL),
+            &mut next,
+        );
+        for c in "New".chars() {
+            pane.on_key(None, press(KeyCode::Char(c), KeyModifiers::NONE), &mut next);
+        }
+        let outcome = pane.on_key(
+            Some(Action::Confirm),
+            press(KeyCode::Enter, KeyModifiers::NONE),
+            &mut next,
+        );
+        assert!(
+            matches!(&outcome, ConvOutcome::Renamed { title, .. } if title == "New"),
+            "typing replaces the selected old title"
+        );
+        // The search: Ctrl-W takes the last word back, Ctrl-U the rest; each is searched.
+        for c in "rust lifetimes".chars() {
+            pane.on_key(None, press(KeyCode::Char(c), KeyModifiers::NONE), &mut next);
+        }
+        let ConvOutcome::Stay(effects) = pane.on_key(
+            None,
+            press(KeyCode::Char('w'), KeyModifiers::CONTROL),
+            &mut next,
+        ) else {
+            panic!("the pane stays")
+        };
+        assert!(matches!(&effects[..], [ConvEffect::List { query, .. }] if query == "rust "));
+        pane.on_key(
+            None,
+            press(KeyCode::Char('u'), KeyModifiers::CONTROL),
+            &mut next,
+        );
+        assert_eq!(pane.query.text(), "");
     }
 }

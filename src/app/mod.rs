@@ -9,6 +9,7 @@ pub mod browse;
 mod chat_view;
 pub mod conversation_list;
 pub mod key_manager;
+pub mod line_edit;
 mod msg;
 mod notice;
 mod options;

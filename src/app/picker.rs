@@ -157,7 +157,7 @@ impl Picker {
             Some(Action::PickDefault) => return self.choose(&rows, true),
             Some(_) => {}
             None => {
-                if self.filter.input(key) {
+                if crate::app::line_edit::single_line_key(&mut self.filter, key) {
                     self.selected = 0;
                 }
             }

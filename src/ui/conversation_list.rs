@@ -19,7 +19,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &ConversationsPane
     let head = Line::from(vec![
         Span::styled(" Conversations ", theme.status_accent),
         Span::styled(" search: ", theme.meta),
-        Span::styled(format!("{}▏", pane.query), theme.base),
+        Span::styled(
+            {
+                let (before, after) = pane.query.split();
+                format!("{before}▏{after}")
+            },
+            theme.base,
+        ),
     ]);
     frame.render_widget(
         Paragraph::new(head),
@@ -52,10 +58,10 @@ fn list_lines(
     if pane.items.is_empty() {
         let text = if pane.loading {
             "Loading…".to_string()
-        } else if pane.query.is_empty() {
+        } else if pane.query.text().is_empty() {
             "No saved conversations yet.".to_string()
         } else {
-            format!("Nothing matches {:?}.", pane.query)
+            format!("Nothing matches {:?}.", pane.query.text())
         };
         lines.push(Line::from(Span::styled(format!("  {text}"), theme.hint)));
     }
@@ -98,7 +104,13 @@ fn foot_line(app: &App, pane: &ConversationsPane, width: usize, theme: &Theme) -
     match &pane.dialog {
         Some(Dialog::Rename { title, .. }) => Line::from(vec![
             Span::styled(" New title: ", theme.status_accent),
-            Span::styled(format!("{title}▏"), theme.base),
+            // The old title is shown selected: typing replaces it.
+            if title.is_selected() {
+                Span::styled(format!("{}▏", title.text()), theme.status_accent)
+            } else {
+                let (before, after) = title.split();
+                Span::styled(format!("{before}▏{after}"), theme.base)
+            },
             Span::styled(
                 format!(
                     " {}",

@@ -52,11 +52,12 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
     if let Some(search) = app.chat.search.as_ref().filter(|s| s.editing) {
         // Typing a search query: the bar is the prompt.
         let count = match search.hits.len() {
-            0 if search.query.is_empty() => String::new(),
+            0 if search.query.text().is_empty() => String::new(),
             0 => " · no match".to_string(),
             n => format!(" · {n} match{}", if n == 1 { "" } else { "es" }),
         };
-        let text = format!(" /{}▏{count} · Enter keeps · Esc clears", search.query);
+        let (before, after) = search.query.split();
+        let text = format!(" /{before}▏{after}{count} · Enter keeps · Esc clears");
         let line = Line::from(Span::styled(truncate(&text, width), theme.status_accent));
         buf.set_line(area.x, area.y, &line, area.width);
         return;
@@ -169,7 +170,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
         out.push(
             Segment::new(
                 SEARCH,
-                format!("│ /{} {count} ", search.query),
+                format!("│ /{} {count} ", search.query.text()),
                 theme.status_accent,
             )
             .or_short(format!("│ /{count} ")),

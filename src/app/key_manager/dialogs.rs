@@ -69,7 +69,7 @@ fn field_key(field: &mut TextArea<'static>, press: &Press) -> Option<Outcome> {
     if press.is(Action::Confirm) {
         return None;
     }
-    field.input(press.key);
+    crate::app::line_edit::single_line_key(field, press.key);
     Some(Outcome::Stay)
 }
 

@@ -1,7 +1,7 @@
 //! Working in the conversation: selecting messages, jumping between code blocks, copying,
 //! editing the last question, and searching.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::notice;
 use crate::app::browse::{RevealTarget, Search, code_blocks, find_hits, step_code};
@@ -174,7 +174,7 @@ pub(super) fn open_search(app: &mut App) {
     let query = app.chat.search.take().map(|s| s.query).unwrap_or_default();
     app.chat.search = Some(Search {
         editing: true,
-        hits: find_hits(&app.session.conversation, &query),
+        hits: find_hits(&app.session.conversation, query.text()),
         query,
         current: 0,
     });
@@ -192,24 +192,23 @@ pub(super) fn search_key(app: &mut App, key: KeyEvent) {
         }
         KeyCode::Enter => {
             search.editing = false;
-            if search.hits.is_empty() && !search.query.is_empty() {
-                let q = search.query.clone();
+            if search.hits.is_empty() && !search.query.text().is_empty() {
+                let q = search.query.text().to_string();
                 notice(app, format!("No match for {q:?}."));
                 return;
             }
         }
-        KeyCode::Backspace => {
-            search.query.pop();
+        _ => {
+            // Shell editing keys; moving the cursor changes no match.
+            if !search.query.key(key) {
+                return;
+            }
         }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            search.query.push(c);
-        }
-        _ => return,
     }
     let Some(search) = app.chat.search.as_mut() else {
         return;
     };
-    search.hits = find_hits(&app.session.conversation, &search.query);
+    search.hits = find_hits(&app.session.conversation, search.query.text());
     // Searching from the bottom: the newest match first, as in a pager reading backwards.
     search.current = search.hits.len().saturating_sub(1);
     if let Some((m, k)) = search.current_hit() {

@@ -292,7 +292,7 @@ fn on_chat_key(
                 return Vec::new();
             }
             app.chat.focus = Focus::Composer;
-            app.chat.composer.input(key);
+            crate::app::line_edit::shell_key(&mut app.chat.composer, key);
             Vec::new()
         }
     }

@@ -47,7 +47,7 @@ pub(super) fn on_welcome_key(app: &mut App, key: crossterm::event::KeyEvent) -> 
                 }
             }
             _ => {
-                w.path_input.input(key);
+                crate::app::line_edit::single_line_key(&mut w.path_input, key);
             }
         },
         Step::Import => match code {

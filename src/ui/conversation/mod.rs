@@ -249,7 +249,7 @@ pub fn render(
         return;
     }
     let max_top = total.saturating_sub(height);
-    let query = app.chat.search.as_ref().map_or("", |s| s.query.as_str());
+    let query = app.chat.search.as_ref().map_or("", |s| s.query.text());
     let top = match app.chat.scroll {
         Scroll::Follow => max_top,
         Scroll::Top(t) => t.min(max_top),

@@ -123,6 +123,9 @@ async fn open_search_rename_delete() {
         KeyCode::Char('r'),
         KeyModifiers::CONTROL,
     );
+    // The old title starts selected: End keeps it and moves to its end (typing at once
+    // would replace it).
+    key(&mut app, &mut effects, KeyCode::End, KeyModifiers::NONE);
     for c in " (renamed)".chars() {
         key(&mut app, &mut effects, KeyCode::Char(c), KeyModifiers::NONE);
     }

@@ -563,7 +563,8 @@ async fn conversations_pane_switches_searches_renames_and_deletes() {
         t.wait_for("beta question");
         t.keys(&["C-r"]);
         t.wait_for("New title:");
-        t.keys(&[" renamed", "Enter"]);
+        // The old title is selected: Ctrl-E keeps it and goes to its end, as in a shell.
+        t.keys(&["C-e", " renamed", "Enter"]);
         let s = t.wait_for("alpha question renamed");
         // Move to the other one, wherever the order put it.
         let at = |needle: &str| s.lines().position(|l| l.contains(needle)).unwrap();

@@ -344,3 +344,16 @@ fn a_pending_retry_shows_its_countdown_until_text_arrives() {
     stream(&mut app, req, StreamEvent::Text("ok".into()));
     assert_eq!(app.session.conversation.messages[1].retry, None);
 }
+
+#[test]
+fn ctrl_u_in_the_composer_deletes_to_the_start_of_the_line_not_undo() {
+    let mut app = app();
+    type_text(&mut app, "keep this");
+    let _ = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::ALT)),
+    );
+    type_text(&mut app, "drop this");
+    let _ = update(&mut app, ctrl('u'));
+    assert_eq!(app.draft(), "keep this\n");
+}

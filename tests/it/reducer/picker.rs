@@ -377,7 +377,7 @@ fn a_paste_goes_to_the_pane_in_view_never_the_hidden_composer() {
         ),
         "{effects:?}"
     );
-    assert_eq!(app.conversations().unwrap().query, "rust lifetimes");
+    assert_eq!(app.conversations().unwrap().query.text(), "rust lifetimes");
     assert_eq!(app.draft(), "");
 
     // The usage view has no text field: the paste goes nowhere.

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod clipboard;
 pub mod discovery;
 mod effects;
+pub mod esc_repair;
 pub mod history_worker;
 pub mod key_service;
 pub mod model_service;
@@ -175,6 +176,7 @@ pub async fn run_tui(
     );
 
     let mut term_events = EventStream::new();
+    let mut keys = esc_repair::EscRepair::default();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut ticker = tokio::time::interval(TICK);
@@ -196,20 +198,26 @@ pub async fn run_tui(
         let next_draw = app
             .dirty
             .then(|| tokio::time::Instant::from_std(last_draw + FRAME));
-        let msg = tokio::select! {
+        let held_until = keys.deadline().map(tokio::time::Instant::from_std);
+        let msgs: Vec<Msg> = tokio::select! {
             biased;
             ev = term_events.next() => match ev {
-                Some(Ok(ev)) => to_msg(ev),
+                // Keys pass through the Esc repair (Esc then an F-key in one read).
+                Some(Ok(Event::Key(k))) => keys.feed(k, Instant::now()).into_iter().map(Msg::Key).collect(),
+                Some(Ok(ev)) => to_msg(ev).into_iter().collect(),
                 Some(Err(e)) => return Err(e),
-                None => Some(Msg::Terminate),
+                None => vec![Msg::Terminate],
             },
-            _ = sigterm.recv() => Some(Msg::Terminate),
-            _ = sighup.recv() => Some(Msg::Terminate),
-            Some(msg) = rx.recv() => Some(msg),
-            _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => None,
-            _ = ticker.tick(), if app.animating() => Some(Msg::Tick),
+            _ = tokio::time::sleep_until(held_until.unwrap_or_else(tokio::time::Instant::now)), if held_until.is_some() => {
+                keys.flush().into_iter().map(Msg::Key).collect()
+            }
+            _ = sigterm.recv() => vec![Msg::Terminate],
+            _ = sighup.recv() => vec![Msg::Terminate],
+            Some(msg) = rx.recv() => vec![msg],
+            _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => Vec::new(),
+            _ = ticker.tick(), if app.animating() => vec![Msg::Tick],
         };
-        let quit = apply_batch(&mut app, &mut effects, msg, &mut rx);
+        let quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
         // OSC 52 goes out only here, when the user asked to copy.
         for seq in effects.osc52_out.drain(..) {
             use std::io::Write;
@@ -263,10 +271,16 @@ fn spawn_discovery(effects: &Effects) {
 fn apply_batch(
     app: &mut App,
     effects: &mut Effects,
-    first: Option<Msg>,
+    first: Vec<Msg>,
     rx: &mut mpsc::Receiver<Msg>,
 ) -> bool {
-    let mut quit = first.is_some_and(|m| dispatch(app, effects, m));
+    let mut quit = false;
+    for m in first {
+        if quit {
+            break;
+        }
+        quit = dispatch(app, effects, m);
+    }
     while !quit {
         match rx.try_recv() {
             Ok(m) => quit = dispatch(app, effects, m),

@@ -100,6 +100,19 @@ fn print_generated(bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The full-screen TUI reads keys from stdin and draws on stdout: both must be a terminal.
+fn needs_terminal() -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::Usage(
+        "the full-screen keyturn needs a terminal (stdin and stdout are not one here); \
+         for scripts and pipes use `keyturn ask \"your question\"`"
+            .into(),
+    ))
+}
+
 /// `keyturn demo`: a throw-away home and an in-process demo provider.
 fn run_demo() -> Result<(), CliError> {
     // SAFETY: called before any other thread exists (the async runtime is built below).
@@ -150,6 +163,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     "keyturn demo always runs in a throw-away home and its own config; --home and --config do not apply to it".into(),
                 ));
             }
+            needs_terminal()?;
             return run_demo();
         }
         Some(Command::Completions { shell }) => {
@@ -181,6 +195,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         None => {
+            needs_terminal()?;
             let mut options = keyturn::runtime::options::tui_options(
                 &config,
                 &paths,

@@ -161,6 +161,22 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn the_tui_without_a_terminal_points_to_ask() {
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config("http://127.0.0.1:9/v1", ""));
+    for args in [&[][..], &["demo"][..]] {
+        let out = keyturn(home.path(), args, Some(""), &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("needs a terminal") && err.contains("keyturn ask"),
+            "{err}"
+        );
+        assert!(!err.contains("os error"), "{err}");
+    }
+}
+
+#[test]
 fn connection_refused_is_explained() {
     let home = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -1,66 +1,13 @@
 //! keyturn's entry point: parses the command line, sets up logging to a file, loads the
 //! config, then hands off to the TUI or a subcommand. Fatal errors before the TUI go to stderr.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 
-use keyturn::cli::{self, CliError, ask::AskArgs};
+use keyturn::cli::command::{Cli, Command};
+use keyturn::cli::{self, CliError};
 use keyturn::config::{Config, Paths};
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "keyturn",
-    version,
-    about = "Chat with LLMs from your terminal, on your own API keys"
-)]
-struct Cli {
-    /// Keep config, keys, data and logs under DIR (also KEYTURN_HOME).
-    #[arg(long, global = true, value_name = "DIR")]
-    home: Option<PathBuf>,
-    /// Read the config from FILE instead of the config directory.
-    #[arg(long, global = true, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// Provider id to start with (default: default_provider in config).
-    #[arg(long)]
-    provider: Option<String>,
-    /// Model to start with.
-    #[arg(long)]
-    model: Option<String>,
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Ask one question and stream the answer to stdout.
-    #[command(
-        after_help = "Exit status: 0 answered; 1 the provider or network failed; \
-        2 usage or config error (nothing was sent); 3 the key store could not be opened; \
-        130 interrupted."
-    )]
-    Ask(AskArgs),
-    /// Manage the encrypted API keys (list, add, test, rotate, undo, rm, passwd, ...).
-    #[command(subcommand)]
-    Keys(keyturn::cli::keys::KeysCmd),
-    /// Try keyturn offline: a demo provider, fake keys, a throw-away home.
-    Demo,
-    /// Check config, key store, terminal, certificates and proxies (and, online, providers and keys).
-    Doctor(keyturn::cli::doctor::DoctorArgs),
-    /// Print shell completions (bash, zsh, fish, elvish, powershell).
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the man page (roff) to stdout, e.g. `keyturn man > keyturn.1`.
-    Man,
-    /// Saved conversations: list, show, export, rm, search.
-    #[command(subcommand)]
-    History(keyturn::cli::history::HistoryCmd),
-    /// What each request cost, from the usage ledger: by provider, key, model or day.
-    Usage(keyturn::cli::history::UsageArgs),
-}
 
 fn init_logging(paths: &Paths) {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};

@@ -2,6 +2,7 @@
 //! with a non-zero exit code.
 
 pub mod ask;
+pub mod command;
 pub mod demo;
 pub mod doctor;
 pub mod error;

@@ -8,7 +8,9 @@ pub enum KeysCmd {
     List,
     /// Add a key for PROVIDER; the key is read from stdin or a hidden prompt.
     Add {
+        /// The provider id (as in config.toml or a built-in one: openai, anthropic, ...).
         provider: String,
+        /// A name for the key, shown in lists ("work", "personal").
         #[arg(long, default_value = "")]
         label: String,
         /// Save even if the provider does not accept the key.
@@ -17,14 +19,18 @@ pub enum KeysCmd {
     },
     /// Test one key (by id) or all keys against their providers, spending no tokens.
     Test {
+        /// The key's id (`keyturn keys list` shows them).
         id: Option<String>,
+        /// Test every stored key.
         #[arg(long)]
         all: bool,
     },
     /// Replace a key's secret (read from stdin or a hidden prompt); the old one stays in
     /// the backup until the next change, so `keys undo` restores it.
     Rotate {
+        /// The key's id (`keyturn keys list` shows them).
         id: String,
+        /// Save the new secret even if the provider does not accept it.
         #[arg(long)]
         force: bool,
     },
@@ -32,6 +38,7 @@ pub enum KeysCmd {
     Undo,
     /// Delete a key.
     Rm {
+        /// The key's id (`keyturn keys list` shows them).
         id: String,
         /// Do not ask for confirmation.
         #[arg(long)]
@@ -41,15 +48,29 @@ pub enum KeysCmd {
         purge_backup: bool,
     },
     /// Make a key the active one for its provider.
-    Activate { id: String },
+    Activate {
+        /// The key's id (`keyturn keys list` shows them).
+        id: String,
+    },
     /// Change a key's label.
-    Label { id: String, label: String },
+    Label {
+        /// The key's id (`keyturn keys list` shows them).
+        id: String,
+        /// The new label.
+        label: String,
+    },
     /// Set a key's monthly spending cap in USD ("none" removes it).
-    Cap { id: String, usd: String },
+    Cap {
+        /// The key's id (`keyturn keys list` shows them).
+        id: String,
+        /// Dollars a month, e.g. 5 or 12.50; "none" removes the cap.
+        usd: String,
+    },
     /// Import keys found in well-known environment variables.
     ImportEnv,
     /// Change the passphrase, or move to an identity file with --identity.
     Passwd {
+        /// Protect the store with this age identity (or SSH key) file instead.
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
     },

@@ -94,3 +94,36 @@ fn no_module_cycles_and_the_leaves_stay_leaves() {
         );
     }
 }
+
+/// Every argument of every command, with the path of commands that leads to it.
+fn every_arg(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Arg)>) {
+    for arg in cmd.get_arguments() {
+        out.push((path.to_string(), arg.clone()));
+    }
+    for sub in cmd.get_subcommands() {
+        every_arg(sub, &format!("{path} {}", sub.get_name()), out);
+    }
+}
+
+#[test]
+fn every_flag_and_argument_in_help_has_a_description() {
+    use clap::CommandFactory;
+    let mut cmd = keyturn::cli::command::Cli::command();
+    cmd.build();
+    let mut args = Vec::new();
+    every_arg(&cmd, "keyturn", &mut args);
+    let missing: Vec<String> = args
+        .iter()
+        .filter(|(_, a)| a.get_id() != "help" && a.get_id() != "version")
+        .filter(|(_, a)| a.get_help().is_none() && a.get_long_help().is_none())
+        .map(|(path, a)| format!("{path}: {}", a.get_id()))
+        .collect();
+    assert!(missing.is_empty(), "no description: {missing:#?}");
+    for sub in cmd.get_subcommands() {
+        assert!(
+            sub.get_about().is_some(),
+            "{} has no description",
+            sub.get_name()
+        );
+    }
+}

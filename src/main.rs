@@ -97,6 +97,8 @@ fn run_demo() -> Result<(), CliError> {
 
 fn main() -> ExitCode {
     keyturn::runtime::PROCESS_START.get_or_init(std::time::Instant::now);
+    // A shell asking for completions (COMPLETE=bash …) is answered here, and nothing else runs.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     keyturn::install_crypto_provider();
     ExitCode::from(cli::finish(run(Cli::parse())))
 }
@@ -115,13 +117,35 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::Completions { shell }) => {
             let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "keyturn", &mut out);
+            cli::complete::registration(&shell.to_string(), &mut out)?;
             return print_generated(&out);
         }
-        Some(Command::Man) => {
-            let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-            return print_generated(&out);
+        Some(Command::Man { page, dir }) => {
+            let pages = cli::man::pages(Cli::command())?;
+            if let Some(dir) = dir {
+                std::fs::create_dir_all(dir)?;
+                for (name, text) in &pages {
+                    std::fs::write(dir.join(name), text)?;
+                }
+                return print_generated(
+                    format!("Wrote {} man pages to {}.\n", pages.len(), dir.display()).as_bytes(),
+                );
+            }
+            let want = match page {
+                Some(p) => format!("keyturn-{p}.1"),
+                None => "keyturn.1".into(),
+            };
+            return match pages.iter().find(|(name, _)| *name == want) {
+                Some((_, text)) => print_generated(text),
+                None => Err(CliError::Usage(format!(
+                    "no man page {want}; there are: {}",
+                    pages
+                        .iter()
+                        .map(|(n, _)| n.trim_end_matches(".1"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))),
+            };
         }
         _ => {}
     }
@@ -138,9 +162,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Keys(cmd)) => runtime.block_on(cli::keys::run(&paths, &config, cmd)),
         Some(Command::History(cmd)) => cli::history::run_history(&paths, cmd),
         Some(Command::Usage(args)) => cli::history::run_usage(&paths, args),
-        Some(Command::Demo | Command::Doctor(_) | Command::Completions { .. } | Command::Man) => {
-            Ok(())
-        }
+        Some(
+            Command::Demo | Command::Doctor(_) | Command::Completions { .. } | Command::Man { .. },
+        ) => Ok(()),
         None => {
             needs_terminal()?;
             let mut options = keyturn::runtime::options::tui_options(

@@ -21,10 +21,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Provider id to start with (default: default_provider in config).
-    #[arg(long)]
+    #[arg(long, add = clap_complete::ArgValueCandidates::new(crate::cli::complete::providers))]
     pub provider: Option<String>,
     /// Model to start with.
-    #[arg(long)]
+    #[arg(long, add = clap_complete::ArgValueCandidates::new(crate::cli::complete::models))]
     pub model: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -52,8 +52,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout, e.g. `keyturn man > keyturn.1`.
-    Man,
+    /// Print a man page (roff), or write every page to a directory with --dir.
+    Man {
+        /// The page: a subcommand such as `ask` or `keys-add` (default: keyturn(1) itself).
+        page: Option<String>,
+        /// Write keyturn.1 and every subcommand's page (keyturn-ask.1, …) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Saved conversations: list, show, export, rm, search.
     #[command(subcommand)]
     History(super::history::HistoryCmd),

@@ -21,11 +21,13 @@ pub enum HistoryCmd {
     /// Print a conversation as Markdown.
     Show {
         /// A conversation id, a unique prefix of one, or `last`.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::conversations))]
         id: String,
     },
     /// Write a conversation to a Markdown file (with model, provider, token and cost front matter).
     Export {
         /// A conversation id, a unique prefix of one, or `last`.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::conversations))]
         id: String,
         /// Where to write it (default: stdout).
         #[arg(long, short)]
@@ -34,6 +36,7 @@ pub enum HistoryCmd {
     /// Delete a conversation.
     Rm {
         /// A conversation id, a unique prefix of one, or `last`.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::conversations))]
         id: String,
         /// Do not ask for confirmation.
         #[arg(long)]

@@ -3,11 +3,13 @@
 
 pub mod ask;
 pub mod command;
+pub mod complete;
 pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod history;
 pub mod keys;
+pub mod man;
 pub mod prompt;
 
 pub use error::{CliError, finish};

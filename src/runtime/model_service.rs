@@ -24,6 +24,31 @@ struct CacheFile {
     models: Vec<ModelInfo>,
 }
 
+/// The cache file of a provider's model list under `dir` (`data/models/`).
+fn cache_file(dir: &std::path::Path, provider_id: &str) -> PathBuf {
+    let safe: String = provider_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir.join(format!("{safe}.json"))
+}
+
+/// A provider's cached model list and its age in seconds (shell completion reads it too).
+pub fn read_cache_file(dir: &std::path::Path, provider_id: &str) -> Option<(Vec<ModelInfo>, u64)> {
+    let text = std::fs::read_to_string(cache_file(dir, provider_id)).ok()?;
+    let cache: CacheFile = serde_json::from_str(&text).ok()?;
+    Some((
+        cache.models,
+        crate::time::now().saturating_sub(cache.fetched_at),
+    ))
+}
+
 #[derive(Clone)]
 pub struct ModelService {
     dir: PathBuf,
@@ -54,27 +79,12 @@ impl ModelService {
     }
 
     fn cache_path(&self, provider_id: &str) -> PathBuf {
-        let safe: String = provider_id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        self.dir.join(format!("{safe}.json"))
+        cache_file(&self.dir, provider_id)
     }
 
     /// (models, age in seconds) from the cache, if any.
     fn read_cache(&self, provider_id: &str) -> Option<(Vec<ModelInfo>, u64)> {
-        let text = std::fs::read_to_string(self.cache_path(provider_id)).ok()?;
-        let cache: CacheFile = serde_json::from_str(&text).ok()?;
-        Some((
-            cache.models,
-            crate::time::now().saturating_sub(cache.fetched_at),
-        ))
+        read_cache_file(&self.dir, provider_id)
     }
 
     fn write_cache(&self, provider_id: &str, models: &[ModelInfo]) {

@@ -18,10 +18,10 @@ pub struct AskArgs {
     /// The question; stdin is appended when it is not a terminal.
     pub prompt: Vec<String>,
     /// Provider id from config (default: default_provider).
-    #[arg(long)]
+    #[arg(long, add = clap_complete::ArgValueCandidates::new(crate::cli::complete::providers))]
     pub provider: Option<String>,
     /// Model to use (default: the provider's default model).
-    #[arg(long)]
+    #[arg(long, add = clap_complete::ArgValueCandidates::new(crate::cli::complete::models))]
     pub model: Option<String>,
     /// System prompt for this question (default: system_prompt from config).
     #[arg(long)]
@@ -37,7 +37,8 @@ pub struct AskArgs {
         value_name = "ID",
         num_args = 0..=1,
         require_equals = true,
-        default_missing_value = "last"
+        default_missing_value = "last",
+        add = clap_complete::ArgValueCandidates::new(crate::cli::complete::conversations)
     )]
     pub continue_from: Option<String>,
     /// Do not save this exchange as a conversation (history.save_ask = false does it always).

@@ -9,6 +9,7 @@ pub enum KeysCmd {
     /// Add a key for PROVIDER; the key is read from stdin or a hidden prompt.
     Add {
         /// The provider id (as in config.toml or a built-in one: openai, anthropic, ...).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::providers))]
         provider: String,
         /// A name for the key, shown in lists ("work", "personal").
         #[arg(long, default_value = "")]
@@ -20,6 +21,7 @@ pub enum KeysCmd {
     /// Test one key (by id) or all keys against their providers, spending no tokens.
     Test {
         /// The key's id (`keyturn keys list` shows them).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
         id: Option<String>,
         /// Test every stored key.
         #[arg(long)]
@@ -29,6 +31,7 @@ pub enum KeysCmd {
     /// the backup until the next change, so `keys undo` restores it.
     Rotate {
         /// The key's id (`keyturn keys list` shows them).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
         id: String,
         /// Save the new secret even if the provider does not accept it.
         #[arg(long)]
@@ -39,6 +42,7 @@ pub enum KeysCmd {
     /// Delete a key.
     Rm {
         /// The key's id (`keyturn keys list` shows them).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
         id: String,
         /// Do not ask for confirmation.
         #[arg(long)]
@@ -50,11 +54,13 @@ pub enum KeysCmd {
     /// Make a key the active one for its provider.
     Activate {
         /// The key's id (`keyturn keys list` shows them).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
         id: String,
     },
     /// Change a key's label.
     Label {
         /// The key's id (`keyturn keys list` shows them).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
         id: String,
         /// The new label.
         label: String,
@@ -62,6 +68,7 @@ pub enum KeysCmd {
     /// Set a key's monthly spending cap in USD ("none" removes it).
     Cap {
         /// The key's id (`keyturn keys list` shows them).
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
         id: String,
         /// Dollars a month, e.g. 5 or 12.50; "none" removes the cap.
         usd: String,

@@ -255,18 +255,92 @@ fn completions_and_man_page_are_generated_from_the_cli() {
             .output()
             .unwrap();
         assert!(out.status.success());
-        let text = text(&out.stdout);
+        let script = text(&out.stdout);
         assert!(
-            text.contains("keyturn") && text.contains("import-env"),
-            "{shell}"
+            script.contains("keyturn") && script.contains("COMPLETE"),
+            "{shell}: {script}"
         );
     }
+    // bash itself, sourcing the script, completes a subcommand by asking the binary.
+    let dir = std::path::Path::new(env!("CARGO_BIN_EXE_keyturn"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("source <(keyturn completions bash); COMP_WORDS=(keyturn keys imp); COMP_CWORD=2; COMP_TYPE=9; _clap_complete_keyturn keyturn imp keys; echo \"${COMPREPLY[@]}\"")
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "import-env",
+        "{}",
+        text(&out.stderr)
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_keyturn"))
         .arg("man")
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(text(&out.stdout).starts_with(".ie") && text(&out.stdout).contains(".TH keyturn 1"));
+    let main = text(&out.stdout);
+    assert!(main.starts_with(".ie") && main.contains(".TH keyturn 1"));
+    for section in ["ENVIRONMENT", "FILES", "EXIT STATUS", "KEY BINDINGS"] {
+        assert!(
+            main.contains(&format!(".SH \"{section}\""))
+                || main.contains(&format!(".SH {section}")),
+            "{section}"
+        );
+    }
+    assert!(main.contains("KEYTURN_PASSPHRASE_FILE") && main.contains("NO_COLOR"));
+    // Every page a page refers to exists: keyturn-ask(1), keyturn-keys-add(1), …
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_keyturn"))
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut refs = std::collections::BTreeSet::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        count += 1;
+        assert!(page.contains("EXIT STATUS"));
+        // roff writes keyturn-ask(1) as \fBkeyturn\-ask\fR(1).
+        let plain = page
+            .replace("\\-", "-")
+            .replace("\\fB", " ")
+            .replace("\\fR", "");
+        for word in plain.split_whitespace() {
+            if let Some(name) = word
+                .strip_suffix("(1)")
+                .filter(|n| n.starts_with("keyturn"))
+            {
+                refs.insert(name.to_string());
+            }
+        }
+    }
+    assert!(count > 20, "{count} pages");
+    assert!(refs.contains("keyturn-ask"), "{refs:?}");
+    for name in &refs {
+        assert!(
+            dir.path().join(format!("{name}.1")).is_file(),
+            "dangling {name}(1)"
+        );
+    }
+    let ask = Command::new(env!("CARGO_BIN_EXE_keyturn"))
+        .args(["man", "ask"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&ask.stdout).contains("continue"),
+        "the ask page documents --continue"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -372,4 +446,67 @@ async fn stdin_that_is_not_utf8_is_read_lossily_with_a_warning_or_refused() {
     assert_eq!(strict.status.code(), Some(2));
     assert!(text(&strict.stderr).contains("--strict-utf8"));
     assert_eq!(mock.requests().len(), 1, "a refused stdin sends nothing");
+}
+
+#[test]
+fn completion_offers_providers_models_keys_and_conversations() {
+    let home = tempfile::tempdir().unwrap();
+    write_config(
+        home.path(),
+        &(local_config("http://127.0.0.1:9/v1", "").replace("auth = \"none\"", "auth = \"key\"")
+            + "[keystore]\nscrypt_work_factor = 10\n"),
+    );
+    let pass = [("KEYTURN_PASSPHRASE", "complete pass")];
+    let added = keyturn(
+        home.path(),
+        &["keys", "add", "local", "--force", "--label", "work"],
+        Some("sk-test-completion-key-0042"),
+        &pass,
+    );
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    // A saved conversation.
+    let store = keyturn::history::HistoryStore::new(&home.path().join("data"));
+    let mut w = keyturn::history::writer::HistoryWriter::new(store);
+    let mut conv = keyturn::app::Conversation::default();
+    conv.push(
+        keyturn::providers::Role::User,
+        "a question worth keeping".into(),
+        keyturn::app::TurnState::Done,
+    );
+    let id = w.sync(&conv).unwrap().created.unwrap();
+    // The shell asks the binary (fish's protocol: the words after --, the last one typed).
+    let complete = |words: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec![("COMPLETE", "fish")];
+        all.extend_from_slice(env);
+        let mut args = vec!["--", "keyturn"];
+        args.extend_from_slice(words);
+        text(&keyturn(home.path(), &args, None, &all).stdout)
+    };
+    let providers = complete(&["--provider", ""], &[]);
+    assert!(
+        providers.contains("local\t") && providers.contains("openai\t"),
+        "{providers}"
+    );
+    let models = complete(&["ask", "--model", ""], &[]);
+    assert!(models.contains("mock-model\tlocal"), "{models}");
+    let convs = complete(&["history", "show", ""], &[]);
+    assert!(
+        convs.contains(&id) && convs.contains("a question worth keeping") && convs.contains("last"),
+        "{convs}"
+    );
+    let keys = complete(&["keys", "rotate", ""], &pass);
+    assert!(
+        keys.contains("local") && keys.contains("…0042") && keys.contains("work"),
+        "{keys}"
+    );
+    assert!(
+        !keys.contains("completion-key"),
+        "a secret in completions: {keys}"
+    );
+    // Without a way to unlock, no key ids (and no prompt).
+    let locked = complete(&["keys", "rotate", ""], &[("KEYTURN_PASSPHRASE", "")]);
+    assert!(!locked.contains("…0042"), "{locked}");
+    // `completions bash` prints the script that asks the binary.
+    let script = keyturn(home.path(), &["completions", "bash"], None, &[]);
+    assert!(text(&script.stdout).contains("COMPLETE=\"bash\""));
 }

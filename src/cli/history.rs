@@ -104,10 +104,10 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
                 for s in list {
                     writeln!(
                         out,
-                        "{:<22} {:<16} {:>4} msgs  {}",
+                        "{:<22} {:<16} {:>9}  {}",
                         s.id,
                         crate::time::format_local(s.modified),
-                        s.messages,
+                        crate::text::count(s.messages, "msg"),
                         s.title
                     )?;
                 }
@@ -134,9 +134,9 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
             let conv = load(&store, &id)?;
             if !yes {
                 let question = format!(
-                    "Delete \"{}\" ({} messages)? [y/N] ",
+                    "Delete \"{}\" ({})? [y/N] ",
                     title_of(&conv),
-                    conv.messages.len()
+                    crate::text::count(conv.messages.len(), "message")
                 );
                 if !super::prompt::confirm(&question) {
                     eprintln!("Kept.");

@@ -70,7 +70,10 @@ fn judge_success(probe: Probe, name: &str, body: &serde_json::Value) -> CheckOut
                 .or_else(|| body["models"].as_array())
                 .map(Vec::len);
             valid(match n {
-                Some(n) => format!("{name} accepted the key ({n} models available)"),
+                Some(n) => format!(
+                    "{name} accepted the key ({} available)",
+                    crate::text::count(n, "model")
+                ),
                 None => format!("{name} accepted the key"),
             })
         }

@@ -70,9 +70,9 @@ fn list_lines(
         let current = s.id == app.session.conversation.id;
         let mark = if current { "● " } else { "  " };
         let meta = format!(
-            "  {} · {} msgs",
+            "  {} · {}",
             crate::time::format_local(s.modified),
-            s.messages
+            crate::text::count(s.messages, "msg")
         );
         let room = width.saturating_sub(meta.chars().count() + 2);
         let style = if i == pane.selected {

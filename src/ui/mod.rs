@@ -138,10 +138,30 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let text = "Window too small for keyturn: enlarge it (at least 20x5). Ctrl-C quits.";
-    let lines: Vec<Line> = crate::text::wrap::wrap_paragraph(text, area.width as usize)
+    let lines: Vec<Line> = too_small_text(area.width as usize, area.height as usize)
         .into_iter()
-        .map(|r| Line::from(text[r].to_string()))
+        .map(Line::from)
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The longest "too small" notice that fits whole (a 15x4 window still reads one).
+pub fn too_small_text(width: usize, height: usize) -> Vec<String> {
+    const NOTICES: [&str; 4] = [
+        "Window too small for keyturn: enlarge it (at least 20x5). Ctrl-C quits.",
+        "Too small: enlarge to 20x5. Ctrl-C quits.",
+        "Too small (20x5). Ctrl-C quits.",
+        "Too small",
+    ];
+    for text in NOTICES {
+        let rows = crate::text::wrap::wrap_paragraph(text, width);
+        let fits = rows.len() <= height
+            && rows
+                .iter()
+                .all(|r| crate::text::wrap::str_width(&text[r.clone()]) <= width);
+        if fits {
+            return rows.into_iter().map(|r| text[r].to_string()).collect();
+        }
+    }
+    vec![crate::text::wrap::truncate("Too small", width)]
 }

@@ -233,7 +233,10 @@ fn content_check(path: &std::path::Path, config: Option<&Config>) -> Check {
             Ok(store) => check(
                 "key file",
                 Status::Pass,
-                format!("opens ({} keys)", store.entries().len()),
+                format!(
+                    "opens ({})",
+                    crate::text::count(store.entries().len(), "key")
+                ),
                 None,
             ),
             Err(e) => damaged(e.to_string()),
@@ -324,7 +327,7 @@ async fn online_checks(paths: &Paths, config: &Config) -> Vec<Check> {
             Ok(m) => check(
                 &format!("provider {id}"),
                 Status::Pass,
-                format!("reachable ({} models)", m.len()),
+                format!("reachable ({})", crate::text::count(m.len(), "model")),
                 None,
             ),
             Err(e) => check(&format!("provider {id}"), Status::Fail, e.to_string(), None),

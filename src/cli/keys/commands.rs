@@ -127,8 +127,8 @@ pub(super) fn undo(ctx: &Ctx<'_>, out: &mut impl Write) -> Result<(), CliError> 
     store.undo()?;
     writeln!(
         out,
-        "Restored the previous version ({} keys). Run `keyturn keys undo` again to redo.",
-        store.entries().len()
+        "Restored the previous version ({}). Run `keyturn keys undo` again to redo.",
+        crate::text::count(store.entries().len(), "key")
     )?;
     Ok(())
 }

@@ -165,7 +165,7 @@ fn a_damaged_key_file_fails_offline_and_keyless_setups_are_not_told_to_add_a_key
     let (code, s) = doctor(&[]);
     assert_eq!(code, Some(0), "{s}");
     assert!(
-        s.contains("✓ key file") && s.contains("opens (1 keys)"),
+        s.contains("✓ key file") && s.contains("opens (1 key)"),
         "{s}"
     );
     // Cut in half: the passphrase in the environment shows the damage.

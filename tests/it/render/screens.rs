@@ -140,9 +140,20 @@ fn help_overlay_at_80x24() {
 }
 
 #[test]
-fn too_small_shows_a_notice() {
+fn too_small_shows_a_notice_that_fits_whole() {
+    // 15x4: the notice is read to its end (how big, and how to quit), not cut.
+    let s = screen(&mut mid_stream(), 15, 4);
+    assert!(
+        s.contains("Too small") && s.contains("20x5") && s.contains("quits."),
+        "{s}"
+    );
     let s = screen(&mut mid_stream(), 12, 4);
-    assert!(s.starts_with("Window too"), "{s}");
+    assert!(s.contains("Too small"), "{s}");
+    let s = screen(&mut mid_stream(), 19, 12);
+    assert!(
+        s.starts_with("Window too small") && s.contains("quits."),
+        "{s}"
+    );
 }
 
 #[test]

@@ -273,7 +273,10 @@ pub fn render(
     }
     let mut links: Option<(usize, Vec<crate::markdown::LinkSpan>)> = None;
     let mut on_screen = Vec::new();
-    for (y, (m, i, line)) in cache.visible(top, height).into_iter().enumerate() {
+    // Scrolled up: the last row is the marker's own, so it never covers text.
+    let marker = top < max_top && height >= 3;
+    let rows = if marker { height - 1 } else { height };
+    for (y, (m, i, line)) in cache.visible(top, rows).into_iter().enumerate() {
         let y = area.y + y as u16;
         buf.set_line(area.x, y, line, area.width);
         if app.options.hyperlinks {
@@ -298,11 +301,12 @@ pub fn render(
         }
     }
     cache.hyperlinks = on_screen;
-    if top < max_top {
-        // A scroll position marker on the right edge.
-        let label = format!(" ↓ {} more ", max_top - top);
-        if area.width as usize > label.chars().count() + 2 {
-            let x = area.x + area.width - label.chars().count() as u16;
+    if marker {
+        // How much is below, on a row of its own at the right edge.
+        let label = format!(" ↓ {} more ", total - top - rows);
+        let w = crate::text::wrap::str_width(&label);
+        if area.width as usize > w + 2 {
+            let x = area.x + area.width - w as u16;
             buf.set_string(x, area.y + area.height - 1, label, theme.status_accent);
         }
     }

@@ -203,7 +203,13 @@ fn scrolled_up_view_stays_put_while_tokens_arrive() {
     let after = render(&mut app, &mut cache, 40, 12);
     let rows = |s: &str| s.lines().take(8).map(str::to_string).collect::<Vec<_>>();
     assert_eq!(rows(&before), rows(&after));
-    assert!(after.contains("↓ 27 more"), "{after}");
+    // The marker has the last row to itself: no text under it, every line counted.
+    assert!(after.contains("↓ 28 more"), "{after}");
+    let marker_row = after
+        .lines()
+        .find(|l| l.contains("↓ 28 more"))
+        .unwrap_or_default();
+    assert!(!marker_row.contains("line"), "{marker_row}");
     assert!(before.contains("more"), "{before}");
     let _ = update(
         &mut app,

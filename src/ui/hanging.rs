@@ -39,6 +39,29 @@ pub fn hanging(
         .collect()
 }
 
+/// A line wrapped to `width` with its continuation rows indented like its first (its
+/// leading spaces kept as the hanging indent).
+pub fn keep_indent(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
+    let mut spans = line.spans;
+    let mut indent = String::new();
+    // Leading spaces, across however many spans hold them.
+    while let Some(first) = spans.first_mut() {
+        let trimmed = first.content.trim_start_matches(' ');
+        let lead = first.content.len() - trimmed.len();
+        indent.push_str(&first.content[..lead]);
+        if trimmed.is_empty() {
+            spans.remove(0);
+            continue;
+        }
+        first.content = trimmed.to_string().into();
+        break;
+    }
+    if spans.is_empty() {
+        return vec![Line::from(indent)];
+    }
+    hanging(vec![Span::raw(indent)], spans, width)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +90,11 @@ mod tests {
                 "     file — a key",
                 "     file you keep"
             ]
+        );
+        let kept = keep_indent(Line::from("    OPENAI_API_KEY (openai) and more words"), 20);
+        assert_eq!(
+            plain(&kept),
+            ["    OPENAI_API_KEY", "    (openai) and", "    more words"]
         );
         // Narrower than the prefix: still one column of body per row, never a panic.
         assert!(!hanging(vec![Span::raw("    ")], vec![Span::raw("ab")], 2).is_empty());

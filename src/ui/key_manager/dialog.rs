@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::SPINNER;
 use crate::app::App;
@@ -77,19 +77,19 @@ fn draw_box(frame: &mut Frame, area: Rect, view: View, theme: &Theme) {
     } = view;
     let width = area.width.saturating_sub(4).clamp(1, 76);
     let inner_w = width.saturating_sub(2).max(1) as usize;
-    // Rows as the paragraph will wrap them (by words, like ratatui's Wrap), so the last
-    // line of a long message is not cut off.
-    let rows = |text: &str| {
-        crate::text::wrap::wrap_paragraph(text, inner_w)
-            .len()
-            .max(1) as u16
-    };
-    let line_rows = |l: &Line| {
-        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-        rows(&text)
-    };
-    let error_rows = error.as_deref().map_or(0, rows);
-    let text_rows: u16 = text.iter().map(line_rows).sum::<u16>() + error_rows;
+    // Wrapped here, each line under its own indent, so the box is sized to what is drawn
+    // and the last line of a long message is never cut off.
+    let mut lines: Vec<Line<'static>> = text
+        .into_iter()
+        .flat_map(|l| crate::ui::hanging::keep_indent(l, inner_w))
+        .collect();
+    if let Some(e) = error {
+        lines.extend(crate::ui::hanging::keep_indent(
+            Line::from(Span::styled(e, theme.error)),
+            inner_w,
+        ));
+    }
+    let text_rows = lines.len() as u16;
     let height = (text_rows + 2 + u16::from(input.is_some()) * 2).min(area.height);
     let rect = Rect::new(
         area.x + (area.width - width) / 2,
@@ -104,15 +104,11 @@ fn draw_box(frame: &mut Frame, area: Rect, view: View, theme: &Theme) {
         .title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let mut lines = text;
-    if let Some(e) = error {
-        lines.push(Line::from(Span::styled(e, theme.error)));
-    }
     let text_h = inner
         .height
         .saturating_sub(if input.is_some() { 2 } else { 0 });
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Paragraph::new(lines),
         Rect {
             height: text_h,
             ..inner

@@ -172,7 +172,12 @@ fn model_line(
         extra.push_str(&format!("  {} ctx", tokens(c)));
     }
     if let (Some(i), Some(o)) = (m.price_in, m.price_out) {
-        extra.push_str(&format!("  ${i:.2}/${o:.2} per M"));
+        // Money has one rule everywhere (Usd's): $0.075 stays $0.075, never "0.07".
+        let usd = |v: f64| {
+            crate::chat::money::Usd::from_dollars(v)
+                .map_or_else(|| "?".to_string(), |u| u.to_string())
+        };
+        extra.push_str(&format!("  ${}/${} per M", usd(i), usd(o)));
     }
     let marker = if selected { " ▸ " } else { "   " };
     let style = if selected {

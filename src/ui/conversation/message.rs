@@ -74,6 +74,14 @@ impl MessageLines {
         None
     }
 
+    /// Line `i` is the message's text (not its label, reasoning or notes): what a search
+    /// matches in.
+    pub fn is_body(&self, i: usize) -> bool {
+        let start = self.body_offset();
+        let [a, b] = self.body.parts();
+        i >= start && i < start + a.len() + b.len()
+    }
+
     /// Lines before the body (label, reasoning).
     fn body_offset(&self) -> usize {
         let p = self.parts();

@@ -266,7 +266,7 @@ pub fn render(
     {
         // Matches of the current message above the view count towards its index.
         let entry = &cache.entries[m];
-        for i in 0..top.saturating_sub(start).min(entry.len()) {
+        for i in (0..top.saturating_sub(start).min(entry.len())).filter(|&i| entry.is_body(i)) {
             let text = entry.line(i).map(line_text).unwrap_or_default();
             seen_in_current += match_columns(&text, query).len();
         }
@@ -291,7 +291,8 @@ pub fn render(
         if app.chat.selected == Some(m) {
             mark_selected(buf, area, y, i == 0, line.width(), theme);
         }
-        if !query.is_empty() {
+        // Only the text is searched: "you" does not light up the "You" label.
+        if !query.is_empty() && cache.entries[m].is_body(i) {
             let cursor = SearchCursor {
                 query,
                 current,

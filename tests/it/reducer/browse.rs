@@ -320,3 +320,30 @@ fn links_become_osc8_hyperlinks_only_when_asked() {
         }
     }
 }
+
+#[test]
+fn search_matches_the_text_not_the_role_labels() {
+    let mut app = app();
+    let mut cache = RenderCache::new(Theme::default());
+    answer(&mut app, "are you there", "yes");
+    let _ = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+    );
+    for c in "you".chars() {
+        let _ = update(&mut app, ch(c));
+    }
+    assert_eq!(app.chat.search.as_ref().unwrap().hits.len(), 1);
+    let (screen, buf) = draw(&mut app, &mut cache, 60, 16);
+    // The "You" label is not painted as a match; "you" in the question is.
+    let label_row = screen.lines().position(|l| l.trim_start().starts_with("You")).unwrap();
+    let label_col = screen.lines().nth(label_row).unwrap().find("You").unwrap();
+    let painted = |row: usize, col: usize| {
+        let bg = buf[(col as u16, row as u16)].style().bg;
+        bg == Theme::default().search_current.bg || bg == Theme::default().search_match.bg
+    };
+    assert!(!painted(label_row, label_col), "{screen}");
+    let text_row = screen.lines().position(|l| l.contains("are you there")).unwrap();
+    let text_col = screen.lines().nth(text_row).unwrap().find("you").unwrap();
+    assert!(painted(text_row, text_col), "{screen}");
+}

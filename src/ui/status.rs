@@ -111,6 +111,17 @@ fn phase_segment(app: &App, theme: &Theme) -> Option<Segment> {
         .messages
         .last()
         .is_some_and(|m| m.retry.is_some());
+    // Editing the last question: the turn on screen before it is not "this" turn.
+    if app.chat.editing.is_some() {
+        return Some(
+            Segment::new(
+                PHASE_ACTIVE,
+                "│ ✎ editing · Esc puts it back ".into(),
+                theme.status,
+            )
+            .or_short("│ ✎ ".into()),
+        );
+    }
     let phase = match app.phase() {
         Some(TurnState::Connecting) if retrying => {
             Some((PHASE_ACTIVE, format!("{spin} waiting to retry")))

@@ -336,14 +336,43 @@ fn search_matches_the_text_not_the_role_labels() {
     assert_eq!(app.chat.search.as_ref().unwrap().hits.len(), 1);
     let (screen, buf) = draw(&mut app, &mut cache, 60, 16);
     // The "You" label is not painted as a match; "you" in the question is.
-    let label_row = screen.lines().position(|l| l.trim_start().starts_with("You")).unwrap();
+    let label_row = screen
+        .lines()
+        .position(|l| l.trim_start().starts_with("You"))
+        .unwrap();
     let label_col = screen.lines().nth(label_row).unwrap().find("You").unwrap();
     let painted = |row: usize, col: usize| {
         let bg = buf[(col as u16, row as u16)].style().bg;
         bg == Theme::default().search_current.bg || bg == Theme::default().search_match.bg
     };
     assert!(!painted(label_row, label_col), "{screen}");
-    let text_row = screen.lines().position(|l| l.contains("are you there")).unwrap();
+    let text_row = screen
+        .lines()
+        .position(|l| l.contains("are you there"))
+        .unwrap();
     let text_col = screen.lines().nth(text_row).unwrap().find("you").unwrap();
     assert!(painted(text_row, text_col), "{screen}");
+}
+
+#[test]
+fn editing_the_last_question_shows_no_stale_phase() {
+    let mut app = app();
+    let mut cache = RenderCache::new(Theme::default());
+    answer(&mut app, "first", "one");
+    answer(&mut app, "second question", "two");
+    let _ = update(&mut app, key(KeyCode::Up));
+    assert_eq!(app.draft(), "second question");
+    let (screen, _) = draw(&mut app, &mut cache, 80, 16);
+    let bar = screen.lines().last().unwrap_or_default().to_string();
+    assert!(
+        bar.to_lowercase().contains("editing") && !bar.contains("done"),
+        "{bar}"
+    );
+    app.notice = None;
+    let (screen, _) = draw(&mut app, &mut cache, 80, 16);
+    let bar = screen.lines().last().unwrap_or_default().to_string();
+    assert!(bar.contains("✎ editing") && !bar.contains("done"), "{bar}");
+    let _ = update(&mut app, key(KeyCode::Esc));
+    let (screen, _) = draw(&mut app, &mut cache, 80, 16);
+    assert!(screen.lines().last().unwrap_or_default().contains("done"));
 }

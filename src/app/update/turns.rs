@@ -6,7 +6,9 @@ use crate::app::{Action, App, Effect, Focus, Notice, Scroll, TurnState};
 use crate::providers::{ChatRequest, Role, StreamEvent};
 
 pub(super) fn submit(app: &mut App) -> Vec<Effect> {
-    let draft = app.draft();
+    // A pasted block's trailing newline (and trailing blank lines) is not part of the
+    // question; leading indentation is kept (it may be code).
+    let draft = app.draft().trim_end().to_string();
     if draft.trim().is_empty() {
         return Vec::new();
     }

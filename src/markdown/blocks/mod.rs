@@ -199,9 +199,19 @@ impl Renderer<'_> {
             }
             Event::TaskListMarker(done) => {
                 let style = self.theme.bullet;
-                self.runs
-                    .get_or_insert_with(Runs::default)
-                    .push(if done { "[x] " } else { "[ ] " }, style);
+                let (box_mark, text_mark) = if done {
+                    ("☑ ", "[x] ")
+                } else {
+                    ("☐ ", "[ ] ")
+                };
+                // A task item shows a checkbox in place of its bullet.
+                match self.stack.last_mut().filter(|p| !p.first_used) {
+                    Some(item) => item.first = vec![Span::styled(box_mark, style)],
+                    None => self
+                        .runs
+                        .get_or_insert_with(Runs::default)
+                        .push(text_mark, style),
+                }
             }
             Event::FootnoteReference(name) => self.text(&format!("[^{name}]")),
             Event::InlineMath(t) | Event::DisplayMath(t) => self.text(&t),

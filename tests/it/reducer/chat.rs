@@ -361,12 +361,18 @@ fn ctrl_u_in_the_composer_deletes_to_the_start_of_the_line_not_undo() {
 #[test]
 fn a_pastes_trailing_newline_is_not_sent() {
     let mut app = app();
-    let _ = update(&mut app, Msg::Paste("    indented code\nsecond line\n\n".into()));
+    let _ = update(
+        &mut app,
+        Msg::Paste("    indented code\nsecond line\n\n".into()),
+    );
     let effects = update(&mut app, key(KeyCode::Enter));
     let [Effect::StartStream { request, .. }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(request.messages[0].content, "    indented code\nsecond line");
+    assert_eq!(
+        request.messages[0].content,
+        "    indented code\nsecond line"
+    );
     assert_eq!(
         app.session.conversation.messages[0].text,
         "    indented code\nsecond line"

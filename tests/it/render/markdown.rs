@@ -280,3 +280,19 @@ fn a_huge_code_block_streams_line_by_line() {
     assert!(max <= 2, "relaid {max} lines for one line of code");
     assert_eq!(r.len(), 5_001);
 }
+
+#[test]
+fn task_list_items_are_checkboxes() {
+    let t = theme();
+    let r = markdown::render(
+        "- [ ] write tests\n- [x] ship it\n- plain item\n",
+        40,
+        "  ",
+        &t,
+    );
+    let text = plain(&r);
+    assert!(text.contains("☐ write tests"), "{text}");
+    assert!(text.contains("☑ ship it"), "{text}");
+    assert!(text.contains("• plain item"), "{text}");
+    assert!(!text.contains("[ ]") && !text.contains("[x]"), "{text}");
+}

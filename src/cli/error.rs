@@ -56,15 +56,11 @@ impl CliError {
             CliError::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
             CliError::Said(_) => None,
             CliError::Interrupted => Some("\nkeyturn: interrupted".into()),
-            CliError::Keystore(KeystoreError::WrongPassphrase { path }) => {
-                Some(match crate::keystore::unlock::passphrase_variable() {
-                    Some(var) => format!(
-                        "keyturn: The passphrase from {var} does not open {}. Nothing was changed; correct {var}.",
-                        path.display()
-                    ),
-                    None => format!("keyturn: {self}"),
-                })
-            }
+            CliError::Keystore(KeystoreError::WrongPassphrase { path }) => Some(format!(
+                "keyturn: {}",
+                crate::keystore::unlock::wrong_passphrase_from_environment(path)
+                    .unwrap_or_else(|| self.to_string())
+            )),
             other => Some(format!("keyturn: {other}")),
         }
     }

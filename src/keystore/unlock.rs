@@ -56,6 +56,17 @@ pub fn passphrase_variable() -> Option<&'static str> {
     .find(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()))
 }
 
+/// What to say when the passphrase an environment variable supplied is wrong: correct the
+/// variable (typing it again would not help). None when no variable supplied one.
+pub fn wrong_passphrase_from_environment(path: &Path) -> Option<String> {
+    passphrase_variable().map(|var| {
+        format!(
+            "The passphrase from {var} does not open {}. Nothing was changed; correct {var}.",
+            path.display()
+        )
+    })
+}
+
 /// The non-interactive source, if any is configured.
 pub fn from_environment(config_identity: Option<&Path>) -> Result<Option<Unlock>, KeystoreError> {
     if let Some(id) = std::env::var_os("KEYTURN_IDENTITY").filter(|v| !v.is_empty()) {

@@ -35,6 +35,7 @@ impl KeyService {
     pub(super) fn open_or_create(&self, passphrase: Option<SecretString>, create: bool) {
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
+            let from_environment = passphrase.is_none();
             let typed = passphrase.clone();
             let mut asked = false;
             let mut ask = |_: &str| {
@@ -58,8 +59,16 @@ impl KeyService {
                 Err(e) => {
                     let wrong = matches!(e, KeystoreError::WrongPassphrase { .. })
                         || (asked && matches!(e, KeystoreError::BadIdentity { .. }));
+                    // A wrong passphrase from the environment is fixed there, not retyped.
+                    let error = match &e {
+                        KeystoreError::WrongPassphrase { path } if from_environment => {
+                            crate::keystore::unlock::wrong_passphrase_from_environment(path)
+                                .unwrap_or_else(|| e.to_string())
+                        }
+                        _ => e.to_string(),
+                    };
                     KeysMsg::UnlockFailed {
-                        error: e.to_string(),
+                        error,
                         wrong_passphrase: wrong,
                         store_exists: KeyStore::exists(&this.path),
                     }

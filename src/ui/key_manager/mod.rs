@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::key_manager::{KeyMeta, StoreState};
@@ -243,10 +243,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         ],
         area.width as usize,
     );
-    let lines = body_lines(app, area.width as usize, theme);
+    // Wrapped here so a long line continues under its own indent.
+    let lines: Vec<Line<'static>> = body_lines(app, area.width as usize, theme)
+        .into_iter()
+        .flat_map(|l| crate::ui::hanging::keep_indent(l, area.width as usize))
+        .collect();
     let body_h = area.height.saturating_sub(1);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        Paragraph::new(lines),
         Rect {
             height: body_h,
             ..area

@@ -273,13 +273,20 @@ pub(super) fn edit_cap<'a>(d: &'a dialogs::EditCap, app: &'a App, theme: &Theme)
                 "in config.toml",
             ),
         };
+        // Only the caps there are: no key selected, or no provider, is not offered.
         let tabs = [
             (CapScope::Key, "this key".to_string()),
             (CapScope::Provider, provider.clone()),
             (CapScope::Global, "everything".to_string()),
-        ];
+        ]
+        .into_iter()
+        .filter(|(s, _)| match s {
+            CapScope::Key => !id.is_empty(),
+            CapScope::Provider => !provider.is_empty(),
+            CapScope::Global => true,
+        });
         let mut choice = vec![Span::styled("Tab: ", theme.hint)];
-        for (i, (s, name)) in tabs.into_iter().enumerate() {
+        for (i, (s, name)) in tabs.enumerate() {
             if i > 0 {
                 choice.push(Span::styled(" · ", theme.hint));
             }

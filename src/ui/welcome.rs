@@ -56,11 +56,7 @@ pub fn header(w: &Welcome, theme: &Theme) -> Line<'static> {
     Line::from(vec![
         Span::styled(" Welcome to keyturn ", theme.status_accent),
         Span::styled(
-            format!(
-                "  step {} of 4: {} · Esc goes back to the welcome",
-                w.step.number(),
-                w.step.title()
-            ),
+            format!("  step {} of 4: {}", w.step.number(), w.step.title()),
             theme.meta,
         ),
     ])

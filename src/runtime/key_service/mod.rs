@@ -363,8 +363,10 @@ impl KeyService {
                         "Nothing new to import.".to_string()
                     } else {
                         format!(
-                            "Imported {}. Now unset them and remove them from your shell profile.",
-                            imported.join(", ")
+                            "Imported {}. Now unset {} and remove {} from your shell profile.",
+                            imported.join(", "),
+                            if imported.len() == 1 { "it" } else { "them" },
+                            if imported.len() == 1 { "it" } else { "them" },
                         )
                     };
                     Ok(this.updated(store, note, None))

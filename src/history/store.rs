@@ -74,8 +74,9 @@ impl HistoryStore {
             .write_all(id.as_bytes())
     }
 
-    /// Ids of every conversation, most recent activity first (no file is read).
-    pub fn ids_by_activity(&self) -> Vec<String> {
+    /// Every conversation file's id and modification time, most recent activity first (by
+    /// the full time, so activity within one second still orders). No file is read.
+    fn by_activity(&self) -> Vec<(std::time::SystemTime, String)> {
         let mut out: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.dir)
             .into_iter()
             .flatten()
@@ -90,7 +91,12 @@ impl HistoryStore {
             })
             .collect();
         out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-        out.into_iter().map(|(_, id)| id).collect()
+        out
+    }
+
+    /// Ids of every conversation, most recent activity first (no file is read).
+    pub fn ids_by_activity(&self) -> Vec<String> {
+        self.by_activity().into_iter().map(|(_, id)| id).collect()
     }
 
     /// The conversation a user means: `last` (the most recently active), a whole id, or a
@@ -124,30 +130,19 @@ impl HistoryStore {
 
     /// Every conversation, most recent activity first.
     pub fn list(&self) -> Vec<Summary> {
-        let mut out: Vec<(std::time::SystemTime, Summary)> = std::fs::read_dir(&self.dir)
+        self.by_activity()
             .into_iter()
-            .flatten()
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().to_string();
-                let id = name.strip_suffix(".jsonl")?.to_string();
-                let mtime = e.metadata().ok()?.modified().ok()?;
+            .filter_map(|(mtime, id)| {
                 let modified = mtime.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
                 let (conv, _) = self.load(&id).ok()?;
-                Some((
-                    mtime,
-                    Summary {
-                        title: title_of(&conv),
-                        messages: conv.messages.len(),
-                        id,
-                        modified,
-                    },
-                ))
+                Some(Summary {
+                    title: title_of(&conv),
+                    messages: conv.messages.len(),
+                    id,
+                    modified,
+                })
             })
-            .collect();
-        // By the full modification time, so activity within one second still orders.
-        out.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
-        out.into_iter().map(|(_, s)| s).collect()
+            .collect()
     }
 
     pub fn remove(&self, id: &str) -> std::io::Result<()> {

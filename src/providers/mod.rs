@@ -42,6 +42,16 @@ pub enum StreamEvent {
     Error(ProviderError),
 }
 
+impl StreamEvent {
+    /// The provider answered the request (or began to): from here on it may be billed.
+    pub fn is_an_answer(&self) -> bool {
+        matches!(
+            self,
+            Self::Connected | Self::Text(_) | Self::Reasoning(_) | Self::Usage(_)
+        )
+    }
+}
+
 /// The wire protocol a provider speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

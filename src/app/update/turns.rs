@@ -277,15 +277,7 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
     if !matches!(event, StreamEvent::Retrying { .. } | StreamEvent::Usage(_)) {
         msg.retry = None;
     }
-    if matches!(
-        event,
-        StreamEvent::Connected
-            | StreamEvent::Text(_)
-            | StreamEvent::Reasoning(_)
-            | StreamEvent::Usage(_)
-    ) {
-        msg.answered = true;
-    }
+    msg.answered |= event.is_an_answer();
     match event {
         StreamEvent::Connected => msg.state = TurnState::Streaming,
         StreamEvent::Text(t) => {

@@ -119,17 +119,7 @@ struct Printer<'a> {
 impl Printer<'_> {
     /// Handles one event; returns how the stream ended once it has.
     fn on_event(&mut self, event: Option<StreamEvent>) -> Option<Ending> {
-        if matches!(
-            event,
-            Some(
-                StreamEvent::Connected
-                    | StreamEvent::Text(_)
-                    | StreamEvent::Reasoning(_)
-                    | StreamEvent::Usage(_)
-            )
-        ) {
-            self.answered = true;
-        }
+        self.answered |= event.as_ref().is_some_and(StreamEvent::is_an_answer);
         match event {
             Some(StreamEvent::Usage(u)) => self.usage = Some(u),
             Some(StreamEvent::Text(t)) => {

@@ -655,14 +655,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
     );
     key(&mut app, KeyCode::Char('b'));
-    let field = |app: &App| match &app.key_manager.dialog {
-        Some(KeyDialog::EditCap(keyturn::app::key_manager::dialogs::EditCap {
-            scope,
-            input,
-            ..
-        })) => (*scope, input.lines().join("")),
-        other => panic!("{other:?}"),
-    };
+    let field = cap_field;
     use keyturn::app::key_manager::CapScope;
     assert_eq!(field(&app), (CapScope::Key, String::new()));
     // Tab: the provider's cap (none yet), then the global one, showing its value.
@@ -799,14 +792,7 @@ fn caps_are_editable_with_no_stored_key_and_shown_to_the_last_digit() {
         Msg::Key(KeyEvent::new(KeyCode::F(3), KeyModifiers::NONE)),
     );
     assert!(key(&mut app, KeyCode::Char('b')).is_empty());
-    let field = |app: &App| match &app.key_manager.dialog {
-        Some(KeyDialog::EditCap(keyturn::app::key_manager::dialogs::EditCap {
-            scope,
-            input,
-            ..
-        })) => (*scope, input.lines().join("")),
-        other => panic!("{other:?}"),
-    };
+    let field = cap_field;
     // No key to cap: the provider's cap, exactly; Tab goes to the global one and back.
     assert_eq!(field(&app), (CapScope::Provider, "1.23456789".into()));
     key(&mut app, KeyCode::Tab);
@@ -848,5 +834,17 @@ fn the_key_manager_hint_line_fits_and_says_where_the_rest_are() {
         } else {
             assert!(hint.contains("b caps"), "{hint}");
         }
+    }
+}
+
+/// The budget dialog's scope and what its field holds.
+fn cap_field(app: &App) -> (keyturn::app::key_manager::CapScope, String) {
+    match &app.key_manager.dialog {
+        Some(KeyDialog::EditCap(keyturn::app::key_manager::dialogs::EditCap {
+            scope,
+            input,
+            ..
+        })) => (*scope, input.lines().join("")),
+        other => panic!("{other:?}"),
     }
 }

@@ -95,6 +95,15 @@ impl Config {
             return Err(ConfigError::at(path, text, Some(id.span()), &msg));
         }
         for (id, p) in &self.providers {
+            // nan and inf parse as floats but no provider takes them.
+            if let Some(t) = p.get_ref().temperature
+                && !(t.is_finite() && (0.0..=2.0).contains(&t))
+            {
+                let msg = format!(
+                    "providers.{id}.temperature = {t} is not a temperature; use a number from 0 to 2"
+                );
+                return Err(ConfigError::at(path, text, Some(p.span()), &msg));
+            }
             match &p.get_ref().base_url {
                 Some(url) => match reqwest::Url::parse(url.get_ref()) {
                     Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {}
@@ -232,6 +241,19 @@ models = ["mock-model"]
             parse(text).unwrap().start_provider_id().as_deref(),
             Some("zeta")
         );
+    }
+
+    #[test]
+    fn temperature_must_be_a_finite_number_in_range() {
+        for bad in ["nan", "inf", "-inf", "3.5", "-1"] {
+            let text = format!(
+                "[providers.x]\nbase_url = \"http://127.0.0.1:1/v1\"\ntemperature = {bad}\n"
+            );
+            let e = parse(&text).unwrap_err().to_string();
+            assert!(e.contains("is not a temperature"), "{bad}: {e}");
+        }
+        let ok = "[providers.x]\nbase_url = \"http://127.0.0.1:1/v1\"\ntemperature = 0.7\n";
+        assert!(parse(ok).is_ok());
     }
 
     #[test]

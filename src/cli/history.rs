@@ -207,22 +207,36 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> Result<(), CliError> {
 
 /// The usage report as a table with a total row and what it leaves out.
 fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Result<()> {
-    let w = rows
+    // Group names come from the ledger (model ids from providers): printed clean, padded by
+    // hand so a name of any length prints (a format width has a limit), the column capped.
+    let names: Vec<String> = rows
         .iter()
-        .map(|r| r.group.chars().count())
+        .map(|r| crate::text::sanitize::sanitize_name(&r.group))
+        .collect();
+    let w = names
+        .iter()
+        .map(|n| crate::text::wrap::str_width(n))
         .max()
         .unwrap_or(5)
-        .max(5);
+        .clamp(5, 48);
+    let pad = |name: &str| {
+        let used = crate::text::wrap::str_width(name);
+        format!("{name}{}", " ".repeat(w.saturating_sub(used)))
+    };
     writeln!(
         out,
-        "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
-        "", "requests", "input tok", "output tok", "cost USD"
+        "{}  {:>8}  {:>12}  {:>12}  {:>10}",
+        pad(""),
+        "requests",
+        "input tok",
+        "output tok",
+        "cost USD"
     )?;
-    for r in rows {
+    for (r, name) in rows.iter().zip(&names) {
         writeln!(
             out,
-            "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
-            r.group,
+            "{}  {:>8}  {:>12}  {:>12}  {:>10}",
+            pad(name),
             r.requests,
             r.input,
             r.output,
@@ -232,8 +246,8 @@ fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Res
     let total = crate::usage::total(rows);
     writeln!(
         out,
-        "{:<w$}  {:>8}  {:>12}  {:>12}  {:>10}",
-        "total",
+        "{}  {:>8}  {:>12}  {:>12}  {:>10}",
+        pad("total"),
         total.requests,
         total.input,
         total.output,

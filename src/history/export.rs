@@ -4,6 +4,7 @@
 use crate::chat::Conversation;
 use crate::chat::money::Usd;
 use crate::providers::Role;
+use crate::text::sanitize::sanitize_name;
 use crate::usage::LedgerRecord;
 
 /// The provider's id (a message made before ids were kept has only the name).
@@ -32,9 +33,7 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
     }
     let list = |v: &[&str]| {
         v.iter()
-            .map(|s| {
-                serde_json::to_string(&crate::text::sanitize::sanitize_line(s)).unwrap_or_default()
-            })
+            .map(|s| serde_json::to_string(&sanitize_name(s)).unwrap_or_default())
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -52,7 +51,11 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
         let head = match m.role {
             Role::User => "## You".to_string(),
             Role::System => "## System".to_string(),
-            Role::Assistant => format!("## Assistant ({} · {})", id_of(m), m.model),
+            Role::Assistant => format!(
+                "## Assistant ({} · {})",
+                sanitize_name(id_of(m)),
+                sanitize_name(&m.model)
+            ),
         };
         out.push_str(&format!("\n{head}\n\n{}\n", m.text.trim_end()));
         for note in &m.notes {

@@ -18,8 +18,9 @@ use crate::providers::Role;
 
 /// The title, else the first line of the first question.
 pub fn title_of(conv: &Conversation) -> String {
+    // Titles are read back from files anyone could have edited: printed clean.
     if !conv.title.trim().is_empty() {
-        return conv.title.clone();
+        return crate::text::sanitize::sanitize_name(&conv.title);
     }
     conv.messages
         .iter()

@@ -212,6 +212,11 @@ pub async fn fetch(
             None => break,
         }
     }
+    // Ids are shown, cached, sent back and printed: nothing hostile survives their arrival.
+    for m in &mut models {
+        m.id = crate::text::sanitize::sanitize_name(&m.id);
+    }
+    models.retain(|m| !m.id.is_empty());
     models.sort_by(|a, b| a.id.cmp(&b.id));
     models.dedup_by(|a, b| a.id == b.id);
     Ok(models)

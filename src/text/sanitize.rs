@@ -87,6 +87,23 @@ pub fn sanitize(text: &str) -> String {
     Sanitizer::new().push(text)
 }
 
+/// Zero-width characters that hide inside an id or a name (a look-alike `gpt‌-4o`).
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// An identifier or a name from outside (a model id from `/models`, a provider or conversation
+/// title read back from a file): one line, no controls, escapes, bidi overrides or zero-width
+/// characters. The one function for ids wherever they arrive and wherever they are printed.
+pub fn sanitize_name(text: &str) -> String {
+    sanitize_line(text)
+        .chars()
+        .filter(|&c| !is_zero_width(c))
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 /// Like [`sanitize`] but also folds newlines and tabs to spaces, for one-line fields.
 pub fn sanitize_line(text: &str) -> String {
     sanitize(text)
@@ -98,6 +115,13 @@ pub fn sanitize_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_lose_escapes_zero_width_and_bidi() {
+        let hostile = "gpt\u{200B}-4o\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}]0;owned\u{7}\u{202E}x\u{FEFF}";
+        assert_eq!(sanitize_name(hostile), "gpt-4ox");
+        assert_eq!(sanitize_name(" two\nlines "), "two lines");
+    }
 
     #[test]
     fn strips_csi_osc_and_c1() {

@@ -256,3 +256,50 @@ fn a_failed_write_of_the_output_exits_non_zero() {
     let out = run(&["history", "list"], Stdio::from(writer));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+#[test]
+fn hostile_model_ids_print_clean_at_any_length() {
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config("http://127.0.0.1:9/v1", ""));
+    let hostile = format!(
+        "evil\u{1b}]52;c;cHduZWQ=\u{7}\u{1b}]0;owned\u{7}\u{200B}{}",
+        "x".repeat(70_000)
+    );
+    let ledger = keyturn::usage::Ledger::new(&home.path().join("data"));
+    let turn = keyturn::chat::TurnEnded {
+        provider: "local".into(),
+        model: hostile.clone(),
+        key_id: None,
+        usage: None,
+        prompt_chars: 4,
+        reply_chars: 4,
+        state: keyturn::chat::EndState::Done,
+        conversation: None,
+    };
+    let record = keyturn::usage::record_for(
+        &turn,
+        keyturn::time::now(),
+        &keyturn::usage::prices::PriceTable::default(),
+    );
+    ledger
+        .append(&record, &jiff::tz::TimeZone::system())
+        .unwrap();
+    let out = keyturn(home.path(), &["usage", "--by", "model"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("evil") && !s.contains('\u{1b}') && !s.contains('\u{200B}'));
+    // A conversation answered by that model exports clean too.
+    let store = HistoryStore::new(&home.path().join("data"));
+    let mut w = HistoryWriter::new(store);
+    let mut conv = Conversation::default();
+    conv.push(Role::User, "q".into(), TurnState::Done);
+    let a = conv.push(Role::Assistant, "a".into(), TurnState::Done);
+    conv.messages[a].model = hostile;
+    conv.messages[a].provider_id = "local".into();
+    w.sync(&conv).unwrap();
+    let md = text(&keyturn(home.path(), &["history", "show", "last"]).stdout);
+    assert!(
+        md.contains("evil") && !md.contains('\u{1b}') && !md.contains('\u{7}'),
+        "escape in the export"
+    );
+}

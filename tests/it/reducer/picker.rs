@@ -505,3 +505,32 @@ fn typing_part_of_a_model_id_selects_it_over_a_spread_across_provider_names() {
     let (p, _) = picker.rows()[0];
     assert_eq!(picker.providers[p].provider.id, "demo");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn model_ids_are_sanitized_when_they_arrive() {
+    keyturn::install_crypto_provider();
+    let mock = MockProvider::start(MockOptions {
+        models: vec![
+            "gpt\u{200B}-4o\u{1b}]0;owned\u{7}".into(),
+            "\u{1b}]52;c;eA==\u{7}".into(),
+        ],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let text = format!(
+        "[providers.local]\nbase_url = \"{}\"\nauth = \"none\"\ndefault_model = \"m\"\n",
+        mock.base_url()
+    );
+    let config = keyturn::config::Config::parse(std::path::Path::new("t.toml"), &text).unwrap();
+    let choice = config.provider("local", None).unwrap();
+    let client = keyturn::providers::http::build_client(config.timeouts());
+    let models =
+        keyturn::providers::models::fetch(&client, &choice.endpoint, None, config.timeouts())
+            .await
+            .unwrap();
+    let ids: Vec<&str> = models.iter().map(|m| m.id.as_str()).collect();
+    // The look-alike loses its zero-width space and its title-setting escape; an id that was
+    // nothing but an escape is dropped.
+    assert_eq!(ids, ["gpt-4o"]);
+}

@@ -52,6 +52,9 @@ pub struct LedgerRecord {
     pub conversation: Option<String>,
 }
 
+/// More than this for one request is a provider's mistake (or a hostile one), not a price.
+const MOST_ONE_REQUEST_COSTS: Usd = Usd::from_nanos(1_000 * 1_000_000_000);
+
 /// The record for a finished turn: the provider's numbers where it gave them.
 pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecord {
     let (input, output, reasoning, cached, estimated, provider_cost) = match turn.usage {
@@ -72,6 +75,8 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
             None,
         ),
     };
+    // A provider's own figure is trusted only when it is a plausible price of one request.
+    let provider_cost = provider_cost.filter(|c| *c >= Usd::ZERO && *c <= MOST_ONE_REQUEST_COSTS);
     let (cost_usd, cost_source) = match provider_cost {
         Some(c) => (Some(c), CostSource::Provider),
         None => match prices.find(&turn.provider, &turn.model) {
@@ -93,6 +98,18 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
         cost_source,
         conversation: turn.conversation.clone(),
     }
+}
+
+/// The file is not empty and its last byte is not a newline.
+fn ends_without_newline(f: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if f.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
 }
 
 #[derive(Debug, Clone)]
@@ -121,11 +138,20 @@ impl Ledger {
             .create(&self.dir)?;
         let mut f = std::fs::OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .mode(0o600)
             .open(self.file(Month::of(record.at, tz)))?;
         let line = serde_json::to_string(record).map_err(std::io::Error::other)?;
-        f.write_all(format!("{line}\n").as_bytes())?;
+        // A last line torn by a crash (no newline) must not swallow this record: start a
+        // fresh line. The torn one stays a damaged line that costs only itself.
+        let torn = ends_without_newline(&mut f)?;
+        let text = if torn {
+            format!("\n{line}\n")
+        } else {
+            format!("{line}\n")
+        };
+        f.write_all(text.as_bytes())?;
         f.sync_data()
     }
 
@@ -241,14 +267,14 @@ pub fn total(rows: &[Row]) -> Row {
         ..Row::default()
     };
     for r in rows {
-        total.requests += r.requests;
-        total.input += r.input;
-        total.output += r.output;
-        total.reasoning += r.reasoning;
-        total.cached += r.cached;
+        total.requests = total.requests.saturating_add(r.requests);
+        total.input = total.input.saturating_add(r.input);
+        total.output = total.output.saturating_add(r.output);
+        total.reasoning = total.reasoning.saturating_add(r.reasoning);
+        total.cached = total.cached.saturating_add(r.cached);
         total.cost_usd += r.cost_usd;
-        total.unpriced += r.unpriced;
-        total.estimated += r.estimated;
+        total.unpriced = total.unpriced.saturating_add(r.unpriced);
+        total.estimated = total.estimated.saturating_add(r.estimated);
     }
     total
 }
@@ -271,16 +297,16 @@ pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) ->
             group,
             ..Default::default()
         });
-        row.requests += 1;
-        row.input += r.input;
-        row.output += r.output;
-        row.reasoning += r.reasoning;
-        row.cached += r.cached;
+        row.requests = row.requests.saturating_add(1);
+        row.input = row.input.saturating_add(r.input);
+        row.output = row.output.saturating_add(r.output);
+        row.reasoning = row.reasoning.saturating_add(r.reasoning);
+        row.cached = row.cached.saturating_add(r.cached);
         match r.cost_usd {
             Some(c) => row.cost_usd += c,
-            None => row.unpriced += 1,
+            None => row.unpriced = row.unpriced.saturating_add(1),
         }
-        row.estimated += u64::from(r.estimated);
+        row.estimated = row.estimated.saturating_add(u64::from(r.estimated));
     }
     rows.into_values().collect()
 }

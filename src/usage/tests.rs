@@ -141,3 +141,53 @@ fn the_ledger_appends_per_month_skips_damage_and_reports() {
     );
     assert!(Month::parse("2026-13").is_none());
 }
+
+#[test]
+fn a_torn_last_line_does_not_swallow_the_next_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::new(dir.path());
+    let tz = jiff::tz::TimeZone::UTC;
+    let prices = PriceTable::parse(prices::SHIPPED).unwrap();
+    let u = Usage {
+        input_tokens: 10,
+        ..Default::default()
+    };
+    let rec = record_for(&turn("openai", "gpt-4.1", Some(u)), 1_790_000_000, &prices);
+    ledger.append(&rec, &tz).unwrap();
+    let month = Month::of(rec.at, &tz);
+    // A crash mid-write: half a record, no newline.
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(ledger.file(month))
+        .unwrap()
+        .write_all(b"{\"at\":17900")
+        .unwrap();
+    ledger.append(&rec, &tz).unwrap();
+    let (records, skipped) = ledger.read(month);
+    assert_eq!(records.len(), 2, "both whole records are read");
+    assert_eq!(skipped, [2], "the torn line costs only itself");
+}
+
+#[test]
+fn implausible_provider_costs_are_not_trusted_and_sums_saturate() {
+    let prices = PriceTable::parse(prices::SHIPPED).unwrap();
+    let u = Usage {
+        input_tokens: 1_000_000,
+        cost_usd: Usd::parse("5000"),
+        ..Default::default()
+    };
+    let r = record_for(&turn("openai", "gpt-4.1", Some(u)), 1, &prices);
+    assert_eq!(
+        r.cost_source,
+        CostSource::Table,
+        "a $5000 request is not a price"
+    );
+    assert_eq!(r.cost_usd, Some(usd(2.0)));
+    let mut big = r.clone();
+    big.input = u64::MAX;
+    let tz = jiff::tz::TimeZone::UTC;
+    let rows = report(&[big.clone(), big], GroupBy::Provider, &tz);
+    assert_eq!(rows[0].input, u64::MAX);
+    assert_eq!(total(&rows).input, u64::MAX);
+}

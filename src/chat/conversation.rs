@@ -108,6 +108,9 @@ pub struct Conversation {
     pub title: String,
     /// A title was asked of the model already (asked once per conversation).
     pub title_asked: bool,
+    /// Messages (by index) that were still streaming in the file it was read from: their
+    /// end is written when saving resumes.
+    pub unended: Vec<usize>,
 }
 
 impl Conversation {

@@ -83,6 +83,49 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_message_index_costs_only_its_own_line() {
+        let text = [
+            r#"{"t":"msg","n":0,"role":"user","text":"kept","at":1}"#,
+            r#"{"t":"msg","n":18446744073709551615,"role":"user","text":"x","at":1}"#,
+            r#"{"t":"start","n":1000000000000,"at":2,"provider":"p","model":"m"}"#,
+            r#"{"t":"delta","n":1000000000000,"text":"x"}"#,
+            r#"{"t":"truncate","n":18446744073709551615}"#,
+            r#"{"t":"msg","n":1,"role":"user","text":"also kept","at":1}"#,
+        ]
+        .join("\n");
+        let (conv, report) = replay(&text);
+        let texts: Vec<&str> = conv.messages.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["kept", "also kept"]);
+        assert_eq!(report.skipped_lines, [2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn the_incomplete_mark_survives_later_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = HistoryStore::new(dir.path());
+        store.ensure_dir().unwrap();
+        let text = [
+            r#"{"t":"meta","v":1,"id":"20261129-000000-aaaa","created":1}"#,
+            r#"{"t":"msg","n":0,"role":"user","text":"q","at":1}"#,
+            r#"{"t":"start","n":1,"at":2,"provider":"p","model":"m"}"#,
+            r#"{"t":"delta","n":1,"text":"cut"}"#,
+        ]
+        .join("\n");
+        let id = "20261129-000000-aaaa";
+        std::fs::write(store.path(id), text + "\n").unwrap();
+        for _ in 0..3 {
+            // Each start resumes the conversation (which writes the turn's end) and loads it.
+            let (conv, _) = store.load(id).unwrap();
+            assert_eq!(conv.messages[1].notes, [INCOMPLETE_NOTE]);
+            let mut w = writer::HistoryWriter::new(store.clone());
+            w.resume(&conv).unwrap();
+        }
+        // The end was written once, by the first start.
+        let file = std::fs::read_to_string(store.path(id)).unwrap();
+        assert_eq!(file.matches(r#""t":"end""#).count(), 1, "{file}");
+    }
+
+    #[test]
     fn truncate_takes_back_an_edited_turn() {
         let text = [
             r#"{"t":"msg","n":0,"role":"user","text":"a","at":1}"#,

@@ -144,6 +144,20 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
             report.skipped_lines.push(i + 1);
             continue;
         };
+        // A message index is never more than the lines before it: a larger one (a huge
+        // number, damage) is a damaged line, and costs only itself.
+        let n = match &record {
+            Record::Msg { n, .. }
+            | Record::Start { n, .. }
+            | Record::Delta { n, .. }
+            | Record::End { n, .. }
+            | Record::Truncate { n } => Some(*n),
+            Record::Meta { .. } | Record::Title { .. } => None,
+        };
+        if n.is_some_and(|n| n > i) {
+            report.skipped_lines.push(i + 1);
+            continue;
+        }
         let slot = |index_of: &mut Vec<Option<usize>>, n: usize, m: usize| {
             if index_of.len() <= n {
                 index_of.resize(n + 1, None);
@@ -188,7 +202,15 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                     let msg = &mut conv.messages[*m];
                     msg.state = match state {
                         EndState::Done => TurnState::Done,
-                        EndState::Cancelled => TurnState::Cancelled,
+                        EndState::Cancelled => {
+                            // Cut off by a crash: the mark survives every later start.
+                            if error.as_deref() == Some(INCOMPLETE_NOTE)
+                                && !msg.notes.iter().any(|n| n == INCOMPLETE_NOTE)
+                            {
+                                msg.notes.push(INCOMPLETE_NOTE.into());
+                            }
+                            TurnState::Cancelled
+                        }
                         EndState::Failed => TurnState::Failed(crate::chat::TurnError::recorded(
                             error.unwrap_or_default(),
                         )),
@@ -207,10 +229,11 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
             }
         }
     }
-    for msg in &mut conv.messages {
+    for (i, msg) in conv.messages.iter_mut().enumerate() {
         if msg.state.is_open() {
             msg.state = TurnState::Cancelled;
             msg.notes.push(INCOMPLETE_NOTE.into());
+            conv.unended.push(i);
             report.incomplete = true;
         }
     }

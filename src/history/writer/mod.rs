@@ -91,12 +91,14 @@ impl HistoryWriter {
         let mut lines = String::new();
         let mut persisted = Vec::new();
         for (n, m) in conv.messages.iter().enumerate() {
-            if m.role == Role::Assistant && m.notes.iter().any(|n| n == super::INCOMPLETE_NOTE) {
+            // Only a turn the file left open gets an end (once: next time the file has it).
+            if m.role == Role::Assistant && conv.unended.contains(&n) {
+                // The note goes into the file with the end, so it is there next time too.
                 let rec = Record::End {
                     n,
                     at: now(),
                     state: EndState::Cancelled,
-                    error: None,
+                    error: Some(super::INCOMPLETE_NOTE.into()),
                     usage: None,
                 };
                 lines.push_str(&serde_json::to_string(&rec).unwrap_or_default());

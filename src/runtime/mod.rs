@@ -300,6 +300,8 @@ struct DrawHooks {
     exit_after_first_frame: Option<std::ffi::OsString>,
     /// Debug builds only: panic after a frame, to prove a panic restores the terminal.
     panic_after_draw: bool,
+    /// Debug builds only: panic on a worker thread after a frame (once).
+    panic_in_worker: std::cell::Cell<bool>,
 }
 
 impl DrawHooks {
@@ -308,6 +310,10 @@ impl DrawHooks {
             exit_after_first_frame: std::env::var_os("KEYTURN_EXIT_AFTER_FIRST_FRAME"),
             panic_after_draw: cfg!(debug_assertions)
                 && std::env::var_os("KEYTURN_DEBUG_PANIC_AFTER_DRAW").is_some(),
+            panic_in_worker: std::cell::Cell::new(
+                cfg!(debug_assertions)
+                    && std::env::var_os("KEYTURN_DEBUG_PANIC_IN_WORKER").is_some(),
+            ),
         }
     }
 
@@ -320,6 +326,9 @@ impl DrawHooks {
         }
         if self.panic_after_draw {
             panic!("deliberate panic for the terminal-restore test");
+        }
+        if self.panic_in_worker.replace(false) {
+            std::thread::spawn(|| panic!("deliberate panic on a worker thread"));
         }
         false
     }

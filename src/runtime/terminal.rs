@@ -88,5 +88,8 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(move |info| {
         restore();
         previous(info);
+        // A panic on any thread (a worker, a task) ends keyturn: a TUI whose worker died
+        // would go on looking alive and ignore Ctrl-Q. The terminal is restored already.
+        std::process::exit(101);
     }));
 }

@@ -603,3 +603,26 @@ async fn conversations_pane_switches_searches_renames_and_deletes() {
         "{list}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_on_a_worker_thread_ends_keyturn_with_the_terminal_restored() {
+    if !Tmux::available() {
+        return;
+    }
+    let (_mock, home) = setup(0.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        let t = Tmux::start_env(
+            &h,
+            80,
+            24,
+            "env RUST_BACKTRACE=0 KEYTURN_DEBUG_PANIC_IN_WORKER=1",
+        );
+        t.wait_for("EXIT=");
+        let s = t.wait_for("icanon");
+        assert!(s.contains("EXIT=101"), "{s}");
+        assert!(s.contains("deliberate panic on a worker thread"), "{s}");
+        assert!(!s.contains("-icanon"), "terminal left in raw mode: {s}");
+    })
+    .await;
+}

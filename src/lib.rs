@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod keystore;
 pub mod markdown;
 pub mod mock;
+pub mod private_fs;
 pub mod providers;
 pub mod runtime;
 pub mod text;

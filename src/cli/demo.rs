@@ -30,11 +30,12 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), super
     })?;
     let paths = Paths::under(home);
     let identity = home.join("demo-identity.txt");
-    std::fs::write(
+    crate::private_fs::write(
         &identity,
         age::x25519::Identity::generate()
             .to_string()
-            .expose_secret(),
+            .expose_secret()
+            .as_bytes(),
     )
     .map_err(|e| super::CliError::Usage(format!("cannot write the demo home: {e}")))?;
     let config_text = format!(
@@ -43,7 +44,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), super
         identity.display(),
         mock.base_url()
     );
-    std::fs::write(&paths.config_file, &config_text)
+    crate::private_fs::write(&paths.config_file, config_text.as_bytes())
         .map_err(|e| super::CliError::Usage(format!("cannot write the demo config: {e}")))?;
     let mut store = KeyStore::create(
         &paths.keys_file(),

@@ -126,7 +126,7 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
         } => {
             let conv = load(&store, &id)?;
             let md = crate::history::export::to_markdown(&conv, &ledger.for_conversation(&conv.id));
-            std::fs::write(&path, md)
+            crate::private_fs::write(&path, md.as_bytes())
                 .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
             writeln!(out, "Wrote {} ({}).", path.display(), title_of(&conv))?;
         }

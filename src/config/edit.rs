@@ -141,7 +141,7 @@ fn write(path: &Path, doc: &toml_edit::DocumentMut) -> Result<(), EditError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(write_error(dir))?;
+    crate::private_fs::create_dir(dir).map_err(write_error(dir))?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_error(dir))?;
     tmp.write_all(doc.to_string().as_bytes())
         .and_then(|_| tmp.as_file().sync_all())
@@ -271,8 +271,8 @@ pub fn write_welcome(
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(write_error(dir))?;
-        return std::fs::write(path, text).map_err(write_error(path));
+        crate::private_fs::create_dir(dir).map_err(write_error(dir))?;
+        return crate::private_fs::write(path, text.as_bytes()).map_err(write_error(path));
     }
     let text = std::fs::read_to_string(path).map_err(read_error(path))?;
     let mut doc: toml_edit::DocumentMut = text.parse().map_err(parse_error(path))?;

@@ -93,7 +93,7 @@ impl ModelService {
             models: models.to_vec(),
         };
         let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
+            crate::private_fs::create_dir(&self.dir)?;
             let tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
             serde_json::to_writer(&tmp, &file)?;
             tmp.persist(self.cache_path(provider_id))

@@ -303,3 +303,33 @@ fn hostile_model_ids_print_clean_at_any_length() {
         "escape in the export"
     );
 }
+
+#[test]
+fn under_umask_000_an_export_is_still_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    write_config(home.path(), &local_config("http://127.0.0.1:9/v1", ""));
+    let store = HistoryStore::new(&home.path().join("data"));
+    let mut w = HistoryWriter::new(store);
+    let mut conv = Conversation::default();
+    conv.push(Role::User, "private question".into(), TurnState::Done);
+    w.sync(&conv).unwrap();
+    let out_file = home.path().join("out.md");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 000; exec '{}' history export last -o '{}'",
+            env!("CARGO_BIN_EXE_keyturn"),
+            out_file.display()
+        ))
+        .env("KEYTURN_HOME", home.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mode = std::fs::metadata(&out_file).unwrap().permissions().mode();
+    assert_eq!(
+        mode & 0o077,
+        0,
+        "group/other can read or write the export: {mode:o}"
+    );
+}

@@ -57,6 +57,8 @@ pub enum KeystoreError {
     BadIdentity { path: PathBuf, detail: String },
     #[error("The passphrase command failed: {detail}")]
     PassphraseCommand { detail: String },
+    #[error("The passphrase file {} cannot be used: {detail}", path.display())]
+    PassphraseFile { path: PathBuf, detail: String },
     #[error("No key with id {id:?}. `keyturn keys list` shows the ids.")]
     NoSuchKey { id: String },
     #[error("That key is already stored for {provider}.")]

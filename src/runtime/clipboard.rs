@@ -83,12 +83,15 @@ pub fn copy_native(text: &str) -> Result<&'static str, ClipboardError> {
     use std::process::{Command, Stdio};
     let mut tried = Vec::new();
     for (program, args) in PROGRAMS {
-        let child = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
+            .stderr(Stdio::null());
+        // A clipboard helper has no business with the passphrase or API keys.
+        crate::keystore::unlock::scrub_environment(&mut command);
+        let child = command.spawn();
         let Ok(mut child) = child else {
             tried.push(program);
             continue;

@@ -92,12 +92,15 @@ pub(super) fn keystore_checks(paths: &Paths, config: Option<&Config>) -> Vec<Che
     .into_iter()
     .find(|v| env(v).is_some())
     {
-        check(
-            "unlock method",
-            Status::Pass,
-            format!("passphrase from {var}"),
-            None,
-        )
+        match crate::keystore::unlock::passphrase_file_warning() {
+            Some(w) => check("unlock method", Status::Warn, w, Some("chmod 600 the file")),
+            None => check(
+                "unlock method",
+                Status::Pass,
+                format!("passphrase from {var}"),
+                None,
+            ),
+        }
     } else {
         check(
             "unlock method",

@@ -40,6 +40,9 @@ pub(super) fn open(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
     for w in &store.warnings {
         eprintln!("warning: {w} Fix it with `keyturn keys fix-permissions`.");
     }
+    if let Some(w) = crate::keystore::unlock::passphrase_file_warning() {
+        eprintln!("warning: {w}");
+    }
     Ok(store)
 }
 

@@ -671,3 +671,51 @@ async fn first_use_and_duplicates_say_what_is_needed_before_any_test() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(mock.requests().len(), tested);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_passphrase_command_inherits_no_secret_and_a_lax_passphrase_file_is_warned() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = Home::new(&mock.base_url());
+    home.ok(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-scrub-key-0001"),
+    );
+    // The command prints the passphrase only if it sees none of keyturn's secrets nor a key.
+    let cmd = "test -z \"$KEYTURN_NEW_PASSPHRASE$OPENAI_API_KEY\" && printf 'test passphrase'";
+    let out = home.run(
+        &["keys", "list"],
+        None,
+        &[
+            ("KEYTURN_PASSPHRASE", ""),
+            ("KEYTURN_PASSPHRASE_COMMAND", cmd),
+            ("KEYTURN_NEW_PASSPHRASE", "leak-me"),
+            ("OPENAI_API_KEY", "sk-test-leak-me"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "the command saw a secret: {}",
+        text(&out.stderr)
+    );
+    // A passphrase file others can read: it works, with a warning (and doctor says so).
+    let pf = home.path().join("pass.txt");
+    std::fs::write(&pf, format!("{PASS}\n")).unwrap();
+    std::fs::set_permissions(&pf, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let env = [
+        ("KEYTURN_PASSPHRASE", ""),
+        ("KEYTURN_PASSPHRASE_FILE", pf.to_str().unwrap()),
+    ];
+    let out = home.run(&["keys", "list"], None, &env);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("can be read by others"),
+        "{}",
+        text(&out.stderr)
+    );
+    let doctor = home.run(&["doctor"], None, &env);
+    assert!(
+        text(&doctor.stdout).contains("can be read by others"),
+        "{}",
+        text(&doctor.stdout)
+    );
+}

@@ -92,6 +92,14 @@ pub enum ProviderError {
     InStream { provider: String, detail: String },
     #[error("{provider} cannot be used yet: {detail}")]
     Setup { provider: String, detail: String },
+    #[error(
+        "{provider} sent {what} larger than {limit_mb} MB, so keyturn stopped reading and closed the connection. Anything before it is kept."
+    )]
+    TooLarge {
+        provider: String,
+        what: &'static str,
+        limit_mb: usize,
+    },
 }
 
 impl ProviderError {

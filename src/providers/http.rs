@@ -135,8 +135,46 @@ pub fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
     crate::time::parse_http_date(v).map(|at| at.saturating_sub(crate::time::now()))
 }
 
+/// The most one stream event (or one line of it) may hold, and a model list or key-test
+/// answer: nothing a provider sends can make keyturn's memory grow without bound.
+pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// An error body is only read for its message.
+pub const MAX_ERROR_BYTES: usize = 64 * 1024;
+
+/// Reads a success body of at most `limit` bytes, giving up after `idle` of silence. Over
+/// the limit it stops reading (dropping the response closes the connection).
+pub async fn read_body_limited(
+    resp: reqwest::Response,
+    endpoint: &Endpoint,
+    what: &'static str,
+    limit: usize,
+    timeouts: Timeouts,
+    redactor: &Redactor,
+) -> Result<String, ProviderError> {
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    loop {
+        match tokio::time::timeout(timeouts.idle, stream.next()).await {
+            Err(_) => return Err(idle_timeout(endpoint, timeouts)),
+            Ok(Some(Err(e))) => return Err(transport_error(endpoint, &e, timeouts, redactor)),
+            Ok(Some(Ok(chunk))) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(ProviderError::TooLarge {
+                        provider: endpoint.name.clone(),
+                        what,
+                        limit_mb: limit / (1024 * 1024),
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(String::from_utf8_lossy(&body).into_owned()),
+        }
+    }
+}
+
 /// Reads at most `limit` bytes of an error body, giving up after `idle` of silence.
-async fn read_error_body(resp: reqwest::Response, limit: usize, idle: Duration) -> String {
+pub async fn read_error_body(resp: reqwest::Response, limit: usize, idle: Duration) -> String {
     let mut body = Vec::new();
     let mut stream = resp.bytes_stream();
     while body.len() < limit {
@@ -217,7 +255,7 @@ async fn open_stream(
         return Ok(resp);
     }
     let retry_after = retry_after_secs(resp.headers());
-    let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
+    let text = read_error_body(resp, MAX_ERROR_BYTES, timeouts.idle).await;
     Err(ProviderError::from_status(
         &endpoint.name,
         status.as_u16(),
@@ -235,7 +273,7 @@ async fn json_instead_of_stream(
     timeouts: Timeouts,
     redactor: &Redactor,
 ) -> ProviderError {
-    let text = read_error_body(resp, 64 * 1024, timeouts.idle).await;
+    let text = read_error_body(resp, MAX_ERROR_BYTES, timeouts.idle).await;
     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     match value.get("error") {
         Some(err) => ProviderError::in_stream(&endpoint.name, err, redactor),
@@ -266,11 +304,22 @@ async fn pump(
             Ok(Some(Err(e))) => vec![StreamEvent::Error(transport_error(
                 endpoint, &e, timeouts, redactor,
             ))],
-            Ok(Some(Ok(bytes))) => decoder
-                .feed(&bytes)
-                .iter()
-                .flat_map(|ev| parser.on_event(ev))
-                .collect(),
+            Ok(Some(Ok(bytes))) => {
+                let mut events: Vec<StreamEvent> = decoder
+                    .feed(&bytes)
+                    .iter()
+                    .flat_map(|ev| parser.on_event(ev))
+                    .collect();
+                // One event bigger than any real one: stop here (what came before is kept).
+                if decoder.pending() > MAX_EVENT_BYTES {
+                    events.push(StreamEvent::Error(ProviderError::TooLarge {
+                        provider: endpoint.name.clone(),
+                        what: "a stream event",
+                        limit_mb: MAX_EVENT_BYTES / (1024 * 1024),
+                    }));
+                }
+                events
+            }
             Ok(None) => {
                 let mut out: Vec<StreamEvent> = decoder
                     .finish()

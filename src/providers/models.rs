@@ -184,11 +184,10 @@ pub async fn fetch(
             Ok(Ok(r)) => r,
         };
         let status = resp.status().as_u16();
-        let body = tokio::time::timeout(timeouts.idle, resp.text())
-            .await
-            .map_err(|_| idle_timeout(endpoint, timeouts))?
-            .unwrap_or_default();
         if !(200..300).contains(&status) {
+            let body =
+                super::http::read_error_body(resp, super::http::MAX_ERROR_BYTES, timeouts.idle)
+                    .await;
             return Err(ProviderError::from_status(
                 &endpoint.name,
                 status,
@@ -197,6 +196,15 @@ pub async fn fetch(
                 &redactor,
             ));
         }
+        let body = super::http::read_body_limited(
+            resp,
+            endpoint,
+            "a model list",
+            super::http::MAX_BODY_BYTES,
+            timeouts,
+            &redactor,
+        )
+        .await?;
         let value: Value = serde_json::from_str(&body).map_err(|_| ProviderError::InStream {
             provider: endpoint.name.clone(),
             detail: "its model list is not JSON".into(),

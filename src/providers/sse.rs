@@ -59,6 +59,11 @@ impl SseDecoder {
         events
     }
 
+    /// Bytes held for the event being framed (its unfinished line and its data so far).
+    pub fn pending(&self) -> usize {
+        self.line.len() + self.data.len()
+    }
+
     /// The stream ended. A final event that lacked its blank line is dispatched anyway:
     /// some servers close right after the last `data:` line and the text is still real.
     pub fn finish(&mut self) -> Vec<SseEvent> {

@@ -171,15 +171,31 @@ pub async fn check_key(
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok());
-    let body = tokio::time::timeout(timeouts.idle, resp.text())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
     if (200..300).contains(&status) {
+        let body = match super::http::read_body_limited(
+            resp,
+            endpoint,
+            "an answer to the key test",
+            super::http::MAX_BODY_BYTES,
+            timeouts,
+            &redactor,
+        )
+        .await
+        {
+            Ok(b) => b,
+            Err(e) => {
+                return CheckOutcome {
+                    check: classify(&e),
+                    detail: e.to_string(),
+                };
+            }
+        };
         let value = serde_json::from_str(&body).unwrap_or_default();
         return judge_success(probe, &endpoint.name, &value);
     }
+    // An error body is read for its message only (a 300 MB 401 costs 64 KiB).
+    let body =
+        super::http::read_error_body(resp, super::http::MAX_ERROR_BYTES, timeouts.idle).await;
     let e = ProviderError::from_status(&endpoint.name, status, &body, retry, &redactor);
     // from_status already treats Gemini's 400 API_KEY_INVALID as a rejected key.
     CheckOutcome {

@@ -1,0 +1,160 @@
+//! Bodies a provider sends are read only up to a limit: a huge stream event, model list or
+//! error body costs a bounded amount of memory, ends with a plain message, and keeps what
+//! came before. A hostile server on 127.0.0.1 sends them.
+
+use std::time::Duration;
+
+use keyturn::keystore::KeyCheck;
+use keyturn::providers::http::{Timeouts, stream_chat};
+use keyturn::providers::{
+    ChatMessage, ChatRequest, Endpoint, Protocol, ProviderError, Role, StreamEvent,
+};
+use secrecy::SecretString;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::Collect;
+
+/// Serves one connection: reads the request head, then writes `head` and `body_len` bytes
+/// of filler after `prefix` (in 64 KiB writes, stopping when the client goes away).
+async fn hostile(head: &'static str, prefix: &'static str, body_len: usize) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let Ok((mut sock, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut seen = Vec::new();
+        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            match sock.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        if sock.write_all(head.as_bytes()).await.is_err()
+            || sock.write_all(prefix.as_bytes()).await.is_err()
+        {
+            return;
+        }
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut sent = 0;
+        while sent < body_len {
+            if sock.write_all(&chunk).await.is_err() {
+                return;
+            }
+            sent += chunk.len();
+        }
+        let _ = sock.shutdown().await;
+    });
+    format!("http://{addr}/v1")
+}
+
+fn endpoint(base_url: String) -> Endpoint {
+    Endpoint {
+        id: "hostile".into(),
+        name: "Hostile".into(),
+        protocol: Protocol::Openai,
+        base_url,
+        extra_headers: Vec::new(),
+    }
+}
+
+fn timeouts() -> Timeouts {
+    Timeouts {
+        connect: Duration::from_secs(2),
+        idle: Duration::from_secs(5),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_event_bigger_than_16_mb_ends_the_turn_and_keeps_the_text_before_it() {
+    keyturn::install_crypto_provider();
+    let url = hostile(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n",
+        "data: {\"choices\":[{\"delta\":{\"content\":\"kept\"}}]}\n\ndata: ",
+        20 * 1024 * 1024,
+    )
+    .await;
+    let client = keyturn::providers::http::build_client(timeouts());
+    let request = ChatRequest {
+        model: "m".into(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            content: "hi".into(),
+        }],
+        temperature: None,
+        max_tokens: None,
+    };
+    let mut sink = Collect::default();
+    stream_chat(
+        &client,
+        &endpoint(url),
+        &request,
+        None,
+        timeouts(),
+        &mut sink,
+    )
+    .await;
+    let text: String = sink
+        .0
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, "kept");
+    match sink.0.last() {
+        Some(StreamEvent::Error(e @ ProviderError::TooLarge { .. })) => {
+            assert!(e.to_string().contains("larger than 16 MB"), "{e}");
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_list_bigger_than_16_mb_is_refused() {
+    keyturn::install_crypto_provider();
+    let url = hostile(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n",
+        "{\"data\":[\"",
+        20 * 1024 * 1024,
+    )
+    .await;
+    let client = keyturn::providers::http::build_client(timeouts());
+    let err = keyturn::providers::models::fetch(&client, &endpoint(url), None, timeouts())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ProviderError::TooLarge {
+                what: "a model list",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_error_body_on_a_key_test_is_read_only_for_its_message() {
+    keyturn::install_crypto_provider();
+    let url = hostile(
+        "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\n\r\n",
+        "{\"error\":{\"message\":\"bad key ",
+        300 * 1024 * 1024,
+    )
+    .await;
+    let client = keyturn::providers::http::build_client(timeouts());
+    let key = SecretString::from("sk-test-hostile-0001".to_string());
+    let outcome =
+        keyturn::providers::validate::check_key(&client, &endpoint(url), &key, timeouts()).await;
+    assert_eq!(outcome.check, KeyCheck::Invalid);
+    assert!(
+        outcome.detail.len() < 70 * 1024,
+        "{} bytes of detail",
+        outcome.detail.len()
+    );
+}

@@ -297,6 +297,9 @@ async fn pump(
     let mut decoder = SseDecoder::new();
     let mut text_clean = Sanitizer::new();
     let mut reasoning_clean = Sanitizer::new();
+    // A key the provider echoes in its reply never reaches the screen, history or stdout.
+    let mut text_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
+    let mut reasoning_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
     let mut stream = resp.bytes_stream();
     loop {
         let events = match tokio::time::timeout(timeouts.idle, stream.next()).await {
@@ -331,13 +334,32 @@ async fn pump(
             }
         };
         for ev in events {
-            let ev = match ev {
-                StreamEvent::Text(t) => StreamEvent::Text(text_clean.push(&t)),
-                StreamEvent::Reasoning(r) => StreamEvent::Reasoning(reasoning_clean.push(&r)),
-                other => other,
-            };
             let terminal = matches!(ev, StreamEvent::Done | StreamEvent::Error(_));
-            if !sink.send(ev).await || terminal {
+            let mut out = Vec::with_capacity(3);
+            match ev {
+                StreamEvent::Text(t) => {
+                    out.push(StreamEvent::Text(text_keys.push(&text_clean.push(&t))))
+                }
+                StreamEvent::Reasoning(r) => out.push(StreamEvent::Reasoning(
+                    reasoning_keys.push(&reasoning_clean.push(&r)),
+                )),
+                other => {
+                    // The end: what was held back in case it began a key is not one.
+                    if terminal {
+                        out.push(StreamEvent::Reasoning(reasoning_keys.flush()));
+                        out.push(StreamEvent::Text(text_keys.flush()));
+                    }
+                    out.push(other);
+                }
+            }
+            for ev in out {
+                let empty =
+                    matches!(&ev, StreamEvent::Text(t) | StreamEvent::Reasoning(t) if t.is_empty());
+                if !empty && !sink.send(ev).await {
+                    return;
+                }
+            }
+            if terminal {
                 return;
             }
         }

@@ -37,6 +37,41 @@ fn looks_like_key(token: &str) -> bool {
     len >= 32 && digits >= 2 && letters >= 2
 }
 
+/// How long a piece of a known key is redacted wherever it appears (error bodies).
+const FRAGMENT: usize = 10;
+
+/// Redacts known secrets from a reply as it streams: text that could be the start of a key
+/// is held until the next chunk says whether it is one.
+#[derive(Debug, Default, Clone)]
+pub struct StreamRedactor {
+    redactor: Redactor,
+    held: String,
+}
+
+impl StreamRedactor {
+    pub fn new(redactor: Redactor) -> Self {
+        Self {
+            redactor,
+            held: String::new(),
+        }
+    }
+
+    /// The safe part of what has come so far.
+    pub fn push(&mut self, chunk: &str) -> String {
+        self.held.push_str(chunk);
+        let text = self.redactor.redact_known(&self.held);
+        let keep = self.redactor.partial_tail(&text);
+        let cut = text.len() - keep;
+        self.held = text[cut..].to_string();
+        text[..cut].to_string()
+    }
+
+    /// The stream ended: what was held back is not a key.
+    pub fn flush(&mut self) -> String {
+        std::mem::take(&mut self.held)
+    }
+}
+
 /// Redacts secrets from text. Built per request with the key in use, so even a key that
 /// looks nothing like a key is caught when a provider echoes it.
 #[derive(Default, Clone)]
@@ -65,11 +100,45 @@ impl Redactor {
         self
     }
 
-    pub fn redact(&self, text: &str) -> String {
+    /// Only the known secrets, whole: for a model's reply, where a hash or an id that looks
+    /// like a key is content, not a leak.
+    pub fn redact_known(&self, text: &str) -> String {
         let mut text = text.to_string();
         for secret in &self.known {
             if text.contains(secret.as_str()) {
                 text = text.replace(secret.as_str(), &format!("[key {}]", mask(secret)));
+            }
+        }
+        text
+    }
+
+    /// The longest end of `text` that could be the start of a known secret (held back while
+    /// streaming, in case the rest comes in the next chunk).
+    fn partial_tail(&self, text: &str) -> usize {
+        self.known
+            .iter()
+            .flat_map(|k| {
+                (1..k.len().min(text.len() + 1)).rev().find(|&n| {
+                    text.is_char_boundary(text.len() - n) && k.starts_with(&text[text.len() - n..])
+                })
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let mut text = self.redact_known(text);
+        // A piece of a known key (10 characters or more) is as telling as the whole.
+        for secret in &self.known {
+            let chars: Vec<char> = secret.chars().collect();
+            if chars.len() < 16 {
+                continue;
+            }
+            for start in 0..=chars.len() - FRAGMENT {
+                let piece: String = chars[start..start + FRAGMENT].iter().collect();
+                if text.contains(&piece) {
+                    text = text.replace(&piece, "[key fragment]");
+                }
             }
         }
         let mut out = String::with_capacity(text.len());
@@ -103,6 +172,41 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_echoed_in_a_reply_is_redacted_even_split_across_chunks() {
+        let key = "sk-test-CANARY-stream-0123456789";
+        let mut r = StreamRedactor::new(Redactor::new().with_secret(key));
+        let mut out = String::new();
+        for chunk in [
+            "Your key is sk-te",
+            "st-CANARY-str",
+            "eam-0123456789 and a hash ",
+            "deadbeef",
+        ] {
+            out.push_str(&r.push(chunk));
+        }
+        out.push_str(&r.flush());
+        assert!(!out.contains("CANARY"), "{out}");
+        assert!(
+            out.contains("[key …6789]") && out.contains("a hash deadbeef"),
+            "{out}"
+        );
+        // Text that only starts like the key comes through once it is clearly not the key.
+        let mut r = StreamRedactor::new(Redactor::new().with_secret(key));
+        assert_eq!(r.push("see sk-"), "see ");
+        // A last "s" could begin the key: held one chunk more, given back at the end.
+        assert_eq!(r.push("docs"), "sk-doc");
+        assert_eq!(r.flush(), "s");
+    }
+
+    #[test]
+    fn a_ten_character_fragment_of_the_key_is_redacted_in_an_error() {
+        let key = "sk-test-CANARY-fragment-0123456789";
+        let r = Redactor::new().with_secret(key);
+        let out = r.redact("invalid key ending in ragment-0123456789 (truncated)");
+        assert!(!out.contains("0123456789"), "{out}");
+    }
 
     #[test]
     fn mask_shows_last_four_only() {

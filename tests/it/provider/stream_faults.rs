@@ -126,6 +126,23 @@ async fn an_echoed_key_never_reaches_the_error() {
 }
 
 #[tokio::test]
+async fn a_key_echoed_in_the_reply_text_never_leaves_the_stream_task() {
+    let mock = mock().await;
+    let key = canary_key();
+    mock.push(Reply::text(&format!(
+        "Sure! You sent the key {key} in your header. Bye."
+    )));
+    let events = run(&mock, "echo", Some(&key)).await;
+    let text = text_of(&events);
+    assert!(!text.contains("CANARY"), "{text}");
+    assert!(
+        text.contains("Sure! You sent the key [key …") && text.ends_with("Bye."),
+        "{text}"
+    );
+    assert!(matches!(events.last(), Some(StreamEvent::Done)));
+}
+
+#[tokio::test]
 async fn wrong_key_gets_a_plain_401_message() {
     keyturn::install_crypto_provider();
     let good = canary_key();

@@ -110,8 +110,13 @@ impl Persistence {
 
     /// A conversation the model switched to: saving continues in its file.
     pub fn adopt(&mut self, conv: &Conversation) {
-        let ops = self.writer.resume_plan(conv);
-        let _ = self.history_jobs.send(HistoryJob::Write(ops));
+        let synced = self.writer.resume_plan(conv);
+        let _ = self.history_jobs.send(HistoryJob::Write(synced.ops));
+        // Turns a crash cut off never reached the ledger: they count now, estimated.
+        for turn in synced.ended {
+            let record = record_for(&turn, crate::time::now(), &self.prices);
+            let _ = self.ledger_jobs.send(LedgerJob::Append(Box::new(record)));
+        }
     }
 
     /// Exports the conversation to Markdown, off the loop; the worker says where.

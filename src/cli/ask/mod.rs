@@ -111,13 +111,19 @@ pub async fn run(
         key_id: target.key_id.clone(),
     };
     // The question is saved before it is sent: a failed request loses nothing typed.
-    let saving = if config.history.save_ask && !args.no_save {
+    let mut saving = if config.history.save_ask && !args.no_save {
         Saving::begin(store, earlier.unwrap_or_default(), &prompt)
             .map_err(|e| eprintln!("keyturn: could not save the conversation: {e}"))
             .ok()
     } else {
         None
     };
+    for turn in saving
+        .iter_mut()
+        .flat_map(|s| std::mem::take(&mut s.recovered))
+    {
+        record_usage(paths, &prices, turn);
+    }
     let streamed = stream_to_stdout(config, target, request).await;
     // Only a request the provider answered (or began to) goes into the usage ledger.
     let turn = match saving {

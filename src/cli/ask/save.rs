@@ -19,6 +19,8 @@ pub(super) struct Answerer {
 pub(super) struct Saving {
     writer: HistoryWriter,
     conv: Conversation,
+    /// Turns of the continued conversation a crash kept from the ledger.
+    pub recovered: Vec<TurnEnded>,
 }
 
 impl Saving {
@@ -29,14 +31,20 @@ impl Saving {
         prompt: &str,
     ) -> std::io::Result<Self> {
         let mut writer = HistoryWriter::new(store);
-        if !conv.id.is_empty() {
-            writer.resume(&conv)?;
-        }
+        let recovered = if conv.id.is_empty() {
+            Vec::new()
+        } else {
+            writer.resume(&conv)?
+        };
         conv.push(Role::User, prompt.to_string(), TurnState::Done);
         if let Some(id) = writer.sync(&conv)?.created {
             conv.id = id;
         }
-        Ok(Self { writer, conv })
+        Ok(Self {
+            writer,
+            conv,
+            recovered,
+        })
     }
 
     /// Saves the answer as it ended; returns the conversation's id and the turn for the

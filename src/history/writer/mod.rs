@@ -68,12 +68,14 @@ impl HistoryWriter {
         }
     }
 
-    /// [`resume_plan`](Self::resume_plan), carried out at once.
-    pub fn resume(&mut self, conv: &Conversation) -> std::io::Result<()> {
-        for op in self.resume_plan(conv) {
-            self.files.apply(&op)?;
+    /// [`resume_plan`](Self::resume_plan), carried out at once; returns the turns a crash
+    /// kept from the ledger.
+    pub fn resume(&mut self, conv: &Conversation) -> std::io::Result<Vec<TurnEnded>> {
+        let synced = self.resume_plan(conv);
+        for op in &synced.ops {
+            self.files.apply(op)?;
         }
-        Ok(())
+        Ok(synced.ended)
     }
 
     /// [`plan`](Self::plan), carried out at once (tests and the CLI).
@@ -86,13 +88,31 @@ impl HistoryWriter {
     }
 
     /// Continues a conversation loaded from disk: what it holds is already written. Turns
-    /// that were cut off get their end written now, so the file reads the same next time.
-    pub fn resume_plan(&mut self, conv: &Conversation) -> Vec<WriteOp> {
+    /// that were cut off get their end written now, so the file reads the same next time;
+    /// those the provider had begun answering are returned for the ledger (a crash is why
+    /// they never reached it), their tokens estimated.
+    pub fn resume_plan(&mut self, conv: &Conversation) -> Synced {
         let mut lines = String::new();
         let mut persisted = Vec::new();
+        let mut ended = Vec::new();
         for (n, m) in conv.messages.iter().enumerate() {
             // Only a turn the file left open gets an end (once: next time the file has it).
             if m.role == Role::Assistant && conv.unended.contains(&n) {
+                if !m.text.is_empty() || !m.reasoning.is_empty() {
+                    ended.push(TurnEnded {
+                        provider: provider_id(m),
+                        model: m.model.clone(),
+                        key_id: m.key_id.clone(),
+                        usage: None,
+                        prompt_chars: conv.messages[..n]
+                            .iter()
+                            .map(|m| m.text.chars().count())
+                            .sum(),
+                        reply_chars: m.text.chars().count(),
+                        state: EndState::Cancelled,
+                        conversation: Some(conv.id.clone()),
+                    });
+                }
                 // The note goes into the file with the end, so it is there next time too.
                 let rec = Record::End {
                     n,
@@ -124,7 +144,11 @@ impl HistoryWriter {
             });
         }
         ops.push(WriteOp::SetLast(conv.id.clone()));
-        ops
+        Synced {
+            created: None,
+            ended,
+            ops,
+        }
     }
 
     /// What changed since the last plan, as file work: appends only (a take-back is a

@@ -519,6 +519,19 @@ async fn kill_9_mid_stream_then_restart_finds_the_partial_answer() {
         }
         t.keys(&["C-c"]);
         t.wait_for("EXIT=0");
+        // The cut-off request never reached the ledger before the kill: the restart counts
+        // it, estimated, once.
+        let ledger: String = std::fs::read_dir(h.join("data/usage"))
+            .map(|d| {
+                d.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let recovered: Vec<&str> = ledger
+            .lines()
+            .filter(|l| l.contains("\"estimated\":true"))
+            .collect();
+        assert_eq!(recovered.len(), 1, "{ledger}");
     })
     .await;
 }

@@ -14,9 +14,9 @@ pub enum KeystoreError {
         what: String,
         detail: String,
     },
-    #[error("{} is damaged or is not a keyturn key file ({detail}). The previous version may be in {}.bak; `keyturn keys undo` restores it.", path.display(), path.display())]
+    #[error("{} is damaged or is not a keyturn key file ({detail}). {}", path.display(), recovery(path))]
     Corrupt { path: PathBuf, detail: String },
-    #[error("{} is empty. keyturn never leaves an empty key file: restore the backup with `keyturn keys undo`, or move the file away to start afresh.", path.display())]
+    #[error("{} is empty. {}", path.display(), recovery(path))]
     Empty { path: PathBuf },
     #[error("{} is {size} bytes; a key file is never larger than {max} bytes, so this is not one. Move it away and retry.", path.display())]
     TooLarge { path: PathBuf, size: u64, max: u64 },
@@ -34,7 +34,7 @@ pub enum KeystoreError {
         required: u8,
         max: u8,
     },
-    #[error("Could not {action} {}: {source}. Nothing was changed; fix the cause (disk full? read-only?) and retry.", path.display())]
+    #[error("Could not {action} {}: {}. Nothing was changed; {} and retry.", path.display(), source, io_advice(source))]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -67,8 +67,38 @@ pub enum KeystoreError {
     NothingToUndo,
     #[error("{}'s passphrase or identity was changed by another keyturn since this one unlocked it. Unlock again.", path.display())]
     ChangedElsewhere { path: PathBuf },
+    #[error("{} is missing but its backup {}.bak is there: `keyturn keys undo` restores it. To start afresh instead, move the backup away first.", path.display(), path.display())]
+    MissingWithBackup { path: PathBuf },
     #[error("An empty passphrase would protect nothing; choose one.")]
     EmptyPassphrase,
+}
+
+/// What to do about a damaged file: the key file has a backup to restore; the backup
+/// itself has none (never "keys.age.bak.bak").
+fn recovery(path: &std::path::Path) -> String {
+    if path.extension().is_some_and(|e| e == "bak") {
+        "This is the backup; keys.age itself is not affected. `keyturn keys purge-backup` removes it.".into()
+    } else {
+        format!(
+            "`keyturn keys undo` restores the previous version from {}.bak (the damaged file is kept aside), or move it away to start afresh.",
+            path.display()
+        )
+    }
+}
+
+/// The next step for an I/O failure, by its real cause.
+fn io_advice(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull | K::QuotaExceeded => "free some disk space",
+        K::ReadOnlyFilesystem => {
+            "the file system is read-only: remount it or set KEYTURN_HOME elsewhere"
+        }
+        K::PermissionDenied => "check the owner and mode of the file and its directory",
+        K::NotFound => "check that the directory exists",
+        K::AlreadyExists => "another keyturn made it first: run the command again",
+        _ => "fix the cause",
+    }
 }
 
 /// age's messages wrap values in Unicode isolation marks (U+2068/U+2069); strip them.

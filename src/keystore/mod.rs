@@ -40,6 +40,14 @@ pub struct KeyStore {
     pub warnings: Vec<String>,
 }
 
+/// The same unlock again (a passphrase or an identity path), for a second attempt.
+fn unlock_clone(unlock: &Unlock) -> Unlock {
+    match unlock {
+        Unlock::Passphrase(p) => Unlock::Passphrase(p.clone()),
+        Unlock::Identity(path) => Unlock::Identity(path.clone()),
+    }
+}
+
 pub fn backup_path(path: &Path) -> PathBuf {
     with_suffix(path, ".bak")
 }
@@ -108,9 +116,69 @@ impl KeyStore {
         })
     }
 
+    /// The store at `path`, made if there is none: decided under the store's lock, so six
+    /// first `keys add` at once make one store and all add to it.
+    pub fn create_or_open(
+        path: &Path,
+        unlock: Unlock,
+        log_n: u8,
+        ask: Ask,
+    ) -> Result<Self, KeystoreError> {
+        let lock = file::StoreLock::acquire(path)?;
+        if file::read(path)?.is_some() {
+            drop(lock);
+            return Self::open(path, unlock, ask);
+        }
+        drop(lock);
+        match Self::create(path, unlock_clone(&unlock), log_n, ask) {
+            // Another keyturn made it between the two looks: use that one.
+            Err(KeystoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                Self::open(path, unlock, ask)
+            }
+            other => other,
+        }
+    }
+
+    /// Restores keys.age from its backup when keys.age itself cannot be read (damaged,
+    /// empty, truncated): the backup must open with `unlock` first; the damaged file is kept
+    /// aside as keys.age.damaged.
+    pub fn recover_from_backup(
+        path: &Path,
+        unlock: Unlock,
+        ask: Ask,
+    ) -> Result<Self, KeystoreError> {
+        let _lock = file::StoreLock::acquire(path)?;
+        let bak_path = backup_path(path);
+        let bak = file::read(&bak_path)?.ok_or(KeystoreError::NothingToUndo)?;
+        // Proves the backup opens (and learns the material) before anything is moved.
+        let opened = Self::open(&bak_path, unlock, ask)?;
+        if std::fs::symlink_metadata(path).is_ok() {
+            let aside = with_suffix(path, ".damaged");
+            std::fs::rename(path, &aside).map_err(|e| KeystoreError::Io {
+                action: "move the damaged key file aside to",
+                path: aside.clone(),
+                source: e,
+            })?;
+        }
+        file::write_atomic(path, &bak)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            warnings: file::permission_warnings(path),
+            ..opened
+        })
+    }
+
     /// Creates a new, empty store (fails if one exists). `log_n` is the scrypt work factor
     /// for a passphrase.
     pub fn create(path: &Path, unlock: Unlock, log_n: u8, ask: Ask) -> Result<Self, KeystoreError> {
+        if file::read(&backup_path(path))?.is_some() && file::read(path)?.is_none() {
+            // A new, empty store would soon replace the backup that still holds the keys.
+            return Err(KeystoreError::MissingWithBackup {
+                path: path.to_path_buf(),
+            });
+        }
         let material = material_for(unlock, log_n, ask)?;
         let _lock = file::StoreLock::acquire(path)?;
         if file::read(path)?.is_some() {

@@ -79,12 +79,10 @@ pub(super) async fn test(
     for (e, o) in targets.iter().zip(outcomes) {
         writeln!(out, "{}: {} — {}", describe(e), o.check.label(), o.detail)?;
         all_valid &= o.check == KeyCheck::Valid;
-        records.push(KeyOp::RecordTest {
-            id: e.id.clone(),
-            record: record(&o),
-        });
+        records.push((e.id.clone(), record(&o)));
     }
-    store.commit(KeyOp::Many(records))?;
+    // Test results are not a change to undo: the backup is left as it was.
+    store.record_tests(records)?;
     if all_valid {
         Ok(())
     } else {
@@ -123,7 +121,31 @@ pub(super) async fn rotate(
 
 /// Swaps the key store with its backup.
 pub(super) fn undo(ctx: &Ctx<'_>, out: &mut impl Write) -> Result<(), CliError> {
-    let mut store = open(ctx)?;
+    let damaged = |e: &KeystoreError| {
+        matches!(
+            e,
+            KeystoreError::Corrupt { .. }
+                | KeystoreError::Empty { .. }
+                | KeystoreError::TooLarge { .. }
+                | KeystoreError::Missing { .. }
+        )
+    };
+    let mut store = match open(ctx) {
+        Ok(s) => s,
+        // keys.age cannot be read: the backup is the way back (that is what the error said).
+        Err(e) if damaged(&e) => {
+            let store = super::open::recover(ctx)?;
+            writeln!(
+                out,
+                "Restored {} from its backup ({}); the damaged file is kept as {}.",
+                ctx.path.display(),
+                crate::text::count(store.entries().len(), "key"),
+                crate::keystore::with_suffix(&ctx.path, ".damaged").display()
+            )?;
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     store.undo()?;
     writeln!(
         out,

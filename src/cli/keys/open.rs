@@ -97,16 +97,26 @@ impl Destination {
 }
 
 fn create(ctx: &Ctx, unlock: Unlock) -> Result<KeyStore, KeystoreError> {
-    let store = KeyStore::create(
+    let existed = KeyStore::exists(&ctx.path);
+    let store = KeyStore::create_or_open(
         &ctx.path,
         unlock,
         ctx.config.keystore.scrypt_work_factor,
         &mut ask_tty,
     )?;
-    eprintln!(
-        "Created {} (protected by {}).",
-        ctx.path.display(),
-        store.material().describe()
-    );
+    if !existed {
+        eprintln!(
+            "Created {} (protected by {}).",
+            ctx.path.display(),
+            store.material().describe()
+        );
+    }
     Ok(store)
+}
+
+/// For `keys undo` when keys.age itself cannot be read: the backup, if it opens, replaces it
+/// (the damaged file is kept aside).
+pub(super) fn recover(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
+    let unlock = unlock_for_open(ctx.config, &crate::keystore::backup_path(&ctx.path))?;
+    KeyStore::recover_from_backup(&ctx.path, unlock, &mut ask_tty)
 }

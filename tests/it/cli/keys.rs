@@ -719,3 +719,106 @@ async fn the_passphrase_command_inherits_no_secret_and_a_lax_passphrase_file_is_
         text(&doctor.stdout)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_works_undo_restores_a_damaged_file_and_tests_keep_the_backup() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = Home::new(&mock.base_url());
+    home.ok(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-recover-old-0001"),
+    );
+    let id = home.id_of("0001");
+    // rotate → test → undo: the old key comes back (the test did not touch the backup).
+    home.ok(
+        &["keys", "rotate", &id, "--force"],
+        Some("sk-test-recover-new-0002"),
+    );
+    let _ = home.run(&["keys", "test", &id], None, &[]);
+    home.ok(&["keys", "undo"], None);
+    assert!(home.ok(&["keys", "list"], None).contains("0001"));
+    // A damaged keys.age: undo restores it from the backup and keeps the damage aside.
+    let keys = home.path().join("keys.age");
+    let whole = std::fs::read(&keys).unwrap();
+    std::fs::write(&keys, &whole[..whole.len() / 2]).unwrap();
+    let broken = home.run(&["keys", "list"], None, &[]);
+    assert_eq!(broken.status.code(), Some(3));
+    assert!(text(&broken.stderr).contains("keyturn keys undo"));
+    let restored = home.ok(&["keys", "undo"], None);
+    assert!(
+        restored.contains("Restored") && restored.contains("damaged"),
+        "{restored}"
+    );
+    assert!(home.path().join("keys.age.damaged").is_file());
+    assert!(home.ok(&["keys", "list"], None).contains(&id[..4]));
+    // A damaged backup is not sent to keys.age.bak.bak.
+    std::fs::write(home.path().join("keys.age.bak"), b"garbage").unwrap();
+    std::fs::remove_file(&keys).unwrap();
+    let out = home.run(&["keys", "undo"], None, &[]);
+    let err = text(&out.stderr);
+    assert!(!out.status.success() && !err.contains(".bak.bak"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_store_with_a_backup_is_not_replaced_by_an_empty_one() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = Home::new(&mock.base_url());
+    home.ok(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-backup-one-0001"),
+    );
+    home.ok(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-backup-two-0002"),
+    );
+    std::fs::remove_file(home.path().join("keys.age")).unwrap();
+    let bak = std::fs::read(home.path().join("keys.age.bak")).unwrap();
+    let out = home.run(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-backup-new-0003"),
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("keys undo"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(home.path().join("keys.age.bak")).unwrap(),
+        bak,
+        "backup kept"
+    );
+    home.ok(&["keys", "undo"], None);
+    assert!(home.ok(&["keys", "list"], None).contains("0001"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn six_first_adds_at_once_keep_six_keys() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = std::sync::Arc::new(Home::new(&mock.base_url()));
+    let runs: Vec<_> = (0..6)
+        .map(|i| {
+            let home = home.clone();
+            std::thread::spawn(move || {
+                home.run(
+                    &["keys", "add", "local", "--force"],
+                    Some(&format!("sk-test-parallel-key-000{i}")),
+                    &[],
+                )
+            })
+        })
+        .collect();
+    for r in runs {
+        let out = r.join().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let list = home.ok(&["keys", "list"], None);
+    assert_eq!(
+        (0..6)
+            .filter(|i| list.contains(&format!("…000{i}")))
+            .count(),
+        6,
+        "{list}"
+    );
+}

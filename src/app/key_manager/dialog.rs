@@ -84,6 +84,7 @@ impl KeysPane {
                 } else {
                     KeysEffect::Unlock {
                         passphrase: Some(secret),
+                        recover: self.after_unlock == Some(crate::keymap::Action::KeyUndo),
                     }
                 })];
             }

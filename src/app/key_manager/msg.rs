@@ -10,6 +10,9 @@ pub enum KeysEffect {
     /// Unlock with this passphrase, or with the configured non-interactive source.
     Unlock {
         passphrase: Option<Secret>,
+        /// The unlock is for `u` (undo): when keys.age cannot be read, restore it from the
+        /// backup instead of failing.
+        recover: bool,
     },
     /// Create keys.age protected by this passphrase (or the configured identity).
     Create {
@@ -72,6 +75,14 @@ pub enum KeysMsg {
         wrong_passphrase: bool,
         store_exists: bool,
     },
+    /// keys.age could not be read and was restored from its backup (for `u`).
+    Recovered {
+        method: String,
+        entries: Vec<KeyMeta>,
+        warnings: Vec<String>,
+        env_candidates: Vec<(String, String)>,
+        note: String,
+    },
     Updated {
         entries: Vec<KeyMeta>,
         note: String,
@@ -131,6 +142,27 @@ impl KeysPane {
                 if let Some(action) = self.after_unlock.take() {
                     return self.action(action, budget);
                 }
+            }
+            KeysMsg::Recovered {
+                method,
+                entries,
+                warnings,
+                env_candidates,
+                note,
+            } => {
+                // The undo asked for is done: the restore was it.
+                self.after_unlock = None;
+                let effects = self.on_msg(
+                    KeysMsg::Unlocked {
+                        method,
+                        entries,
+                        warnings,
+                        env_candidates,
+                    },
+                    budget,
+                );
+                self.note(note, false);
+                return effects;
             }
             KeysMsg::UnlockFailed {
                 error,

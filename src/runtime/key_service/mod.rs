@@ -98,7 +98,10 @@ impl KeyService {
     /// Unlocks in the background at start when no one needs to be asked.
     pub fn start(&self) -> bool {
         if KeyStore::exists(&self.path) && has_auto_source(&self.config) {
-            self.handle(KeysEffect::Unlock { passphrase: None });
+            self.handle(KeysEffect::Unlock {
+                passphrase: None,
+                recover: false,
+            });
             return true;
         }
         false
@@ -178,10 +181,13 @@ impl KeyService {
     pub fn handle(&self, effect: KeysEffect) {
         match effect {
             // config.toml, not the key store: the runtime's effects write it.
-            KeysEffect::Unlock { passphrase } => {
-                self.open_or_create(passphrase.map(|s| s.0), false)
+            KeysEffect::Unlock {
+                passphrase,
+                recover,
+            } => self.open_or_create(passphrase.map(|s| s.0), false, recover),
+            KeysEffect::Create { passphrase } => {
+                self.open_or_create(passphrase.map(|s| s.0), true, false)
             }
-            KeysEffect::Create { passphrase } => self.open_or_create(passphrase.map(|s| s.0), true),
             KeysEffect::CreateWithIdentity { path } => self.create_with_identity(path),
             KeysEffect::TestNew {
                 req,

@@ -32,11 +32,17 @@ impl KeyService {
         });
     }
 
-    pub(super) fn open_or_create(&self, passphrase: Option<SecretString>, create: bool) {
+    pub(super) fn open_or_create(
+        &self,
+        passphrase: Option<SecretString>,
+        create: bool,
+        recover: bool,
+    ) {
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
             let from_environment = passphrase.is_none();
             let typed = passphrase.clone();
+            let (passphrase_again, typed_again) = (passphrase.clone(), passphrase.clone());
             let mut asked = false;
             let mut ask = |_: &str| {
                 asked = true;
@@ -54,6 +60,28 @@ impl KeyService {
                     KeyStore::open(&this.path, unlock, &mut ask)
                 }
             });
+            // For `u`: keys.age that cannot be read is restored from the backup.
+            let damaged = matches!(
+                &result,
+                Err(KeystoreError::Corrupt { .. }
+                    | KeystoreError::Empty { .. }
+                    | KeystoreError::TooLarge { .. })
+            );
+            if recover && damaged {
+                let unlock = this.unlock_source(passphrase_again);
+                let recovered = unlock.and_then(|u| {
+                    KeyStore::recover_from_backup(&this.path, u, &mut |_| typed_again.clone())
+                });
+                if let Ok(store) = recovered {
+                    let note = format!(
+                        "Restored keys.age from its backup; the damaged file is kept as {}.",
+                        crate::keystore::with_suffix(&this.path, ".damaged").display()
+                    );
+                    let msg = this.keep_recovered(store, note);
+                    this.send_blocking(msg);
+                    return;
+                }
+            }
             let msg = match result {
                 Ok(store) => this.keep_unlocked(store),
                 Err(e) => {
@@ -76,6 +104,25 @@ impl KeyService {
             };
             this.send_blocking(msg);
         });
+    }
+
+    /// The store was restored from its backup and is open.
+    fn keep_recovered(&self, store: KeyStore, note: String) -> KeysMsg {
+        match self.keep_unlocked(store) {
+            KeysMsg::Unlocked {
+                method,
+                entries,
+                warnings,
+                env_candidates,
+            } => KeysMsg::Recovered {
+                method,
+                entries,
+                warnings,
+                env_candidates,
+                note,
+            },
+            other => other,
+        }
     }
 
     /// The store is open: it is kept for the session, and the model hears what it holds.

@@ -191,6 +191,7 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
     h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
         passphrase: Some(Secret::new("wrong")),
+        recover: false,
     });
     h.pump(|a| a.key_manager.state == StoreState::Locked).await;
     let Some(keyturn::app::key_manager::KeyDialog::Passphrase(
@@ -203,6 +204,7 @@ async fn a_locked_store_says_how_to_unlock_and_a_wrong_passphrase_is_reported() 
     h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
         passphrase: Some(Secret::new("right")),
+        recover: false,
     });
     h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
         .await;
@@ -241,6 +243,7 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
     h.app.key_manager.state = StoreState::Unlocking;
     h.run(KeysEffect::Unlock {
         passphrase: Some(Secret::new("p")),
+        recover: false,
     });
     h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
         .await;
@@ -279,4 +282,47 @@ async fn a_rejected_key_is_named_and_failover_uses_the_other_key() {
             .any(|e| e.label == "fresh" && e.active)
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn u_on_a_damaged_store_restores_it_from_the_backup() {
+    keyturn::install_crypto_provider();
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let path = home.path().join("keys.age");
+    let mut store = KeyStore::create(
+        &path,
+        Unlock::Passphrase(SecretString::from("right".to_string())),
+        10,
+        &mut |_| None,
+    )
+    .unwrap();
+    for n in 0..2 {
+        store
+            .add(keyturn::keystore::KeyEntry::new(
+                "local",
+                "l",
+                SecretString::from(format!("sk-test-recover-tui-000{n}")),
+                1,
+            ))
+            .unwrap();
+    }
+    // keys.age is cut short; the backup (one key) is whole.
+    let whole = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    let mut h = Harness::new(&mock.base_url(), home.path(), StoreState::Locked);
+    // `u` while locked asks the passphrase, then restores instead of failing.
+    h.app.key_manager.after_unlock = Some(keyturn::app::Action::KeyUndo);
+    h.app.key_manager.state = StoreState::Unlocking;
+    h.run(KeysEffect::Unlock {
+        passphrase: Some(Secret::new("right")),
+        recover: true,
+    });
+    h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
+        .await;
+    assert_eq!(h.app.key_manager.entries.len(), 1);
+    let note = &h.app.key_manager.message.as_ref().unwrap().text;
+    assert!(note.contains("Restored keys.age from its backup"), "{note}");
+    assert!(home.path().join("keys.age.damaged").is_file());
+    assert!(h.app.key_manager.after_unlock.is_none());
 }

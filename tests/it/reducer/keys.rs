@@ -272,7 +272,8 @@ fn a_locked_store_asks_at_start_when_the_provider_needs_a_key() {
     assert_eq!(
         key(&mut app, KeyCode::Enter),
         vec![KeysEffect::Unlock {
-            passphrase: Some(Secret::new("wrong"))
+            passphrase: Some(Secret::new("wrong")),
+            recover: false,
         }]
     );
     msg(

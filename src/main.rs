@@ -83,7 +83,7 @@ fn run_demo() -> Result<(), CliError> {
     }
     init_logging(&Paths::under(home.path()));
     let runtime = new_runtime()?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         let (mock, config, paths) = cli::demo::prepare(home.path()).await?;
         let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)?;
         options.demo = true;
@@ -92,8 +92,13 @@ fn run_demo() -> Result<(), CliError> {
             .map_err(|e| CliError::Provider(format!("terminal error: {e}")));
         drop(mock);
         result
-    })
+    });
+    runtime.shutdown_timeout(QUIT_GRACE);
+    result
 }
+
+/// How long quitting the TUI waits for background work (a key being saved) before it goes.
+const QUIT_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn main() -> ExitCode {
     keyturn::runtime::PROCESS_START.get_or_init(std::time::Instant::now);
@@ -184,9 +189,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 options.first_run = Some(ssh);
             }
             tracing::info!("starting the TUI");
-            runtime
+            let result = runtime
                 .block_on(keyturn::runtime::run_tui(config, paths.clone(), options))
-                .map_err(|e| CliError::Provider(format!("terminal error: {e}")))
+                .map_err(|e| CliError::Provider(format!("terminal error: {e}")));
+            // Quitting never waits long on background work (a hung passphrase command).
+            runtime.shutdown_timeout(QUIT_GRACE);
+            result
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Never imports ratatui or crossterm; slow calls (the first unlock) belong off the UI thread.
 
 pub mod crypto;
-mod document;
+pub mod document;
 pub mod entry;
 pub mod error;
 pub mod file;

@@ -178,20 +178,24 @@ impl Ledger {
     /// A month's records, and the numbers of lines that could not be read.
     pub fn read(&self, month: Month) -> (Vec<LedgerRecord>, Vec<usize>) {
         let bytes = std::fs::read(self.file(month)).unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes);
-        let mut records = Vec::new();
-        let mut skipped = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            match serde_json::from_str(line) {
-                Ok(r) => records.push(r),
-                Err(_) => skipped.push(i + 1),
-            }
-        }
-        (records, skipped)
+        parse_ledger(&String::from_utf8_lossy(&bytes))
     }
+}
+
+/// A ledger file's records, and the numbers of the lines that could not be read.
+pub fn parse_ledger(text: &str) -> (Vec<LedgerRecord>, Vec<usize>) {
+    let mut records = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(r) => records.push(r),
+            Err(_) => skipped.push(i + 1),
+        }
+    }
+    (records, skipped)
 }
 
 /// How records are grouped in a report.

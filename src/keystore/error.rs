@@ -6,7 +6,7 @@ use std::path::PathBuf;
 pub enum KeystoreError {
     #[error("There is no key store at {} yet. Add a key with `keyturn keys add PROVIDER` or from the key manager (F3).", path.display())]
     Missing { path: PathBuf },
-    #[error("Wrong passphrase for {}. Nothing was changed; try again.", path.display())]
+    #[error("Wrong passphrase for {}. Nothing was changed; try again. (Sure of it? Then its header may be damaged: `keyturn keys undo` restores the backup.)", path.display())]
     WrongPassphrase { path: PathBuf },
     #[error("{} cannot be opened with {what}: {detail}", path.display())]
     WrongIdentity {

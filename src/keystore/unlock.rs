@@ -215,7 +215,7 @@ pub fn passphrase_variable() -> Option<&'static str> {
 pub fn wrong_passphrase_from_environment(path: &Path) -> Option<String> {
     passphrase_variable().map(|var| {
         format!(
-            "The passphrase from {var} does not open {}. Nothing was changed; correct {var}.",
+            "The passphrase from {var} does not open {}. Nothing was changed; correct {var} (if it is right, the file's header may be damaged: `keyturn keys undo` restores the backup).",
             path.display()
         )
     })

@@ -160,6 +160,17 @@ impl KeysPane {
         Vec::new()
     }
 
+    /// Stops waiting for an unlock in flight: the store stays locked (a late answer that
+    /// opened it is still taken).
+    pub fn cancel_unlock(&mut self) {
+        self.state = StoreState::Locked;
+        self.after_unlock = None;
+        self.note(
+            "Stopped waiting for the key store to unlock. Any key that needs it asks again.",
+            false,
+        );
+    }
+
     /// The budget dialog's input, holding the cap in force for `scope` (empty: none).
     pub(super) fn cap_input(
         &self,

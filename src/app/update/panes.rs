@@ -16,6 +16,13 @@ pub(super) fn on_keys_key(
         app.key_manager.dialog_key(action, key, &app.session.budget)
     } else {
         match app.options.keymap.lookup_pane(Scope::Keys, chord) {
+            // Esc while the store unlocks (a slow passphrase command) stops waiting for it.
+            Some(Action::Close)
+                if app.key_manager.state == crate::app::key_manager::StoreState::Unlocking =>
+            {
+                app.key_manager.cancel_unlock();
+                return Vec::new();
+            }
             Some(Action::Close) => return close_keys(app),
             // Help was opened before the pane saw the key.
             Some(Action::Help) | None => return Vec::new(),

@@ -128,6 +128,8 @@ pub(super) fn undo(ctx: &Ctx<'_>, out: &mut impl Write) -> Result<(), CliError> 
                 | KeystoreError::Empty { .. }
                 | KeystoreError::TooLarge { .. }
                 | KeystoreError::Missing { .. }
+                // A damaged header reads as a wrong passphrase; the backup settles it.
+                | KeystoreError::WrongPassphrase { .. }
         )
     };
     let mut store = match open(ctx) {

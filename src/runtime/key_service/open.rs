@@ -65,7 +65,8 @@ impl KeyService {
                 &result,
                 Err(KeystoreError::Corrupt { .. }
                     | KeystoreError::Empty { .. }
-                    | KeystoreError::TooLarge { .. })
+                    | KeystoreError::TooLarge { .. }
+                    | KeystoreError::WrongPassphrase { .. })
             );
             if recover && damaged {
                 let unlock = this.unlock_source(passphrase_again);

@@ -822,3 +822,38 @@ async fn six_first_adds_at_once_keep_six_keys() {
         "{list}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_salt_reads_as_a_wrong_passphrase_that_says_undo_and_undo_restores() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    let home = Home::new(&mock.base_url());
+    home.ok(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-salt-one-0001"),
+    );
+    home.ok(
+        &["keys", "add", "local", "--force"],
+        Some("sk-test-salt-two-0002"),
+    );
+    let keys = home.path().join("keys.age");
+    let text = String::from_utf8_lossy(&std::fs::read(&keys).unwrap()).into_owned();
+    // Change one character of the scrypt salt in the header.
+    let at = text.find("-> scrypt ").unwrap() + "-> scrypt ".len();
+    let mut bytes = std::fs::read(&keys).unwrap();
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&keys, &bytes).unwrap();
+    let out = home.run(&["keys", "list"], None, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        text_of(&out).contains("keyturn keys undo"),
+        "{}",
+        text_of(&out)
+    );
+    let restored = home.ok(&["keys", "undo"], None);
+    assert!(restored.contains("Restored"), "{restored}");
+    assert!(home.ok(&["keys", "list"], None).contains("0001"));
+}
+
+fn text_of(out: &Output) -> String {
+    text(&out.stderr) + &text(&out.stdout)
+}

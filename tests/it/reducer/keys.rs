@@ -849,3 +849,25 @@ fn cap_field(app: &App) -> (keyturn::app::key_manager::CapScope, String) {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn esc_while_the_store_unlocks_stops_waiting_and_a_second_esc_leaves() {
+    let mut app = app(StoreState::Unlocking, false);
+    app.open_keys();
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert_eq!(app.key_manager.state, StoreState::Locked);
+    assert_eq!(app.view(), View::Keys);
+    assert!(
+        app.key_manager
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Stopped waiting")
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.view(), View::Chat);
+    // A late answer that opened the store is still taken.
+    msg(&mut app, unlocked(vec![meta("k1", true)]));
+    assert!(matches!(app.key_manager.state, StoreState::Unlocked { .. }));
+}

@@ -57,12 +57,19 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
                 sanitize_name(&m.model)
             ),
         };
-        out.push_str(&format!("\n{head}\n\n{}\n", m.text.trim_end()));
+        // A file anyone could have edited: its text is printed without escapes.
+        out.push_str(&format!(
+            "\n{head}\n\n{}\n",
+            crate::text::sanitize::sanitize(m.text.trim_end())
+        ));
         for note in &m.notes {
             out.push_str(&format!("\n> {note}\n"));
         }
         if let crate::chat::TurnState::Failed(e) = &m.state {
-            out.push_str(&format!("\n> error: {e}\n"));
+            out.push_str(&format!(
+                "\n> error: {}\n",
+                crate::text::sanitize::sanitize_line(&e.to_string())
+            ));
         }
     }
     out

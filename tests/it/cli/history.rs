@@ -292,8 +292,9 @@ fn hostile_model_ids_print_clean_at_any_length() {
     let store = HistoryStore::new(&home.path().join("data"));
     let mut w = HistoryWriter::new(store);
     let mut conv = Conversation::default();
-    conv.push(Role::User, "q".into(), TurnState::Done);
-    let a = conv.push(Role::Assistant, "a".into(), TurnState::Done);
+    // Text from an edited file: its escapes never reach the terminal either.
+    conv.push(Role::User, "q\u{1b}]0;title\u{7}".into(), TurnState::Done);
+    let a = conv.push(Role::Assistant, "a\u{1b}[2J".into(), TurnState::Done);
     conv.messages[a].model = hostile;
     conv.messages[a].provider_id = "local".into();
     w.sync(&conv).unwrap();

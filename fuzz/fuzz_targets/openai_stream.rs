@@ -1,22 +1,13 @@
-//! The openai stream parser: any stream bytes through the SSE framer and the parser never
-//! panic, and whatever text comes out is safe for a terminal once sanitized.
+//! The openai stream parser: any bytes through the SSE framer and the parser, no panic.
 #![no_main]
 
-use keyturn::providers::StreamParser;
-use keyturn::providers::sse::SseDecoder;
+#[path = "stream_common.rs"]
+mod stream_common;
+
 use keyturn::text::redact::Redactor;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let mut decoder = SseDecoder::new();
     let mut parser = keyturn::providers::openai_compat::OpenAiParser::new("fuzz", Redactor::new());
-    let mut events = decoder.feed(data);
-    events.extend(decoder.finish());
-    for ev in &events {
-        let _ = parser.on_event(ev);
-        if parser.is_done() {
-            break;
-        }
-    }
-    let _ = parser.on_end();
+    stream_common::run(&mut parser, data);
 });

@@ -337,29 +337,32 @@ async fn key_manager_adds_a_key_that_never_shows_on_screen_and_the_chat_uses_it(
     assert_eq!(auth.flatten(), Some(format!("Bearer {key}")));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panic_restores_the_terminal_and_its_message_is_readable() {
+/// Starts keyturn in tmux with `debug_var` set, and checks it ends with exit 101, the panic's
+/// message readable and the terminal out of raw mode.
+async fn a_panic_ends_cleanly(debug_var: &str, message: &'static str) {
     if !Tmux::available() {
         return;
     }
     let (_mock, home) = setup(0.0).await;
     let h = home.path().to_path_buf();
+    let env = format!("env RUST_BACKTRACE=0 {debug_var}=1");
     blocking(move || {
-        let t = Tmux::start_env(
-            &h,
-            80,
-            24,
-            "env RUST_BACKTRACE=0 KEYTURN_DEBUG_PANIC_AFTER_DRAW=1",
-        );
+        let t = Tmux::start_env(&h, 80, 24, &env);
         t.wait_for("EXIT=");
         let s = t.wait_for("icanon");
         assert!(s.contains("EXIT=101"), "{s}");
-        assert!(
-            s.contains("deliberate panic for the terminal-restore test"),
-            "{s}"
-        );
+        assert!(s.contains(message), "{s}");
         assert!(!s.contains("-icanon"), "terminal left in raw mode: {s}");
     })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_restores_the_terminal_and_its_message_is_readable() {
+    a_panic_ends_cleanly(
+        "KEYTURN_DEBUG_PANIC_AFTER_DRAW",
+        "deliberate panic for the terminal-restore test",
+    )
     .await;
 }
 
@@ -619,23 +622,9 @@ async fn conversations_pane_switches_searches_renames_and_deletes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panic_on_a_worker_thread_ends_keyturn_with_the_terminal_restored() {
-    if !Tmux::available() {
-        return;
-    }
-    let (_mock, home) = setup(0.0).await;
-    let h = home.path().to_path_buf();
-    blocking(move || {
-        let t = Tmux::start_env(
-            &h,
-            80,
-            24,
-            "env RUST_BACKTRACE=0 KEYTURN_DEBUG_PANIC_IN_WORKER=1",
-        );
-        t.wait_for("EXIT=");
-        let s = t.wait_for("icanon");
-        assert!(s.contains("EXIT=101"), "{s}");
-        assert!(s.contains("deliberate panic on a worker thread"), "{s}");
-        assert!(!s.contains("-icanon"), "terminal left in raw mode: {s}");
-    })
+    a_panic_ends_cleanly(
+        "KEYTURN_DEBUG_PANIC_IN_WORKER",
+        "deliberate panic on a worker thread",
+    )
     .await;
 }

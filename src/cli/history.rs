@@ -207,12 +207,9 @@ pub fn run_usage(paths: &Paths, args: UsageArgs) -> Result<(), CliError> {
 
 /// The usage report as a table with a total row and what it leaves out.
 fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Result<()> {
-    // Group names come from the ledger (model ids from providers): printed clean, padded by
-    // hand so a name of any length prints (a format width has a limit), the column capped.
-    let names: Vec<String> = rows
-        .iter()
-        .map(|r| crate::text::sanitize::sanitize_name(&r.group))
-        .collect();
+    // Names (cleaned by the report) are padded by hand so one of any length prints (a
+    // format width has a limit); the column is capped.
+    let names: Vec<&str> = rows.iter().map(|r| r.group.as_str()).collect();
     let w = names
         .iter()
         .map(|n| crate::text::wrap::str_width(n))
@@ -232,7 +229,7 @@ fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Res
         "output tok",
         "cost USD"
     )?;
-    for (r, name) in rows.iter().zip(&names) {
+    for (r, name) in rows.iter().zip(names) {
         writeln!(
             out,
             "{}  {:>8}  {:>12}  {:>12}  {:>10}",

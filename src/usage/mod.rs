@@ -297,8 +297,9 @@ pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) ->
                 .map(|t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
         };
-        let row = rows.entry(group.clone()).or_insert_with(|| Row {
-            group,
+        // Ids come from providers and files: every report (CLI, TUI, JSON) shows them clean.
+        let row = rows.entry(group).or_insert_with_key(|raw| Row {
+            group: crate::text::sanitize::sanitize_name(raw),
             ..Default::default()
         });
         row.requests = row.requests.saturating_add(1);

@@ -191,3 +191,12 @@ fn implausible_provider_costs_are_not_trusted_and_sums_saturate() {
     assert_eq!(rows[0].input, u64::MAX);
     assert_eq!(total(&rows).input, u64::MAX);
 }
+
+#[test]
+fn report_groups_are_clean_for_every_reader() {
+    let prices = PriceTable::default();
+    let hostile = turn("local", "m\u{1b}]0;owned\u{7}\u{200B}x", None);
+    let r = record_for(&hostile, 1, &prices);
+    let rows = report(&[r], GroupBy::Model, &jiff::tz::TimeZone::UTC);
+    assert_eq!(rows[0].group, "local mx");
+}

@@ -95,6 +95,15 @@ pub struct Message {
 }
 
 impl Message {
+    /// The provider's id (a message made before ids were kept has only the name).
+    pub fn provider_ref(&self) -> &str {
+        if self.provider_id.is_empty() {
+            &self.provider
+        } else {
+            &self.provider_id
+        }
+    }
+
     pub fn touch(&mut self) {
         self.version += 1;
     }
@@ -155,6 +164,15 @@ impl Conversation {
             m.id = *next;
             *next += 1;
         }
+    }
+
+    /// The provider (its id) and model that answered last, if any did.
+    pub fn last_answerer(&self) -> Option<(&str, &str)> {
+        self.messages
+            .iter()
+            .rev()
+            .find(|m| m.role == Role::Assistant && !m.provider_id.is_empty())
+            .map(|m| (m.provider_id.as_str(), m.model.as_str()))
     }
 
     /// The history sent to the provider: every user message and every assistant reply that

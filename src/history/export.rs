@@ -7,15 +7,6 @@ use crate::providers::Role;
 use crate::text::sanitize::sanitize_name;
 use crate::usage::LedgerRecord;
 
-/// The provider's id (a message made before ids were kept has only the name).
-fn id_of(m: &crate::chat::Message) -> &str {
-    if m.provider_id.is_empty() {
-        &m.provider
-    } else {
-        &m.provider_id
-    }
-}
-
 /// The conversation as Markdown. Tokens and cost are those the usage ledger recorded for
 /// this conversation's requests (`records`), never recomputed from today's prices: what was
 /// unknown when it was recorded stays unknown.
@@ -23,7 +14,7 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
     let mut providers: Vec<&str> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {
-        let pid = id_of(m);
+        let pid = m.provider_ref();
         if !pid.is_empty() && !providers.contains(&pid) {
             providers.push(pid);
         }
@@ -53,7 +44,7 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
             Role::System => "## System".to_string(),
             Role::Assistant => format!(
                 "## Assistant ({} · {})",
-                sanitize_name(id_of(m)),
+                sanitize_name(m.provider_ref()),
                 sanitize_name(&m.model)
             ),
         };

@@ -124,17 +124,10 @@ pub(super) fn on_picker_key(
 /// A conversation opened or resumed goes on with the provider and model that answered last
 /// in it, when config still has that provider; the notice says which.
 pub(crate) fn continue_on_its_provider(app: &mut App) {
-    let Some(last) = app
-        .session
-        .conversation
-        .messages
-        .iter()
-        .rev()
-        .find(|m| m.role == crate::chat::Role::Assistant && !m.provider_id.is_empty())
-    else {
+    let Some((id, model)) = app.session.conversation.last_answerer() else {
         return;
     };
-    let (id, model) = (last.provider_id.clone(), last.model.clone());
+    let (id, model) = (id.to_string(), model.to_string());
     if app
         .session
         .provider

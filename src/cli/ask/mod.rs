@@ -158,15 +158,9 @@ fn provider_and_model(
     if args.provider.is_some() || args.model.is_some() {
         return (args.provider.clone(), args.model.clone());
     }
-    let last = earlier.and_then(|c| {
-        c.messages
-            .iter()
-            .rev()
-            .find(|m| m.role == Role::Assistant && !m.provider_id.is_empty())
-    });
-    match last {
-        Some(m) if config.provider(&m.provider_id, None).is_ok() => {
-            (Some(m.provider_id.clone()), Some(m.model.clone()))
+    match earlier.and_then(crate::chat::Conversation::last_answerer) {
+        Some((id, model)) if config.provider(id, None).is_ok() => {
+            (Some(id.to_string()), Some(model.to_string()))
         }
         _ => (None, None),
     }

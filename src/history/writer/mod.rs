@@ -42,15 +42,6 @@ fn now() -> u64 {
     crate::time::now()
 }
 
-/// The provider's id (older in-memory messages may carry only the name).
-fn provider_id(m: &crate::chat::Message) -> String {
-    if m.provider_id.is_empty() {
-        m.provider.clone()
-    } else {
-        m.provider_id.clone()
-    }
-}
-
 fn end_state(state: &TurnState) -> Option<(EndState, Option<String>)> {
     match state {
         TurnState::Done => Some((EndState::Done, None)),
@@ -99,19 +90,9 @@ impl HistoryWriter {
             // Only a turn the file left open gets an end (once: next time the file has it).
             if m.role == Role::Assistant && conv.unended.contains(&n) {
                 if !m.text.is_empty() || !m.reasoning.is_empty() {
-                    ended.push(TurnEnded {
-                        provider: provider_id(m),
-                        model: m.model.clone(),
-                        key_id: m.key_id.clone(),
-                        usage: None,
-                        prompt_chars: conv.messages[..n]
-                            .iter()
-                            .map(|m| m.text.chars().count())
-                            .sum(),
-                        reply_chars: m.text.chars().count(),
-                        state: EndState::Cancelled,
-                        conversation: Some(conv.id.clone()),
-                    });
+                    let mut turn = turn_ended(conv, n, EndState::Cancelled);
+                    turn.conversation = Some(conv.id.clone());
+                    ended.push(turn);
                 }
                 // The note goes into the file with the end, so it is there next time too.
                 let rec = Record::End {
@@ -264,7 +245,7 @@ fn start_message(open: &mut Open, lines: &mut Lines, n: usize, m: &Message) -> b
         lines.push(&Record::Start {
             n,
             at: now(),
-            provider: provider_id(m),
+            provider: m.provider_ref().to_string(),
             model: m.model.clone(),
             key_id: m.key_id.clone(),
         });
@@ -323,8 +304,15 @@ fn continue_message(
     if !m.answered {
         return None;
     }
-    Some(TurnEnded {
-        provider: provider_id(m),
+    Some(turn_ended(conv, n, state)) // the caller knows the file
+}
+
+/// Message `n` as a turn for the usage ledger: who answered, what it reported, and the
+/// characters sent and received (for an estimate when it reported no usage).
+fn turn_ended(conv: &Conversation, n: usize, state: EndState) -> TurnEnded {
+    let m = &conv.messages[n];
+    TurnEnded {
+        provider: m.provider_ref().to_string(),
         model: m.model.clone(),
         key_id: m.key_id.clone(),
         usage: m.usage,
@@ -334,8 +322,8 @@ fn continue_message(
             .sum(),
         reply_chars: m.text.chars().count(),
         state,
-        conversation: None, // the caller knows the file
-    })
+        conversation: None,
+    }
 }
 
 #[cfg(test)]

@@ -64,13 +64,8 @@ fn needs_terminal() -> Result<(), CliError> {
 fn run_demo() -> Result<(), CliError> {
     // SAFETY: called before any other thread exists (the async runtime is built below).
     // The demo's own identity must win over the real setup's unlock variables.
-    for var in [
-        "KEYTURN_IDENTITY",
-        "KEYTURN_PASSPHRASE",
-        "KEYTURN_PASSPHRASE_FILE",
-        "KEYTURN_PASSPHRASE_COMMAND",
-        "KEYTURN_HOME",
-    ] {
+    let unlocking = keyturn::keystore::unlock::SECRET_VARIABLES;
+    for var in unlocking.into_iter().chain(["KEYTURN_HOME"]) {
         unsafe { std::env::remove_var(var) };
     }
     let home = tempfile::Builder::new()

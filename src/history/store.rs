@@ -106,12 +106,14 @@ impl HistoryStore {
         if spec == "last" {
             return ids.into_iter().next().ok_or(ResolveError::NoneSaved);
         }
+        if spec.is_empty() || !valid_id(spec) {
+            return Err(ResolveError::NotFound(spec.into()));
+        }
         if ids.iter().any(|id| id == spec) {
             return Ok(spec.to_string());
         }
         let mut matches: Vec<String> = ids.into_iter().filter(|id| id.starts_with(spec)).collect();
         match matches.len() {
-            _ if spec.is_empty() || !valid_id(spec) => Err(ResolveError::NotFound(spec.into())),
             0 => Err(ResolveError::NotFound(spec.into())),
             1 => Ok(matches.remove(0)),
             n => {

@@ -73,6 +73,21 @@ pub enum KeystoreError {
     EmptyPassphrase,
 }
 
+impl KeystoreError {
+    /// keys.age itself could not be read (damaged, empty, missing, or a header damaged so it
+    /// reads as a wrong passphrase): restoring the backup is the way back, if it opens.
+    pub fn backup_may_restore(&self) -> bool {
+        matches!(
+            self,
+            KeystoreError::Corrupt { .. }
+                | KeystoreError::Empty { .. }
+                | KeystoreError::TooLarge { .. }
+                | KeystoreError::Missing { .. }
+                | KeystoreError::WrongPassphrase { .. }
+        )
+    }
+}
+
 /// What to do about a damaged file: the key file has a backup to restore; the backup
 /// itself has none (never "keys.age.bak.bak").
 fn recovery(path: &std::path::Path) -> String {

@@ -84,14 +84,7 @@ pub(super) fn keystore_checks(paths: &Paths, config: Option<&Config>) -> Vec<Che
                 Some("fix keystore.identity_file or KEYTURN_IDENTITY"),
             )
         }
-    } else if let Some(var) = [
-        "KEYTURN_PASSPHRASE_COMMAND",
-        "KEYTURN_PASSPHRASE_FILE",
-        "KEYTURN_PASSPHRASE",
-    ]
-    .into_iter()
-    .find(|v| env(v).is_some())
-    {
+    } else if let Some(var) = crate::keystore::unlock::passphrase_variable() {
         match crate::keystore::unlock::passphrase_file_warning() {
             Some(w) => check("unlock method", Status::Warn, w, Some("chmod 600 the file")),
             None => check(

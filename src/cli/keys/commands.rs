@@ -121,21 +121,10 @@ pub(super) async fn rotate(
 
 /// Swaps the key store with its backup.
 pub(super) fn undo(ctx: &Ctx<'_>, out: &mut impl Write) -> Result<(), CliError> {
-    let damaged = |e: &KeystoreError| {
-        matches!(
-            e,
-            KeystoreError::Corrupt { .. }
-                | KeystoreError::Empty { .. }
-                | KeystoreError::TooLarge { .. }
-                | KeystoreError::Missing { .. }
-                // A damaged header reads as a wrong passphrase; the backup settles it.
-                | KeystoreError::WrongPassphrase { .. }
-        )
-    };
     let mut store = match open(ctx) {
         Ok(s) => s,
         // keys.age cannot be read: the backup is the way back (that is what the error said).
-        Err(e) if damaged(&e) => {
+        Err(e) if e.backup_may_restore() => {
             let store = super::open::recover(ctx)?;
             writeln!(
                 out,

@@ -61,13 +61,9 @@ impl KeyService {
                 }
             });
             // For `u`: keys.age that cannot be read is restored from the backup.
-            let damaged = matches!(
-                &result,
-                Err(KeystoreError::Corrupt { .. }
-                    | KeystoreError::Empty { .. }
-                    | KeystoreError::TooLarge { .. }
-                    | KeystoreError::WrongPassphrase { .. })
-            );
+            let damaged = result
+                .as_ref()
+                .is_err_and(KeystoreError::backup_may_restore);
             if recover && damaged {
                 let unlock = this.unlock_source(passphrase_again);
                 let recovered = unlock.and_then(|u| {

@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use keyturn::keystore::KeyCheck;
 use keyturn::providers::http::{Timeouts, stream_chat};
-use keyturn::providers::{
-    ChatMessage, ChatRequest, Endpoint, Protocol, ProviderError, Role, StreamEvent,
-};
+use keyturn::providers::{Endpoint, Protocol, ProviderError, StreamEvent};
 use secrecy::SecretString;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -76,16 +74,7 @@ async fn a_stream_event_bigger_than_16_mb_ends_the_turn_and_keeps_the_text_befor
     )
     .await;
     let client = keyturn::providers::http::build_client(timeouts());
-    let request = ChatRequest {
-        model: "m".into(),
-        system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: "hi".into(),
-        }],
-        temperature: None,
-        max_tokens: None,
-    };
+    let request = super::hi();
     let mut sink = Collect::default();
     stream_chat(
         &client,

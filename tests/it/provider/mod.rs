@@ -3,3 +3,18 @@
 mod limits;
 mod retries;
 mod stream_faults;
+
+/// "hi" to mock-model, with nothing else set.
+fn hi() -> keyturn::providers::ChatRequest {
+    use keyturn::providers::{ChatMessage, ChatRequest, Role};
+    ChatRequest {
+        model: "mock-model".into(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            content: "hi".into(),
+        }],
+        temperature: None,
+        max_tokens: None,
+    }
+}

@@ -8,28 +8,13 @@ use std::time::Duration;
 use keyturn::mock::{MockOptions, MockProvider, Reply};
 use keyturn::providers::http::{ChannelSink, Timeouts};
 use keyturn::providers::retry::{RetryPolicy, stream_with_retries};
-use keyturn::providers::{
-    ChatMessage, ChatRequest, Endpoint, Protocol, ProviderError, Role, StreamEvent,
-};
+use keyturn::providers::{Endpoint, Protocol, ProviderError, StreamEvent};
 use support::{Collect, text_of};
 
 fn timeouts() -> Timeouts {
     Timeouts {
         connect: Duration::from_secs(2),
         idle: Duration::from_secs(2),
-    }
-}
-
-fn request() -> ChatRequest {
-    ChatRequest {
-        model: "mock-model".into(),
-        system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: "hi".into(),
-        }],
-        temperature: None,
-        max_tokens: None,
     }
 }
 
@@ -50,7 +35,7 @@ async fn run(mock: &MockProvider) -> Vec<StreamEvent> {
     stream_with_retries(
         &client,
         &endpoint,
-        &request(),
+        &super::hi(),
         None,
         timeouts(),
         policy,
@@ -179,7 +164,7 @@ async fn cancelling_during_the_countdown_sends_no_more_requests() {
         stream_with_retries(
             &client,
             &endpoint,
-            &request(),
+            &super::hi(),
             None,
             timeouts(),
             RetryPolicy::default(),

@@ -485,20 +485,22 @@ fn rejected() -> keyturn::providers::StreamEvent {
     })
 }
 
+/// The provider rejects the key of turn `req`; what the reducer does about it.
+fn reject(app: &mut App, req: u64) -> Vec<Effect> {
+    update(
+        app,
+        Msg::Stream {
+            req,
+            event: rejected(),
+        },
+    )
+}
+
 #[test]
 fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
     let mut app = failover_app(keyturn::config::Failover::Ask);
     let req = started(submit(&mut app, "hi"));
-    assert!(
-        update(
-            &mut app,
-            Msg::Stream {
-                req,
-                event: rejected()
-            }
-        )
-        .is_empty()
-    );
+    assert!(reject(&mut app, req).is_empty());
     let note = app
         .session
         .conversation
@@ -534,13 +536,7 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
     assert_eq!(app.session.conversation.messages.len(), 2);
     // If the second key fails too there is nothing left to offer: no loop.
     let req = app.session.active.unwrap().0;
-    let _ = update(
-        &mut app,
-        Msg::Stream {
-            req,
-            event: rejected(),
-        },
-    );
+    let _ = reject(&mut app, req);
     assert!(app.session.failover_offer.is_none());
 }
 
@@ -548,13 +544,7 @@ fn a_rejected_key_offers_the_other_key_and_ctrl_f_switches() {
 fn auto_failover_switches_at_once_and_off_does_nothing() {
     let mut app = failover_app(keyturn::config::Failover::Auto);
     let req = started(submit(&mut app, "hi"));
-    let effects = update(
-        &mut app,
-        Msg::Stream {
-            req,
-            event: rejected(),
-        },
-    );
+    let effects = reject(&mut app, req);
     assert!(
         matches!(
             effects.as_slice(),
@@ -578,16 +568,7 @@ fn auto_failover_switches_at_once_and_off_does_nothing() {
 
     let mut app = failover_app(keyturn::config::Failover::Off);
     let req = started(submit(&mut app, "hi"));
-    assert!(
-        update(
-            &mut app,
-            Msg::Stream {
-                req,
-                event: rejected()
-            }
-        )
-        .is_empty()
-    );
+    assert!(reject(&mut app, req).is_empty());
     assert!(
         app.session
             .conversation
@@ -742,13 +723,7 @@ fn a_key_that_last_tested_invalid_is_not_offered_and_the_note_says_so() {
     });
     msg(&mut app, unlocked(vec![meta("k1", true), bad]));
     let req = started(submit(&mut app, "hi"));
-    let effects = update(
-        &mut app,
-        Msg::Stream {
-            req,
-            event: rejected(),
-        },
-    );
+    let effects = reject(&mut app, req);
     assert!(
         effects.is_empty(),
         "no switch to an invalid key: {effects:?}"

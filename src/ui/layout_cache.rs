@@ -87,7 +87,7 @@ mod tests {
     fn plain(lines: &[Line]) -> Vec<String> {
         lines
             .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .map(crate::ui::conversation::line_text)
             .collect()
     }
 

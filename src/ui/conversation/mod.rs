@@ -139,7 +139,8 @@ impl ConversationCache {
     }
 }
 
-fn line_text(line: &Line) -> String {
+/// A line's text without its styles.
+pub(crate) fn line_text(line: &Line) -> String {
     line.spans.iter().map(|s| s.content.as_ref()).collect()
 }
 

@@ -2,7 +2,8 @@
 //! at places later text can never change (a blank line before a line at column 0, a new
 //! top-level list item, a top-level code fence); finished segments are rendered once and
 //! kept, and only the open tail is redone per token. A top-level code block grows line by
-//! line with syntect's state carried over, so even a huge block costs one line per line.
+//! line with syntect's state carried over, so even a huge block costs one line per line; its
+//! unfinished last line is plain until it ends.
 
 pub mod blocks;
 pub mod code;
@@ -268,8 +269,9 @@ impl StreamRender {
                 if partial.is_empty() || scan::may_close(partial, code.fence) {
                     return Rendered::default();
                 }
-                let mut hl = code.hl.clone();
-                let pieces = code::pieces(hl.as_mut(), partial, theme);
+                // The unfinished line is drawn plain and coloured once, when it ends: each
+                // frame would otherwise highlight it again (and clone the highlighter).
+                let pieces = code::pieces(None, partial, theme);
                 let indent = self.indent;
                 let mut prefix = || indent_spans(indent);
                 Rendered {

@@ -1,6 +1,8 @@
 //! The event loop and everything that waits: terminal input, stream tasks, signals. It turns
-//! events into `Msg`s, applies `update`, carries out `Effect`s, and draws at most once per
-//! frame and only when something changed (no timers while idle).
+//! events into `Msg`s, applies `update`, carries out `Effect`s, and draws only when something
+//! changed, at the pace `pace` sets (no timers while idle). While a frame is pending it
+//! listens to the terminal only; at the frame it takes everything the tasks queued, saves,
+//! and draws once.
 
 pub mod api_keys;
 pub mod clipboard;
@@ -11,12 +13,13 @@ pub mod history_worker;
 pub mod key_service;
 pub mod model_service;
 pub mod options;
+pub mod pace;
 pub mod persistence;
 pub mod requests;
+pub mod screen;
 pub mod tasks;
 pub mod terminal;
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream};
@@ -33,8 +36,6 @@ use terminal::TerminalGuard;
 /// When main() began (the start-up benchmark reports time to first frame from it).
 pub static PROCESS_START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
-/// Frame budget: at most ~60 draws a second however fast tokens arrive.
-const FRAME: Duration = Duration::from_millis(16);
 /// Spinner rate while a request is in flight.
 const TICK: Duration = Duration::from_millis(120);
 /// Stream events queued between the network tasks and the UI.
@@ -181,13 +182,22 @@ pub async fn run_tui(
     let mut sighup = signal(SignalKind::hangup())?;
     let mut ticker = tokio::time::interval(TICK);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut last_draw = Instant::now() - FRAME;
+    let mut pace = pace::FramePace::new(Instant::now());
+    let mut screen = screen::Screen::default();
     let hooks = DrawHooks::from_env();
 
     loop {
-        if app.dirty && last_draw.elapsed() >= FRAME {
-            let layout = draw(&mut guard, &mut app, &mut cache)?;
-            last_draw = Instant::now();
+        if app.dirty && Instant::now() >= pace.due() {
+            // Catch up: everything the tasks queued goes into this frame.
+            let mut quit = apply_batch(&mut app, &mut effects, Vec::new(), &mut rx);
+            quit |= persist(&mut app, &mut effects);
+            if quit {
+                effects.tasks.abort_all();
+                break;
+            }
+            let started = Instant::now();
+            let layout = draw(&mut guard, &mut screen, &mut app, &mut cache)?;
+            pace.drawn(started, Instant::now());
             if let Some(msg) = layout {
                 dispatch(&mut app, &mut effects, msg);
             }
@@ -195,29 +205,39 @@ pub async fn run_tui(
                 break;
             }
         }
-        let next_draw = app
-            .dirty
-            .then(|| tokio::time::Instant::from_std(last_draw + FRAME));
+        let next_draw = app.dirty.then(|| tokio::time::Instant::from_std(pace.due()));
         let held_until = keys.deadline().map(tokio::time::Instant::from_std);
         let msgs: Vec<Msg> = tokio::select! {
             biased;
-            ev = term_events.next() => match ev {
-                // Keys pass through the Esc repair (Esc then an F-key in one read).
-                Some(Ok(Event::Key(k))) => keys.feed(k, Instant::now()).into_iter().map(Msg::Key).collect(),
-                Some(Ok(ev)) => to_msg(ev).into_iter().collect(),
-                Some(Err(e)) => return Err(e),
-                None => vec![Msg::Terminate],
+            ev = term_events.next() => {
+                pace.input();
+                match ev {
+                    // Keys pass through the Esc repair (Esc then an F-key in one read).
+                    Some(Ok(Event::Key(k))) => keys.feed(k, Instant::now()).into_iter().map(Msg::Key).collect(),
+                    Some(Ok(ev @ Event::Resize(..))) => {
+                        screen.resized();
+                        to_msg(ev).into_iter().collect()
+                    }
+                    Some(Ok(ev)) => to_msg(ev).into_iter().collect(),
+                    Some(Err(e)) => return Err(e),
+                    None => vec![Msg::Terminate],
+                }
             },
             _ = tokio::time::sleep_until(held_until.unwrap_or_else(tokio::time::Instant::now)), if held_until.is_some() => {
                 keys.flush().into_iter().map(Msg::Key).collect()
             }
             _ = sigterm.recv() => vec![Msg::Terminate],
             _ = sighup.recv() => vec![Msg::Terminate],
-            Some(msg) = rx.recv() => vec![msg],
+            // With a frame pending, queued messages wait for it (one wake-up a frame, not one a token).
+            Some(msg) = rx.recv(), if !app.dirty => vec![msg],
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => Vec::new(),
             _ = ticker.tick(), if app.animating() => vec![Msg::Tick],
         };
-        let quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
+        let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
+        // Saving follows what is drawn: at the frame, or now when no frame is coming.
+        if quit || !app.dirty {
+            quit |= persist(&mut app, &mut effects);
+        }
         // OSC 52 goes out only here, when the user asked to copy.
         for seq in effects.osc52_out.drain(..) {
             use std::io::Write;
@@ -265,9 +285,8 @@ fn spawn_discovery(effects: &Effects) {
     });
 }
 
-/// Applies a message and everything already queued behind it (one draw follows the whole
-/// batch); then the conversation file and the ledger catch up, once per batch, not per
-/// token. Returns true when the app should exit.
+/// Applies messages and everything already queued behind them (one draw follows the whole
+/// batch). Returns true when the app should exit.
 fn apply_batch(
     app: &mut App,
     effects: &mut Effects,
@@ -287,6 +306,13 @@ fn apply_batch(
             Err(_) => break,
         }
     }
+    quit
+}
+
+/// The conversation file and the ledger catch up with the model: once per frame, not per
+/// token, and always before the frame, so the file holds everything the terminal showed.
+fn persist(app: &mut App, effects: &mut Effects) -> bool {
+    let mut quit = false;
     for m in effects.persistence.after_batch(&app.session.conversation) {
         quit |= dispatch(app, effects, m);
     }
@@ -337,26 +363,17 @@ impl DrawHooks {
 /// Draws a frame; returns the layout facts it learned when they differ from the model's.
 fn draw(
     guard: &mut TerminalGuard,
+    screen: &mut screen::Screen,
     app: &mut App,
     cache: &mut RenderCache,
 ) -> std::io::Result<Option<Msg>> {
-    use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-    crossterm::queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    guard.terminal.draw(|f| ui::draw(f, app, cache))?;
-    for link in &cache.conversation.hyperlinks {
-        use ratatui::prelude::IntoCrossterm;
-        let text = format!("\x1b]8;;{}\x1b\\{}\x1b]8;;\x1b\\", link.url, link.text);
-        crossterm::queue!(
-            guard.terminal.backend_mut(),
-            crossterm::cursor::MoveTo(link.x, link.y),
-            crossterm::style::PrintStyledContent(crossterm::style::StyledContent::new(
-                link.style.into_crossterm(),
-                text
-            ))
-        )?;
-    }
-    crossterm::queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
-    guard.terminal.backend_mut().flush()?;
+    let before = (cache.conversation.area, cache.conversation.top);
+    screen.draw(&mut guard.terminal, |f| {
+        ui::draw(f, app, cache);
+        let c = &mut cache.conversation;
+        let moved = screen::Moved::between(before, (c.area, c.top));
+        (std::mem::take(&mut c.hyperlinks), moved)
+    })?;
     app.dirty = false;
     let c = &cache.conversation;
     if c.content_lines != app.chat.content_lines

@@ -17,7 +17,11 @@ use ratatui::backend::CrosstermBackend;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// A frame goes out in one write: stdout's own buffer is a line buffer of 1 KiB, which would
+/// cut a full-screen frame into dozens of writes.
+pub type Tui = Terminal<CrosstermBackend<io::BufWriter<Stdout>>>;
+
+const OUT_BUFFER: usize = 64 * 1024;
 
 /// Restores the terminal when dropped.
 pub struct TerminalGuard {
@@ -45,7 +49,9 @@ impl TerminalGuard {
         if mouse {
             execute!(out, crossterm::event::EnableMouseCapture)?;
         }
-        let terminal = Terminal::new(CrosstermBackend::new(out))?;
+        let terminal = Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
+            OUT_BUFFER, out,
+        )))?;
         Ok(Self { terminal })
     }
 }

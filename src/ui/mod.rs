@@ -8,7 +8,9 @@ pub mod hanging;
 pub mod help;
 pub mod key_manager;
 pub mod layout_cache;
+pub mod paint;
 pub mod picker;
+pub mod shift;
 pub mod status;
 pub mod usage;
 pub mod welcome;
@@ -61,7 +63,11 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         draw_too_small(frame, area);
         return;
     }
-    let theme = cache.theme.clone();
+    let RenderCache {
+        conversation: conversation_cache,
+        theme,
+    } = cache;
+    let theme: &Theme = theme;
     let status_h = status::height(app, area.width, area.height);
     let composer_h = composer::height_for(app, area.width, area.height)
         .min(area.height.saturating_sub(2 + status_h));
@@ -85,33 +91,33 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
                 conv,
                 frame.buffer_mut(),
                 app,
-                &mut cache.conversation,
-                &theme,
+                conversation_cache,
+                theme,
                 &hints,
             );
-            composer::render(frame, comp, app, &theme);
+            composer::render(frame, comp, app, theme);
         }
         Screen::Keys { back } => {
-            let pane = welcome_header(frame, pane, back, &theme);
-            key_manager::render(frame, pane, app, &theme)
+            let pane = welcome_header(frame, pane, back, theme);
+            key_manager::render(frame, pane, app, theme)
         }
         Screen::Picker { picker, back } => {
-            let pane = welcome_header(frame, pane, back, &theme);
-            picker::render(frame, pane, app, picker, &theme)
+            let pane = welcome_header(frame, pane, back, theme);
+            picker::render(frame, pane, app, picker, theme)
         }
-        Screen::Welcome(w) => welcome::render(frame, pane, app, w, &theme),
-        Screen::Conversations(p) => conversation_list::render(frame, pane, app, p, &theme),
-        Screen::Usage(v) => usage::render(frame, pane, v, &app.options.keymap, &theme),
+        Screen::Welcome(w) => welcome::render(frame, pane, app, w, theme),
+        Screen::Conversations(p) => conversation_list::render(frame, pane, app, p, theme),
+        Screen::Usage(v) => usage::render(frame, pane, v, &app.options.keymap, theme),
     }
     status::render(
         status_area,
         frame.buffer_mut(),
         app,
-        &theme,
+        theme,
         &key_for(app, Action::Help),
     );
     if let Some(Overlay::Help { scroll }) = app.overlay {
-        help::render(frame, area, app, &theme, scroll);
+        help::render(frame, area, app, theme, scroll);
     }
 }
 

@@ -29,6 +29,8 @@ pub struct ConversationCache {
     pub viewport: usize,
     /// The top line of the last frame (reported back so the reducer can scroll from it).
     pub top: usize,
+    /// Where the pane was last drawn (with `top`, tells the frame writer how far it scrolled).
+    pub area: Rect,
     /// Links on screen this frame, when OSC 8 hyperlinks are on.
     pub hyperlinks: Vec<Hyperlink>,
 }
@@ -229,6 +231,7 @@ pub fn render(
     }
     let total = cache.layout(app, width, theme, hints);
     cache.hyperlinks.clear();
+    cache.area = area;
     cache.content_lines = total;
     cache.viewport = height;
     if app.session.conversation.messages.is_empty() {
@@ -279,7 +282,7 @@ pub fn render(
     let rows = if marker { height - 1 } else { height };
     for (y, (m, i, line)) in cache.visible(top, rows).into_iter().enumerate() {
         let y = area.y + y as u16;
-        buf.set_line(area.x, y, line, area.width);
+        super::paint::set_line(buf, area.x, y, line, area.width);
         if app.options.hyperlinks {
             if links.as_ref().is_none_or(|(lm, _)| *lm != m) {
                 links = Some((m, cache.entries[m].links()));

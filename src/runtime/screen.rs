@@ -1,0 +1,161 @@
+//! The frame writer. ratatui renders each frame into its buffer; this sends the terminal only
+//! what differs from what it shows, inside one synchronized update and one write. When the
+//! conversation moved by a few rows (a followed reply gaining lines, a small scroll) the
+//! terminal scrolls that band itself first (`ui::shift`), so a new line costs its own bytes
+//! rather than a rewrite of the screen. OSC 8 links are written only when they are new or
+//! their cells were rewritten.
+
+use std::io::{self, Write};
+
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::ui::conversation::Hyperlink;
+use crate::ui::shift::{self, Shift};
+
+/// What the terminal shows, kept between frames.
+#[derive(Debug, Default)]
+pub struct Screen {
+    shown: Buffer,
+    links: Vec<Hyperlink>,
+    /// The size is known (asking the terminal costs a system call a frame).
+    sized: bool,
+}
+
+/// Where the caller expects rows to have moved: the band (full-width rows `top..bottom`) and
+/// by how many rows (positive: up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    pub top: u16,
+    pub bottom: u16,
+    pub by: i32,
+}
+
+impl Moved {
+    /// The conversation band between two frames, from where it was and its top line then and
+    /// now; None when the band itself changed place or size.
+    pub fn between(before: (Rect, usize), after: (Rect, usize)) -> Option<Self> {
+        let ((a, top_a), (b, top_b)) = (before, after);
+        let by = i32::try_from(top_b as i64 - top_a as i64).ok()?;
+        (a == b && by != 0 && by.unsigned_abs() < u32::from(a.height)).then_some(Self {
+            top: a.y,
+            bottom: a.y + a.height,
+            by,
+        })
+    }
+}
+
+impl Screen {
+    /// The terminal says its size changed: the next frame asks for it.
+    pub fn resized(&mut self) {
+        self.sized = false;
+    }
+
+    /// Renders a frame with `render` and sends what changed. `render` returns the frame's
+    /// hyperlinks and the band it expects to have scrolled (checked against the cells before
+    /// it is used).
+    pub fn draw<W: Write>(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<W>>,
+        render: impl FnOnce(&mut ratatui::Frame) -> (Vec<Hyperlink>, Option<Moved>),
+    ) -> io::Result<()> {
+        use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+        // A resize clears the terminal (ratatui does it), so it shows nothing now.
+        if !self.sized {
+            terminal.autoresize()?;
+            self.sized = true;
+        }
+        let area = terminal.get_frame().area();
+        if self.shown.area != area {
+            self.shown = Buffer::empty(area);
+            self.links.clear();
+        }
+        let (links, moved) = render(&mut terminal.get_frame());
+        let shift = moved.and_then(|m| {
+            shift::worth(
+                &self.shown,
+                terminal.current_buffer_mut(),
+                m.top,
+                m.bottom,
+                m.by,
+            )
+        });
+        let out = terminal.backend_mut();
+        crossterm::queue!(out, BeginSynchronizedUpdate)?;
+        if let Some(s) = shift {
+            out.write_all(s.commands().as_bytes())?;
+            shift::apply(&mut self.shown, s);
+            shift_links(&mut self.links, s);
+        }
+        let next = std::mem::take(terminal.current_buffer_mut());
+        let updates = self.shown.diff(&next);
+        let touched = touched_rows(&updates, area);
+        let out = terminal.backend_mut();
+        out.draw(updates.into_iter())?;
+        for link in &links {
+            let kept = self.links.contains(link) && !touched(link);
+            if !kept {
+                write_link(out, link)?;
+            }
+        }
+        crossterm::queue!(out, EndSynchronizedUpdate)?;
+        Backend::flush(out)?;
+        // The rendered buffer is what the terminal shows now; the old one is the next canvas.
+        let mut canvas = std::mem::replace(&mut self.shown, next);
+        canvas.reset();
+        *terminal.current_buffer_mut() = canvas;
+        self.links = links;
+        Ok(())
+    }
+}
+
+/// Rows the diff rewrote, as a test for a link's cells.
+fn touched_rows(
+    updates: &[(u16, u16, &ratatui::buffer::Cell)],
+    area: Rect,
+) -> impl Fn(&Hyperlink) -> bool + use<> {
+    let mut spans: Vec<Option<(u16, u16)>> = vec![None; usize::from(area.height)];
+    for (x, y, _) in updates {
+        if let Some(s) = spans.get_mut(usize::from(*y)) {
+            *s = Some(s.map_or((*x, *x), |(a, b)| (a.min(*x), b.max(*x))));
+        }
+    }
+    move |link: &Hyperlink| {
+        let end = link.x + crate::text::wrap::str_width(&link.text) as u16;
+        spans
+            .get(usize::from(link.y))
+            .copied()
+            .flatten()
+            .is_some_and(|(a, b)| a < end && b >= link.x)
+    }
+}
+
+/// Links the terminal scrolled along with their rows (those scrolled out are gone).
+fn shift_links(links: &mut Vec<Hyperlink>, s: Shift) {
+    links.retain_mut(|l| {
+        if l.y < s.top || l.y >= s.bottom {
+            return true;
+        }
+        let y = i64::from(l.y) - i64::from(s.by);
+        if y < i64::from(s.top) || y >= i64::from(s.bottom) {
+            return false;
+        }
+        l.y = y as u16;
+        true
+    });
+}
+
+fn write_link(out: &mut impl Write, link: &Hyperlink) -> io::Result<()> {
+    use ratatui::prelude::IntoCrossterm;
+    let text = format!("\x1b]8;;{}\x1b\\{}\x1b]8;;\x1b\\", link.url, link.text);
+    crossterm::queue!(
+        out,
+        crossterm::cursor::MoveTo(link.x, link.y),
+        crossterm::style::PrintStyledContent(crossterm::style::StyledContent::new(
+            link.style.into_crossterm(),
+            text
+        ))
+    )
+}

@@ -205,7 +205,9 @@ pub async fn run_tui(
                 break;
             }
         }
-        let next_draw = app.dirty.then(|| tokio::time::Instant::from_std(pace.due()));
+        let next_draw = app
+            .dirty
+            .then(|| tokio::time::Instant::from_std(pace.due()));
         let held_until = keys.deadline().map(tokio::time::Instant::from_std);
         let msgs: Vec<Msg> = tokio::select! {
             biased;

@@ -40,10 +40,7 @@ mod tests {
     use ratatui::text::Span;
 
     fn span_strategy() -> impl Strategy<Value = (String, u8)> {
-        let text = prop_oneof![
-            "[ -~]{0,12}",
-            "[a-z世界é\u{301}\t\u{7}👍 ]{0,8}",
-        ];
+        let text = prop_oneof!["[ -~]{0,12}", "[a-z世界é\u{301}\t\u{7}👍 ]{0,8}",];
         (text, 0u8..4)
     }
 
@@ -51,8 +48,12 @@ mod tests {
         match k {
             0 => Style::default(),
             1 => Style::default().fg(Color::Red),
-            2 => Style::default().bg(Color::Blue).add_modifier(Modifier::BOLD),
-            _ => Style::default().remove_modifier(Modifier::BOLD).fg(Color::Rgb(1, 2, 3)),
+            2 => Style::default()
+                .bg(Color::Blue)
+                .add_modifier(Modifier::BOLD),
+            _ => Style::default()
+                .remove_modifier(Modifier::BOLD)
+                .fg(Color::Rgb(1, 2, 3)),
         }
     }
 

@@ -51,8 +51,8 @@ fn row(buf: &Buffer, y: u16) -> &[Cell] {
 }
 
 /// Whether moving rows `top..bottom` of `shown` by `by` makes them match `next` on more rows
-/// than leaving them would (each matching row is a row not written). None when it does not
-/// pay, or the shift is not a proper one for these buffers.
+/// than leaving them would (each matching row is a row not written), judged on a sample of
+/// rows. None when it does not pay, or the shift is not a proper one for these buffers.
 pub fn worth(shown: &Buffer, next: &Buffer, top: u16, bottom: u16, by: i32) -> Option<Shift> {
     let shift = Shift { top, bottom, by };
     let h = shift.height();
@@ -67,7 +67,10 @@ pub fn worth(shown: &Buffer, next: &Buffer, top: u16, bottom: u16, by: i32) -> O
     {
         return None;
     }
-    let rows = || (top..bottom).map(usize::from);
+    // A sample of rows decides (a guess costs bytes, never correctness): up to 8, spread
+    // over the band, so a frame does not compare the band twice.
+    let step = h.div_ceil(8);
+    let rows = || (usize::from(top)..usize::from(bottom)).step_by(step);
     let unmoved = rows()
         .filter(|&y| row(shown, y as u16) == row(next, y as u16))
         .count();
@@ -79,7 +82,7 @@ pub fn worth(shown: &Buffer, next: &Buffer, top: u16, bottom: u16, by: i32) -> O
         })
         .count();
     // A scroll costs a few bytes; a row kept saves a row's worth.
-    (moved > unmoved + 1).then_some(shift)
+    (moved >= 2 && moved > unmoved).then_some(shift)
 }
 
 /// What the terminal shows after `shift`: the band's rows moved, the rows that came in blank.

@@ -3,3 +3,4 @@
 mod markdown;
 mod panes;
 mod screens;
+mod terminal_bytes;

@@ -33,10 +33,10 @@ fn content_line(i: usize, edit: usize) -> Line<'static> {
         Span::styled(format!("{i:>3} "), Style::default().fg(Color::DarkGray)),
         Span::styled(format!("line {i} v{edit}"), Style::default().fg(colour)),
     ];
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         spans.push(Span::raw(" 世界 wide"));
     }
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         spans.push(Span::raw(" ".repeat(40)));
     }
     Line::from(spans)

@@ -43,6 +43,39 @@ pub fn build_client(timeouts: Timeouts) -> reqwest::Client {
         .expect("a reqwest client with rustls and no custom roots always builds")
 }
 
+/// The HTTP client, built on first use: building it reads the platform's root certificates
+/// (milliseconds of file reads and parsing), which have no place before the first frame.
+/// [`warm`](Self::warm) builds it on a thread of its own; callers take it inside their tasks.
+#[derive(Clone)]
+pub struct LazyClient {
+    cell: std::sync::Arc<std::sync::OnceLock<reqwest::Client>>,
+    timeouts: Timeouts,
+}
+
+impl LazyClient {
+    pub fn new(timeouts: Timeouts) -> Self {
+        Self {
+            cell: Default::default(),
+            timeouts,
+        }
+    }
+
+    /// The client (built now if nobody has yet; waits if another thread is building it).
+    pub fn get(&self) -> &reqwest::Client {
+        self.cell.get_or_init(|| build_client(self.timeouts))
+    }
+
+    /// Starts building it in the background, so the first request finds it ready.
+    pub fn warm(&self) {
+        let this = self.clone();
+        let _ = std::thread::Builder::new()
+            .name("keyturn-tls".into())
+            .spawn(move || {
+                this.get();
+            });
+    }
+}
+
 /// Where the stream's events go. Returns false when nobody listens any more.
 pub trait EventSink {
     fn send(&mut self, event: StreamEvent) -> impl std::future::Future<Output = bool> + Send;

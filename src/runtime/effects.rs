@@ -7,12 +7,12 @@ use super::tasks::TaskRegistry;
 use super::{clipboard, discovery, key_service, model_service, persistence};
 use crate::app::{self, App, Effect, Msg, Notice};
 use crate::config::Config;
-use crate::providers::http::build_client;
+use crate::providers::http::LazyClient;
 
 /// Carries out effects. Shared by the TUI loop and tests that drive the app headless.
 pub struct Effects {
     pub config: std::sync::Arc<Config>,
-    pub client: reqwest::Client,
+    pub client: LazyClient,
     pub tasks: TaskRegistry,
     pub tx: mpsc::Sender<Msg>,
     pub keys: key_service::KeyService,
@@ -27,7 +27,7 @@ pub struct Effects {
 
 impl Effects {
     pub fn new(config: Config, paths: crate::config::Paths, tx: mpsc::Sender<Msg>) -> Self {
-        let client = build_client(config.timeouts());
+        let client = LazyClient::new(config.timeouts());
         let persistence = persistence::Persistence::new(&config, &paths, tx.clone());
         let config = std::sync::Arc::new(config);
         let keys = key_service::KeyService::new(

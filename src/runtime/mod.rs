@@ -83,15 +83,10 @@ pub struct Session {
     pub rx: mpsc::Receiver<Msg>,
 }
 
-/// Everything before the first frame: background services, the key store's unlock, local
-/// discovery, syntax loading. Needs a tokio runtime; the TUI loop (or a test) drives it.
+/// Everything before the first frame: background services, the key store's unlock. Needs a tokio runtime; the TUI loop (or a test) drives it. What the first frame
+/// does not need waits for [`warm_up`].
 pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppOptions) -> Session {
     let (tx, rx) = mpsc::channel::<Msg>(CHANNEL);
-    // Syntax sets load off the UI thread; code drawn plain until then is redone in colour.
-    let ready_tx = tx.clone();
-    crate::markdown::highlight::preload(move || {
-        let _ = ready_tx.blocking_send(Msg::Redraw);
-    });
     // The demo is offline: it offers its own provider only, never ones that need the network.
     let demo = options.demo;
     let offered = |id: &String| !demo || config.providers.contains_key(id);
@@ -138,9 +133,6 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         effects.keys.initial_state()
     });
     let env_candidates = effects.keys.env_candidates_now();
-    if effects.config.network.discover_local {
-        spawn_discovery(&effects);
-    }
     let mut app = App::new(options);
     if resume && !app.session.conversation.id.is_empty() {
         effects.persistence.adopt(&app.session.conversation);
@@ -150,6 +142,20 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         app.notice = Some(app::Notice::error(effects.persistence.notes.join(" ")));
     }
     Session { app, effects, rx }
+}
+
+/// After the first frame: the syntax sets and the HTTP client (its root certificates) load on
+/// threads of their own, and local servers are looked for. Code drawn plain until the sets
+/// are in is redone in colour.
+pub fn warm_up(effects: &Effects) {
+    let ready_tx = effects.tx.clone();
+    crate::markdown::highlight::preload(move || {
+        let _ = ready_tx.blocking_send(Msg::Redraw);
+    });
+    effects.client.warm();
+    if effects.config.network.discover_local {
+        spawn_discovery(effects);
+    }
 }
 
 /// Runs the full-screen TUI until the user quits.
@@ -185,6 +191,7 @@ pub async fn run_tui(
     let mut pace = pace::FramePace::new(Instant::now());
     let mut screen = screen::Screen::default();
     let hooks = DrawHooks::from_env();
+    let mut warmed = false;
 
     loop {
         if app.dirty && Instant::now() >= pace.due() {
@@ -198,6 +205,10 @@ pub async fn run_tui(
             let started = Instant::now();
             let layout = draw(&mut guard, &mut screen, &mut app, &mut cache)?;
             pace.drawn(started, Instant::now());
+            if !warmed {
+                warm_up(&effects);
+                warmed = true;
+            }
             if let Some(msg) = layout {
                 dispatch(&mut app, &mut effects, msg);
             }
@@ -271,7 +282,7 @@ fn spawn_discovery(effects: &Effects) {
             .filter_map(|id| config.provider(id, None).ok())
             .map(|c| c.endpoint.base_url)
             .collect();
-        for choice in discovery::discover(&client, discovery::LOCAL_SERVERS, &urls).await {
+        for choice in discovery::discover(client.get(), discovery::LOCAL_SERVERS, &urls).await {
             tracing::info!("found a local server: {}", choice.endpoint.name);
             let provider = app::picker::PickerProvider {
                 id: choice.endpoint.id.clone(),

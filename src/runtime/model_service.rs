@@ -53,7 +53,7 @@ pub fn read_cache_file(dir: &std::path::Path, provider_id: &str) -> Option<(Vec<
 pub struct ModelService {
     dir: PathBuf,
     config: Arc<Config>,
-    client: reqwest::Client,
+    client: crate::providers::http::LazyClient,
     keys: KeyService,
     tx: mpsc::Sender<Msg>,
     discovered: super::discovery::Discovered,
@@ -63,7 +63,7 @@ impl ModelService {
     pub fn new(
         dir: PathBuf,
         config: Arc<Config>,
-        client: reqwest::Client,
+        client: crate::providers::http::LazyClient,
         keys: KeyService,
         tx: mpsc::Sender<Msg>,
         discovered: super::discovery::Discovered,
@@ -152,7 +152,7 @@ impl ModelService {
                     (models, source, None)
                 }
                 Ok(key) => match fetch(
-                    &this.client,
+                    this.client.get(),
                     &choice.endpoint,
                     key.as_ref().map(|k| &k.secret),
                     this.config.timeouts(),

@@ -64,7 +64,7 @@ impl Effects {
                     let mut sink = ChannelSink { tx, wrap };
                     let secret = key.map(|k| k.secret);
                     stream_with_retries(
-                        &client,
+                        client.get(),
                         &choice.endpoint,
                         &request,
                         secret.as_ref(),
@@ -115,7 +115,7 @@ impl Effects {
             };
             let (key_id, secret) = key.map(|k| (k.id, k.secret)).unzip();
             stream_with_retries(
-                &client,
+                client.get(),
                 &choice.endpoint,
                 &request,
                 secret.as_ref(),

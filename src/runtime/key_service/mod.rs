@@ -25,7 +25,7 @@ type Pending = HashMap<u64, (SecretString, Option<CheckOutcome>)>;
 pub struct KeyService {
     path: PathBuf,
     config: Arc<Config>,
-    client: reqwest::Client,
+    client: crate::providers::http::LazyClient,
     tx: mpsc::Sender<Msg>,
     pub store: Arc<Mutex<Option<KeyStore>>>,
     pending: Arc<Mutex<Pending>>,
@@ -74,7 +74,7 @@ impl KeyService {
     pub fn new(
         path: PathBuf,
         config: Arc<Config>,
-        client: reqwest::Client,
+        client: crate::providers::http::LazyClient,
         tx: mpsc::Sender<Msg>,
     ) -> Self {
         Self {
@@ -385,7 +385,7 @@ impl KeyService {
         match self.config.provider(provider, None) {
             Ok(choice) => {
                 check_key(
-                    &self.client,
+                    self.client.get(),
                     &choice.endpoint,
                     secret,
                     self.config.timeouts(),

@@ -55,6 +55,9 @@ async fn the_demo_streams_a_reply_with_a_highlighted_code_block() {
         term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
         let _ = keyturn::app::update(app, ui::layout_msg(&cache));
     };
+    // As the TUI loop does: the first frame, then what it did not need loads.
+    draw(&mut app, &mut term);
+    runtime::warm_up(&effects);
     // Wait for the key store to unlock (the demo's identity file), then ask.
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut asked = false;

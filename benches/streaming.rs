@@ -1,9 +1,12 @@
 //! Streaming and frame-time benchmark (prints figures; asserts nothing).
 //!
 //! 1. 20,000 tokens of markdown-ish text as OpenAI SSE bytes → SSE framer → parser →
-//!    sanitizer → `update` → draw into a 160x48 TestBackend. CPU µs per token, with a draw
-//!    after every token (worst case: a slow stream) and with one draw per 4 KiB read (what
-//!    the frame budget does to a fast stream).
+//!    sanitizer → `update` → the binary's frame writer (`runtime::screen`: render, diff,
+//!    terminal scrolling) into a byte counter at 160x48. CPU µs and terminal bytes per token,
+//!    at a real provider's pace (100 tok/s drawn at the stream frame pace, `runtime::pace`) and
+//!    as fast as it comes (everything queued, then one frame: one per 4 KiB read). What it leaves
+//!    out is the socket and the async runtime's wake-ups, which the real-terminal harness in
+//!    `../shared/bench/` measures with the rest.
 //! 2. Frame time with 10, 1,000 and 10,000 messages of history while the last one streams.
 //!
 //! Run: `cargo bench --bench streaming`.
@@ -17,11 +20,13 @@ use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
 use keyturn::providers::openai_compat::OpenAiParser;
 use keyturn::providers::sse::SseDecoder;
 use keyturn::providers::{Role, StreamEvent, StreamParser};
+use keyturn::runtime::screen::{Moved, Screen};
 use keyturn::text::redact::Redactor;
 use keyturn::text::sanitize::Sanitizer;
 use keyturn::ui::{self, RenderCache, Theme};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
 
 /// CPU time of this (single-threaded) process in nanoseconds, from the scheduler.
 fn cpu_ns() -> u64 {
@@ -118,22 +123,86 @@ fn draw(term: &mut Terminal<TestBackend>, app: &mut App, cache: &mut RenderCache
     let _ = update(app, ui::layout_msg(cache));
 }
 
-/// Streams the bytes in `read_size` pieces; draws after every token or after every read.
-fn stream_run(
-    bytes: &[u8],
-    read_size: usize,
-    draw_per_token: bool,
-) -> (Duration, u64, usize, usize) {
+/// Counts the bytes a terminal would get.
+#[derive(Clone, Default)]
+struct Counter(std::rc::Rc<std::cell::Cell<u64>>);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len() as u64);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The binary's frame: render, diff against what the terminal shows, scroll, write.
+struct Frames {
+    term: Terminal<CrosstermBackend<Counter>>,
+    out: Counter,
+    screen: Screen,
+    cache: RenderCache,
+}
+
+impl Frames {
+    fn new(width: u16, height: u16) -> Self {
+        let out = Counter::default();
+        let term = Terminal::with_options(
+            CrosstermBackend::new(out.clone()),
+            TerminalOptions {
+                viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+            },
+        )
+        .unwrap();
+        Self {
+            term,
+            out,
+            screen: Screen::default(),
+            cache: RenderCache::new(Theme::default()),
+        }
+    }
+
+    fn draw(&mut self, app: &mut App) {
+        let before = (self.cache.conversation.area, self.cache.conversation.top);
+        let cache = &mut self.cache;
+        self.screen
+            .draw(&mut self.term, |f| {
+                ui::draw(f, app, cache);
+                let c = &mut cache.conversation;
+                let moved = Moved::between(before, (c.area, c.top));
+                (std::mem::take(&mut c.hyperlinks), moved)
+            })
+            .unwrap();
+        let _ = update(app, ui::layout_msg(&self.cache));
+    }
+
+    fn bytes(&self) -> u64 {
+        self.out.0.get()
+    }
+}
+
+/// What a streaming run cost: CPU, tokens, frames, terminal bytes, the last frame's time.
+struct Run {
+    cpu_ns: u64,
+    tokens: usize,
+    frames: usize,
+    bytes: u64,
+    tail: Duration,
+}
+
+/// Streams the bytes in 4 KiB reads through the binary's frame writer: a frame every
+/// `per_frame` tokens (a paced stream), or when None one per read (a stream that outruns the
+/// screen: everything queued, then one frame).
+fn stream_run(bytes: &[u8], per_frame: Option<usize>) -> Run {
     let (mut app, req) = new_app();
-    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    let mut cache = RenderCache::new(Theme::default());
+    let mut frames = Frames::new(160, 48);
     let mut decoder = SseDecoder::new();
     let mut parser = OpenAiParser::new("Bench", Redactor::new());
     let mut clean = Sanitizer::new();
-    let (mut tokens, mut frames) = (0, 0);
+    let (mut tokens, mut drawn) = (0, 0);
     let cpu0 = cpu_ns();
-    let t0 = Instant::now();
-    for piece in bytes.chunks(read_size) {
+    for piece in bytes.chunks(4096) {
         for ev in decoder.feed(piece) {
             for out in parser.on_event(&ev) {
                 let out = match out {
@@ -144,24 +213,29 @@ fn stream_run(
                     other => other,
                 };
                 let _ = update(&mut app, Msg::Stream { req, event: out });
-                if draw_per_token {
-                    draw(&mut term, &mut app, &mut cache);
-                    frames += 1;
+                if per_frame.is_some_and(|n| tokens % n == 0) {
+                    frames.draw(&mut app);
+                    drawn += 1;
                 }
             }
         }
-        if !draw_per_token {
-            draw(&mut term, &mut app, &mut cache);
-            frames += 1;
+        if per_frame.is_none() {
+            frames.draw(&mut app);
+            drawn += 1;
         }
     }
-    let last_token_to_screen = Instant::now();
-    draw(&mut term, &mut app, &mut cache);
-    let tail = last_token_to_screen.elapsed();
-    let cpu = cpu_ns() - cpu0;
-    let _ = t0;
-    assert!(app.session.conversation.messages[1].text.len() > 10_000);
-    (tail, cpu, tokens, frames)
+    let last = Instant::now();
+    frames.draw(&mut app);
+    let tail = last.elapsed();
+    let cpu_ns = cpu_ns() - cpu0;
+    assert!(app.session.conversation.messages[1].text.len() > 5_000);
+    Run {
+        cpu_ns,
+        tokens,
+        frames: drawn + 1,
+        bytes: frames.bytes(),
+        tail,
+    }
 }
 
 fn history_app(messages: usize) -> (App, u64) {
@@ -251,7 +325,7 @@ fn memory_child() {
     keyturn::markdown::highlight::blocking();
     let tokens = markdown_tokens(20_000);
     let bytes = sse_bytes(&tokens);
-    stream_run(&bytes, 4096, false);
+    stream_run(&bytes, None);
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     for line in status.lines() {
         if line.starts_with("VmHWM") || line.starts_with("VmRSS") {
@@ -268,22 +342,23 @@ fn main() {
     // Syntax sets load in the background in the app; here they are loaded up front so
     // every figure includes highlighting.
     keyturn::markdown::highlight::blocking();
-    let tokens = markdown_tokens(20_000);
-    let bytes = sse_bytes(&tokens);
-    println!(
-        "streaming 20,000 tokens ({} KiB of SSE) into a 160x48 TestBackend",
-        bytes.len() / 1024
-    );
-    for (label, read, per_token) in [
-        ("draw after every token", 4096, true),
-        ("one draw per 4 KiB read", 4096, false),
+    // At 100 tok/s a frame every STREAM_FRAME holds this many tokens.
+    let per_frame = (100.0 * keyturn::runtime::pace::STREAM_FRAME.as_secs_f64()).round() as usize;
+    for (label, n, paced) in [
+        ("2,000 tokens at 100 tok/s", 2_000, Some(per_frame.max(1))),
+        ("20,000 tokens as fast as sent", 20_000, None),
     ] {
-        let (tail, cpu, n, frames) = stream_run(&bytes, read, per_token);
+        let bytes = sse_bytes(&markdown_tokens(n));
+        let r = stream_run(&bytes, paced);
         println!(
-            "  {label:<26} {:>6.2} µs CPU/token  ({n} tokens, {frames} frames, {:.0} ms CPU total, last frame {:.2} ms)",
-            cpu as f64 / 1000.0 / n as f64,
-            cpu as f64 / 1e6,
-            tail.as_secs_f64() * 1000.0
+            "{label:<30} {:>6.1} µs CPU/token, {:>5.0} terminal bytes/token  ({} tokens, {} frames of 160x48, {:.0} ms CPU, {:.0} kB written, last frame {:.2} ms)",
+            r.cpu_ns as f64 / 1000.0 / r.tokens as f64,
+            r.bytes as f64 / r.tokens as f64,
+            r.tokens,
+            r.frames,
+            r.cpu_ns as f64 / 1e6,
+            r.bytes as f64 / 1000.0,
+            r.tail.as_secs_f64() * 1000.0
         );
     }
     let (avg, worst, lines) = scroll_cost();

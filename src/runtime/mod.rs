@@ -40,6 +40,10 @@ pub static PROCESS_START: std::sync::OnceLock<Instant> = std::sync::OnceLock::ne
 const TICK: Duration = Duration::from_millis(120);
 /// Stream events queued between the network tasks and the UI.
 const CHANNEL: usize = 1024;
+/// A frame after this many messages since the last one means a burst (a provider outrunning the
+/// screen): until it passes the loop keeps taking messages between frames, so the stream task
+/// never waits on a full channel and everything is in by the next frame.
+const BURST: usize = 64;
 
 fn to_msg(event: Event) -> Option<Msg> {
     match event {
@@ -192,10 +196,16 @@ pub async fn run_tui(
     let mut screen = screen::Screen::default();
     let hooks = DrawHooks::from_env();
     let mut warmed = false;
+    let mut burst = false;
+    // Messages taken from the tasks since the last frame.
+    let mut taken = 0;
 
     loop {
         if app.dirty && Instant::now() >= pace.due() {
             // Catch up: everything the tasks queued goes into this frame.
+            taken += rx.len();
+            burst = taken >= BURST;
+            taken = 0;
             let mut quit = apply_batch(&mut app, &mut effects, Vec::new(), &mut rx);
             quit |= persist(&mut app, &mut effects);
             if quit {
@@ -241,12 +251,19 @@ pub async fn run_tui(
             }
             _ = sigterm.recv() => vec![Msg::Terminate],
             _ = sighup.recv() => vec![Msg::Terminate],
-            // With a frame pending, queued messages wait for it (one wake-up a frame, not one a token).
-            Some(msg) = rx.recv(), if !app.dirty => vec![msg],
+            // With a frame pending, queued messages wait for it (one wake-up a frame, not one a
+            // token), unless a burst is on.
+            Some(msg) = rx.recv(), if !app.dirty || burst => vec![msg],
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => Vec::new(),
             _ = ticker.tick(), if app.animating() => vec![Msg::Tick],
         };
+        taken += msgs.len() + rx.len();
+        let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
+        // The end of a reply is drawn at the input pace: its last token is on screen at once.
+        if streaming && app.session.active.is_none() {
+            pace.input();
+        }
         // Saving follows what is drawn: at the frame, or now when no frame is coming.
         if quit || !app.dirty {
             quit |= persist(&mut app, &mut effects);

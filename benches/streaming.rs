@@ -20,7 +20,7 @@ use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
 use keyturn::providers::openai_compat::OpenAiParser;
 use keyturn::providers::sse::SseDecoder;
 use keyturn::providers::{Role, StreamEvent, StreamParser};
-use keyturn::runtime::screen::{Moved, Screen};
+use keyturn::runtime::screen::Screen;
 use keyturn::text::redact::Redactor;
 use keyturn::text::sanitize::Sanitizer;
 use keyturn::ui::{self, RenderCache, Theme};
@@ -164,15 +164,8 @@ impl Frames {
     }
 
     fn draw(&mut self, app: &mut App) {
-        let before = (self.cache.conversation.area, self.cache.conversation.top);
-        let cache = &mut self.cache;
         self.screen
-            .draw(&mut self.term, |f| {
-                ui::draw(f, app, cache);
-                let c = &mut cache.conversation;
-                let moved = Moved::between(before, (c.area, c.top));
-                (std::mem::take(&mut c.hyperlinks), moved)
-            })
+            .draw_app(&mut self.term, app, &mut self.cache)
             .unwrap();
         let _ = update(app, ui::layout_msg(&self.cache));
     }

@@ -87,8 +87,9 @@ pub struct Session {
     pub rx: mpsc::Receiver<Msg>,
 }
 
-/// Everything before the first frame: background services, the key store's unlock. Needs a tokio runtime; the TUI loop (or a test) drives it. What the first frame
-/// does not need waits for [`warm_up`].
+/// Everything before the first frame: background services, the key store's unlock. Needs a
+/// tokio runtime; the TUI loop (or a test) drives it. What the first frame does not need
+/// waits for [`warm_up`].
 pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppOptions) -> Session {
     let (tx, rx) = mpsc::channel::<Msg>(CHANNEL);
     // The demo is offline: it offers its own provider only, never ones that need the network.
@@ -397,13 +398,7 @@ fn draw(
     app: &mut App,
     cache: &mut RenderCache,
 ) -> std::io::Result<Option<Msg>> {
-    let before = (cache.conversation.area, cache.conversation.top);
-    screen.draw(&mut guard.terminal, |f| {
-        ui::draw(f, app, cache);
-        let c = &mut cache.conversation;
-        let moved = screen::Moved::between(before, (c.area, c.top));
-        (std::mem::take(&mut c.hyperlinks), moved)
-    })?;
+    screen.draw_app(&mut guard.terminal, app, cache)?;
     app.dirty = false;
     let c = &cache.conversation;
     if c.content_lines != app.chat.content_lines

@@ -12,6 +12,8 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use crate::app::App;
+use crate::ui::RenderCache;
 use crate::ui::conversation::Hyperlink;
 use crate::ui::shift::{self, Shift};
 
@@ -48,6 +50,23 @@ impl Moved {
 }
 
 impl Screen {
+    /// A frame of the app: `ui::draw`, the conversation's links, and how far the conversation
+    /// moved since the last frame (the TUI loop and the streaming benchmark draw through it).
+    pub fn draw_app<W: Write>(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<W>>,
+        app: &App,
+        cache: &mut RenderCache,
+    ) -> io::Result<()> {
+        let before = (cache.conversation.area, cache.conversation.top);
+        self.draw(terminal, |f| {
+            crate::ui::draw(f, app, cache);
+            let c = &mut cache.conversation;
+            let moved = Moved::between(before, (c.area, c.top));
+            (std::mem::take(&mut c.hyperlinks), moved)
+        })
+    }
+
     /// The terminal says its size changed: the next frame asks for it.
     pub fn resized(&mut self) {
         self.sized = false;

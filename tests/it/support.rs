@@ -161,6 +161,15 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// What the key manager says now (the test expects it to say something).
+pub fn key_manager_note(app: &App) -> &str {
+    &app.key_manager
+        .message
+        .as_ref()
+        .expect("the key manager says something")
+        .text
+}
+
 /// A key with modifiers, through the reducer.
 pub fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
     update(app, Msg::Key(KeyEvent::new(code, mods)))

@@ -333,14 +333,7 @@ async fn a_cap_set_in_the_key_manager_lands_in_config_toml_and_the_model() {
         saved.budget.providers.get("local"),
         Usd::parse("0.5").as_ref()
     );
-    assert!(
-        app.key_manager
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("$0.50")
-    );
+    assert!(crate::support::key_manager_note(&app).contains("$0.50"));
 }
 
 /// A save that fails after start-up (the conversations directory is a file) reaches the status

@@ -321,7 +321,7 @@ async fn u_on_a_damaged_store_restores_it_from_the_backup() {
     h.pump(|a| matches!(a.key_manager.state, StoreState::Unlocked { .. }))
         .await;
     assert_eq!(h.app.key_manager.entries.len(), 1);
-    let note = &h.app.key_manager.message.as_ref().unwrap().text;
+    let note = support::key_manager_note(&h.app);
     assert!(note.contains("Restored keys.age from its backup"), "{note}");
     assert!(home.path().join("keys.age.damaged").is_file());
     assert!(h.app.key_manager.after_unlock.is_none());

@@ -591,14 +591,7 @@ fn b_sets_a_keys_monthly_cap_and_bad_numbers_are_refused() {
     assert!(key(&mut app, KeyCode::Char('b')).is_empty());
     typed(&mut app, "abc");
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    assert!(
-        app.key_manager
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("number of dollars")
-    );
+    assert!(crate::support::key_manager_note(&app).contains("number of dollars"));
     for _ in 0..3 {
         key(&mut app, KeyCode::Backspace);
     }
@@ -669,11 +662,7 @@ fn tab_in_the_budget_dialog_edits_the_provider_and_global_caps_which_apply_when_
         keyturn::chat::money::Usd::parse("7.5").as_ref()
     );
     assert!(
-        app.key_manager
-            .message
-            .as_ref()
-            .unwrap()
-            .text
+        crate::support::key_manager_note(&app)
             .contains("The monthly cap for local is set to $7.50")
     );
     key(&mut app, KeyCode::Char('b'));
@@ -832,14 +821,7 @@ fn esc_while_the_store_unlocks_stops_waiting_and_a_second_esc_leaves() {
     assert!(key(&mut app, KeyCode::Esc).is_empty());
     assert_eq!(app.key_manager.state, StoreState::Locked);
     assert_eq!(app.view(), View::Keys);
-    assert!(
-        app.key_manager
-            .message
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("Stopped waiting")
-    );
+    assert!(crate::support::key_manager_note(&app).contains("Stopped waiting"));
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.view(), View::Chat);
     // A late answer that opened the store is still taken.

@@ -10,6 +10,7 @@ pub mod discovery;
 mod effects;
 pub mod esc_repair;
 pub mod history_worker;
+pub mod input;
 pub mod key_service;
 pub mod model_service;
 pub mod options;
@@ -22,8 +23,7 @@ pub mod terminal;
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream};
-use futures_util::StreamExt;
+use crossterm::event::Event;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 
@@ -187,7 +187,7 @@ pub async fn run_tui(
         },
     );
 
-    let mut term_events = EventStream::new();
+    let mut term_events = input::spawn()?;
     let mut keys = esc_repair::EscRepair::default();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -233,7 +233,7 @@ pub async fn run_tui(
         let held_until = keys.deadline().map(tokio::time::Instant::from_std);
         let msgs: Vec<Msg> = tokio::select! {
             biased;
-            ev = term_events.next() => {
+            ev = term_events.recv() => {
                 pace.input();
                 match ev {
                     // Keys pass through the Esc repair (Esc then an F-key in one read).

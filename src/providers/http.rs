@@ -333,9 +333,9 @@ async fn pump(
     // A key the provider echoes in its reply never reaches the screen, history or stdout.
     let mut text_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
     let mut reasoning_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
-    let mut stream = resp.bytes_stream();
+    let mut stream = super::paced::Paced::new(resp.bytes_stream());
     loop {
-        let events = match tokio::time::timeout(timeouts.idle, stream.next()).await {
+        let events = match stream.next(timeouts.idle).await {
             Err(_) => vec![StreamEvent::Error(idle_timeout(endpoint, timeouts))],
             Ok(Some(Err(e))) => vec![StreamEvent::Error(transport_error(
                 endpoint, &e, timeouts, redactor,

@@ -9,6 +9,7 @@ pub mod hints;
 pub mod http;
 pub mod models;
 pub mod openai_compat;
+pub mod paced;
 pub mod retry;
 pub mod sse;
 pub mod validate;

@@ -1,0 +1,108 @@
+//! Reading a reply stream in batches. A provider at a reading pace (about 100 tokens a
+//! second) sends one event every 10 ms, and waiting on the socket for each costs a thread
+//! wake-up, a context switch and an `epoll_wait` — most of keyturn's CPU while a reply
+//! streams. So when events trickle in faster than [`WINDOW`], the reader lets them gather in
+//! the socket for a window and then takes everything there at once: one wake-up a window
+//! instead of one a token. Sparse events (a slow model) and a flood (a fast local server) are
+//! read as they come, so neither waits for a window it does not need.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{FutureExt, Stream, StreamExt};
+use tokio::time::error::Elapsed;
+
+/// How long a trickle may gather. Below a frame (40 ms): text still moves every frame.
+pub const WINDOW: Duration = Duration::from_millis(25);
+/// A batch this big means the provider is ahead of us: no window before the next read.
+const FLOOD: usize = 16;
+
+/// The reply's chunks, read in batches.
+pub struct Paced<S> {
+    stream: S,
+    /// How long the last wait on the socket lasted (none yet: as long as it gets).
+    last_wait: Duration,
+    /// Chunks taken since the last wait.
+    batch: usize,
+}
+
+impl<S, T> Paced<S>
+where
+    S: Stream<Item = T> + Unpin,
+{
+    pub fn new(stream: S) -> Self {
+        Self {
+            stream,
+            last_wait: Duration::MAX,
+            batch: 0,
+        }
+    }
+
+    /// The next chunk (None at the end of the body), or Elapsed after `idle` of silence.
+    pub async fn next(&mut self, idle: Duration) -> Result<Option<T>, Elapsed> {
+        if let Some(item) = self.ready().await {
+            self.batch += 1;
+            return Ok(item);
+        }
+        let batch = std::mem::take(&mut self.batch);
+        if trickle(self.last_wait, batch) {
+            tokio::time::sleep(WINDOW).await;
+        }
+        let started = Instant::now();
+        let item = tokio::time::timeout(idle, self.stream.next()).await?;
+        self.last_wait = started.elapsed();
+        self.batch = 1;
+        Ok(item)
+    }
+
+    /// A chunk the HTTP connection holds or can read without waiting. Its task hands chunks
+    /// over one at a time, so it gets one turn to produce the next before the answer is no.
+    async fn ready(&mut self) -> Option<Option<T>> {
+        if let Some(item) = self.stream.next().now_or_never() {
+            return Some(item);
+        }
+        tokio::task::yield_now().await;
+        self.stream.next().now_or_never()
+    }
+}
+
+/// Whether to let the next events gather: they came closer together than a window and not
+/// as a flood.
+pub fn trickle(last_wait: Duration, batch: usize) -> bool {
+    last_wait < WINDOW && batch < FLOOD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reading_pace_gathers_while_sparse_events_and_floods_do_not() {
+        // 100 tokens a second: each wait about 10 ms, one event a batch.
+        assert!(trickle(Duration::from_millis(10), 1));
+        // Right after a window: the wait was nothing, the batch a few events.
+        assert!(trickle(Duration::ZERO, 3));
+        // A slow model: events further apart than a window are read as they come.
+        assert!(!trickle(Duration::from_millis(200), 1));
+        // The first event of a reply is never held.
+        assert!(!trickle(Duration::MAX, 0));
+        // A local server ahead of us: read on at once.
+        assert!(!trickle(Duration::ZERO, FLOOD));
+    }
+
+    #[tokio::test]
+    async fn every_chunk_arrives_in_order_and_the_end_is_seen() {
+        let chunks: Vec<u32> = (0..100).collect();
+        let mut paced = Paced::new(futures_util::stream::iter(chunks.clone()));
+        let mut got = Vec::new();
+        while let Some(c) = paced.next(Duration::from_secs(5)).await.unwrap() {
+            got.push(c);
+        }
+        assert_eq!(got, chunks);
+    }
+
+    #[tokio::test]
+    async fn silence_longer_than_idle_is_an_error() {
+        let mut paced = Paced::new(futures_util::stream::pending::<u32>());
+        assert!(paced.next(Duration::from_millis(30)).await.is_err());
+    }
+}

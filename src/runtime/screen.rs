@@ -109,7 +109,16 @@ impl Screen {
             shift_links(&mut self.links, s);
         }
         let next = std::mem::take(terminal.current_buffer_mut());
-        let updates = self.shown.diff(&next);
+        let band = changed_band(&self.shown, &next);
+        let band_frames;
+        let updates = match band {
+            None => Vec::new(),
+            Some(b) if b == area => self.shown.diff(&next),
+            Some(b) => {
+                band_frames = (cut(&self.shown, b), cut(&next, b));
+                band_frames.0.diff(&band_frames.1)
+            }
+        };
         let touched = touched_rows(&updates, area);
         let out = terminal.backend_mut();
         out.draw(updates.into_iter())?;
@@ -127,6 +136,36 @@ impl Screen {
         *terminal.current_buffer_mut() = canvas;
         self.links = links;
         Ok(())
+    }
+}
+
+/// The rows from the first that differs to the last that does (None: the frames are the
+/// same). While a reply streams that is a few rows at the bottom, and comparing rows whole is
+/// much cheaper than walking ratatui's diff over the screen.
+fn changed_band(shown: &Buffer, next: &Buffer) -> Option<Rect> {
+    let area = next.area;
+    if shown.area != area || area.width == 0 {
+        return Some(area);
+    }
+    let w = usize::from(area.width);
+    let differs = |y: &usize| shown.content[y * w..(y + 1) * w] != next.content[y * w..(y + 1) * w];
+    let rows = usize::from(area.height);
+    let first = (0..rows).find(differs)?;
+    let last = (first..rows).rev().find(differs).unwrap_or(first);
+    Some(Rect {
+        y: area.y + first as u16,
+        height: (last + 1 - first) as u16,
+        ..area
+    })
+}
+
+/// The rows of `band` as a buffer of their own (its diff then has the right coordinates).
+fn cut(buffer: &Buffer, band: Rect) -> Buffer {
+    let w = usize::from(buffer.area.width);
+    let start = usize::from(band.y - buffer.area.y) * w;
+    Buffer {
+        area: band,
+        content: buffer.content[start..start + usize::from(band.height) * w].to_vec(),
     }
 }
 

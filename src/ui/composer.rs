@@ -1,8 +1,9 @@
 //! The composer: the multi-line message editor at the bottom, with a focus-aware border.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Borders, Widget};
 
 use super::theme::Theme;
 use crate::app::{App, Focus};
@@ -23,14 +24,58 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
     lines.clamp(1, cap) + 1
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let focused = app.chat.focus == Focus::Composer && app.overlay.is_none();
-    let border = if focused {
+/// Everything the composer's cells depend on (the theme is fixed for a cache's life).
+#[derive(Debug, Clone, PartialEq)]
+struct Drawn {
+    area: Rect,
+    focused: bool,
+    busy: bool,
+    lines: Vec<String>,
+    cursor: tui_textarea::DataCursor,
+    selection: Option<((usize, usize), (usize, usize))>,
+    placeholder: String,
+}
+
+/// The composer's last cells: a frame that changes nothing in it (every frame of a streaming
+/// reply) copies them instead of laying out and drawing the text area again.
+#[derive(Debug, Default)]
+pub struct ComposerCache {
+    drawn: Option<Drawn>,
+    cells: Buffer,
+}
+
+impl Drawn {
+    fn of(app: &App, area: Rect) -> Self {
+        let c = &app.chat.composer;
+        Self {
+            area,
+            focused: app.chat.focus == Focus::Composer && app.overlay.is_none(),
+            busy: app.is_busy(),
+            lines: c.lines().to_vec(),
+            cursor: c.cursor(),
+            selection: c.selection_range(),
+            placeholder: c.placeholder_text().to_string(),
+        }
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut ComposerCache) {
+    let now = Drawn::of(app, area);
+    if cache.drawn.as_ref() != Some(&now) {
+        cache.cells = Buffer::empty(area);
+        draw(&mut cache.cells, &now, app, theme);
+        cache.drawn = Some(now);
+    }
+    copy(&cache.cells, frame.buffer_mut());
+}
+
+fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
+    let border = if drawn.focused {
         theme.border_focus
     } else {
         theme.border
     };
-    let title = if app.is_busy() {
+    let title = if drawn.busy {
         " Message (reply streaming · Esc stops) "
     } else {
         " Message "
@@ -43,10 +88,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             .title(title)
             .title_style(border),
     );
-    if !focused {
+    if !drawn.focused {
         composer.set_cursor_style(theme.base);
     }
     composer.set_cursor_line_style(theme.base);
     composer.set_placeholder_style(theme.hint);
-    frame.render_widget(&composer, area);
+    (&composer).render(drawn.area, buf);
+}
+
+/// Puts `cells` (a buffer of some area) in place in `buf`, row by row.
+fn copy(cells: &Buffer, buf: &mut Buffer) {
+    let area = cells.area.intersection(buf.area);
+    let (w, bw) = (usize::from(cells.area.width), usize::from(buf.area.width));
+    for y in area.top()..area.bottom() {
+        let from = usize::from(y - cells.area.y) * w + usize::from(area.x - cells.area.x);
+        let to = usize::from(y - buf.area.y) * bw + usize::from(area.x - buf.area.x);
+        let n = usize::from(area.width);
+        buf.content[to..to + n].clone_from_slice(&cells.content[from..from + n]);
+    }
 }

@@ -32,6 +32,7 @@ pub const MIN_HEIGHT: u16 = 5;
 #[derive(Debug, Default)]
 pub struct RenderCache {
     pub conversation: ConversationCache,
+    pub composer: composer::ComposerCache,
     pub theme: Theme,
 }
 
@@ -39,6 +40,7 @@ impl RenderCache {
     pub fn new(theme: Theme) -> Self {
         Self {
             conversation: ConversationCache::default(),
+            composer: Default::default(),
             theme,
         }
     }
@@ -65,6 +67,7 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
     }
     let RenderCache {
         conversation: conversation_cache,
+        composer: composer_cache,
         theme,
     } = cache;
     let theme: &Theme = theme;
@@ -95,7 +98,7 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
                 theme,
                 &hints,
             );
-            composer::render(frame, comp, app, theme);
+            composer::render(frame, comp, app, theme, composer_cache);
         }
         Screen::Keys { back } => {
             let pane = welcome_header(frame, pane, back, theme);

@@ -91,12 +91,18 @@ pub fn apply(shown: &mut Buffer, shift: Shift) {
     let start = usize::from(shift.top - shown.area.y) * w;
     let band = &mut shown.content[start..start + shift.height() * w];
     let n = shift.by.unsigned_abs() as usize * w;
+    // Swaps in one pass, in memory order: `rotate_*` on a screen of cells walks it in cycles
+    // and cost more than the rest of the frame writer. The rows that came in are blanked.
+    let len = band.len();
     if shift.by > 0 {
-        band.rotate_left(n);
-        let len = band.len();
+        for i in 0..len - n {
+            band.swap(i, i + n);
+        }
         band[len - n..].fill(Cell::EMPTY);
     } else {
-        band.rotate_right(n);
+        for i in (n..len).rev() {
+            band.swap(i, i - n);
+        }
         band[..n].fill(Cell::EMPTY);
     }
 }

@@ -170,6 +170,7 @@ impl Config {
         crate::providers::http::Timeouts {
             connect: std::time::Duration::from_secs(self.network.connect_timeout_secs),
             idle: std::time::Duration::from_secs(self.network.idle_timeout_secs),
+            nap: false,
         }
     }
 }

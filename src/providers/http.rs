@@ -20,6 +20,9 @@ pub struct Timeouts {
     pub connect: Duration,
     /// Longest silence allowed while waiting for headers or between chunks.
     pub idle: Duration,
+    /// The stream's thread may sleep between windows of a trickling reply (see
+    /// `providers::paced`): only where nothing else waits on that thread.
+    pub nap: bool,
 }
 
 impl Default for Timeouts {
@@ -27,6 +30,7 @@ impl Default for Timeouts {
         Self {
             connect: Duration::from_secs(10),
             idle: Duration::from_secs(60),
+            nap: false,
         }
     }
 }
@@ -333,7 +337,7 @@ async fn pump(
     // A key the provider echoes in its reply never reaches the screen, history or stdout.
     let mut text_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
     let mut reasoning_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
-    let mut stream = super::paced::Paced::new(resp.bytes_stream());
+    let mut stream = super::paced::Paced::new(resp.bytes_stream(), timeouts.nap);
     loop {
         let events = match stream.next(timeouts.idle).await {
             Err(_) => vec![StreamEvent::Error(idle_timeout(endpoint, timeouts))],

@@ -23,17 +23,21 @@ pub struct Paced<S> {
     last_wait: Duration,
     /// Chunks taken since the last wait.
     batch: usize,
+    /// Sleep the thread between windows instead of waiting on a timer (which the socket's
+    /// every packet would interrupt): for a thread that runs nothing else.
+    nap: bool,
 }
 
 impl<S, T> Paced<S>
 where
     S: Stream<Item = T> + Unpin,
 {
-    pub fn new(stream: S) -> Self {
+    pub fn new(stream: S, nap: bool) -> Self {
         Self {
             stream,
             last_wait: Duration::MAX,
             batch: 0,
+            nap,
         }
     }
 
@@ -45,7 +49,11 @@ where
         }
         let batch = std::mem::take(&mut self.batch);
         if trickle(self.last_wait, batch) {
-            tokio::time::sleep(WINDOW).await;
+            if self.nap {
+                std::thread::sleep(WINDOW);
+            } else {
+                tokio::time::sleep(WINDOW).await;
+            }
         }
         let started = Instant::now();
         let item = tokio::time::timeout(idle, self.stream.next()).await?;
@@ -92,7 +100,7 @@ mod tests {
     #[tokio::test]
     async fn every_chunk_arrives_in_order_and_the_end_is_seen() {
         let chunks: Vec<u32> = (0..100).collect();
-        let mut paced = Paced::new(futures_util::stream::iter(chunks.clone()));
+        let mut paced = Paced::new(futures_util::stream::iter(chunks.clone()), false);
         let mut got = Vec::new();
         while let Some(c) = paced.next(Duration::from_secs(5)).await.unwrap() {
             got.push(c);
@@ -102,7 +110,7 @@ mod tests {
 
     #[tokio::test]
     async fn silence_longer_than_idle_is_an_error() {
-        let mut paced = Paced::new(futures_util::stream::pending::<u32>());
+        let mut paced = Paced::new(futures_util::stream::pending::<u32>(), true);
         assert!(paced.next(Duration::from_millis(30)).await.is_err());
     }
 }

@@ -58,6 +58,7 @@ pub async fn probe(
     let timeouts = crate::providers::http::Timeouts {
         connect: PROBE_TIMEOUT,
         idle: PROBE_TIMEOUT,
+        nap: false,
     };
     let models = tokio::time::timeout(
         PROBE_TIMEOUT,

@@ -48,7 +48,7 @@ impl Effects {
         Self {
             config,
             client,
-            tasks: TaskRegistry::default(),
+            tasks: TaskRegistry::new(super::net::Net::start()),
             osc52_out: Vec::new(),
             persistence,
             tx,

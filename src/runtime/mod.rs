@@ -13,6 +13,7 @@ pub mod history_worker;
 pub mod input;
 pub mod key_service;
 pub mod model_service;
+pub mod net;
 pub mod options;
 pub mod pace;
 pub mod persistence;

@@ -44,7 +44,11 @@ impl Effects {
     ) {
         let resolved = self.resolve(provider_id, &request.model, key_id);
         let client = self.client.clone();
-        let timeouts = self.config.timeouts();
+        // The stream runs alone on the network thread, which may sleep between windows.
+        let timeouts = crate::providers::http::Timeouts {
+            nap: true,
+            ..self.config.timeouts()
+        };
         let tx = self.tx.clone();
         self.tasks.spawn(req, async move {
             match resolved {

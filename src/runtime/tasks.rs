@@ -5,18 +5,27 @@ use std::collections::HashMap;
 
 use tokio::task::AbortHandle;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TaskRegistry {
     tasks: HashMap<u64, AbortHandle>,
+    /// Where the requests run.
+    net: super::net::Net,
 }
 
 impl TaskRegistry {
+    pub fn new(net: super::net::Net) -> Self {
+        Self {
+            tasks: HashMap::new(),
+            net,
+        }
+    }
+
     pub fn spawn<F>(&mut self, req: u64, fut: F)
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         self.tasks.retain(|_, h| !h.is_finished());
-        let handle = tokio::spawn(fut);
+        let handle = self.net.spawn(fut);
         self.tasks.insert(req, handle.abort_handle());
     }
 

@@ -41,7 +41,12 @@ pub(super) async fn stream_to_stdout(
 ) -> Streamed {
     let client = build_client(config.timeouts());
     let (tx, mut rx) = mpsc::channel(256);
-    let timeouts = config.timeouts();
+    // Nothing but this stream and its printer runs here: the thread may sleep between
+    // windows of a trickling reply.
+    let timeouts = crate::providers::http::Timeouts {
+        nap: true,
+        ..config.timeouts()
+    };
     let Target {
         choice,
         key,

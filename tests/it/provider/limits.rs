@@ -61,6 +61,7 @@ fn timeouts() -> Timeouts {
     Timeouts {
         connect: Duration::from_secs(2),
         idle: Duration::from_secs(5),
+        nap: false,
     }
 }
 

@@ -15,6 +15,7 @@ fn timeouts() -> Timeouts {
     Timeouts {
         connect: Duration::from_secs(2),
         idle: Duration::from_secs(2),
+        nap: false,
     }
 }
 

@@ -39,6 +39,7 @@ fn timeouts() -> Timeouts {
     Timeouts {
         connect: Duration::from_secs(2),
         idle: Duration::from_secs(1),
+        nap: false,
     }
 }
 
@@ -335,6 +336,7 @@ async fn cancelling_closes_the_connection_promptly() {
         let client = keyturn::providers::http::build_client(Timeouts {
             connect: Duration::from_secs(2),
             idle: Duration::from_secs(60),
+            nap: false,
         });
         let mut sink = ChannelSink { tx, wrap: |e| e };
         stream_chat(

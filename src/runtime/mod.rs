@@ -10,6 +10,7 @@ pub mod discovery;
 mod effects;
 pub mod esc_repair;
 pub mod history_worker;
+mod hooks;
 pub mod input;
 pub mod key_service;
 pub mod model_service;
@@ -45,6 +46,10 @@ const CHANNEL: usize = 1024;
 /// screen): until it passes the loop keeps taking messages between frames, so the stream task
 /// never waits on a full channel and everything is in by the next frame.
 const BURST: usize = 64;
+/// While a reply streams its conversation file catches up at most this often (each save wakes
+/// the history thread for a write); when the stream pauses, when it ends and on quitting the
+/// file gets everything on screen at the next frame.
+const SAVE_EVERY: Duration = Duration::from_millis(250);
 
 fn to_msg(event: Event) -> Option<Msg> {
     match event {
@@ -196,20 +201,28 @@ pub async fn run_tui(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut pace = pace::FramePace::new(Instant::now());
     let mut screen = screen::Screen::default();
-    let hooks = DrawHooks::from_env();
+    let hooks = hooks::DrawHooks::from_env();
     let mut warmed = false;
     let mut burst = false;
-    // Messages taken from the tasks since the last frame.
+    // Messages taken since the last frame: all of them, and those from the tasks.
     let mut taken = 0;
+    let mut arrived = 0;
+    let mut saved_at = Instant::now();
 
     loop {
         if app.dirty && Instant::now() >= pace.due() {
             // Catch up: everything the tasks queued goes into this frame.
             taken += rx.len();
+            arrived += rx.len();
             burst = taken >= BURST;
-            taken = 0;
+            let quiet = arrived == 0;
+            (taken, arrived) = (0, 0);
             let mut quit = apply_batch(&mut app, &mut effects, Vec::new(), &mut rx);
-            quit |= persist(&mut app, &mut effects);
+            let streaming = app.session.active.is_some();
+            if !streaming || quiet || saved_at.elapsed() >= SAVE_EVERY {
+                quit |= persist(&mut app, &mut effects);
+                saved_at = Instant::now();
+            }
             if quit {
                 effects.tasks.abort_all();
                 break;
@@ -232,6 +245,7 @@ pub async fn run_tui(
             .dirty
             .then(|| tokio::time::Instant::from_std(pace.due()));
         let held_until = keys.deadline().map(tokio::time::Instant::from_std);
+        let mut from_tasks = false;
         let msgs: Vec<Msg> = tokio::select! {
             biased;
             ev = term_events.recv() => {
@@ -255,11 +269,15 @@ pub async fn run_tui(
             _ = sighup.recv() => vec![Msg::Terminate],
             // With a frame pending, queued messages wait for it (one wake-up a frame, not one a
             // token), unless a burst is on.
-            Some(msg) = rx.recv(), if !app.dirty || burst => vec![msg],
+            Some(msg) = rx.recv(), if !app.dirty || burst => {
+                from_tasks = true;
+                vec![msg]
+            }
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => Vec::new(),
             _ = ticker.tick(), if app.animating() => vec![Msg::Tick],
         };
         taken += msgs.len() + rx.len();
+        arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
         // The end of a reply is drawn at the input pace: its last token is on screen at once.
@@ -349,47 +367,6 @@ fn persist(app: &mut App, effects: &mut Effects) -> bool {
         quit |= dispatch(app, effects, m);
     }
     quit
-}
-
-/// What the start-up benchmark and the terminal-restore test ask of a drawn frame, read from
-/// the environment once.
-struct DrawHooks {
-    /// Write the time since main() began (µs) to this file after the first frame, and exit.
-    exit_after_first_frame: Option<std::ffi::OsString>,
-    /// Debug builds only: panic after a frame, to prove a panic restores the terminal.
-    panic_after_draw: bool,
-    /// Debug builds only: panic on a worker thread after a frame (once).
-    panic_in_worker: std::cell::Cell<bool>,
-}
-
-impl DrawHooks {
-    fn from_env() -> Self {
-        Self {
-            exit_after_first_frame: std::env::var_os("KEYTURN_EXIT_AFTER_FIRST_FRAME"),
-            panic_after_draw: cfg!(debug_assertions)
-                && std::env::var_os("KEYTURN_DEBUG_PANIC_AFTER_DRAW").is_some(),
-            panic_in_worker: std::cell::Cell::new(
-                cfg!(debug_assertions)
-                    && std::env::var_os("KEYTURN_DEBUG_PANIC_IN_WORKER").is_some(),
-            ),
-        }
-    }
-
-    /// Returns true when the app should exit now.
-    fn after_draw(&self) -> bool {
-        if let Some(report) = &self.exit_after_first_frame {
-            let us = PROCESS_START.get().map_or(0, |t| t.elapsed().as_micros());
-            let _ = std::fs::write(report, us.to_string());
-            return true;
-        }
-        if self.panic_after_draw {
-            panic!("deliberate panic for the terminal-restore test");
-        }
-        if self.panic_in_worker.replace(false) {
-            std::thread::spawn(|| panic!("deliberate panic on a worker thread"));
-        }
-        false
-    }
 }
 
 /// Draws a frame; returns the layout facts it learned when they differ from the model's.

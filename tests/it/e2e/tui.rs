@@ -476,6 +476,22 @@ async fn kill_9_mid_stream_then_restart_finds_the_partial_answer() {
             t.wait_for("✓ done");
             t.keys(&["mock:stall", "Enter"]);
             t.wait_for("will not finish");
+            // While a reply streams its file catches up within a quarter second.
+            let saved = || {
+                std::fs::read_dir(h.join("data/conversations"))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .any(|e| {
+                        std::fs::read_to_string(e.path())
+                            .is_ok_and(|t| t.contains("will not finish"))
+                    })
+            };
+            let end = Instant::now() + Duration::from_secs(5);
+            while !saved() {
+                assert!(Instant::now() < end, "the partial answer was never saved");
+                std::thread::sleep(Duration::from_millis(20));
+            }
             // No chance to clean up: the process is killed outright (not the shell around it).
             let home_arg = h.display().to_string();
             let victims: Vec<String> = std::fs::read_dir("/proc")

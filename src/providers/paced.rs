@@ -15,12 +15,15 @@ use tokio::time::error::Elapsed;
 pub const WINDOW: Duration = Duration::from_millis(25);
 /// A batch this big means the provider is ahead of us: no window before the next read.
 const FLOOD: usize = 16;
+/// A wait on the socket at least this long (and shorter than a window) means a trickle; a
+/// shorter one is a flood catching its breath.
+const TRICKLE_GAP: Duration = Duration::from_millis(1);
 
 /// The reply's chunks, read in batches.
 pub struct Paced<S> {
     stream: S,
-    /// How long the last wait on the socket lasted (none yet: as long as it gets).
-    last_wait: Duration,
+    /// Events come a few milliseconds apart: windows are worth waiting for.
+    trickling: bool,
     /// Chunks taken since the last wait.
     batch: usize,
     /// Sleep the thread between windows instead of waiting on a timer (which the socket's
@@ -35,7 +38,7 @@ where
     pub fn new(stream: S, nap: bool) -> Self {
         Self {
             stream,
-            last_wait: Duration::MAX,
+            trickling: false,
             batch: 0,
             nap,
         }
@@ -47,8 +50,10 @@ where
             self.batch += 1;
             return Ok(item);
         }
-        let batch = std::mem::take(&mut self.batch);
-        if trickle(self.last_wait, batch) {
+        if std::mem::take(&mut self.batch) >= FLOOD {
+            self.trickling = false;
+        }
+        if self.trickling {
             if self.nap {
                 std::thread::sleep(WINDOW);
             } else {
@@ -57,7 +62,7 @@ where
         }
         let started = Instant::now();
         let item = tokio::time::timeout(idle, self.stream.next()).await?;
-        self.last_wait = started.elapsed();
+        self.trickling = trickle(started.elapsed(), self.trickling);
         self.batch = 1;
         Ok(item)
     }
@@ -73,10 +78,17 @@ where
     }
 }
 
-/// Whether to let the next events gather: they came closer together than a window and not
-/// as a flood.
-pub fn trickle(last_wait: Duration, batch: usize) -> bool {
-    last_wait < WINDOW && batch < FLOOD
+/// Whether the stream trickles, after a wait on the socket of `wait`: events a few
+/// milliseconds apart do; events further apart than a window are read as they come; a wait
+/// of a moment (right after a window, or a flood) changes nothing.
+pub fn trickle(wait: Duration, trickling: bool) -> bool {
+    if wait >= WINDOW {
+        false
+    } else if wait >= TRICKLE_GAP {
+        true
+    } else {
+        trickling
+    }
 }
 
 #[cfg(test)]
@@ -85,16 +97,14 @@ mod tests {
 
     #[test]
     fn a_reading_pace_gathers_while_sparse_events_and_floods_do_not() {
-        // 100 tokens a second: each wait about 10 ms, one event a batch.
-        assert!(trickle(Duration::from_millis(10), 1));
-        // Right after a window: the wait was nothing, the batch a few events.
-        assert!(trickle(Duration::ZERO, 3));
+        // 100 tokens a second: each wait about 10 ms.
+        assert!(trickle(Duration::from_millis(10), false));
+        // Right after a window the wait is nothing: still a trickle.
+        assert!(trickle(Duration::ZERO, true));
         // A slow model: events further apart than a window are read as they come.
-        assert!(!trickle(Duration::from_millis(200), 1));
-        // The first event of a reply is never held.
-        assert!(!trickle(Duration::MAX, 0));
-        // A local server ahead of us: read on at once.
-        assert!(!trickle(Duration::ZERO, FLOOD));
+        assert!(!trickle(Duration::from_millis(200), true));
+        // A local server ahead of us: waits of microseconds never start windows.
+        assert!(!trickle(Duration::from_micros(50), false));
     }
 
     #[tokio::test]

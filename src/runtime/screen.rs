@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::Rect;
 
 use crate::app::App;
@@ -109,15 +109,17 @@ impl Screen {
             shift_links(&mut self.links, s);
         }
         let next = std::mem::take(terminal.current_buffer_mut());
-        let band = changed_band(&self.shown, &next);
-        let band_frames;
-        let updates = match band {
-            None => Vec::new(),
-            Some(b) if b == area => self.shown.diff(&next),
-            Some(b) => {
-                band_frames = (cut(&self.shown, b), cut(&next, b));
-                band_frames.0.diff(&band_frames.1)
-            }
+        let bands = changed_bands(&self.shown, &next);
+        let rows: u16 = bands.iter().map(|b| b.height).sum();
+        let band_frames: Vec<(Buffer, Buffer)>;
+        let updates = if rows > area.height / 2 {
+            self.shown.diff(&next)
+        } else {
+            band_frames = bands
+                .iter()
+                .map(|b| (cut(&self.shown, *b), cut(&next, *b)))
+                .collect();
+            band_frames.iter().flat_map(|(a, b)| a.diff(b)).collect()
         };
         let touched = touched_rows(&updates, area);
         let out = terminal.backend_mut();
@@ -139,24 +141,53 @@ impl Screen {
     }
 }
 
-/// The rows from the first that differs to the last that does (None: the frames are the
-/// same). While a reply streams that is a few rows at the bottom, and comparing rows whole is
-/// much cheaper than walking ratatui's diff over the screen.
-fn changed_band(shown: &Buffer, next: &Buffer) -> Option<Rect> {
+/// The runs of rows that differ between two frames of one size. While a reply streams that
+/// is a row or two of the conversation and the status bar, and comparing rows whole is much
+/// cheaper than walking ratatui's diff over the screen.
+fn changed_bands(shown: &Buffer, next: &Buffer) -> Vec<Rect> {
     let area = next.area;
     if shown.area != area || area.width == 0 {
-        return Some(area);
+        return vec![area];
     }
     let w = usize::from(area.width);
-    let differs = |y: &usize| shown.content[y * w..(y + 1) * w] != next.content[y * w..(y + 1) * w];
-    let rows = usize::from(area.height);
-    let first = (0..rows).find(differs)?;
-    let last = (first..rows).rev().find(differs).unwrap_or(first);
-    Some(Rect {
-        y: area.y + first as u16,
-        height: (last + 1 - first) as u16,
-        ..area
-    })
+    let mut bands: Vec<Rect> = Vec::new();
+    for y in 0..area.height {
+        let row = usize::from(y) * w..usize::from(y + 1) * w;
+        let same = shown.content[row.clone()]
+            .iter()
+            .zip(&next.content[row])
+            .all(|(a, b)| same_cell(a, b));
+        if same {
+            continue;
+        }
+        match bands.last_mut() {
+            Some(b) if b.bottom() == area.y + y => b.height += 1,
+            _ => bands.push(Rect {
+                y: area.y + y,
+                height: 1,
+                ..area
+            }),
+        }
+    }
+    bands
+}
+
+/// `Cell`'s own equality, field by field, without a call to `memcmp` for one-byte symbols:
+/// the frame writer compares every cell of the screen each frame.
+#[allow(deprecated)] // `skip` is compared because `Cell::eq` compares it
+fn same_cell(a: &Cell, b: &Cell) -> bool {
+    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
+    let symbol = match (x, y) {
+        ([p], [q]) => p == q,
+        _ => x == y,
+    };
+    symbol
+        && a.fg == b.fg
+        && a.bg == b.bg
+        && a.modifier == b.modifier
+        && a.underline_color == b.underline_color
+        && a.diff_option == b.diff_option
+        && a.skip == b.skip
 }
 
 /// The rows of `band` as a buffer of their own (its diff then has the right coordinates).
@@ -216,4 +247,54 @@ fn write_link(out: &mut impl Write, link: &Hyperlink) -> io::Result<()> {
             text
         ))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::CellDiffOption;
+    use ratatui::style::{Color, Modifier};
+
+    fn cells() -> Vec<Cell> {
+        let mut out = vec![Cell::EMPTY, Cell::new(" "), Cell::new("a"), Cell::new("ab")];
+        out.push(Cell::new("世"));
+        out.push(Cell::new("👍🏽"));
+        let mut c = Cell::new("a");
+        c.fg = Color::Red;
+        out.push(c.clone());
+        c.bg = Color::Rgb(1, 2, 3);
+        out.push(c.clone());
+        c.modifier = Modifier::BOLD;
+        out.push(c.clone());
+        c.underline_color = Color::Indexed(7);
+        out.push(c.clone());
+        c.diff_option = CellDiffOption::Skip;
+        out.push(c.clone());
+        #[allow(deprecated)]
+        {
+            let mut s = Cell::new("a");
+            s.skip = true;
+            out.push(s);
+        }
+        out
+    }
+
+    #[test]
+    fn same_cell_is_cells_own_equality() {
+        for a in &cells() {
+            for b in &cells() {
+                assert_eq!(same_cell(a, b), a == b, "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_rows_that_differ_are_banded() {
+        let shown = Buffer::with_lines(["one", "two", "six", "ten", "end"]);
+        let next = Buffer::with_lines(["one", "TWO", "SIX", "ten", "END"]);
+        let bands = changed_bands(&shown, &next);
+        let rows: Vec<(u16, u16)> = bands.iter().map(|b| (b.y, b.height)).collect();
+        assert_eq!(rows, vec![(1, 2), (4, 1)]);
+        assert!(changed_bands(&shown, &shown.clone()).is_empty());
+    }
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 
-pub use script::{Reply, reply_for_prompt};
+pub use script::{Reply, reply_for_prompt, tokenize};
 
 /// One request as the mock saw it.
 #[derive(Debug, Clone)]

@@ -99,3 +99,34 @@ pub async fn discover(
         .flatten()
         .collect()
 }
+
+/// Looks for local servers in the background; what it finds joins the picker.
+pub fn spawn(effects: &super::Effects) {
+    let (client, config, found, tx) = (
+        effects.client.clone(),
+        effects.config.clone(),
+        effects.discovered.clone(),
+        effects.tx.clone(),
+    );
+    tokio::spawn(async move {
+        let urls: Vec<String> = config
+            .provider_ids()
+            .iter()
+            .filter_map(|id| config.provider(id, None).ok())
+            .map(|c| c.endpoint.base_url)
+            .collect();
+        for choice in discover(client.get(), LOCAL_SERVERS, &urls).await {
+            tracing::info!("found a local server: {}", choice.endpoint.name);
+            let provider = crate::app::picker::PickerProvider {
+                id: choice.endpoint.id.clone(),
+                name: choice.endpoint.name.clone(),
+                default_model: choice.model.clone(),
+                models: choice.models.clone(),
+                needs_key: false,
+                env_key: false,
+            };
+            found.lock().unwrap_or_else(|p| p.into_inner()).push(choice);
+            let _ = tx.send(crate::app::Msg::Discovered(provider)).await;
+        }
+    });
+}

@@ -165,7 +165,7 @@ pub fn warm_up(effects: &Effects) {
     });
     effects.client.warm();
     if effects.config.network.discover_local {
-        spawn_discovery(effects);
+        discovery::spawn(effects);
     }
 }
 
@@ -176,14 +176,30 @@ pub async fn run_tui(
     options: app::AppOptions,
 ) -> std::io::Result<()> {
     let theme = theme_from_env(&config);
+    let session = start(config, paths, options);
+    let mut guard = TerminalGuard::enter(session.effects.config.ui.mouse)?;
+    let input = input::spawn()?;
+    let result = run_loop(session, &mut guard.terminal, input, theme).await;
+    drop(guard);
+    result
+}
+
+/// The event loop of a started session, drawing on `terminal` (its size is the frame's) and
+/// reading `input`, until the user quits. The TUI runs it on the real terminal; the
+/// streaming benchmark on a byte counter with scripted keys.
+pub async fn run_loop<W: std::io::Write>(
+    session: Session,
+    terminal: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+    mut term_events: mpsc::Receiver<std::io::Result<Event>>,
+    theme: ui::Theme,
+) -> std::io::Result<()> {
     let Session {
         mut app,
         mut effects,
         mut rx,
-    } = start(config, paths, options);
+    } = session;
     let mut cache = RenderCache::new(theme);
-    let mut guard = TerminalGuard::enter(effects.config.ui.mouse)?;
-    let size = guard.terminal.size()?;
+    let size = terminal.get_frame().area();
     dispatch(
         &mut app,
         &mut effects,
@@ -193,7 +209,6 @@ pub async fn run_tui(
         },
     );
 
-    let mut term_events = input::spawn()?;
     let mut keys = esc_repair::EscRepair::default();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -228,7 +243,7 @@ pub async fn run_tui(
                 break;
             }
             let started = Instant::now();
-            let layout = draw(&mut guard, &mut screen, &mut app, &mut cache)?;
+            let layout = draw(terminal, &mut screen, &mut app, &mut cache)?;
             pace.drawn(started, Instant::now());
             if !warmed {
                 warm_up(&effects);
@@ -291,7 +306,7 @@ pub async fn run_tui(
         // OSC 52 goes out only here, when the user asked to copy.
         for seq in effects.osc52_out.drain(..) {
             use std::io::Write;
-            let out = guard.terminal.backend_mut();
+            let out = terminal.backend_mut();
             out.write_all(seq.as_bytes())?;
             out.flush()?;
         }
@@ -300,39 +315,7 @@ pub async fn run_tui(
             break;
         }
     }
-    drop(guard);
     Ok(())
-}
-
-/// Looks for local servers in the background; what it finds joins the picker.
-fn spawn_discovery(effects: &Effects) {
-    let (client, config, found, tx) = (
-        effects.client.clone(),
-        effects.config.clone(),
-        effects.discovered.clone(),
-        effects.tx.clone(),
-    );
-    tokio::spawn(async move {
-        let urls: Vec<String> = config
-            .provider_ids()
-            .iter()
-            .filter_map(|id| config.provider(id, None).ok())
-            .map(|c| c.endpoint.base_url)
-            .collect();
-        for choice in discovery::discover(client.get(), discovery::LOCAL_SERVERS, &urls).await {
-            tracing::info!("found a local server: {}", choice.endpoint.name);
-            let provider = app::picker::PickerProvider {
-                id: choice.endpoint.id.clone(),
-                name: choice.endpoint.name.clone(),
-                default_model: choice.model.clone(),
-                models: choice.models.clone(),
-                needs_key: false,
-                env_key: false,
-            };
-            found.lock().unwrap_or_else(|p| p.into_inner()).push(choice);
-            let _ = tx.send(Msg::Discovered(provider)).await;
-        }
-    });
 }
 
 /// Applies messages and everything already queued behind them (one draw follows the whole
@@ -371,12 +354,12 @@ fn persist(app: &mut App, effects: &mut Effects) -> bool {
 
 /// Draws a frame; returns the layout facts it learned when they differ from the model's.
 fn draw(
-    guard: &mut TerminalGuard,
+    terminal: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<impl std::io::Write>>,
     screen: &mut screen::Screen,
     app: &mut App,
     cache: &mut RenderCache,
 ) -> std::io::Result<Option<Msg>> {
-    screen.draw_app(&mut guard.terminal, app, cache)?;
+    screen.draw_app(terminal, app, cache)?;
     app.dirty = false;
     let c = &cache.conversation;
     if c.content_lines != app.chat.content_lines

@@ -346,8 +346,17 @@ fn apply_batch(
 /// token, and always before the frame, so the file holds everything the terminal showed.
 fn persist(app: &mut App, effects: &mut Effects) -> bool {
     let mut quit = false;
-    for m in effects.persistence.after_batch(&app.session.conversation) {
+    let saved = effects.persistence.after_batch(&app.session.conversation);
+    let created = !saved.is_empty();
+    for m in saved {
         quit |= dispatch(app, effects, m);
+    }
+    // A new file: the model took its id just now, and the writer must see that before the
+    // next conversation (Ctrl-N right after a one-frame reply) could be taken for this one.
+    if created {
+        for m in effects.persistence.after_batch(&app.session.conversation) {
+            quit |= dispatch(app, effects, m);
+        }
     }
     quit
 }

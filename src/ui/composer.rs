@@ -26,7 +26,7 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
 
 /// Everything the composer's cells depend on (the theme is fixed for a cache's life).
 #[derive(Debug, Clone, PartialEq)]
-struct Drawn {
+pub struct Drawn {
     area: Rect,
     focused: bool,
     busy: bool,
@@ -36,13 +36,8 @@ struct Drawn {
     placeholder: String,
 }
 
-/// The composer's last cells: a frame that changes nothing in it (every frame of a streaming
-/// reply) copies them instead of laying out and drawing the text area again.
-#[derive(Debug, Default)]
-pub struct ComposerCache {
-    drawn: Option<Drawn>,
-    cells: Buffer,
-}
+/// The composer's cells, kept while nothing in it changes (every frame of a streaming reply).
+pub type ComposerCache = super::kept::Kept<Drawn>;
 
 impl Drawn {
     fn of(app: &App, area: Rect) -> Self {
@@ -60,13 +55,12 @@ impl Drawn {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut ComposerCache) {
-    let now = Drawn::of(app, area);
-    if cache.drawn.as_ref() != Some(&now) {
-        cache.cells = Buffer::empty(area);
-        draw(&mut cache.cells, &now, app, theme);
-        cache.drawn = Some(now);
-    }
-    copy(&cache.cells, frame.buffer_mut());
+    cache.draw(
+        Drawn::of(app, area),
+        area,
+        frame.buffer_mut(),
+        |drawn, buf| draw(buf, drawn, app, theme),
+    );
 }
 
 fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
@@ -94,16 +88,4 @@ fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
     composer.set_cursor_line_style(theme.base);
     composer.set_placeholder_style(theme.hint);
     (&composer).render(drawn.area, buf);
-}
-
-/// Puts `cells` (a buffer of some area) in place in `buf`, row by row.
-fn copy(cells: &Buffer, buf: &mut Buffer) {
-    let area = cells.area.intersection(buf.area);
-    let (w, bw) = (usize::from(cells.area.width), usize::from(buf.area.width));
-    for y in area.top()..area.bottom() {
-        let from = usize::from(y - cells.area.y) * w + usize::from(area.x - cells.area.x);
-        let to = usize::from(y - buf.area.y) * bw + usize::from(area.x - buf.area.x);
-        let n = usize::from(area.width);
-        buf.content[to..to + n].clone_from_slice(&cells.content[from..from + n]);
-    }
 }

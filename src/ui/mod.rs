@@ -6,6 +6,7 @@ pub mod conversation;
 pub mod conversation_list;
 pub mod hanging;
 pub mod help;
+pub mod kept;
 pub mod key_manager;
 pub mod layout_cache;
 pub mod paint;
@@ -33,6 +34,7 @@ pub const MIN_HEIGHT: u16 = 5;
 pub struct RenderCache {
     pub conversation: ConversationCache,
     pub composer: composer::ComposerCache,
+    pub status: status::StatusCache,
     pub theme: Theme,
 }
 
@@ -41,6 +43,7 @@ impl RenderCache {
         Self {
             conversation: ConversationCache::default(),
             composer: Default::default(),
+            status: Default::default(),
             theme,
         }
     }
@@ -68,6 +71,7 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
     let RenderCache {
         conversation: conversation_cache,
         composer: composer_cache,
+        status: status_cache,
         theme,
     } = cache;
     let theme: &Theme = theme;
@@ -118,6 +122,7 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         app,
         theme,
         &key_for(app, Action::Help),
+        status_cache,
     );
     if let Some(Overlay::Help { scroll }) = app.overlay {
         help::render(frame, area, app, theme, scroll);

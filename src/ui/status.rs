@@ -31,23 +31,46 @@ fn error_lines(app: &App, width: usize) -> Option<Vec<String>> {
     Some(lines)
 }
 
-pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: &str) {
+/// The bar's cells, kept while its rows stay the same (most frames of a streaming reply).
+pub type StatusCache = super::kept::Kept<Vec<Line<'static>>>;
+
+pub fn render(
+    area: Rect,
+    buf: &mut Buffer,
+    app: &App,
+    theme: &Theme,
+    help_key: &str,
+    cache: &mut StatusCache,
+) {
+    let rows = rows(area, app, theme, help_key);
+    cache.draw(rows, area, buf, |rows, cells| {
+        cells.set_style(area, theme.status);
+        for (row, line) in rows.iter().enumerate() {
+            cells.set_line(area.x, area.y + row as u16, line, area.width);
+        }
+    });
+}
+
+/// What the bar shows, a line per row.
+fn rows(area: Rect, app: &App, theme: &Theme, help_key: &str) -> Vec<Line<'static>> {
     let width = area.width as usize;
-    buf.set_style(area, theme.status);
     // An error takes the whole bar, on as many rows as it was given: it is what the user
     // needs to read.
     if let Some(lines) = error_lines(app, width) {
-        for (row, text) in lines.iter().take(area.height as usize).enumerate() {
-            let mut text = text.clone();
-            if row + 1 == area.height as usize && row + 1 < lines.len() {
-                // More than fits: say so at the end of the last row (a row that already fills
-                // the width gives its last column to the mark).
-                text = truncate(&format!("{text}…"), width);
-            }
-            let line = Line::from(Span::styled(text, theme.error.patch(theme.status)));
-            buf.set_line(area.x, area.y + row as u16, &line, area.width);
-        }
-        return;
+        return lines
+            .iter()
+            .take(area.height as usize)
+            .enumerate()
+            .map(|(row, text)| {
+                let mut text = text.clone();
+                if row + 1 == area.height as usize && row + 1 < lines.len() {
+                    // More than fits: say so at the end of the last row (a row that already
+                    // fills the width gives its last column to the mark).
+                    text = truncate(&format!("{text}…"), width);
+                }
+                Line::from(Span::styled(text, theme.error.patch(theme.status)))
+            })
+            .collect();
     }
     if let Some(search) = app.chat.search.as_ref().filter(|s| s.editing) {
         // Typing a search query: the bar is the prompt.
@@ -58,14 +81,14 @@ pub fn render(area: Rect, buf: &mut Buffer, app: &App, theme: &Theme, help_key: 
         };
         let (before, after) = search.query.split();
         let text = format!(" /{before}▏{after}{count} · Enter keeps · Esc clears");
-        let line = Line::from(Span::styled(truncate(&text, width), theme.status_accent));
-        buf.set_line(area.x, area.y, &line, area.width);
-        return;
+        return vec![Line::from(Span::styled(
+            truncate(&text, width),
+            theme.status_accent,
+        ))];
     }
     let segments = segments(app, theme);
     let right = Segment::new(KEEP_LAST, format!(" {help_key} help "), theme.status);
-    let line = fit(segments, right, width, theme);
-    buf.set_line(area.x, area.y, &line, area.width);
+    vec![fit(segments, right, width, theme)]
 }
 
 /// How much a part of the bar matters: at a narrow width the least important go first.

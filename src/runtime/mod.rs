@@ -42,9 +42,10 @@ pub static PROCESS_START: std::sync::OnceLock<Instant> = std::sync::OnceLock::ne
 const TICK: Duration = Duration::from_millis(120);
 /// Stream events queued between the network tasks and the UI.
 const CHANNEL: usize = 1024;
-/// A frame after this many messages since the last one means a burst (a provider outrunning the
-/// screen): until it passes the loop keeps taking messages between frames, so the stream task
-/// never waits on a full channel and everything is in by the next frame.
+/// A frame after this many messages from the tasks since the last one means a burst (a
+/// provider outrunning the screen): until it passes the loop keeps taking messages between
+/// frames, so the stream task never waits on a full channel and everything is in by the next
+/// frame.
 const BURST: usize = 64;
 /// While a reply streams its conversation file catches up at most this often (each save wakes
 /// the history thread for a write); when the stream pauses, when it ends and on quitting the
@@ -219,19 +220,17 @@ pub async fn run_loop<W: std::io::Write>(
     let hooks = hooks::DrawHooks::from_env();
     let mut warmed = false;
     let mut burst = false;
-    // Messages taken since the last frame: all of them, and those from the tasks.
-    let mut taken = 0;
+    // Messages the tasks sent since the last frame.
     let mut arrived = 0;
     let mut saved_at = Instant::now();
 
     loop {
         if app.dirty && Instant::now() >= pace.due() {
             // Catch up: everything the tasks queued goes into this frame.
-            taken += rx.len();
             arrived += rx.len();
-            burst = taken >= BURST;
+            burst = arrived >= BURST;
             let quiet = arrived == 0;
-            (taken, arrived) = (0, 0);
+            arrived = 0;
             let mut quit = apply_batch(&mut app, &mut effects, Vec::new(), &mut rx);
             let streaming = app.session.active.is_some();
             if !streaming || quiet || saved_at.elapsed() >= SAVE_EVERY {
@@ -291,7 +290,6 @@ pub async fn run_loop<W: std::io::Write>(
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => Vec::new(),
             _ = ticker.tick(), if app.animating() => vec![Msg::Tick],
         };
-        taken += msgs.len() + rx.len();
         arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);

@@ -24,10 +24,10 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
     lines.clamp(1, cap) + 1
 }
 
-/// Everything the composer's cells depend on (the theme is fixed for a cache's life).
+/// Everything the composer's cells depend on besides their area (the theme is fixed for a
+/// cache's life).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
-    area: Rect,
     focused: bool,
     busy: bool,
     lines: Vec<String>,
@@ -40,10 +40,9 @@ pub struct Drawn {
 pub type ComposerCache = super::kept::Kept<Drawn>;
 
 impl Drawn {
-    fn of(app: &App, area: Rect) -> Self {
+    fn of(app: &App) -> Self {
         let c = &app.chat.composer;
         Self {
-            area,
             focused: app.chat.focus == Focus::Composer && app.overlay.is_none(),
             busy: app.is_busy(),
             lines: c.lines().to_vec(),
@@ -55,12 +54,9 @@ impl Drawn {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, cache: &mut ComposerCache) {
-    cache.draw(
-        Drawn::of(app, area),
-        area,
-        frame.buffer_mut(),
-        |drawn, buf| draw(buf, drawn, app, theme),
-    );
+    cache.draw(Drawn::of(app), area, frame.buffer_mut(), |drawn, buf| {
+        draw(buf, drawn, app, theme)
+    });
 }
 
 fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
@@ -87,5 +83,5 @@ fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
     }
     composer.set_cursor_line_style(theme.base);
     composer.set_placeholder_style(theme.hint);
-    (&composer).render(drawn.area, buf);
+    (&composer).render(buf.area, buf);
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use futures_util::{FutureExt, Stream, StreamExt};
 use tokio::time::error::Elapsed;
 
-/// How long a trickle may gather. Below a frame (40 ms): text still moves every frame.
+/// How long a trickle may gather. Below a frame (50 ms): text still moves every frame.
 pub const WINDOW: Duration = Duration::from_millis(25);
 /// A batch this big means the provider is ahead of us: no window before the next read.
 const FLOOD: usize = 16;

@@ -213,8 +213,9 @@ pub async fn run_loop<W: std::io::Write>(
     let mut keys = esc_repair::EscRepair::default();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The spinner's next step (a deadline, not a tokio interval: an interval's timer stays
+    // armed and wakes the loop even while frames turn the spinner).
+    let mut spin_at = Instant::now();
     let mut pace = pace::FramePace::new(Instant::now());
     let mut screen = screen::Screen::default();
     let hooks = hooks::DrawHooks::from_env();
@@ -225,13 +226,20 @@ pub async fn run_loop<W: std::io::Write>(
     let mut saved_at = Instant::now();
 
     loop {
-        if app.dirty && Instant::now() >= pace.due() {
+        if (app.dirty || !rx.is_empty()) && Instant::now() >= pace.due() {
             // Catch up: everything the tasks queued goes into this frame.
             arrived += rx.len();
             burst = arrived >= BURST;
             let quiet = arrived == 0;
             arrived = 0;
-            let mut quit = apply_batch(&mut app, &mut effects, Vec::new(), &mut rx);
+            // The spinner turns at frames while they come; the ticker wakes the loop only
+            // when nothing else does.
+            let mut first = Vec::new();
+            if app.animating() && Instant::now() >= spin_at {
+                spin_at = Instant::now() + TICK;
+                first.push(Msg::Tick);
+            }
+            let mut quit = apply_batch(&mut app, &mut effects, first, &mut rx);
             let streaming = app.session.active.is_some();
             if !streaming || quiet || saved_at.elapsed() >= SAVE_EVERY {
                 quit |= persist(&mut app, &mut effects);
@@ -255,9 +263,11 @@ pub async fn run_loop<W: std::io::Write>(
                 break;
             }
         }
-        let next_draw = app
-            .dirty
-            .then(|| tokio::time::Instant::from_std(pace.due()));
+        // While a reply streams the loop sleeps out the gap after a frame and takes what came
+        // at its end: one wake-up a frame rather than one for the first message and another
+        // for the frame.
+        let holding = app.session.active.is_some() && !burst && Instant::now() < pace.due();
+        let next_draw = (app.dirty || holding).then(|| tokio::time::Instant::from_std(pace.due()));
         let held_until = keys.deadline().map(tokio::time::Instant::from_std);
         let mut from_tasks = false;
         let msgs: Vec<Msg> = tokio::select! {
@@ -283,12 +293,15 @@ pub async fn run_loop<W: std::io::Write>(
             _ = sighup.recv() => vec![Msg::Terminate],
             // With a frame pending, queued messages wait for it (one wake-up a frame, not one a
             // token), unless a burst is on.
-            Some(msg) = rx.recv(), if !app.dirty || burst => {
+            Some(msg) = rx.recv(), if (!app.dirty && !holding) || burst => {
                 from_tasks = true;
                 vec![msg]
             }
             _ = tokio::time::sleep_until(next_draw.unwrap_or_else(tokio::time::Instant::now)), if next_draw.is_some() => Vec::new(),
-            _ = ticker.tick(), if app.animating() => vec![Msg::Tick],
+            _ = tokio::time::sleep_until(tokio::time::Instant::from_std(spin_at)), if app.animating() && next_draw.is_none() => {
+                spin_at = Instant::now() + TICK;
+                vec![Msg::Tick]
+            }
         };
         arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();

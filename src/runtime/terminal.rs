@@ -1,7 +1,9 @@
 //! The terminal edge: raw mode, alternate screen, bracketed paste, and restoring all of it
 //! on every exit path (normal return, error, panic — the hook chains the previous one).
 
-use std::io::{self, Stdout, Write};
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{
@@ -17,9 +19,10 @@ use ratatui::backend::CrosstermBackend;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-/// A frame goes out in one write: stdout's own buffer is a line buffer of 1 KiB, which would
-/// cut a full-screen frame into dozens of writes.
-pub type Tui = Terminal<CrosstermBackend<io::BufWriter<Stdout>>>;
+/// A frame goes out in one write: to a handle of its own on standard output, not through
+/// `Stdout`, whose line buffer would cut a frame at its last newline (a scroll is written as
+/// newlines) into two writes.
+pub type Tui = Terminal<CrosstermBackend<io::BufWriter<File>>>;
 
 const OUT_BUFFER: usize = 64 * 1024;
 
@@ -49,8 +52,9 @@ impl TerminalGuard {
         if mouse {
             execute!(out, crossterm::event::EnableMouseCapture)?;
         }
+        let frames = File::from(out.as_fd().try_clone_to_owned()?);
         let terminal = Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
-            OUT_BUFFER, out,
+            OUT_BUFFER, frames,
         )))?;
         Ok(Self { terminal })
     }

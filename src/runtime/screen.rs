@@ -24,6 +24,21 @@ pub struct Screen {
     links: Vec<Hyperlink>,
     /// The size is known (asking the terminal costs a system call a frame).
     sized: bool,
+    /// Rows the last frame left as they were.
+    kept: usize,
+}
+
+/// What a frame's render tells the writer.
+#[derive(Debug, Default)]
+pub struct Drawn {
+    /// OSC 8 links on screen.
+    pub links: Vec<Hyperlink>,
+    /// The band it expects to have scrolled (checked against the cells before it is used,
+    /// unless rows were kept).
+    pub moved: Option<Moved>,
+    /// Rows (screen y) left as the terminal shows them once `moved` is done: full-width rows
+    /// inside the band, not painted in this frame's buffer.
+    pub kept: Vec<u16>,
 }
 
 /// Where the caller expects rows to have moved: the band (full-width rows `top..bottom`) and
@@ -59,12 +74,22 @@ impl Screen {
         cache: &mut RenderCache,
     ) -> io::Result<()> {
         let before = (cache.conversation.area, cache.conversation.top);
-        self.draw(terminal, |f| {
+        self.draw(terminal, |f, keep| {
+            cache.conversation.keep_rows = keep;
             crate::ui::draw(f, app, cache);
             let c = &mut cache.conversation;
-            let moved = Moved::between(before, (c.area, c.top));
-            (std::mem::take(&mut c.hyperlinks), moved)
+            c.keep_rows = false;
+            Drawn {
+                links: std::mem::take(&mut c.hyperlinks),
+                moved: Moved::between(before, (c.area, c.top)),
+                kept: std::mem::take(&mut c.kept),
+            }
         })
+    }
+
+    /// How many rows the last frame left as the terminal showed them.
+    pub fn rows_kept(&self) -> usize {
+        self.kept
     }
 
     /// The terminal says its size changed: the next frame asks for it.
@@ -72,13 +97,12 @@ impl Screen {
         self.sized = false;
     }
 
-    /// Renders a frame with `render` and sends what changed. `render` returns the frame's
-    /// hyperlinks and the band it expects to have scrolled (checked against the cells before
-    /// it is used).
+    /// Renders a frame with `render` and sends what changed. `render` is told whether it may
+    /// leave rows as the terminal shows them (the terminal shows the last frame whole).
     pub fn draw<W: Write>(
         &mut self,
         terminal: &mut Terminal<CrosstermBackend<W>>,
-        render: impl FnOnce(&mut ratatui::Frame) -> (Vec<Hyperlink>, Option<Moved>),
+        render: impl FnOnce(&mut ratatui::Frame, bool) -> Drawn,
     ) -> io::Result<()> {
         use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
         // A resize clears the terminal (ratatui does it), so it shows nothing now.
@@ -87,19 +111,29 @@ impl Screen {
             self.sized = true;
         }
         let area = terminal.get_frame().area();
-        if self.shown.area != area {
+        let whole = self.shown.area == area;
+        if !whole {
             self.shown = Buffer::empty(area);
             self.links.clear();
         }
-        let (links, moved) = render(&mut terminal.get_frame());
+        let Drawn { links, moved, kept } = render(&mut terminal.get_frame(), whole);
+        // Rows left by the frame hold the band as moved: then the terminal must move it.
         let shift = moved.and_then(|m| {
-            shift::worth(
-                &self.shown,
-                terminal.current_buffer_mut(),
-                m.top,
-                m.bottom,
-                m.by,
-            )
+            if kept.is_empty() {
+                shift::worth(
+                    &self.shown,
+                    terminal.current_buffer_mut(),
+                    m.top,
+                    m.bottom,
+                    m.by,
+                )
+            } else {
+                Some(Shift {
+                    top: m.top,
+                    bottom: m.bottom,
+                    by: m.by,
+                })
+            }
         });
         let out = terminal.backend_mut();
         crossterm::queue!(out, BeginSynchronizedUpdate)?;
@@ -108,11 +142,11 @@ impl Screen {
             shift::apply(&mut self.shown, s);
             shift_links(&mut self.links, s);
         }
-        let next = std::mem::take(terminal.current_buffer_mut());
-        let bands = changed_bands(&self.shown, &next);
+        let mut next = std::mem::take(terminal.current_buffer_mut());
+        let bands = changed_bands(&self.shown, &next, &kept);
         let rows: u16 = bands.iter().map(|b| b.height).sum();
         let band_frames: Vec<(Buffer, Buffer)>;
-        let updates = if rows > area.height / 2 {
+        let updates = if rows > area.height / 2 && kept.is_empty() {
             self.shown.diff(&next)
         } else {
             band_frames = bands
@@ -132,6 +166,14 @@ impl Screen {
         }
         crossterm::queue!(out, EndSynchronizedUpdate)?;
         Backend::flush(out)?;
+        // The rows left are as the terminal shows them: the frame takes them over (moved, not
+        // copied; the old buffer is cleared for the next frame anyway).
+        let w = usize::from(area.width);
+        self.kept = kept.len();
+        for &y in &kept {
+            let row = usize::from(y - area.y) * w..usize::from(y - area.y + 1) * w;
+            next.content[row.clone()].swap_with_slice(&mut self.shown.content[row]);
+        }
         // The rendered buffer is what the terminal shows now; the old one is the next canvas.
         let mut canvas = std::mem::replace(&mut self.shown, next);
         canvas.reset();
@@ -141,10 +183,11 @@ impl Screen {
     }
 }
 
-/// The runs of rows that differ between two frames of one size. While a reply streams that
-/// is a row or two of the conversation and the status bar, and comparing rows whole is much
-/// cheaper than walking ratatui's diff over the screen.
-fn changed_bands(shown: &Buffer, next: &Buffer) -> Vec<Rect> {
+/// The runs of rows that differ between two frames of one size, but for the rows `kept`
+/// (left as the terminal shows them). While a reply streams that is a row or two of the
+/// conversation and the status bar, and comparing rows whole is much cheaper than walking
+/// ratatui's diff over the screen.
+fn changed_bands(shown: &Buffer, next: &Buffer, kept: &[u16]) -> Vec<Rect> {
     let area = next.area;
     if shown.area != area || area.width == 0 {
         return vec![area];
@@ -153,10 +196,11 @@ fn changed_bands(shown: &Buffer, next: &Buffer) -> Vec<Rect> {
     let mut bands: Vec<Rect> = Vec::new();
     for y in 0..area.height {
         let row = usize::from(y) * w..usize::from(y + 1) * w;
-        let same = shown.content[row.clone()]
-            .iter()
-            .zip(&next.content[row])
-            .all(|(a, b)| same_cell(a, b));
+        let same = kept.contains(&(area.y + y))
+            || shown.content[row.clone()]
+                .iter()
+                .zip(&next.content[row])
+                .all(|(a, b)| same_cell(a, b));
         if same {
             continue;
         }
@@ -292,9 +336,14 @@ mod tests {
     fn only_the_rows_that_differ_are_banded() {
         let shown = Buffer::with_lines(["one", "two", "six", "ten", "end"]);
         let next = Buffer::with_lines(["one", "TWO", "SIX", "ten", "END"]);
-        let bands = changed_bands(&shown, &next);
+        let bands = changed_bands(&shown, &next, &[]);
         let rows: Vec<(u16, u16)> = bands.iter().map(|b| (b.y, b.height)).collect();
         assert_eq!(rows, vec![(1, 2), (4, 1)]);
-        assert!(changed_bands(&shown, &shown.clone()).is_empty());
+        assert!(changed_bands(&shown, &shown.clone(), &[]).is_empty());
+        let kept = changed_bands(&shown, &next, &[1, 2]);
+        assert_eq!(
+            kept.iter().map(|b| (b.y, b.height)).collect::<Vec<_>>(),
+            vec![(4, 1)]
+        );
     }
 }

@@ -65,6 +65,7 @@ fn key_for(app: &App, action: Action) -> String {
 pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        cache.conversation.forget_rows();
         draw_too_small(frame, area);
         return;
     }
@@ -92,6 +93,11 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         height: conv.height + comp.height,
         ..conv
     };
+    // Rows of the conversation can be left as they are only when nothing else draws there.
+    let covered = app.overlay.is_some() || !matches!(app.screen, Screen::Chat);
+    if covered {
+        conversation_cache.keep_rows = false;
+    }
     match &app.screen {
         Screen::Chat => {
             conversation::render(
@@ -126,6 +132,9 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
     );
     if let Some(Overlay::Help { scroll }) = app.overlay {
         help::render(frame, area, app, theme, scroll);
+    }
+    if covered {
+        conversation_cache.forget_rows();
     }
 }
 

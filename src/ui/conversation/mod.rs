@@ -12,6 +12,7 @@ use crate::app::{App, Scroll};
 use crate::markdown::highlight;
 
 mod message;
+mod rows;
 use message::refresh;
 pub use message::{Hints, MessageLines};
 
@@ -33,9 +34,21 @@ pub struct ConversationCache {
     pub area: Rect,
     /// Links on screen this frame, when OSC 8 hyperlinks are on.
     pub hyperlinks: Vec<Hyperlink>,
+    /// Set by the frame writer: this frame may leave rows as the terminal shows them.
+    pub keep_rows: bool,
+    /// The rows (screen y) this frame left unpainted, for the frame writer.
+    pub kept: Vec<u16>,
+    rows: rows::PaintedRows,
 }
 
 impl ConversationCache {
+    /// The pane was not drawn, or something was drawn over it: the next frame paints every
+    /// row.
+    pub fn forget_rows(&mut self) {
+        self.rows.forget();
+        self.kept.clear();
+    }
+
     /// Updates every message's lines (cheap for unchanged ones) and returns the line count.
     pub fn layout(&mut self, app: &App, width: usize, theme: &Theme, hints: &Hints) -> usize {
         let generation = highlight::generation();
@@ -250,6 +263,7 @@ pub fn render(
             buf.set_line(area.x, area.y + y as u16, line, area.width);
         }
         cache.top = 0;
+        cache.forget_rows();
         return;
     }
     let max_top = total.saturating_sub(height);
@@ -280,13 +294,27 @@ pub fn render(
     // Scrolled up: the last row is the marker's own, so it never covers text.
     let marker = top < max_top && height >= 3;
     let rows = if marker { height - 1 } else { height };
-    for (y, (m, i, line)) in cache.visible(top, rows).into_iter().enumerate() {
-        let y = area.y + y as u16;
+    let mut painted = std::mem::take(&mut cache.rows);
+    let mut kept = std::mem::take(&mut cache.kept);
+    kept.clear();
+    painted.begin(area, top, cache.keep_rows);
+    for (row, (m, i, line)) in cache.visible(top, rows).into_iter().enumerate() {
+        let y = area.y + row as u16;
+        if app.options.hyperlinks && links.as_ref().is_none_or(|(lm, _)| *lm != m) {
+            links = Some((m, cache.entries[m].links()));
+        }
+        let linked = links
+            .iter()
+            .flat_map(|(_, ls)| ls)
+            .any(|l| l.line == i && app.options.hyperlinks);
+        // Marks and links go over the line, so such a row is always painted.
+        let plain = !linked && app.chat.selected != Some(m) && query.is_empty();
+        if painted.keep(row, plain.then_some(line)) {
+            kept.push(y);
+            continue;
+        }
         super::paint::set_line(buf, area.x, y, line, area.width);
         if app.options.hyperlinks {
-            if links.as_ref().is_none_or(|(lm, _)| *lm != m) {
-                links = Some((m, cache.entries[m].links()));
-            }
             for l in links.iter().flat_map(|(_, ls)| ls).filter(|l| l.line == i) {
                 let x = area.x.saturating_add(l.col as u16);
                 on_screen.extend(hyperlink(buf, area, x, y, l.width, &l.url));
@@ -306,6 +334,8 @@ pub fn render(
         }
     }
     cache.hyperlinks = on_screen;
+    cache.rows = painted;
+    cache.kept = kept;
     if marker {
         // How much is below, on a row of its own at the right edge.
         let label = format!(" ↓ {} more ", total - top - rows);

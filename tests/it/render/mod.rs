@@ -1,5 +1,6 @@
 //! Layer 2: rendering. State to frame through ratatui's TestBackend, snapshotted with insta.
 
+mod live_frames;
 mod markdown;
 mod panes;
 mod screens;

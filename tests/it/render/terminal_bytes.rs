@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use keyturn::runtime::screen::{Moved, Screen};
+use keyturn::runtime::screen::{Drawn, Moved, Screen};
 use keyturn::ui::paint;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -136,9 +136,12 @@ fn play(moves: &[(i64, bool)]) -> Vec<usize> {
         // An edit changes a line in view (a growing tail), so a guess can be half right.
         let edited = if *edit { top + 4 } else { usize::MAX };
         screen
-            .draw(&mut term, |f| {
+            .draw(&mut term, |f, _| {
                 paint_frame(f.buffer_mut(), top, edited, step, step);
-                (Vec::new(), Moved::between((band, before), (band, top)))
+                Drawn {
+                    moved: Moved::between((band, before), (band, top)),
+                    ..Drawn::default()
+                }
             })
             .unwrap();
         let bytes = std::mem::take(&mut *tape.0.borrow_mut());

@@ -166,19 +166,26 @@ impl Screen {
         }
         crossterm::queue!(out, EndSynchronizedUpdate)?;
         Backend::flush(out)?;
-        // The rows left are as the terminal shows them: the frame takes them over (moved, not
-        // copied; the old buffer is cleared for the next frame anyway).
-        let w = usize::from(area.width);
         self.kept = kept.len();
-        for &y in &kept {
-            let row = usize::from(y - area.y) * w..usize::from(y - area.y + 1) * w;
-            next.content[row.clone()].swap_with_slice(&mut self.shown.content[row]);
-        }
-        // The rendered buffer is what the terminal shows now; the old one is the next canvas.
-        let mut canvas = std::mem::replace(&mut self.shown, next);
-        canvas.reset();
-        *terminal.current_buffer_mut() = canvas;
         self.links = links;
+        if kept.is_empty() {
+            // The rendered buffer is what the terminal shows now; the old one is the next
+            // canvas.
+            let mut canvas = std::mem::replace(&mut self.shown, next);
+            canvas.reset();
+            *terminal.current_buffer_mut() = canvas;
+            return Ok(());
+        }
+        // The rows left are right in `shown` already: only the others move over (swapped,
+        // not copied), and only they need clearing in the next canvas (the rows left were
+        // never painted, so they are blank).
+        let w = usize::from(area.width);
+        for y in (0..area.height).filter(|y| !kept.contains(&(area.y + y))) {
+            let row = usize::from(y) * w..usize::from(y + 1) * w;
+            self.shown.content[row.clone()].swap_with_slice(&mut next.content[row.clone()]);
+            next.content[row].fill(Cell::EMPTY);
+        }
+        *terminal.current_buffer_mut() = next;
         Ok(())
     }
 }

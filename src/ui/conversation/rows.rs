@@ -6,8 +6,9 @@
 //! which rows were left, and moves the band on the terminal when they are) neither compares
 //! nor rewrites it.
 
-use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+
+use foldhash::quality::RandomState;
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -23,7 +24,8 @@ pub struct PaintedRows {
     prev: Vec<Option<u64>>,
     /// How far the band moved since the last frame, when rows may be left this frame.
     by: Option<i64>,
-    /// Keyed per process, so a provider cannot craft two lines that look alike to it.
+    /// Seeded per process, so a provider cannot craft two lines that look alike to it
+    /// (SipHash was a tenth of a frame).
     hasher: RandomState,
 }
 

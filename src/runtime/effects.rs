@@ -23,6 +23,9 @@ pub struct Effects {
     pub osc52_out: Vec<String>,
     /// Conversation files and the usage ledger.
     pub persistence: persistence::Persistence,
+    /// A reply's stream task ended: its last events are queued. The loop, which does not
+    /// listen to the tasks between frames while a reply streams, listens to this.
+    pub stream_ended: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Effects {
@@ -51,6 +54,7 @@ impl Effects {
             tasks: TaskRegistry::new(super::net::Net::start()),
             osc52_out: Vec::new(),
             persistence,
+            stream_ended: Default::default(),
             tx,
             keys,
             models,

@@ -200,6 +200,7 @@ pub async fn run_loop<W: std::io::Write>(
         mut rx,
     } = session;
     let mut cache = RenderCache::new(theme);
+    let stream_ended = effects.stream_ended.clone();
     let size = terminal.get_frame().area();
     dispatch(
         &mut app,
@@ -289,6 +290,8 @@ pub async fn run_loop<W: std::io::Write>(
             _ = tokio::time::sleep_until(held_until.unwrap_or_else(tokio::time::Instant::now)), if held_until.is_some() => {
                 keys.flush().into_iter().map(Msg::Key).collect()
             }
+            // A reply's end is drawn at once, not at the end of the gap.
+            _ = stream_ended.notified() => Vec::new(),
             _ = sigterm.recv() => vec![Msg::Terminate],
             _ = sighup.recv() => vec![Msg::Terminate],
             // With a frame pending, queued messages wait for it (one wake-up a frame, not one a

@@ -50,7 +50,10 @@ impl Effects {
             ..self.config.timeouts()
         };
         let tx = self.tx.clone();
+        let ended = self.stream_ended.clone();
         self.tasks.spawn(req, async move {
+            // Told when the task ends, whatever its last event was (see `run_loop`).
+            let _ended = NotifyOnDrop(ended);
             match resolved {
                 Ok((choice, key)) => {
                     if let Some(key_id) = key.as_ref().and_then(|k| k.id.clone()) {
@@ -172,5 +175,14 @@ impl EventSink for Collect {
             _ => {}
         }
         true
+    }
+}
+
+/// Wakes the UI loop when dropped: at the end of a stream task, or when it is aborted.
+struct NotifyOnDrop(std::sync::Arc<tokio::sync::Notify>);
+
+impl Drop for NotifyOnDrop {
+    fn drop(&mut self) {
+        self.0.notify_one();
     }
 }

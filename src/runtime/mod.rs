@@ -309,9 +309,9 @@ pub async fn run_loop<W: std::io::Write>(
         arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
-        // The end of a reply is drawn at the input pace: its last token is on screen at once.
+        // The end of a reply is drawn at once: its last token is on screen now, not a frame on.
         if streaming && app.session.active.is_none() {
-            pace.input();
+            pace.at_once();
         }
         // Saving follows what is drawn: at the frame, or now when no frame is coming.
         if quit || !app.dirty {

@@ -21,6 +21,7 @@ pub struct FramePace {
     last_draw: Instant,
     cost: Duration,
     input: bool,
+    at_once: bool,
 }
 
 impl FramePace {
@@ -29,6 +30,7 @@ impl FramePace {
             last_draw: now.checked_sub(MAX_FRAME).unwrap_or(now),
             cost: Duration::ZERO,
             input: false,
+            at_once: false,
         }
     }
 
@@ -37,8 +39,16 @@ impl FramePace {
         self.input = true;
     }
 
+    /// The next frame is drawn as soon as the loop gets to it (a reply's last token).
+    pub fn at_once(&mut self) {
+        self.at_once = true;
+    }
+
     /// The gap the next frame keeps from the last.
     pub fn gap(&self) -> Duration {
+        if self.at_once {
+            return Duration::ZERO;
+        }
         if self.input {
             return INPUT_FRAME.max(self.cost);
         }
@@ -57,6 +67,7 @@ impl FramePace {
         let cost = finished.saturating_duration_since(started);
         self.cost = (self.cost * 3 + cost) / 4;
         self.input = false;
+        self.at_once = false;
     }
 }
 
@@ -75,6 +86,10 @@ mod tests {
         assert_eq!(pace.gap(), INPUT_FRAME);
         pace.drawn(t0, t0);
         assert_eq!(pace.gap(), STREAM_FRAME, "input is answered once");
+        pace.at_once();
+        assert_eq!(pace.due(), t0, "a reply's end is drawn at once");
+        pace.drawn(t0, t0);
+        assert_eq!(pace.gap(), STREAM_FRAME);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod app;
 pub mod chat;
 pub mod cli;
 pub mod config;
+pub mod estimate;
 pub mod history;
 pub mod keymap;
 pub mod keystore;

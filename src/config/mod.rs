@@ -42,6 +42,17 @@ pub struct Config {
     /// Key bindings: `action = "key"` or `[keys.<scope>] action = ["key", ...]`.
     pub keys: BTreeMap<String, Spanned<toml::Value>>,
     pub providers: BTreeMap<String, Spanned<ProviderConfig>>,
+    /// `[models."<model-id>"]`: a model's context window and output limit, over what the
+    /// provider's list and the shipped table say.
+    pub models: BTreeMap<String, ModelLimits>,
+}
+
+/// A model's limits as config.toml states them.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelLimits {
+    pub context_window: Option<u64>,
+    pub max_output_tokens: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -83,6 +94,19 @@ impl Config {
     }
 
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        for (model, limits) in &self.models {
+            if limits.context_window == Some(0) || limits.max_output_tokens == Some(0) {
+                let msg = format!(
+                    "[models.{model:?}]: a context window or output limit of 0 tokens fits nothing; give the model's real limit or leave it out"
+                );
+                // The table's header, for the line number.
+                let at = text
+                    .find(&format!("[models.{model:?}]"))
+                    .or_else(|| text.find(&format!("[models.{model}]")))
+                    .map(|p| p..p + 1);
+                return Err(ConfigError::at(path, text, at, &msg));
+            }
+        }
         if let Some(id) = &self.default_provider
             && !self.providers.contains_key(id.get_ref())
             && builtin(id.get_ref()).is_none()

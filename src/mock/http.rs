@@ -326,11 +326,10 @@ async fn send_pieces(
     tokens: &[String],
     dialect: Dialect,
 ) -> bool {
-    let pause = if state.tokens_per_sec > 0.0 {
-        Duration::from_secs_f64(1.0 / state.tokens_per_sec)
-    } else {
-        Duration::ZERO
-    };
+    // An absolute schedule (token i is due at i / rate from the start), so the rate holds
+    // without drift, and a rate above what a timer can space out goes in bursts.
+    let rate = state.tokens_per_sec;
+    let started = tokio::time::Instant::now();
     for e in dialect.preamble() {
         if !send_event(stream, &e).await {
             return false;
@@ -353,10 +352,15 @@ async fn send_pieces(
         {
             return false;
         }
-        if !send_event(stream, &dialect.delta(piece, is_reasoning)).await
-            || (!pause.is_zero() && !pause_or_leave(stream, pause).await)
-        {
+        if !send_event(stream, &dialect.delta(piece, is_reasoning)).await {
             return false;
+        }
+        if rate > 0.0 {
+            let due = started + Duration::from_secs_f64((i + 1) as f64 / rate);
+            let now = tokio::time::Instant::now();
+            if due > now && !pause_or_leave(stream, due - now).await {
+                return false;
+            }
         }
     }
     true

@@ -15,6 +15,9 @@ pub struct ModelInfo {
     pub id: String,
     /// Context window in tokens, when known.
     pub context: Option<u64>,
+    /// The most tokens one reply may have, when the list says.
+    #[serde(default)]
+    pub max_output: Option<u64>,
     /// USD per million input / output tokens, when the list says.
     pub price_in: Option<f64>,
     pub price_out: Option<f64>,
@@ -25,6 +28,7 @@ impl ModelInfo {
         Self {
             id: id.to_string(),
             context: None,
+            max_output: None,
             price_in: None,
             price_out: None,
         }
@@ -70,7 +74,8 @@ fn per_million(v: &Value) -> Option<f64> {
 }
 
 /// OpenAI-compatible lists (`{"data": [...]}` or a bare array as Together sends), with
-/// OpenRouter's `context_length`/`pricing`, Groq's `context_window`, Together's `type`.
+/// OpenRouter's `context_length`/`pricing`/`top_provider.max_completion_tokens`, Groq's
+/// `context_window`/`max_completion_tokens`, Mistral's `max_context_length`, Together's `type`.
 pub fn parse_openai(body: &Value) -> Page {
     let items = body["data"]
         .as_array()
@@ -90,7 +95,11 @@ pub fn parse_openai(body: &Value) -> Page {
                 id: id.to_string(),
                 context: m["context_length"]
                     .as_u64()
-                    .or_else(|| m["context_window"].as_u64()),
+                    .or_else(|| m["context_window"].as_u64())
+                    .or_else(|| m["max_context_length"].as_u64()),
+                max_output: m["top_provider"]["max_completion_tokens"]
+                    .as_u64()
+                    .or_else(|| m["max_completion_tokens"].as_u64()),
                 price_in: per_million(&m["pricing"]["prompt"])
                     .or_else(|| per_million(&m["pricing"]["input"])),
                 price_out: per_million(&m["pricing"]["completion"])
@@ -130,6 +139,7 @@ pub fn parse_gemini(body: &Value) -> Page {
             let id = super::gemini::bare_model(name);
             is_chat_id(id).then(|| ModelInfo {
                 context: m["inputTokenLimit"].as_u64(),
+                max_output: m["outputTokenLimit"].as_u64(),
                 ..ModelInfo::bare(id)
             })
         })

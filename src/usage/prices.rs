@@ -144,7 +144,7 @@ impl PriceTable {
 }
 
 /// "-2025-04-14", "-20250514", "-001", "-latest".
-fn is_version_suffix(rest: &str) -> bool {
+pub(crate) fn is_version_suffix(rest: &str) -> bool {
     let Some(tail) = rest.strip_prefix('-') else {
         return false;
     };

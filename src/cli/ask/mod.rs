@@ -1,6 +1,7 @@
 //! `keyturn ask [PROMPT...]`: one question, the answer streamed to stdout as it arrives.
 //! Text piped on stdin is appended to the prompt (`git diff | keyturn ask "review this"`).
 
+mod estimate;
 mod save;
 mod stream;
 
@@ -47,6 +48,10 @@ pub struct AskArgs {
     /// Refuse stdin that is not valid UTF-8 instead of replacing the bad bytes.
     #[arg(long)]
     pub strict_utf8: bool,
+    /// Print the request's estimated tokens, the model's context window and the estimated
+    /// cost as JSON, and send nothing (no key needed).
+    #[arg(long)]
+    pub estimate: bool,
 }
 
 /// Joins the arguments and piped input into one prompt.
@@ -77,33 +82,43 @@ pub async fn run(
     config: &Config,
     args: AskArgs,
 ) -> Result<(), CliError> {
-    let prompt = read_prompt(&args)?;
+    // An estimate may be of the conversation alone (`--estimate -c`): no prompt needed.
+    let prompt = match read_prompt(&args) {
+        Err(CliError::Usage(_)) if args.estimate => String::new(),
+        other => other?,
+    };
     let store = HistoryStore::new(&paths.data_dir);
     let earlier = match &args.continue_from {
         Some(spec) => Some(super::history::load(&store, spec)?),
         None => None,
     };
     let (provider, model) = provider_and_model(config, &args, earlier.as_ref());
-    let target = resolve_target(paths, config, provider, model.as_deref())?;
     let (prices, note) =
         crate::usage::prices::PriceTable::load_or_shipped(&paths.config_dir.join("prices.toml"));
     if let Some(note) = note {
         eprintln!("keyturn: {note}");
     }
+    if args.estimate {
+        // Counting needs neither the key store nor the network.
+        let choice = config.provider(&provider_id(config, provider)?, model.as_deref())?;
+        let request = build_request(config, &args, &choice, earlier.as_ref(), &prompt);
+        return estimate::print(&estimate::of(paths, config, &choice, &request, &prices));
+    }
+    let target = resolve_target(paths, config, provider, model.as_deref())?;
+    let request = build_request(config, &args, &target.choice, earlier.as_ref(), &prompt);
+    estimate::refuse_if_over(&estimate::of(
+        paths,
+        config,
+        &target.choice,
+        &request,
+        &prices,
+    ))?;
     check_budget(paths, config, &target, &prices, args.over_budget)?;
-    let mut messages = earlier.as_ref().map(|c| c.history()).unwrap_or_default();
-    messages.push(ChatMessage {
-        role: Role::User,
-        content: prompt.clone(),
-    });
-    let prompt_chars = messages.iter().map(|m| m.content.chars().count()).sum();
-    let request = ChatRequest {
-        model: target.choice.model.clone(),
-        system: args.system.clone().or_else(|| config.system_prompt.clone()),
-        messages,
-        temperature: target.choice.temperature,
-        max_tokens: target.choice.max_tokens,
-    };
+    let prompt_chars = request
+        .messages
+        .iter()
+        .map(|m| m.content.chars().count())
+        .sum();
     let who = Answerer {
         provider_id: target.choice.endpoint.id.clone(),
         provider_name: target.choice.endpoint.name.clone(),
@@ -146,6 +161,43 @@ pub async fn run(
         Ending::Interrupted => Err(CliError::Interrupted),
         Ending::Failed(e) => Err(CliError::Provider(e)),
     }
+}
+
+/// The request: the conversation's earlier turns (continuing), then the prompt (when there
+/// is one), with the system prompt and the provider's settings.
+fn build_request(
+    config: &Config,
+    args: &AskArgs,
+    choice: &crate::config::ProviderChoice,
+    earlier: Option<&crate::chat::Conversation>,
+    prompt: &str,
+) -> ChatRequest {
+    let mut messages = earlier.map(|c| c.history()).unwrap_or_default();
+    if !prompt.is_empty() {
+        messages.push(ChatMessage {
+            role: Role::User,
+            content: prompt.to_string(),
+        });
+    }
+    ChatRequest {
+        model: choice.model.clone(),
+        system: args.system.clone().or_else(|| config.system_prompt.clone()),
+        messages,
+        temperature: choice.temperature,
+        max_tokens: choice.max_tokens,
+    }
+}
+
+/// The provider asked for, else config's default.
+fn provider_id(config: &Config, provider: Option<String>) -> Result<String, CliError> {
+    provider
+        .or_else(|| config.start_provider_id())
+        .ok_or_else(|| {
+            CliError::Usage(
+                "no provider configured: add a [providers.<id>] table to config.toml (see config.example.toml)"
+                    .into(),
+            )
+        })
 }
 
 /// The provider and model asked: the flags, else (continuing) the ones that last answered
@@ -218,15 +270,7 @@ fn resolve_target(
     provider: Option<String>,
     model: Option<&str>,
 ) -> Result<Target, CliError> {
-    let provider_id = provider
-        .or_else(|| config.start_provider_id())
-        .ok_or_else(|| {
-            CliError::Usage(
-                "no provider configured: add a [providers.<id>] table to config.toml (see config.example.toml)"
-                    .into(),
-            )
-        })?;
-    let choice = config.provider(&provider_id, model)?;
+    let choice = config.provider(&provider_id(config, provider)?, model)?;
     let store = if choice.auth == crate::config::AuthKind::Key {
         super::keys::open_existing(paths, config)?
     } else {

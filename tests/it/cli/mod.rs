@@ -3,5 +3,6 @@
 mod ask;
 mod docs;
 mod doctor;
+mod estimate;
 mod history;
 mod keys;

@@ -53,6 +53,7 @@ fn picker() -> App {
             models: vec![ModelInfo {
                 id: "claude-sonnet-4-5".into(),
                 context: Some(200_000),
+                max_output: None,
                 price_in: Some(3.0),
                 price_out: Some(15.0),
             }],

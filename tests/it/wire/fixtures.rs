@@ -193,6 +193,12 @@ fn model_lists_keep_chat_models_with_context_and_price() {
     assert_eq!(ids(&openai), ["gpt-4o-mini", "gpt-4.1", "o4-mini"]);
     let or = parse_openai(&model_fixture("openrouter.json"));
     assert_eq!(or.models[0].context, Some(1_047_576));
+    assert_eq!(
+        or.models[0].max_output,
+        Some(32_768),
+        "top_provider's limit"
+    );
+    assert_eq!(or.models[1].max_output, None);
     assert!(
         (or.models[0].price_in.unwrap() - 0.4).abs() < 1e-9
             && (or.models[1].price_out.unwrap() - 15.0).abs() < 1e-9
@@ -202,6 +208,7 @@ fn model_lists_keep_chat_models_with_context_and_price() {
     let groq = parse_openai(&model_fixture("groq.json"));
     assert_eq!(ids(&groq), ["llama-3.3-70b-versatile"]);
     assert_eq!(groq.models[0].context, Some(131_072));
+    assert_eq!(groq.models[0].max_output, Some(32_768));
     let a1 = parse_anthropic(&model_fixture("anthropic_page1.json"));
     assert_eq!(a1.next.as_deref(), Some("claude-opus-4-1-20250805"));
     let a2 = parse_anthropic(&model_fixture("anthropic_page2.json"));
@@ -215,6 +222,7 @@ fn model_lists_keep_chat_models_with_context_and_price() {
         ["gemini-2.5-flash"],
         "prefix stripped, embeddings dropped"
     );
+    assert_eq!(g1.models[0].max_output, Some(65_536));
     assert_eq!(g1.next.as_deref(), Some("Chxtb2RlbHMvZ2VtaW5pLTIuNS1wcm8"));
     assert_eq!(parse_gemini(&model_fixture("gemini_page2.json")).next, None);
 }

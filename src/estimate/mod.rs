@@ -1,0 +1,218 @@
+//! Know before you send: how many tokens the next request is, whether it fits the model's
+//! context window beside the output it reserves, and what it may cost (its input, plus its
+//! output up to the most it may be), priced by the same table and the same function as the
+//! usage ledger.
+
+pub mod tokens;
+pub mod windows;
+
+use serde::Serialize;
+
+use crate::chat::ChatRequest;
+use crate::chat::money::Usd;
+use crate::providers::Protocol;
+use crate::usage::prices::Price;
+use windows::{LimitSource, Limits};
+
+/// The next request, counted before it is sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub provider: String,
+    pub model: String,
+    /// The system prompt, every message sent and the chat format's overhead.
+    pub input_tokens: u64,
+    /// Whether `input_tokens` is the provider's tokenizer's count (false: an estimate).
+    pub exact: bool,
+    pub context_window: Option<u64>,
+    pub max_output_tokens: Option<u64>,
+    /// Where the context window came from.
+    pub window_source: LimitSource,
+    /// The output the request reserves (its `max_tokens`), which must fit beside the input.
+    pub reserved_output_tokens: u64,
+    /// The input's cost plus the output's at the most it may be; None when the model is not
+    /// priced or no output limit is known.
+    #[serde(rename = "estimated_cost_usd")]
+    pub cost: Option<Usd>,
+    /// The input's cost alone; None when the model is not priced.
+    #[serde(rename = "estimated_input_cost_usd")]
+    pub input_cost: Option<Usd>,
+}
+
+impl Estimate {
+    /// How many tokens the request is over its window (input plus reserved output), when
+    /// the window is known and it is over.
+    pub fn over_by(&self) -> Option<u64> {
+        let window = self.context_window?;
+        (self.input_tokens + self.reserved_output_tokens)
+            .checked_sub(window)
+            .filter(|&over| over > 0)
+    }
+}
+
+/// The tokens of a request's input: its system prompt and messages, each with the chat
+/// format's overhead.
+pub fn request_tokens(request: &ChatRequest) -> u64 {
+    let system = request
+        .system
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map_or(0, |s| tokens::estimate(s) + tokens::PER_MESSAGE);
+    let messages: u64 = request
+        .messages
+        .iter()
+        .map(|m| tokens::estimate(&m.content) + tokens::PER_MESSAGE)
+        .sum();
+    system + messages + tokens::PER_REPLY
+}
+
+/// The `max_tokens` the request will carry: config's, or Anthropic's required default.
+pub fn reserved_output(protocol: Protocol, request: &ChatRequest) -> u64 {
+    match (request.max_tokens, protocol) {
+        (Some(n), _) => u64::from(n),
+        (None, Protocol::Anthropic) => u64::from(crate::providers::anthropic::DEFAULT_MAX_TOKENS),
+        (None, _) => 0,
+    }
+}
+
+/// The estimate of `request` to `provider` (its protocol) with the model's `limits` and its
+/// `price`, if priced.
+pub fn estimate(
+    provider: &str,
+    protocol: Protocol,
+    request: &ChatRequest,
+    limits: Limits,
+    price: Option<&Price>,
+) -> Estimate {
+    let input_tokens = request_tokens(request);
+    let reserved = reserved_output(protocol, request);
+    // The most the reply may be: what the request asks for, else the model's limit.
+    let output_max = (reserved > 0)
+        .then_some(reserved)
+        .or(limits.max_output_tokens);
+    Estimate {
+        provider: provider.to_string(),
+        model: request.model.clone(),
+        input_tokens,
+        exact: false,
+        context_window: limits.context_window,
+        max_output_tokens: limits.max_output_tokens,
+        window_source: limits.source,
+        reserved_output_tokens: reserved,
+        cost: price
+            .zip(output_max)
+            .map(|(p, out)| p.cost(input_tokens, 0, out)),
+        input_cost: price.map(|p| p.cost(input_tokens, 0, 0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chat::money::PerToken;
+    use crate::providers::{ChatMessage, Role};
+
+    fn request(text: &str, max_tokens: Option<u32>) -> ChatRequest {
+        ChatRequest {
+            model: "m".into(),
+            system: Some("Be brief.".into()),
+            messages: vec![ChatMessage {
+                role: Role::User,
+                content: text.into(),
+            }],
+            temperature: None,
+            max_tokens,
+        }
+    }
+
+    fn limits(context: Option<u64>, output: Option<u64>) -> Limits {
+        Limits {
+            context_window: context,
+            max_output_tokens: output,
+            source: LimitSource::Shipped,
+        }
+    }
+
+    #[test]
+    fn the_count_is_the_texts_plus_the_formats_overhead() {
+        let r = request("Hello world", None);
+        // "Be brief." = 3, "Hello world" = 2, two messages and the reply's primer.
+        assert_eq!(
+            request_tokens(&r),
+            3 + 2 + 2 * tokens::PER_MESSAGE + tokens::PER_REPLY
+        );
+    }
+
+    #[test]
+    fn cost_is_the_ledgers_price_of_the_input_and_the_most_output() {
+        let price = Price {
+            provider: "p".into(),
+            model: "m".into(),
+            input: PerToken::from_dollars(1e-6).unwrap(),
+            output: PerToken::from_dollars(2e-6).unwrap(),
+            cached_input: None,
+        };
+        let r = request("Hello world", Some(1000));
+        let e = estimate(
+            "p",
+            Protocol::Openai,
+            &r,
+            limits(Some(100_000), Some(4096)),
+            Some(&price),
+        );
+        assert_eq!(e.reserved_output_tokens, 1000);
+        assert_eq!(e.cost, Some(price.cost(e.input_tokens, 0, 1000)));
+        assert_eq!(e.input_cost, Some(price.cost(e.input_tokens, 0, 0)));
+        // No max_tokens: the model's output limit bounds the cost, nothing is reserved.
+        let e = estimate(
+            "p",
+            Protocol::Openai,
+            &request("Hi", None),
+            limits(None, Some(4096)),
+            Some(&price),
+        );
+        assert_eq!(e.reserved_output_tokens, 0);
+        assert_eq!(e.cost, Some(price.cost(e.input_tokens, 0, 4096)));
+        // Unknown limit, unknown cost: never a made-up figure.
+        let e = estimate(
+            "p",
+            Protocol::Openai,
+            &request("Hi", None),
+            limits(None, None),
+            Some(&price),
+        );
+        assert_eq!(e.cost, None);
+        assert!(e.input_cost.is_some());
+        assert_eq!(
+            estimate("p", Protocol::Openai, &r, limits(None, None), None).cost,
+            None
+        );
+    }
+
+    #[test]
+    fn a_request_over_its_window_says_by_how_much() {
+        let r = request(&"word ".repeat(1000), None);
+        let n = request_tokens(&r);
+        let e = estimate(
+            "a",
+            Protocol::Anthropic,
+            &r,
+            limits(Some(n + 4096), None),
+            None,
+        );
+        assert_eq!(e.over_by(), None, "exactly full fits");
+        let e = estimate(
+            "a",
+            Protocol::Anthropic,
+            &r,
+            limits(Some(n + 4000), None),
+            None,
+        );
+        assert_eq!(
+            e.over_by(),
+            Some(96),
+            "Anthropic's default max_tokens is reserved"
+        );
+        let e = estimate("o", Protocol::Openai, &r, limits(None, None), None);
+        assert_eq!(e.over_by(), None, "an unknown window is not a refusal");
+    }
+}

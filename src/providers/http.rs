@@ -9,10 +9,8 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc;
 
-use super::sse::SseDecoder;
 use super::{ChatRequest, Endpoint, ProviderError, StreamEvent, wire};
 use crate::text::redact::Redactor;
-use crate::text::sanitize::Sanitizer;
 
 /// Limits for one request.
 #[derive(Debug, Clone, Copy)]
@@ -266,7 +264,7 @@ pub async fn stream_chat(
         sink.send(StreamEvent::Error(e)).await;
         return;
     }
-    pump(resp, parser, endpoint, timeouts, &redactor, sink).await;
+    super::pump::pump(resp, parser, endpoint, timeouts, &redactor, sink).await;
 }
 
 /// Sends the request; an answer that is not a success is the provider's error.
@@ -318,90 +316,5 @@ async fn json_instead_of_stream(
             provider: endpoint.name.clone(),
             detail: "the server answered with JSON instead of a stream; does it support \"stream\": true?".into(),
         },
-    }
-}
-
-/// Reads the byte stream through SSE and the protocol's parser into sanitized events, until
-/// the protocol's end, an error, a silence longer than the idle timeout, or the sink leaves.
-async fn pump(
-    resp: reqwest::Response,
-    mut parser: Box<dyn super::StreamParser>,
-    endpoint: &Endpoint,
-    timeouts: Timeouts,
-    redactor: &Redactor,
-    sink: &mut impl EventSink,
-) {
-    let mut decoder = SseDecoder::new();
-    let mut text_clean = Sanitizer::new();
-    let mut reasoning_clean = Sanitizer::new();
-    // A key the provider echoes in its reply never reaches the screen, history or stdout.
-    let mut text_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
-    let mut reasoning_keys = crate::text::redact::StreamRedactor::new(redactor.clone());
-    let mut stream = super::paced::Paced::new(resp.bytes_stream(), timeouts.nap);
-    loop {
-        let events = match stream.next(timeouts.idle).await {
-            Err(_) => vec![StreamEvent::Error(idle_timeout(endpoint, timeouts))],
-            Ok(Some(Err(e))) => vec![StreamEvent::Error(transport_error(
-                endpoint, &e, timeouts, redactor,
-            ))],
-            Ok(Some(Ok(bytes))) => {
-                let mut events: Vec<StreamEvent> = decoder
-                    .feed(&bytes)
-                    .iter()
-                    .flat_map(|ev| parser.on_event(ev))
-                    .collect();
-                // One event bigger than any real one: stop here (what came before is kept).
-                if decoder.pending() > MAX_EVENT_BYTES {
-                    events.push(StreamEvent::Error(ProviderError::TooLarge {
-                        provider: endpoint.name.clone(),
-                        what: "a stream event",
-                        limit_mb: MAX_EVENT_BYTES / (1024 * 1024),
-                    }));
-                }
-                events
-            }
-            Ok(None) => {
-                let mut out: Vec<StreamEvent> = decoder
-                    .finish()
-                    .iter()
-                    .flat_map(|ev| parser.on_event(ev))
-                    .collect();
-                out.extend(parser.on_end());
-                out
-            }
-        };
-        for ev in events {
-            let terminal = matches!(ev, StreamEvent::Done | StreamEvent::Error(_));
-            let mut out = Vec::with_capacity(3);
-            match ev {
-                StreamEvent::Text(t) => {
-                    out.push(StreamEvent::Text(text_keys.push(&text_clean.push(&t))))
-                }
-                StreamEvent::Reasoning(r) => out.push(StreamEvent::Reasoning(
-                    reasoning_keys.push(&reasoning_clean.push(&r)),
-                )),
-                other => {
-                    // The end: what was held back in case it began a key is not one.
-                    if terminal {
-                        out.push(StreamEvent::Reasoning(reasoning_keys.flush()));
-                        out.push(StreamEvent::Text(text_keys.flush()));
-                    }
-                    out.push(other);
-                }
-            }
-            for ev in out {
-                let empty =
-                    matches!(&ev, StreamEvent::Text(t) | StreamEvent::Reasoning(t) if t.is_empty());
-                if !empty && !sink.send(ev).await {
-                    return;
-                }
-            }
-            if terminal {
-                return;
-            }
-        }
-        if parser.is_done() {
-            return;
-        }
     }
 }

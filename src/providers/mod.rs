@@ -10,6 +10,7 @@ pub mod http;
 pub mod models;
 pub mod openai_compat;
 pub mod paced;
+mod pump;
 pub mod retry;
 pub mod sse;
 pub mod validate;

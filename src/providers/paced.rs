@@ -67,6 +67,13 @@ where
         Ok(item)
     }
 
+    /// The next chunk if it is there without waiting (None: it is not; `Some(None)`: the end).
+    pub async fn try_next(&mut self) -> Option<Option<T>> {
+        let item = self.ready().await?;
+        self.batch += 1;
+        Some(item)
+    }
+
     /// A chunk the HTTP connection holds or can read without waiting. Its task hands chunks
     /// over one at a time, so it gets one turn to produce the next before the answer is no.
     async fn ready(&mut self) -> Option<Option<T>> {

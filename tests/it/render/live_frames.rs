@@ -3,9 +3,7 @@
 //! help and uncovered, must leave a terminal emulator showing exactly what a fresh render of
 //! the same state shows.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
+use super::Tape;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
 use keyturn::providers::StreamEvent;
@@ -19,19 +17,6 @@ use ratatui::{Terminal, TerminalOptions, Viewport};
 
 const W: u16 = 70;
 const H: u16 = 18;
-
-#[derive(Clone, Default)]
-struct Tape(Rc<RefCell<Vec<u8>>>);
-
-impl std::io::Write for Tape {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

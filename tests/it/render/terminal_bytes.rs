@@ -3,9 +3,7 @@
 //! resizes of content, with wide characters and colours. And a followed reply costs its new
 //! lines, not a screen.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
+use super::Tape;
 use keyturn::runtime::screen::{Drawn, Moved, Screen};
 use keyturn::ui::paint;
 use proptest::prelude::*;
@@ -56,20 +54,6 @@ fn paint_frame(buf: &mut Buffer, top: usize, edited: usize, edit: usize, frame: 
     paint::set_line(buf, 0, BAND + 1, &composer, W);
     let status = Line::from(format!("frame {frame} · top {top}"));
     paint::set_line(buf, 0, BAND + 2, &status, W);
-}
-
-/// What the frame writer sends, kept where the test can read it.
-#[derive(Clone, Default)]
-struct Tape(Rc<RefCell<Vec<u8>>>);
-
-impl std::io::Write for Tape {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn terminal(tape: &Tape) -> Terminal<CrosstermBackend<Tape>> {

@@ -65,19 +65,8 @@ impl WindowTable {
     /// An exact entry, else one whose name is the model's without a date or version suffix
     /// (the rule the price table follows).
     fn find(&self, provider: &str, model: &str) -> Option<&Entry> {
-        let mut best: Option<&Entry> = None;
-        for e in self.entries.iter().filter(|e| e.provider == provider) {
-            if e.model == model {
-                return Some(e);
-            }
-            if let Some(rest) = model.strip_prefix(e.model.as_str())
-                && crate::usage::prices::is_version_suffix(rest)
-                && best.is_none_or(|b| b.model.len() < e.model.len())
-            {
-                best = Some(e);
-            }
-        }
-        best
+        let at = self.entries.iter().filter(|e| e.provider == provider);
+        crate::usage::prices::find_model(at, model, |e| &e.model)
     }
 
     /// The limits of `model` at `provider`, each from the first source that has it: config,

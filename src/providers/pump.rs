@@ -74,10 +74,9 @@ pub(super) async fn pump(
                 break;
             }
         }
+        // Empty text never gets into `out` (`push_merged` leaves it out).
         for ev in out {
-            let empty =
-                matches!(&ev, StreamEvent::Text(t) | StreamEvent::Reasoning(t) if t.is_empty());
-            if !empty && !sink.send(ev).await {
+            if !sink.send(ev).await {
                 return;
             }
         }
@@ -101,8 +100,8 @@ fn push_merged(out: &mut Vec<StreamEvent>, ev: StreamEvent) {
 }
 
 /// The stream events of one read of the body (or of its end, an error, or a silence).
-fn events_of<B: AsRef<[u8]>, E: std::borrow::Borrow<reqwest::Error>>(
-    item: Result<Option<Result<B, E>>, tokio::time::error::Elapsed>,
+fn events_of(
+    item: Result<Option<reqwest::Result<bytes::Bytes>>, tokio::time::error::Elapsed>,
     decoder: &mut SseDecoder,
     parser: &mut dyn super::StreamParser,
     endpoint: &Endpoint,
@@ -112,14 +111,11 @@ fn events_of<B: AsRef<[u8]>, E: std::borrow::Borrow<reqwest::Error>>(
     match item {
         Err(_) => vec![StreamEvent::Error(idle_timeout(endpoint, timeouts))],
         Ok(Some(Err(e))) => vec![StreamEvent::Error(transport_error(
-            endpoint,
-            e.borrow(),
-            timeouts,
-            redactor,
+            endpoint, &e, timeouts, redactor,
         ))],
         Ok(Some(Ok(bytes))) => {
             let mut events: Vec<StreamEvent> = decoder
-                .feed(bytes.as_ref())
+                .feed(&bytes)
                 .iter()
                 .flat_map(|ev| parser.on_event(ev))
                 .collect();

@@ -360,15 +360,15 @@ fn apply_batch(
 /// token, and always before the frame, so the file holds everything the terminal showed.
 fn persist(app: &mut App, effects: &mut Effects) -> bool {
     let mut quit = false;
-    let saved = effects.persistence.after_batch(&app.session.conversation);
-    let created = !saved.is_empty();
-    for m in saved {
-        quit |= dispatch(app, effects, m);
-    }
-    // A new file: the model took its id just now, and the writer must see that before the
-    // next conversation (Ctrl-N right after a one-frame reply) could be taken for this one.
-    if created {
-        for m in effects.persistence.after_batch(&app.session.conversation) {
+    // A second pass after a save that created a file: the model took its id just now, and
+    // the writer must see that before the next conversation (Ctrl-N right after a one-frame
+    // reply) could be taken for this one.
+    for _ in 0..2 {
+        let saved = effects.persistence.after_batch(&app.session.conversation);
+        if saved.is_empty() {
+            break;
+        }
+        for m in saved {
             quit |= dispatch(app, effects, m);
         }
     }

@@ -127,24 +127,35 @@ impl PriceTable {
 
     pub fn find(&self, provider: &str, model: &str) -> Option<&Price> {
         let at = self.prices.iter().filter(|p| p.provider == provider);
-        let mut best: Option<&Price> = None;
-        for p in at {
-            if p.model == model {
-                return Some(p);
-            }
-            if let Some(rest) = model.strip_prefix(p.model.as_str())
-                && is_version_suffix(rest)
-                && best.is_none_or(|b| b.model.len() < p.model.len())
-            {
-                best = Some(p);
-            }
-        }
-        best
+        find_model(at, model, |p| &p.model)
     }
 }
 
+/// The entry for `model` among `entries` (named by `name`): an exact one, else the longest
+/// whose name is the model's without a date or version suffix, never a merely similar name.
+/// The price table and the table of context windows look models up alike.
+pub(crate) fn find_model<'a, T>(
+    entries: impl Iterator<Item = &'a T>,
+    model: &str,
+    name: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    let mut best: Option<&T> = None;
+    for e in entries {
+        if name(e) == model {
+            return Some(e);
+        }
+        if let Some(rest) = model.strip_prefix(name(e))
+            && is_version_suffix(rest)
+            && best.is_none_or(|b| name(b).len() < name(e).len())
+        {
+            best = Some(e);
+        }
+    }
+    best
+}
+
 /// "-2025-04-14", "-20250514", "-001", "-latest".
-pub(crate) fn is_version_suffix(rest: &str) -> bool {
+fn is_version_suffix(rest: &str) -> bool {
     let Some(tail) = rest.strip_prefix('-') else {
         return false;
     };

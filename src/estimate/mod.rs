@@ -3,6 +3,7 @@
 //! output up to the most it may be), priced by the same table and the same function as the
 //! usage ledger.
 
+pub mod exact;
 pub mod tokens;
 pub mod windows;
 
@@ -49,18 +50,48 @@ impl Estimate {
     }
 }
 
+/// How a model's text is counted: its public tokenizer, or the estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Counter(Option<exact::Encoding>);
+
+impl Counter {
+    pub fn for_model(model: &str) -> Self {
+        Self(exact::encoding_for(model))
+    }
+
+    /// Whether counts are the provider's tokenizer's.
+    pub fn is_exact(self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The tokens of a text alone.
+    pub fn text(self, text: &str) -> u64 {
+        match self.0 {
+            Some(encoding) => exact::count(encoding, text),
+            None => tokens::estimate(text),
+        }
+    }
+
+    /// The tokens a message of `text` costs in a request (the chat format's overhead too);
+    /// an empty system prompt is not sent and costs nothing.
+    pub fn message(self, text: &str) -> u64 {
+        self.text(text) + tokens::PER_MESSAGE
+    }
+}
+
 /// The tokens of a request's input: its system prompt and messages, each with the chat
 /// format's overhead.
 pub fn request_tokens(request: &ChatRequest) -> u64 {
+    let counter = Counter::for_model(&request.model);
     let system = request
         .system
         .as_deref()
         .filter(|s| !s.is_empty())
-        .map_or(0, |s| tokens::estimate(s) + tokens::PER_MESSAGE);
+        .map_or(0, |s| counter.message(s));
     let messages: u64 = request
         .messages
         .iter()
-        .map(|m| tokens::estimate(&m.content) + tokens::PER_MESSAGE)
+        .map(|m| counter.message(&m.content))
         .sum();
     system + messages + tokens::PER_REPLY
 }
@@ -84,16 +115,49 @@ pub fn estimate(
     price: Option<&Price>,
 ) -> Estimate {
     let input_tokens = request_tokens(request);
+    let exact = Counter::for_model(&request.model).is_exact();
     let reserved = reserved_output(protocol, request);
+    priced(
+        Counted {
+            provider,
+            model: &request.model,
+            input_tokens,
+            exact,
+            reserved,
+        },
+        limits,
+        price,
+    )
+}
+
+/// A request's count, before its limits and price are added.
+pub struct Counted<'a> {
+    pub provider: &'a str,
+    pub model: &'a str,
+    pub input_tokens: u64,
+    pub exact: bool,
+    /// The output the request reserves (its `max_tokens`).
+    pub reserved: u64,
+}
+
+/// The estimate of a counted request with the model's `limits` and its `price`, if priced.
+pub fn priced(counted: Counted<'_>, limits: Limits, price: Option<&Price>) -> Estimate {
+    let Counted {
+        provider,
+        model,
+        input_tokens,
+        exact,
+        reserved,
+    } = counted;
     // The most the reply may be: what the request asks for, else the model's limit.
     let output_max = (reserved > 0)
         .then_some(reserved)
         .or(limits.max_output_tokens);
     Estimate {
         provider: provider.to_string(),
-        model: request.model.clone(),
+        model: model.to_string(),
         input_tokens,
-        exact: false,
+        exact,
         context_window: limits.context_window,
         max_output_tokens: limits.max_output_tokens,
         window_source: limits.source,

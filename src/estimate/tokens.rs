@@ -5,8 +5,9 @@
 //! token per CJK character. The count follows those rules over runs of characters; it is a
 //! pure function of the text, so a message's count is cached with the message.
 
-/// Tokens every message costs beyond its text (role and separators in the chat format).
-pub const PER_MESSAGE: u64 = 3;
+/// Tokens every message costs beyond its text: three for the chat format's separators and
+/// one for its role (every role is one token in OpenAI's tables; the cookbook's count).
+pub const PER_MESSAGE: u64 = 4;
 /// Tokens that prime the reply.
 pub const PER_REPLY: u64 = 3;
 

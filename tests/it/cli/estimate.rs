@@ -34,7 +34,7 @@ async fn estimate_prints_tokens_window_and_cost_and_sends_nothing() {
     assert_eq!(e["provider"], "local");
     assert_eq!(e["model"], "mock-model");
     // "Hello world\n\npiped text": 2 + 1 + 2 tokens, the message and the reply's overhead.
-    assert_eq!(e["input_tokens"], 5 + 3 + 3);
+    assert_eq!(e["input_tokens"], 5 + 4 + 3);
     assert_eq!(e["exact"], false);
     assert_eq!(e["context_window"], 8000);
     assert_eq!(e["window_source"], "config");

@@ -1,3 +1,4 @@
 //! Layer 3: the wire. Provider fixtures fed whole, byte by byte and split at every offset.
 
 mod fixtures;
+mod token_counts;

@@ -10,6 +10,7 @@ mod chat_view;
 pub mod conversation_list;
 pub mod key_manager;
 pub mod line_edit;
+pub mod meter;
 mod msg;
 mod notice;
 mod options;
@@ -31,9 +32,13 @@ pub use screen::{Back, Screen, View};
 pub use session::Session;
 pub use update::update;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    /// The next request cannot fit its window: the ways out.
+    Overflow(Box<meter::OverflowOffer>),
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +49,8 @@ pub struct App {
     /// The key store's state and list, its dialogs and selection (the key manager's pane
     /// draws it; the session reads the list for budgets and failover).
     pub key_manager: key_manager::KeysPane,
+    /// The next request's count (context meter) and a send waiting for it.
+    pub meter: meter::Meter,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
     pub size: (u16, u16),
@@ -96,6 +103,7 @@ impl App {
             chat: ChatView::default(),
             screen,
             key_manager: keys,
+            meter: meter::Meter::default(),
             overlay: None,
             notice: None,
             size: (80, 24),

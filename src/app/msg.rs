@@ -83,6 +83,8 @@ pub enum Msg {
     Notice(super::Notice),
     /// A local server was found answering on its usual port.
     Discovered(picker::PickerProvider),
+    /// The next request, counted off the loop (the context meter).
+    Counted(Box<super::meter::Reading>),
     /// A provider's model list arrived (for the picker).
     Models {
         provider_id: String,

@@ -49,6 +49,9 @@ pub struct AppOptions {
     /// The price table the ledger uses: a cap over a model it cannot price is said to be
     /// unenforceable.
     pub prices: std::sync::Arc<crate::usage::prices::PriceTable>,
+    /// Context windows (config's `[models]` over the shipped table): the picker shows which
+    /// models a request that did not fit would fit.
+    pub windows: std::sync::Arc<crate::estimate::windows::WindowTable>,
     /// Where titles come from (`[history] titles`).
     pub titles: crate::config::TitleMode,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).

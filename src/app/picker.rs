@@ -49,6 +49,24 @@ pub struct Picker {
     pub selected: usize,
     /// The provider and model in use: it wins ties.
     pub in_use: Option<(String, String)>,
+    /// Only models whose known context window holds this many tokens are listed.
+    pub fits: Option<Fit>,
+}
+
+/// A request's size, and the windows to hold it against.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    pub needs: u64,
+    pub windows: std::sync::Arc<crate::estimate::windows::WindowTable>,
+}
+
+impl Fit {
+    pub fn holds(&self, provider: &str, model: &ModelInfo) -> bool {
+        self.windows
+            .limits(provider, &model.id, Some(model))
+            .context_window
+            .is_some_and(|w| w >= self.needs)
+    }
 }
 
 /// What the picker asks for.
@@ -101,6 +119,7 @@ impl Picker {
             providers,
             selected: 0,
             in_use: current.map(|(p, m)| (p.to_string(), m.to_string())),
+            fits: None,
         };
         if let Some((pid, model)) = current {
             picker.selected = picker
@@ -126,6 +145,13 @@ impl Picker {
         let mut scored: Vec<((u8, usize), bool, Row)> = Vec::new();
         for (pi, p) in self.providers.iter().enumerate() {
             for (mi, m) in p.models.iter().enumerate() {
+                if self
+                    .fits
+                    .as_ref()
+                    .is_some_and(|f| !f.holds(&p.provider.id, m))
+                {
+                    continue;
+                }
                 if let Some(rank) = match_rank(&q, &p.provider.id, &m.id) {
                     let in_use = self
                         .in_use

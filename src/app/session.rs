@@ -50,6 +50,32 @@ impl Session {
             .map(|m| &m.state)
     }
 
+    /// Why a request estimated to cost `next` would take a cap past its limit, if it would.
+    pub fn budget_ahead(
+        &self,
+        keys: &key_manager::KeysPane,
+        next: crate::chat::money::Usd,
+    ) -> Option<String> {
+        let (Some(spend), Some(p)) = (&self.spend, &self.provider) else {
+            return None;
+        };
+        let (budget, key) = self.caps_for(keys);
+        crate::usage::budget::would_cross(&budget, spend, &p.id, key.as_deref(), next)
+    }
+
+    /// The caps as they apply to the provider in use: config's, and its active key's own.
+    fn caps_for(&self, keys: &key_manager::KeysPane) -> (BudgetConfig, Option<String>) {
+        let mut budget = self.budget.clone();
+        let Some(p) = &self.provider else {
+            return (budget, None);
+        };
+        let active = keys.entries.iter().find(|e| e.provider == p.id && e.active);
+        if let Some((id, cap)) = active.and_then(|e| e.cap.map(|c| (e.id.clone(), c))) {
+            budget.keys.insert(id, cap);
+        }
+        (budget, active.map(|e| e.id.clone()))
+    }
+
     /// The budget's word on a request to the current provider with its active key.
     pub fn budget_verdict(
         &self,
@@ -60,18 +86,8 @@ impl Session {
         let (Some(spend), Some(p)) = (&self.spend, &self.provider) else {
             return Verdict::Ok;
         };
-        let active = keys.entries.iter().find(|e| e.provider == p.id && e.active);
-        let mut budget = self.budget.clone();
-        if let Some((id, cap)) = active.and_then(|e| e.cap.map(|c| (e.id.clone(), c))) {
-            budget.keys.insert(id, cap);
-        }
+        let (budget, key) = self.caps_for(keys);
         let unpriced = (!prices.knows(&p.id, &p.model)).then_some(p.model.as_str());
-        check(
-            &budget,
-            spend,
-            &p.id,
-            active.map(|e| e.id.as_str()),
-            unpriced,
-        )
+        check(&budget, spend, &p.id, key.as_deref(), unpriced)
     }
 }

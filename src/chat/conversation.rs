@@ -120,6 +120,9 @@ pub struct Conversation {
     /// Messages (by index) that were still streaming in the file it was read from: their
     /// end is written when saving resumes.
     pub unended: Vec<usize>,
+    /// Requests send the messages from this index on: those above were dropped to fit the
+    /// model's context window (they stay in the transcript, the file and exports).
+    pub sent_from: usize,
 }
 
 impl Conversation {
@@ -175,13 +178,25 @@ impl Conversation {
             .map(|m| (m.provider_id.as_str(), m.model.as_str()))
     }
 
+    /// After messages were taken back: a cut below them moves up to the end, so what
+    /// follows is sent.
+    pub fn clamp_cut(&mut self) {
+        self.sent_from = self.sent_from.min(self.messages.len());
+    }
+
+    /// The messages the next request sends (what [`history`](Self::history) is made of).
+    pub fn sent(&self) -> impl Iterator<Item = &Message> {
+        self.messages
+            .iter()
+            .skip(self.sent_from)
+            .filter(|m| m.role == Role::User || !m.text.is_empty())
+            .filter(|m| !m.state.is_open())
+    }
+
     /// The history sent to the provider: every user message and every assistant reply that
     /// has text (a cancelled partial answer is what the user saw, so it is sent too).
     pub fn history(&self) -> Vec<ChatMessage> {
-        self.messages
-            .iter()
-            .filter(|m| m.role == Role::User || !m.text.is_empty())
-            .filter(|m| !m.state.is_open())
+        self.sent()
             .map(|m| ChatMessage {
                 role: m.role,
                 content: m.text.clone(),

@@ -97,8 +97,8 @@ pub fn request_tokens(request: &ChatRequest) -> u64 {
 }
 
 /// The `max_tokens` the request will carry: config's, or Anthropic's required default.
-pub fn reserved_output(protocol: Protocol, request: &ChatRequest) -> u64 {
-    match (request.max_tokens, protocol) {
+pub fn reserved_output(protocol: Protocol, max_tokens: Option<u32>) -> u64 {
+    match (max_tokens, protocol) {
         (Some(n), _) => u64::from(n),
         (None, Protocol::Anthropic) => u64::from(crate::providers::anthropic::DEFAULT_MAX_TOKENS),
         (None, _) => 0,
@@ -116,7 +116,7 @@ pub fn estimate(
 ) -> Estimate {
     let input_tokens = request_tokens(request);
     let exact = Counter::for_model(&request.model).is_exact();
-    let reserved = reserved_output(protocol, request);
+    let reserved = reserved_output(protocol, request.max_tokens);
     priced(
         Counted {
             provider,

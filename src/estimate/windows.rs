@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
-#[cfg(test)]
-use crate::config::ModelLimits;
+use std::collections::BTreeMap;
+
+use crate::config::{Config, ModelLimits};
 use crate::providers::models::ModelInfo;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -48,9 +48,11 @@ pub struct Limits {
     pub source: LimitSource,
 }
 
+/// The shipped table with the user's `[models."<id>"]` tables over it.
 #[derive(Debug, Clone, Default)]
 pub struct WindowTable {
     entries: Vec<Entry>,
+    user: BTreeMap<String, ModelLimits>,
 }
 
 impl WindowTable {
@@ -59,6 +61,15 @@ impl WindowTable {
         let _ = file.source;
         Self {
             entries: file.model,
+            user: BTreeMap::new(),
+        }
+    }
+
+    /// The shipped table under config's `[models]`.
+    pub fn for_config(config: &Config) -> Self {
+        Self {
+            user: config.models.clone(),
+            ..Self::shipped()
         }
     }
 
@@ -71,14 +82,8 @@ impl WindowTable {
 
     /// The limits of `model` at `provider`, each from the first source that has it: config,
     /// then the provider's list entry `live`, then this table.
-    pub fn limits(
-        &self,
-        config: &Config,
-        provider: &str,
-        model: &str,
-        live: Option<&ModelInfo>,
-    ) -> Limits {
-        let user = config.models.get(model);
+    pub fn limits(&self, provider: &str, model: &str, live: Option<&ModelInfo>) -> Limits {
+        let user = self.user.get(model);
         let shipped = self.find(provider, model);
         let sources = [
             (
@@ -115,10 +120,10 @@ mod tests {
 
     #[test]
     fn config_then_the_providers_list_then_the_shipped_table_and_unknown_stays_unknown() {
-        let t = WindowTable::shipped();
+        let mut t = WindowTable::shipped();
         assert!(t.entries.len() > 25);
         let mut config = Config::default();
-        let l = t.limits(&config, "openai", "gpt-4.1-2025-04-14", None);
+        let l = t.limits("openai", "gpt-4.1-2025-04-14", None);
         assert_eq!(l.context_window, Some(1_047_576));
         assert_eq!(l.max_output_tokens, Some(32_768));
         assert_eq!(l.source, LimitSource::Shipped);
@@ -126,7 +131,7 @@ mod tests {
             context: Some(500_000),
             ..ModelInfo::bare("gpt-4.1")
         };
-        let l = t.limits(&config, "openai", "gpt-4.1", Some(&live));
+        let l = t.limits("openai", "gpt-4.1", Some(&live));
         assert_eq!(
             (l.context_window, l.source),
             (Some(500_000), LimitSource::Provider)
@@ -143,18 +148,18 @@ mod tests {
                 max_output_tokens: None,
             },
         );
-        let l = t.limits(&config, "openai", "gpt-4.1", Some(&live));
+        t = WindowTable::for_config(&config);
+        let l = t.limits("openai", "gpt-4.1", Some(&live));
         assert_eq!(
             (l.context_window, l.source),
             (Some(64_000), LimitSource::Config)
         );
-        let l = t.limits(&config, "local", "llama3", None);
+        let l = t.limits("local", "llama3", None);
         assert_eq!(l.context_window, None);
         assert_eq!(l.source, LimitSource::Unknown);
         // A similar name is not the same model.
         assert_eq!(
-            t.limits(&config, "openai", "gpt-4.1-turbo", None)
-                .context_window,
+            t.limits("openai", "gpt-4.1-turbo", None).context_window,
             None
         );
     }

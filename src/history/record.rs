@@ -52,6 +52,11 @@ pub enum Record {
     Truncate {
         n: usize,
     },
+    /// Requests send messages from `n` on: those above were dropped to fit the context
+    /// window (they stay in the file).
+    Cut {
+        n: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -151,7 +156,8 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
             | Record::Start { n, .. }
             | Record::Delta { n, .. }
             | Record::End { n, .. }
-            | Record::Truncate { n } => Some(*n),
+            | Record::Truncate { n }
+            | Record::Cut { n } => Some(*n),
             Record::Meta { .. } | Record::Title { .. } => None,
         };
         if n.is_some_and(|n| n > i) {
@@ -225,7 +231,15 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                     .flatten()
                     .unwrap_or(conv.messages.len());
                 conv.messages.truncate(keep);
+                conv.clamp_cut();
                 index_of.truncate(n);
+            }
+            Record::Cut { n } => {
+                conv.sent_from = index_of
+                    .get(n)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(conv.messages.len());
             }
         }
     }

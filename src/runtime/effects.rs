@@ -26,6 +26,8 @@ pub struct Effects {
     /// A reply's stream task ended: its last events are queued. The loop, which does not
     /// listen to the tasks between frames while a reply streams, listens to this.
     pub stream_ended: std::sync::Arc<tokio::sync::Notify>,
+    /// The context meter's counting thread (None if it could not start).
+    pub meter: Option<super::meter::Meter>,
 }
 
 impl Effects {
@@ -48,7 +50,14 @@ impl Effects {
             tx.clone(),
             discovered.clone(),
         );
+        let meter = super::meter::Meter::spawn(
+            &config,
+            persistence.prices(),
+            paths.data_dir.join("models"),
+            tx.clone(),
+        );
         Self {
+            meter,
             config,
             client,
             tasks: TaskRegistry::new(super::net::Net::start()),
@@ -225,6 +234,12 @@ pub fn dispatch(app: &mut App, effects: &mut Effects, msg: Msg) -> bool {
     let mut quit = false;
     for effect in app::update(app, msg) {
         quit |= effects.run(effect);
+    }
+    // A send waits for the count of what it sends: ask for it now, not at the next frame.
+    if app.meter.pending_submit.is_some()
+        && let Some(meter) = effects.meter.as_mut()
+    {
+        meter.after_batch(app);
     }
     quit || app.quit
 }

@@ -13,6 +13,7 @@ pub mod history_worker;
 mod hooks;
 pub mod input;
 pub mod key_service;
+pub mod meter;
 pub mod model_service;
 pub mod net;
 pub mod options;
@@ -132,6 +133,8 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
             },
         })
         .collect();
+    options.windows =
+        std::sync::Arc::new(crate::estimate::windows::WindowTable::for_config(&config));
     let resume = config.history.resume && options.resume.is_none() && !options.demo;
     let mut effects = Effects::new(config, paths, tx);
     if resume {
@@ -146,6 +149,7 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     });
     let env_candidates = effects.keys.env_candidates_now();
     let mut app = App::new(options);
+    app.meter.enabled = effects.meter.is_some();
     if resume && !app.session.conversation.id.is_empty() {
         effects.persistence.adopt(&app.session.conversation);
     }
@@ -359,6 +363,10 @@ fn apply_batch(
 /// The conversation file and the ledger catch up with the model: once per frame, not per
 /// token, and always before the frame, so the file holds everything the terminal showed.
 fn persist(app: &mut App, effects: &mut Effects) -> bool {
+    // The context meter counts what changed in the next request (off the loop).
+    if let Some(meter) = effects.meter.as_mut() {
+        meter.after_batch(app);
+    }
     let mut quit = false;
     // A second pass after a save that created a file: the model took its id just now, and
     // the writer must see that before the next conversation (Ctrl-N right after a one-frame

@@ -9,6 +9,7 @@ pub mod help;
 pub mod kept;
 pub mod key_manager;
 pub mod layout_cache;
+pub mod overflow;
 pub mod paint;
 pub mod picker;
 pub mod shift;
@@ -130,8 +131,10 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         &key_for(app, Action::Help),
         status_cache,
     );
-    if let Some(Overlay::Help { scroll }) = app.overlay {
-        help::render(frame, area, app, theme, scroll);
+    match &app.overlay {
+        Some(Overlay::Help { scroll }) => help::render(frame, area, app, theme, *scroll),
+        Some(Overlay::Overflow(offer)) => overflow::render(frame, area, offer, theme),
+        None => {}
     }
     if covered {
         conversation_cache.forget_rows();

@@ -120,6 +120,23 @@ fn list_lines(
 ) -> (Vec<Line<'static>>, usize) {
     let rows = picker.rows();
     let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Some(fit) = &picker.fits {
+        let what = if rows.is_empty() {
+            format!(
+                " No listed model is known to hold {} tokens: set [models.\"<id>\"] context_window in config.toml for one that does.",
+                fit.needs
+            )
+        } else {
+            format!(
+                " Models whose window holds this request ({} tokens); unknown windows left out.",
+                fit.needs
+            )
+        };
+        lines.push(Line::from(Span::styled(
+            truncate(&what, width),
+            theme.warning,
+        )));
+    }
     let mut selected_line = 0;
     let mut last_provider = None;
     for (i, &(pi, mi)) in rows.iter().enumerate() {

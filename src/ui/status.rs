@@ -96,10 +96,11 @@ const KEEP_LAST: u8 = 0;
 const SPEND: u8 = 3;
 const TOKENS: u8 = 4;
 const PHASE_DONE: u8 = 5;
-const SEARCH: u8 = 6;
-const PHASE_ACTIVE: u8 = 7;
-const MODEL: u8 = 8;
-const NEWS: u8 = 9;
+const CONTEXT: u8 = 6;
+const SEARCH: u8 = 7;
+const PHASE_ACTIVE: u8 = 8;
+const MODEL: u8 = 9;
+const NEWS: u8 = 10;
 
 /// One part of the bar, with a shorter form for narrow windows.
 struct Segment {
@@ -199,6 +200,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
             theme.status,
         ));
     }
+    out.extend(context_segment(app, theme));
     if let Some(search) = app.chat.search.as_ref().filter(|s| !s.hits.is_empty()) {
         let count = format!("{}/{}", search.current + 1, search.hits.len());
         out.push(
@@ -220,6 +222,47 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
     }
     out.extend(spend_segments(app, theme));
     out
+}
+
+/// "12.4k", "200k", "1.05M", "950".
+fn short_count(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..10_000 => format!("{:.1}k", n as f64 / 1e3),
+        10_000..1_000_000 => format!("{}k", (n + 500) / 1_000),
+        _ => format!("{:.2}M", n as f64 / 1e6),
+    }
+}
+
+/// The next request as counted: tokens of the window and what it may cost,
+/// `ctx 12.4k/200k · next ≈ $0.031` ("≈" on a count that is an estimate; "?" for a window
+/// that is unknown). Warned at 80 % of the window, an error colour at 95 %.
+fn context_segment(app: &App, theme: &Theme) -> Option<Segment> {
+    let e = &app.meter.reading.as_ref()?.estimate;
+    if app.session.provider.as_ref().map(|p| &p.model) != Some(&e.model) {
+        return None;
+    }
+    let approx = if e.exact { "" } else { "≈" };
+    let used = short_count(e.input_tokens + e.reserved_output_tokens);
+    let window = e.context_window.map_or("?".to_string(), short_count);
+    let cost = match (e.cost, e.input_cost) {
+        (Some(c), _) => format!(" · next ≈ ${}", c),
+        (None, Some(c)) => format!(" · next ≥ ${}", c),
+        (None, None) => String::new(),
+    };
+    let style = match crate::app::meter::fill_percent(e) {
+        Some(p) if p >= 95 => theme.error.patch(theme.status),
+        Some(p) if p >= 80 => theme.warning.patch(theme.status),
+        _ => theme.status,
+    };
+    Some(
+        Segment::new(
+            CONTEXT,
+            format!("│ ctx {approx}{used}/{window}{cost} "),
+            style,
+        )
+        .or_short(format!("│ {approx}{used}/{window} ")),
+    )
 }
 
 /// This turn's cost and the month's spend for the provider in use; a budget warning.

@@ -158,3 +158,17 @@ pub(super) fn open_picker(app: &mut App, back: Back) -> Vec<Effect> {
     };
     effects.into_iter().map(Effect::Picker).collect()
 }
+
+/// Opens the model picker on the models whose known window holds `needs` tokens (a request
+/// that did not fit its model's).
+pub(super) fn open_picker_fitting(app: &mut App, needs: u64) -> Vec<Effect> {
+    let effects = open_picker(app, Back::Chat);
+    if let Screen::Picker { picker, .. } = &mut app.screen {
+        picker.fits = Some(crate::app::picker::Fit {
+            needs,
+            windows: app.options.windows.clone(),
+        });
+        picker.selected = 0;
+    }
+    effects
+}

@@ -147,6 +147,7 @@ pub(super) fn edit_last(app: &mut App) {
         return;
     }
     let taken: Vec<_> = app.session.conversation.messages.drain(u..).collect();
+    app.session.conversation.clamp_cut();
     app.chat.composer.insert_str(&taken[0].text);
     app.chat.editing = Some(taken);
     app.chat.selected = None;

@@ -5,12 +5,13 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 mod actions;
 mod browse;
 mod conversation_list;
+mod overflow;
 mod panes;
 mod titles;
 mod turns;
 mod welcome;
 
-use actions::{apply, scroll_by};
+use actions::{apply, open_picker_fitting, scroll_by};
 pub(crate) use panes::continue_on_its_provider;
 use panes::{after_keys, on_keys_key, on_picker_key, on_usage_key};
 use turns::{cancel, failover_candidate, failover_to, on_stream, retry, submit};
@@ -178,6 +179,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.dirty = true;
             Vec::new()
         }
+        Msg::Counted(reading) => overflow::on_counted(app, *reading),
         Msg::Terminate => quit(app),
     }
 }
@@ -187,8 +189,13 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
     // A budget override is armed by a refused send and holds for the very next key only:
     // "Enter again" means now, not whenever Enter is next pressed.
     let override_armed = std::mem::take(&mut app.session.budget_override);
-    if let Some(Overlay::Help { scroll }) = app.overlay {
-        return on_help_key(app, chord, scroll);
+    // A send waiting for its count waits no more once another key comes (nothing is lost:
+    // the draft is still in the composer).
+    app.meter.pending_submit = None;
+    match app.overlay.take() {
+        Some(Overlay::Help { scroll }) => return on_help_key(app, chord, scroll),
+        Some(Overlay::Overflow(offer)) => return overflow::on_key(app, *offer, key.code),
+        None => {}
     }
     // Quit works from every pane, before the pane sees the key (even inside a dialog).
     if app.view() != View::Chat

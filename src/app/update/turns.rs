@@ -25,7 +25,11 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    if !budget_allows(app) {
+    let estimate = match super::overflow::before_send(app) {
+        Ok(estimate) => estimate,
+        Err(effects) => return effects,
+    };
+    if !budget_allows_with(app, estimate.as_ref()) {
         return Vec::new();
     }
     app.session.failover_tried.clear();
@@ -42,7 +46,21 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
 /// Checks the monthly caps before a request. At a cap the first try is refused with the
 /// reason; trying again right away sends this one request anyway.
 pub(super) fn budget_allows(app: &mut App) -> bool {
-    match app.budget_verdict() {
+    budget_allows_with(app, None)
+}
+
+/// As [`budget_allows`], and a request whose estimated cost would take a cap past its limit
+/// is refused the same way, with the estimate in the reason.
+fn budget_allows_with(app: &mut App, estimate: Option<&crate::estimate::Estimate>) -> bool {
+    use crate::usage::budget::Verdict;
+    let mut verdict = app.budget_verdict();
+    if let (Verdict::Ok | Verdict::Warn(_), Some(next)) =
+        (&verdict, estimate.and_then(|e| e.cost.or(e.input_cost)))
+        && let Some(why) = app.session.budget_ahead(&app.key_manager, next)
+    {
+        verdict = Verdict::Over(why);
+    }
+    match verdict {
         crate::usage::budget::Verdict::Over(why) if !app.session.budget_override => {
             app.session.budget_override = true;
             // The action first: a narrow status bar cuts the details, not the way out.
@@ -209,6 +227,7 @@ pub(super) fn failover_to(app: &mut App, id: String, who: &str) -> Vec<Effect> {
         .is_some_and(|m| m.role == Role::Assistant)
     {
         app.session.conversation.messages.pop();
+        app.session.conversation.clamp_cut();
     }
     app.notice = Some(Notice::info(format!(
         "Switched to the key {who} and asked again."
@@ -250,6 +269,7 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
     match app.session.conversation.messages.last() {
         Some(m) if m.role == Role::Assistant => {
             app.session.conversation.messages.pop();
+            app.session.conversation.clamp_cut();
         }
         Some(_) => {}
         None => {

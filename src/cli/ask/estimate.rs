@@ -21,7 +21,7 @@ pub fn of(
     let live =
         crate::runtime::model_service::read_cache_file(&paths.data_dir.join("models"), provider)
             .and_then(|(models, _)| models.into_iter().find(|m| m.id == request.model));
-    let limits = WindowTable::shipped().limits(config, provider, &request.model, live.as_ref());
+    let limits = WindowTable::for_config(config).limits(provider, &request.model, live.as_ref());
     crate::estimate::estimate(
         provider,
         choice.endpoint.protocol,

@@ -18,6 +18,8 @@ struct Persisted {
 struct Open {
     id: String,
     persisted: Vec<Persisted>,
+    /// The cut last written (`Conversation::sent_from`).
+    sent_from: usize,
     /// Created here and not yet known to the model by its id.
     unclaimed: bool,
 }
@@ -114,6 +116,7 @@ impl HistoryWriter {
         self.open = Some(Open {
             id: conv.id.clone(),
             persisted,
+            sent_from: conv.sent_from,
             unclaimed: false,
         });
         let mut ops = Vec::new();
@@ -161,6 +164,11 @@ impl HistoryWriter {
                 ended.conversation = Some(open.id.clone());
                 synced.ended.push(ended);
             }
+        }
+        if conv.sent_from != open.sent_from {
+            lines.push(&Record::Cut { n: conv.sent_from });
+            open.sent_from = conv.sent_from;
+            boundary = true;
         }
         if !lines.0.is_empty() || boundary {
             // The file before "last" names it: append first, then set last.
@@ -219,6 +227,7 @@ impl HistoryWriter {
             self.open = Some(Open {
                 id,
                 persisted: Vec::new(),
+                sent_from: 0,
                 unclaimed: fresh,
             });
         }

@@ -134,6 +134,7 @@ pub(super) fn refresh(
     width: usize,
     theme: &Theme,
     hints: &Hints,
+    left_out: Option<usize>,
 ) {
     let text_width = width.saturating_sub(INDENT.len()).max(1);
     if entry.id != msg.id {
@@ -147,7 +148,18 @@ pub(super) fn refresh(
         return;
     }
     entry.version = msg.version;
-    entry.head = vec![head_line(msg, theme)];
+    entry.head = left_out
+        .map(|n| {
+            let s = if n == 1 { "" } else { "s" };
+            let text = format!(
+                "── {n} earlier message{s} left out of requests to fit the context window ──"
+            );
+            let mut lines = wrap_all(&text, width, "", theme.warning);
+            lines.push(Line::default());
+            lines
+        })
+        .unwrap_or_default();
+    entry.head.push(head_line(msg, theme));
     entry.reasoning_summary.clear();
     if !msg.reasoning.is_empty() {
         if msg.reasoning_open {

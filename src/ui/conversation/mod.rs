@@ -59,6 +59,7 @@ impl ConversationCache {
             self.starts.clear();
         }
         let messages = &app.session.conversation.messages;
+        let cut = app.session.conversation.sent_from;
         self.entries.truncate(messages.len());
         self.starts.truncate(self.entries.len() + 1);
         self.entries
@@ -70,7 +71,8 @@ impl ConversationCache {
             }
             let before = entry.len();
             let was_same = entry.id == msg.id;
-            refresh(entry, msg, width, theme, hints);
+            let left_out = (i == cut && cut > 0).then_some(cut);
+            refresh(entry, msg, width, theme, hints, left_out);
             if (!was_same || entry.len() != before) && i < first_changed {
                 first_changed = i;
             }

@@ -369,7 +369,11 @@ async fn the_model_titles_a_new_conversation_through_the_runtime() {
     assert_eq!(app.session.spend.as_ref().unwrap().last_cost, Some(turn));
     // The second answer asks for nothing more.
     type_and_send(&mut app, &mut effects, "and static?");
-    until(&mut app, &mut effects, &mut rx, |a| !a.is_busy()).await;
+    // The send goes once the context meter has counted it; then its reply.
+    until(&mut app, &mut effects, &mut rx, |a| {
+        a.session.conversation.messages.len() == 4 && !a.is_busy()
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         mock.requests()

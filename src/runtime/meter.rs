@@ -1,0 +1,232 @@
+//! The context meter's counting, off the loop: after a batch the loop sends what changed in
+//! the next request (new or changed messages' texts, the draft) to a thread of its own, which
+//! keeps every message's count, adds the draft's and answers `Msg::Counted`. A message is
+//! counted once; typing recounts the draft alone; a burst of keys is counted once, at its
+//! end. Nothing is counted while a reply streams (the reply is counted when it ends).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+
+use tokio::sync::mpsc;
+
+use crate::app::meter::{Reading, request_key};
+use crate::app::{App, Msg};
+use crate::config::Config;
+use crate::estimate::windows::{Limits, WindowTable};
+use crate::estimate::{Counted, Counter, priced, reserved_output, tokens};
+use crate::providers::Protocol;
+use crate::usage::prices::PriceTable;
+
+/// What the next request carries, as far as the counter does not know it yet.
+struct Job {
+    key: u64,
+    provider: String,
+    model: String,
+    system: Option<String>,
+    max_tokens: Option<u32>,
+    /// Every sent message in order: id, version, and its text when the counter lacks it.
+    messages: Vec<(u64, u64, Option<String>)>,
+    draft: String,
+}
+
+/// The loop's side: what the worker was already sent.
+pub struct Meter {
+    jobs: std_mpsc::Sender<Job>,
+    last_key: Option<u64>,
+    /// Message id → the version whose text the worker has (for the current counter).
+    known: HashMap<u64, u64>,
+    counter: Option<Counter>,
+}
+
+impl Meter {
+    /// Starts the counting thread; answers go to `tx`.
+    pub fn spawn(
+        config: &Config,
+        prices: Arc<PriceTable>,
+        models_dir: std::path::PathBuf,
+        tx: mpsc::Sender<Msg>,
+    ) -> Option<Self> {
+        let (jobs, rx) = std_mpsc::channel();
+        let worker = Worker {
+            windows: WindowTable::for_config(config),
+            protocols: config
+                .provider_ids()
+                .into_iter()
+                .filter_map(|id| config.provider(&id, None).ok())
+                .map(|c| (c.endpoint.id, c.endpoint.protocol))
+                .collect(),
+            prices,
+            models_dir,
+            counts: HashMap::new(),
+            counter: None,
+            system: None,
+            limits: HashMap::new(),
+        };
+        std::thread::Builder::new()
+            .name("keyturn-meter".into())
+            .spawn(move || worker.run(&rx, &tx))
+            .ok()?;
+        Some(Self {
+            jobs,
+            last_key: None,
+            known: HashMap::new(),
+            counter: None,
+        })
+    }
+
+    /// After a batch: sends the next request's changes to the counter when it changed.
+    pub fn after_batch(&mut self, app: &App) {
+        if app.session.active.is_some() {
+            return;
+        }
+        let Some(provider) = &app.session.provider else {
+            return;
+        };
+        let key = request_key(app);
+        if self.last_key == Some(key) {
+            return;
+        }
+        self.last_key = Some(key);
+        let counter = Counter::for_model(&provider.model);
+        if self.counter != Some(counter) {
+            self.counter = Some(counter);
+            self.known.clear();
+        }
+        let messages = app
+            .session
+            .conversation
+            .sent()
+            .map(|m| {
+                let new = self.known.get(&m.id) != Some(&m.version);
+                if new {
+                    self.known.insert(m.id, m.version);
+                }
+                (m.id, m.version, new.then(|| m.text.clone()))
+            })
+            .collect();
+        let _ = self.jobs.send(Job {
+            key,
+            provider: provider.id.clone(),
+            model: provider.model.clone(),
+            system: app.options.system_prompt.clone(),
+            max_tokens: app.options.max_tokens,
+            messages,
+            draft: app.draft(),
+        });
+    }
+}
+
+struct Worker {
+    windows: WindowTable,
+    protocols: HashMap<String, Protocol>,
+    prices: Arc<PriceTable>,
+    models_dir: std::path::PathBuf,
+    /// Message id → (version, tokens it costs in a request).
+    counts: HashMap<u64, (u64, u64)>,
+    counter: Option<Counter>,
+    /// The system prompt's text and cost, for the counter in use.
+    system: Option<(String, u64)>,
+    limits: HashMap<(String, String), Limits>,
+}
+
+impl Worker {
+    fn run(mut self, rx: &std_mpsc::Receiver<Job>, tx: &mpsc::Sender<Msg>) {
+        while let Ok(mut job) = rx.recv() {
+            // Every job's texts are taken in; only the newest is totalled (a burst of keys
+            // costs one count of the draft).
+            self.take(&job);
+            while let Ok(next) = rx.try_recv() {
+                self.take(&next);
+                job = next;
+            }
+            let reading = self.total(&job);
+            if tx.blocking_send(Msg::Counted(Box::new(reading))).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Counts the texts a job brings.
+    fn take(&mut self, job: &Job) {
+        let counter = Counter::for_model(&job.model);
+        if self.counter != Some(counter) {
+            self.counter = Some(counter);
+            self.counts.clear();
+            self.system = None;
+        }
+        for (id, version, text) in &job.messages {
+            if let Some(text) = text {
+                self.counts.insert(*id, (*version, counter.message(text)));
+            }
+        }
+    }
+
+    fn total(&mut self, job: &Job) -> Reading {
+        let counter = Counter::for_model(&job.model);
+        let system = match job.system.as_deref().filter(|s| !s.is_empty()) {
+            None => 0,
+            Some(text) => match &self.system {
+                Some((known, n)) if known == text => *n,
+                _ => {
+                    let n = counter.message(text);
+                    self.system = Some((text.to_string(), n));
+                    n
+                }
+            },
+        };
+        let sent: Vec<(u64, u64)> = job
+            .messages
+            .iter()
+            .map(|(id, _, _)| (*id, self.counts.get(id).map_or(0, |(_, n)| *n)))
+            .collect();
+        if self.counts.len() > job.messages.len() {
+            let ids: std::collections::HashSet<u64> =
+                job.messages.iter().map(|(id, _, _)| *id).collect();
+            self.counts.retain(|id, _| ids.contains(id));
+        }
+        let draft = job.draft.trim_end();
+        let draft = if draft.trim().is_empty() {
+            0
+        } else {
+            counter.message(draft)
+        };
+        let input_tokens =
+            system + sent.iter().map(|(_, n)| n).sum::<u64>() + draft + tokens::PER_REPLY;
+        let protocol = self
+            .protocols
+            .get(&job.provider)
+            .copied()
+            .unwrap_or(Protocol::Openai);
+        let limits = self.limits(&job.provider, &job.model);
+        let estimate = priced(
+            Counted {
+                provider: &job.provider,
+                model: &job.model,
+                input_tokens,
+                exact: counter.is_exact(),
+                reserved: reserved_output(protocol, job.max_tokens),
+            },
+            limits,
+            self.prices.find(&job.provider, &job.model),
+        );
+        Reading {
+            key: job.key,
+            estimate,
+            sent,
+        }
+    }
+
+    /// The model's limits; the provider's cached list is read once per model.
+    fn limits(&mut self, provider: &str, model: &str) -> Limits {
+        let key = (provider.to_string(), model.to_string());
+        if let Some(l) = self.limits.get(&key) {
+            return *l;
+        }
+        let live = super::model_service::read_cache_file(&self.models_dir, provider)
+            .and_then(|(models, _)| models.into_iter().find(|m| m.id == model));
+        let l = self.windows.limits(provider, model, live.as_ref());
+        self.limits.insert(key, l);
+        l
+    }
+}

@@ -38,7 +38,13 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
     out.push_str(&format!("models: [{}]\n", list(&models)));
     out.push_str(&front_matter_usage(conv, records));
     out.push_str("---\n");
-    for m in &conv.messages {
+    for (i, m) in conv.messages.iter().enumerate() {
+        if i == conv.sent_from && i > 0 {
+            out.push_str(&format!(
+                "\n> ── {i} earlier message{} left out of requests from here on, to fit the context window ──\n",
+                if i == 1 { "" } else { "s" }
+            ));
+        }
         let head = match m.role {
             Role::User => "## You".to_string(),
             Role::System => "## System".to_string(),
@@ -133,6 +139,19 @@ mod tests {
         conv.push(Role::User, "q".into(), TurnState::Done);
         conv.push(Role::Assistant, "a".into(), TurnState::Done);
         conv
+    }
+
+    #[test]
+    fn an_export_keeps_every_turn_and_marks_the_cut() {
+        let mut conv = answered();
+        conv.push(Role::User, "q2".into(), TurnState::Done);
+        conv.sent_from = 2;
+        let md = to_markdown(&conv, &[]);
+        let cut = md.find("2 earlier messages left out").expect(&md);
+        assert!(
+            md.find("\nq\n").unwrap() < cut && cut < md.find("\nq2\n").unwrap(),
+            "{md}"
+        );
     }
 
     #[test]

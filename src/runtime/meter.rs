@@ -48,21 +48,7 @@ impl Meter {
         tx: mpsc::Sender<Msg>,
     ) -> Option<Self> {
         let (jobs, rx) = std_mpsc::channel();
-        let worker = Worker {
-            windows: WindowTable::for_config(config),
-            protocols: config
-                .provider_ids()
-                .into_iter()
-                .filter_map(|id| config.provider(&id, None).ok())
-                .map(|c| (c.endpoint.id, c.endpoint.protocol))
-                .collect(),
-            prices,
-            models_dir,
-            counts: HashMap::new(),
-            counter: None,
-            system: None,
-            limits: HashMap::new(),
-        };
+        let worker = Worker::new(config, prices, models_dir);
         std::thread::Builder::new()
             .name("keyturn-meter".into())
             .spawn(move || worker.run(&rx, &tx))
@@ -77,15 +63,20 @@ impl Meter {
 
     /// After a batch: sends the next request's changes to the counter when it changed.
     pub fn after_batch(&mut self, app: &App) {
-        if app.session.active.is_some() {
-            return;
+        if let Some(job) = self.job(app) {
+            let _ = self.jobs.send(job);
         }
-        let Some(provider) = &app.session.provider else {
-            return;
-        };
+    }
+
+    /// What the counter needs to know of the next request, when it changed.
+    fn job(&mut self, app: &App) -> Option<Job> {
+        if app.session.active.is_some() {
+            return None;
+        }
+        let provider = app.session.provider.as_ref()?;
         let key = request_key(app);
         if self.last_key == Some(key) {
-            return;
+            return None;
         }
         self.last_key = Some(key);
         let counter = Counter::for_model(&provider.model);
@@ -104,8 +95,14 @@ impl Meter {
                 }
                 (m.id, m.version, new.then(|| m.text.clone()))
             })
-            .collect();
-        let _ = self.jobs.send(Job {
+            .collect::<Vec<_>>();
+        // The worker forgets a message the request no longer sends; so does this side, so a
+        // message sent again (a cut moved back) brings its text again.
+        if self.known.len() > messages.len() {
+            let ids: std::collections::HashSet<u64> = messages.iter().map(|m| m.0).collect();
+            self.known.retain(|id, _| ids.contains(id));
+        }
+        Some(Job {
             key,
             provider: provider.id.clone(),
             model: provider.model.clone(),
@@ -113,7 +110,7 @@ impl Meter {
             max_tokens: app.options.max_tokens,
             messages,
             draft: app.draft(),
-        });
+        })
     }
 }
 
@@ -131,6 +128,24 @@ struct Worker {
 }
 
 impl Worker {
+    fn new(config: &Config, prices: Arc<PriceTable>, models_dir: std::path::PathBuf) -> Self {
+        Self {
+            windows: WindowTable::for_config(config),
+            protocols: config
+                .provider_ids()
+                .into_iter()
+                .filter_map(|id| config.provider(&id, None).ok())
+                .map(|c| (c.endpoint.id, c.endpoint.protocol))
+                .collect(),
+            prices,
+            models_dir,
+            counts: HashMap::new(),
+            counter: None,
+            system: None,
+            limits: HashMap::new(),
+        }
+    }
+
     fn run(mut self, rx: &std_mpsc::Receiver<Job>, tx: &mpsc::Sender<Msg>) {
         while let Ok(mut job) = rx.recv() {
             // Every job's texts are taken in; only the newest is totalled (a burst of keys
@@ -228,5 +243,139 @@ impl Worker {
         let l = self.windows.limits(provider, model, live.as_ref());
         self.limits.insert(key, l);
         l
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{AppOptions, ProviderInfo};
+    use crate::chat::{ChatRequest, TurnState};
+    use crate::providers::{ChatMessage, Role};
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Ask(String),
+        Answer(String),
+        Draft(String),
+        Model(bool),
+        Cut(usize),
+        Edit(String),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let text = "[a-z ,.\n]{0,40}|[日本語 ]{0,6}";
+        prop_oneof![
+            text.prop_map(Op::Ask),
+            text.prop_map(Op::Answer),
+            text.prop_map(Op::Draft),
+            any::<bool>().prop_map(Op::Model),
+            (0usize..6).prop_map(Op::Cut),
+            text.prop_map(Op::Edit),
+        ]
+    }
+
+    fn app(model: &str) -> App {
+        App::new(AppOptions {
+            provider: Some(ProviderInfo {
+                id: "openai".into(),
+                name: "OpenAI".into(),
+                model: model.into(),
+            }),
+            system_prompt: Some("Be brief.".into()),
+            ..Default::default()
+        })
+    }
+
+    fn apply(app: &mut App, op: &Op) {
+        let conv = &mut app.session.conversation;
+        match op {
+            Op::Ask(t) | Op::Answer(t) => {
+                let role = if matches!(op, Op::Ask(_)) {
+                    Role::User
+                } else {
+                    Role::Assistant
+                };
+                let id = app.session.next_msg_id;
+                app.session.next_msg_id += 1;
+                conv.push_with_id(id, role, t.clone(), TurnState::Done);
+            }
+            Op::Draft(t) => {
+                app.chat.composer = tui_textarea::TextArea::from(t.split('\n'));
+            }
+            Op::Model(gpt) => {
+                if let Some(p) = app.session.provider.as_mut() {
+                    p.model = if *gpt { "gpt-4o" } else { "mock-model" }.into();
+                }
+            }
+            Op::Cut(n) => conv.sent_from = (*n).min(conv.messages.len()),
+            Op::Edit(t) => {
+                if let Some(m) = conv.messages.last_mut() {
+                    m.text.push_str(t);
+                    m.touch();
+                }
+            }
+        }
+    }
+
+    /// The next request counted whole, as `keyturn ask` counts it.
+    fn full_count(app: &App) -> u64 {
+        let mut messages = app.session.conversation.history();
+        let draft = app.draft();
+        let draft = draft.trim_end();
+        if !draft.trim().is_empty() {
+            messages.push(ChatMessage {
+                role: Role::User,
+                content: draft.to_string(),
+            });
+        }
+        crate::estimate::request_tokens(&ChatRequest {
+            model: app
+                .session
+                .provider
+                .as_ref()
+                .map(|p| p.model.clone())
+                .unwrap_or_default(),
+            system: app.options.system_prompt.clone(),
+            messages,
+            temperature: None,
+            max_tokens: None,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// The counter's running total, fed only what changed (and several changes at once,
+        /// as a burst of keys is), equals a count of the whole request every time.
+        #[test]
+        fn the_incremental_count_equals_a_full_recount(
+            ops in proptest::collection::vec((op(), any::<bool>()), 1..24)
+        ) {
+            let mut app = app("mock-model");
+            let (tx, _rx) = std_mpsc::channel();
+            let mut meter = Meter { jobs: tx, last_key: None, known: HashMap::new(), counter: None };
+            let mut worker = Worker::new(
+                &Config::default(),
+                Arc::new(PriceTable::default()),
+                std::env::temp_dir().join("keyturn-no-models"),
+            );
+            for (op, total_now) in &ops {
+                apply(&mut app, op);
+                if let Some(job) = meter.job(&app) {
+                    worker.take(&job);
+                    // A burst: later jobs come before this one is totalled.
+                    if *total_now {
+                        let reading = worker.total(&job);
+                        prop_assert_eq!(reading.key, request_key(&app));
+                        prop_assert_eq!(reading.estimate.input_tokens, full_count(&app));
+                    }
+                }
+            }
+            if let Some(job) = meter.job(&app) {
+                worker.take(&job);
+                prop_assert_eq!(worker.total(&job).estimate.input_tokens, full_count(&app));
+            }
+        }
     }
 }

@@ -21,7 +21,7 @@ pub fn lines(offer: &OverflowOffer, theme: &Theme, width: usize) -> Vec<Line<'st
         n => format!(" and {n} reserved for the reply"),
     };
     let mut out = hanging(
-        Vec::new(),
+        vec![Span::raw(" ")],
         vec![Span::styled(
             format!(
                 "{}'s context window is {window} tokens; this request is {approx}{} tokens of input{reserved}: {} over. Nothing was sent.",

@@ -126,3 +126,38 @@ fn a_request_no_provider_answered_is_saved_but_not_billed() {
     });
     assert_eq!(w.sync(&conv).unwrap().ended.len(), 1);
 }
+
+#[test]
+fn a_cut_is_written_once_and_replays_with_every_message_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    for text in ["one", "two", "three", "four"] {
+        conv.push(Role::User, text.into(), TurnState::Done);
+    }
+    conv.id = w.sync(&conv).unwrap().created.unwrap();
+    conv.sent_from = 2;
+    w.sync(&conv).unwrap();
+    let text = std::fs::read_to_string(store.path(&conv.id)).unwrap();
+    w.sync(&conv).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(store.path(&conv.id)).unwrap(),
+        text,
+        "an unchanged cut is not written again"
+    );
+    assert_eq!(text.matches(r#""t":"cut""#).count(), 1, "{text}");
+    let (back, _) = store.load(&conv.id).unwrap();
+    assert_eq!(back.messages.len(), 4, "the file keeps every turn");
+    assert_eq!(back.sent_from, 2);
+    let sent: Vec<&str> = back.sent().map(|m| m.text.as_str()).collect();
+    assert_eq!(sent, ["three", "four"]);
+    // Taking back messages below the cut moves it up: what follows is sent.
+    conv.messages.truncate(1);
+    conv.clamp_cut();
+    conv.push_with_id(9, Role::User, "again".into(), TurnState::Done);
+    w.sync(&conv).unwrap();
+    let (back, _) = store.load(&conv.id).unwrap();
+    let sent: Vec<&str> = back.sent().map(|m| m.text.as_str()).collect();
+    assert_eq!(sent, ["again"]);
+}

@@ -4,6 +4,7 @@ mod browse;
 mod budget;
 mod chat;
 mod keys;
+mod meter;
 mod picker;
 mod titles;
 mod welcome;

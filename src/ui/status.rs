@@ -228,8 +228,8 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
 fn short_count(n: u64) -> String {
     match n {
         0..1_000 => n.to_string(),
-        1_000..10_000 => format!("{:.1}k", n as f64 / 1e3),
-        10_000..1_000_000 => format!("{}k", (n + 500) / 1_000),
+        1_000..99_950 => format!("{:.1}k", n as f64 / 1e3),
+        99_950..999_500 => format!("{}k", (n + 500) / 1_000),
         _ => format!("{:.2}M", n as f64 / 1e6),
     }
 }

@@ -174,3 +174,22 @@ pub fn key_manager_note(app: &App) -> &str {
 pub fn key(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
     update(app, Msg::Key(KeyEvent::new(code, mods)))
 }
+
+/// The status bar's row at `width` (a 10-row window): its text, and the style of its cell at
+/// each column.
+pub fn status_row(app: &mut App, width: u16) -> (String, Vec<ratatui::style::Style>) {
+    use keyturn::ui::{self, RenderCache, Theme};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let _ = update(app, Msg::Resize { width, height: 10 });
+    let mut term = Terminal::new(TestBackend::new(width, 10)).unwrap();
+    let mut cache = RenderCache::new(Theme::default());
+    term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
+    let buf = term.backend().buffer();
+    (
+        (0..width)
+            .map(|x| buf[(x, 9)].symbol().to_string())
+            .collect(),
+        (0..width).map(|x| buf[(x, 9)].style()).collect(),
+    )
+}

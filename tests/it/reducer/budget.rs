@@ -45,14 +45,7 @@ fn status(app: &mut App) -> String {
 }
 
 fn status_at(app: &mut App, width: u16) -> String {
-    let _ = update(app, Msg::Resize { width, height: 10 });
-    let mut term = Terminal::new(TestBackend::new(width, 10)).unwrap();
-    let mut cache = RenderCache::new(Theme::default());
-    term.draw(|f| ui::draw(f, app, &mut cache)).unwrap();
-    let buf = term.backend().buffer();
-    (0..width)
-        .map(|x| buf[(x, 9)].symbol().to_string())
-        .collect()
+    crate::support::status_row(app, width).0
 }
 
 #[test]

@@ -256,3 +256,63 @@ fn a_cap_refuses_a_request_whose_estimate_would_cross_it_and_enter_again_sends()
     let effects = update(&mut app, press(KeyCode::Enter));
     assert!(started(&effects).is_some(), "{effects:?}");
 }
+
+#[test]
+fn the_status_bar_shows_the_next_request_and_warns_as_the_window_fills() {
+    let mut app = app();
+    type_text(&mut app, "hi");
+    let _ = count(&mut app, 0, 12_400, 128_000);
+    let (bar, _) = crate::support::status_row(&mut app, 100);
+    let cost = app.meter.reading.as_ref().unwrap().estimate.cost.unwrap();
+    assert!(
+        bar.contains(&format!("│ ctx 12.4k/128k · next ≈ ${cost} ")),
+        "{bar}"
+    );
+    // Narrow: the short form, before the model goes.
+    let (bar, _) = crate::support::status_row(&mut app, 40);
+    assert!(bar.contains("12.4k/128k"), "{bar}");
+    assert!(bar.contains("gpt-4o"), "{bar}");
+    // 80 % of the window: the warning colour; 95 %: the error colour.
+    let theme = keyturn::ui::Theme::default();
+    let colour_of = |app: &mut App| {
+        let (bar, styles) = crate::support::status_row(app, 100);
+        styles[bar[..bar.find("ctx").unwrap()].chars().count()]
+    };
+    assert_eq!(colour_of(&mut app).fg, theme.status.fg);
+    let _ = count(&mut app, 0, 104_000, 128_000);
+    assert_eq!(colour_of(&mut app).fg, theme.warning.patch(theme.status).fg);
+    let _ = count(&mut app, 0, 122_000, 128_000);
+    assert_eq!(colour_of(&mut app).fg, theme.error.patch(theme.status).fg);
+}
+
+#[test]
+fn an_unknown_window_and_an_unpriced_model_are_said_plainly() {
+    let mut app = app();
+    let key = request_key(&app);
+    let estimate = priced(
+        Counted {
+            provider: "local",
+            model: "gpt-4o",
+            input_tokens: 950,
+            exact: false,
+            reserved: 0,
+        },
+        Limits {
+            context_window: None,
+            max_output_tokens: None,
+            source: LimitSource::Unknown,
+        },
+        None,
+    );
+    let _ = update(
+        &mut app,
+        Msg::Counted(Box::new(Reading {
+            key,
+            estimate,
+            sent: Vec::new(),
+        })),
+    );
+    let (bar, _) = crate::support::status_row(&mut app, 100);
+    assert!(bar.contains("│ ctx ≈950/? "), "{bar}");
+    assert!(!bar.contains("next"), "no made-up cost: {bar}");
+}

@@ -75,11 +75,37 @@ pub fn lines(offer: &OverflowOffer, theme: &Theme, width: usize) -> Vec<Line<'st
     out
 }
 
+/// The offer in as few rows as it can be said, for a small window.
+pub fn short_lines(offer: &OverflowOffer, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let e = &offer.estimate;
+    let mut text = vec![format!(
+        " {} over {}'s window: not sent.",
+        offer.over, e.model
+    )];
+    if let Some(plan) = &offer.drop {
+        text.push(format!(" d  leave out {}", turns(plan.turns)));
+    }
+    text.push(" m  a model that fits".into());
+    text.push(" Esc  keep editing".into());
+    text.into_iter()
+        .map(|t| {
+            Line::from(Span::styled(
+                crate::text::wrap::truncate(&t, width),
+                theme.base,
+            ))
+        })
+        .collect()
+}
+
 pub fn render(frame: &mut Frame, area: Rect, offer: &OverflowOffer, theme: &Theme) {
     let width = area.width.saturating_sub(4).clamp(1, 76);
-    let borders = area.height >= 5 && width >= 10;
+    let borders = area.height >= 8 && width >= 10;
     let inner = if borders { width - 2 } else { width };
-    let lines = lines(offer, theme, inner as usize);
+    // A column of margin on the right as on the left.
+    let mut lines = lines(offer, theme, inner.saturating_sub(1) as usize);
+    if lines.len() + 2 * usize::from(borders) > area.height as usize {
+        lines = short_lines(offer, theme, inner as usize);
+    }
     let height = (lines.len() as u16 + if borders { 2 } else { 0 }).min(area.height);
     let x = area.x + (area.width.saturating_sub(width)) / 2;
     let y = area.y + (area.height.saturating_sub(height)) / 2;

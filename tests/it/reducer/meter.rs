@@ -316,3 +316,21 @@ fn an_unknown_window_and_an_unpriced_model_are_said_plainly() {
     assert!(bar.contains("│ ctx ≈950/? "), "{bar}");
     assert!(!bar.contains("next"), "no made-up cost: {bar}");
 }
+
+#[test]
+fn in_a_small_window_the_offer_is_said_in_a_few_rows() {
+    let mut app = app();
+    with_turns(&mut app, 2);
+    type_text(&mut app, "q");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    let _ = count(&mut app, 1000, 500, 4000);
+    let s = screen(&mut app, 34, 10);
+    for line in [
+        "over gpt-4o",
+        "d  leave out 1 turn",
+        "m  a model that fits",
+        "Esc  keep editing",
+    ] {
+        assert!(s.contains(line), "{line}:\n{s}");
+    }
+}

@@ -40,7 +40,11 @@ pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
+    /// Prompt tokens read from the provider's cache (part of `input_tokens`).
     pub cached_tokens: u64,
+    /// Prompt tokens written to the provider's cache (part of `input_tokens`; Anthropic
+    /// bills them above the input price).
+    pub cache_write_tokens: u64,
     /// The provider's own figure for what the request cost (OpenRouter sends one).
     pub cost_usd: Option<money::Usd>,
 }

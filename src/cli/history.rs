@@ -257,6 +257,9 @@ fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Res
             total.unpriced
         )?;
     }
+    if let Some(note) = total.cache_note() {
+        writeln!(out, "{note}")?;
+    }
     if total.estimated > 0 {
         writeln!(
             out,

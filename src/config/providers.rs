@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::Config;
 use crate::providers::catalog::{CATALOG, builtin};
-use crate::providers::{Endpoint, Protocol};
+use crate::providers::{CacheMode, Endpoint, Protocol};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -39,6 +39,8 @@ pub struct ProviderConfig {
     pub headers: BTreeMap<String, String>,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
+    /// Prompt caching where it must be asked for (Anthropic): "auto" (default) or "off".
+    pub cache: Option<CacheMode>,
 }
 
 /// A provider ready to use: where it is, how to authenticate, which model.
@@ -155,6 +157,7 @@ impl Config {
                             .collect()
                     })
                     .unwrap_or_default(),
+                cache: p.and_then(|p| p.cache).unwrap_or_default(),
             },
             auth,
             api_key_env: p

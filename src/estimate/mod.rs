@@ -4,8 +4,9 @@
 //! usage ledger.
 
 pub mod exact;
-pub mod tokens;
 pub mod windows;
+
+pub use crate::text::tokens;
 
 use serde::Serialize;
 
@@ -214,6 +215,7 @@ mod tests {
             input: PerToken::from_dollars(1e-6).unwrap(),
             output: PerToken::from_dollars(2e-6).unwrap(),
             cached_input: None,
+            cache_write: None,
         };
         let r = request("Hello world", Some(1000));
         let e = estimate(

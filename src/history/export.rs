@@ -104,6 +104,18 @@ fn front_matter_usage(conv: &Conversation, records: &[LedgerRecord]) -> String {
     } else {
         out.push_str(&format!("cost_usd: {}\n", known.exact()));
     }
+    let cached: u64 = records.iter().map(|r| r.cached).sum();
+    let written: u64 = records.iter().map(|r| r.cache_write).sum();
+    if cached + written > 0 {
+        out.push_str(&format!(
+            "cached_tokens: {cached}\ncache_write_tokens: {written}\n"
+        ));
+        let used = records.iter().filter(|r| r.cached + r.cache_write > 0);
+        match used.clone().map(|r| r.cache_saved_usd).sum::<Option<Usd>>() {
+            Some(saved) => out.push_str(&format!("cache_saved_usd: {}\n", saved.exact())),
+            None => out.push_str("cache_saved_usd: null # no price known for a cached request\n"),
+        }
+    }
     out
 }
 
@@ -123,6 +135,8 @@ mod tests {
             output: 5,
             reasoning: 0,
             cached: 0,
+            cache_write: 0,
+            cache_saved_usd: None,
             estimated: false,
             cost_usd: cost.and_then(Usd::parse),
             cost_source: if cost.is_some() {
@@ -139,6 +153,25 @@ mod tests {
         conv.push(Role::User, "q".into(), TurnState::Done);
         conv.push(Role::Assistant, "a".into(), TurnState::Done);
         conv
+    }
+
+    #[test]
+    fn an_export_says_what_caching_saved_and_unknown_is_null() {
+        let conv = answered();
+        let mut saved = record(Some("0.01"));
+        saved.cached = 1800;
+        saved.cache_write = 100;
+        saved.cache_saved_usd = crate::chat::money::Usd::parse("0.0048");
+        let md = to_markdown(&conv, &[saved.clone(), record(Some("0.01"))]);
+        assert!(
+            md.contains("cached_tokens: 1800\ncache_write_tokens: 100\ncache_saved_usd: 0.0048\n"),
+            "{md}"
+        );
+        let mut unknown = saved;
+        unknown.cache_saved_usd = None;
+        let md = to_markdown(&conv, &[unknown]);
+        assert!(md.contains("cache_saved_usd: null"), "{md}");
+        assert!(!to_markdown(&conv, &[record(Some("0.01"))]).contains("cache"));
     }
 
     #[test]

@@ -67,8 +67,14 @@ pub struct SavedUsage {
     pub reasoning: u64,
     #[serde(default)]
     pub cached: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cache_write: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_usd: Option<crate::chat::money::Usd>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl From<Usage> for SavedUsage {
@@ -78,6 +84,7 @@ impl From<Usage> for SavedUsage {
             output: u.output_tokens,
             reasoning: u.reasoning_tokens,
             cached: u.cached_tokens,
+            cache_write: u.cache_write_tokens,
             cost_usd: u.cost_usd,
         }
     }
@@ -90,6 +97,7 @@ impl From<SavedUsage> for Usage {
             output_tokens: u.output,
             reasoning_tokens: u.reasoning,
             cached_tokens: u.cached,
+            cache_write_tokens: u.cache_write,
             cost_usd: u.cost_usd,
         }
     }

@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use super::sse::SseEvent;
 use super::wire::alternating;
-use super::{ChatRequest, FinishReason, ProviderError, StreamEvent, StreamParser, Usage};
+use super::{
+    CacheMode, ChatRequest, FinishReason, ProviderError, StreamEvent, StreamParser, Usage,
+};
 use crate::text::redact::Redactor;
 
 pub const API_VERSION: &str = "2023-06-01";
@@ -17,10 +19,48 @@ pub fn messages_url(base_url: &str) -> String {
     format!("{}/messages", base_url.trim_end_matches('/'))
 }
 
-pub fn request_body(req: &ChatRequest) -> Value {
-    let messages: Vec<Value> = alternating(&req.messages)
+/// The fewest tokens Anthropic caches for `model`: a shorter prefix is not cached (and a
+/// breakpoint on it would only cost the write premium nowhere).
+pub fn min_cacheable_tokens(model: &str) -> u64 {
+    if model.contains("haiku") { 2048 } else { 1024 }
+}
+
+/// The request body. With `cache` on, `cache_control` breakpoints mark the system prompt and
+/// the conversation's prefix (the newest message, which the next turn will read back, and
+/// the user turn before it, which this request reads), each only when what it closes is at
+/// least the model's minimum cacheable length: at most three of Anthropic's four.
+pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
+    let turns = alternating(&req.messages);
+    let min = min_cacheable_tokens(&req.model);
+    let system = req.system.as_deref().filter(|s| !s.is_empty());
+    let system_tokens = system.map_or(0, crate::text::tokens::estimate);
+    // The prefix's size through each message, for its breakpoint.
+    let mut through = system_tokens;
+    let prefix: Vec<u64> = turns
         .iter()
-        .map(|m| json!({"role": m.role, "content": m.content}))
+        .map(|m| {
+            through += crate::text::tokens::estimate(&m.content);
+            through
+        })
+        .collect();
+    let on = cache == CacheMode::Auto;
+    let last = turns.len().checked_sub(1);
+    let previous_user =
+        last.and_then(|l| (0..l).rev().find(|&i| turns[i].role == super::Role::User));
+    let breakpoint =
+        |i: usize| on && (Some(i) == last || Some(i) == previous_user) && prefix[i] >= min;
+    let messages: Vec<Value> = turns
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            if breakpoint(i) {
+                json!({"role": m.role, "content": [
+                    {"type": "text", "text": m.content, "cache_control": {"type": "ephemeral"}}
+                ]})
+            } else {
+                json!({"role": m.role, "content": m.content})
+            }
+        })
         .collect();
     let mut body = json!({
         "model": req.model,
@@ -28,8 +68,12 @@ pub fn request_body(req: &ChatRequest) -> Value {
         "messages": messages,
         "stream": true,
     });
-    if let Some(system) = req.system.as_deref().filter(|s| !s.is_empty()) {
-        body["system"] = json!(system);
+    if let Some(system) = system {
+        body["system"] = if on && system_tokens >= min {
+            json!([{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}])
+        } else {
+            json!(system)
+        };
     }
     if let Some(t) = req.temperature {
         body["temperature"] = json!(t);
@@ -41,6 +85,8 @@ pub struct AnthropicParser {
     provider: String,
     redactor: Redactor,
     usage: Usage,
+    /// The prompt tokens neither read from nor written to the cache.
+    fresh_input: u64,
     done: bool,
 }
 
@@ -50,11 +96,14 @@ impl AnthropicParser {
             provider: provider.to_string(),
             redactor,
             usage: Usage::default(),
+            fresh_input: 0,
             done: false,
         }
     }
 
-    /// Applies a usage object. Counts are cumulative: each one replaces the last.
+    /// Applies a usage object. Counts are cumulative: each one replaces the last. Anthropic's
+    /// `input_tokens` leaves out what was read from or written to the cache; keyturn's
+    /// input is every prompt token, with the cached and cache-written parts named in it.
     fn take_usage(&mut self, u: &Value) -> bool {
         let mut changed = false;
         let mut set = |field: &mut u64, key: &str| {
@@ -63,9 +112,15 @@ impl AnthropicParser {
                 changed = true;
             }
         };
-        set(&mut self.usage.input_tokens, "input_tokens");
+        set(&mut self.fresh_input, "input_tokens");
         set(&mut self.usage.output_tokens, "output_tokens");
         set(&mut self.usage.cached_tokens, "cache_read_input_tokens");
+        set(
+            &mut self.usage.cache_write_tokens,
+            "cache_creation_input_tokens",
+        );
+        self.usage.input_tokens =
+            self.fresh_input + self.usage.cached_tokens + self.usage.cache_write_tokens;
         changed
     }
 }
@@ -150,5 +205,89 @@ fn push_text(out: &mut Vec<StreamEvent>, text: Option<&str>, reasoning: bool) {
         } else {
             StreamEvent::Text(t.to_string())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::{ChatMessage, Role};
+
+    fn request(model: &str, system: &str, turns: &[&str]) -> ChatRequest {
+        ChatRequest {
+            model: model.into(),
+            system: Some(system.into()),
+            messages: turns
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ChatMessage {
+                    role: if i % 2 == 0 {
+                        Role::User
+                    } else {
+                        Role::Assistant
+                    },
+                    content: t.to_string(),
+                })
+                .collect(),
+            temperature: None,
+            max_tokens: None,
+        }
+    }
+
+    /// Which parts carry a breakpoint: "system" and the indexes of marked messages.
+    fn marked(body: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        if body["system"][0]["cache_control"]["type"] == "ephemeral" {
+            out.push("system".to_string());
+        }
+        for (i, m) in body["messages"].as_array().unwrap().iter().enumerate() {
+            if m["content"][0]["cache_control"]["type"] == "ephemeral" {
+                out.push(i.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn cache_control_marks_only_prefixes_above_the_models_minimum() {
+        // About 1,200 tokens: above Sonnet's 1,024, below Haiku's 2,048.
+        let long = "word ".repeat(1200);
+        let short = "Be brief.";
+        // A short conversation: nothing is marked, the body is as it always was.
+        let body = request_body(
+            &request("claude-sonnet-4-5", short, &["hi"]),
+            CacheMode::Auto,
+        );
+        assert!(marked(&body).is_empty());
+        assert_eq!(body["system"], "Be brief.");
+        assert_eq!(body["messages"][0]["content"], "hi");
+        // A long system prompt is cached on its own; the first message closes a prefix that
+        // long too.
+        let body = request_body(
+            &request("claude-sonnet-4-5", &long, &["hi"]),
+            CacheMode::Auto,
+        );
+        assert_eq!(marked(&body), ["system", "0"]);
+        assert_eq!(body["messages"][0]["content"][0]["text"], "hi");
+        // A long conversation: the newest message and the user turn before it.
+        let turns = ["q1", &long, "q2", "a2", "q3"];
+        let body = request_body(
+            &request("claude-sonnet-4-5", short, &turns),
+            CacheMode::Auto,
+        );
+        assert_eq!(marked(&body), ["2", "4"]);
+        // The same for Haiku is under its minimum: nothing.
+        let body = request_body(&request("claude-3-5-haiku", short, &turns), CacheMode::Auto);
+        assert!(marked(&body).is_empty());
+        // Off means off.
+        let body = request_body(&request("claude-sonnet-4-5", &long, &turns), CacheMode::Off);
+        assert!(marked(&body).is_empty());
+        assert_eq!(body["system"], long.as_str());
+        // Never more than Anthropic's four breakpoints.
+        let body = request_body(
+            &request("claude-sonnet-4-5", &long, &turns),
+            CacheMode::Auto,
+        );
+        assert_eq!(marked(&body), ["system", "2", "4"]);
     }
 }

@@ -126,6 +126,7 @@ impl StreamParser for GeminiParser {
                 output_tokens: n("candidatesTokenCount") + n("thoughtsTokenCount"),
                 reasoning_tokens: n("thoughtsTokenCount"),
                 cached_tokens: n("cachedContentTokenCount"),
+                cache_write_tokens: 0,
                 cost_usd: None,
             }));
         }

@@ -74,6 +74,18 @@ impl Protocol {
     }
 }
 
+/// Prompt caching where the provider must be asked for it (Anthropic): `auto` marks the
+/// system prompt and the conversation's prefix when they are long enough to be cached;
+/// `off` never does. Providers that cache on their own are only read (their cached-token
+/// counts), whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheMode {
+    #[default]
+    Auto,
+    Off,
+}
+
 /// Where and how to reach one provider. Holds no secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -82,6 +94,7 @@ pub struct Endpoint {
     pub protocol: Protocol,
     pub base_url: String,
     pub extra_headers: Vec<(String, String)>,
+    pub cache: CacheMode,
 }
 
 /// Turns a protocol's SSE events into [`StreamEvent`]s. Pure and incremental.

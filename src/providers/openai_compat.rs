@@ -85,6 +85,9 @@ struct UsageJson {
     prompt_tokens_details: Option<Details>,
     #[serde(default)]
     cost: Option<f64>,
+    /// DeepSeek's name for the cached part of the prompt.
+    #[serde(default)]
+    prompt_cache_hit_tokens: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -109,7 +112,9 @@ impl UsageJson {
                 .prompt_tokens_details
                 .as_ref()
                 .and_then(|d| d.cached_tokens)
+                .or(self.prompt_cache_hit_tokens)
                 .unwrap_or(0),
+            cache_write_tokens: 0,
             cost_usd: self
                 .cost
                 .and_then(crate::chat::money::Usd::from_dollars)

@@ -81,7 +81,7 @@ pub fn chat(
             ),
             Protocol::Anthropic => (
                 anthropic::messages_url(&endpoint.base_url),
-                anthropic::request_body(request),
+                anthropic::request_body(request, endpoint.cache),
                 Box::new(anthropic::AnthropicParser::new(
                     &endpoint.name,
                     redactor.clone(),

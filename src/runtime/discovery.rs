@@ -54,6 +54,7 @@ pub async fn probe(
         protocol: Protocol::Openai,
         base_url,
         extra_headers: Vec::new(),
+        cache: Default::default(),
     };
     let timeouts = crate::providers::http::Timeouts {
         connect: PROBE_TIMEOUT,

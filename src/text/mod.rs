@@ -1,8 +1,9 @@
-//! Pure text helpers shared by every layer: terminal-safety, secret redaction, wrapping.
-//! Nothing here does I/O.
+//! Pure text helpers shared by every layer: terminal-safety, secret redaction, wrapping,
+//! estimating tokens. Nothing here does I/O.
 
 pub mod redact;
 pub mod sanitize;
+pub mod tokens;
 pub mod wrap;
 
 /// "1 key", "2 keys", "0 keys": a count with its noun (regular plurals only).

@@ -120,6 +120,13 @@ fn table_lines(v: &UsageView, width: usize, theme: &Theme) -> Vec<Line<'static>>
             theme.warning,
         )));
     }
+    if let Some(note) = total.cache_note() {
+        lines.extend(super::hanging::hanging(
+            vec![Span::raw("  ")],
+            vec![Span::styled(note, theme.meta)],
+            width,
+        ));
+    }
     if total.estimated > 0 {
         lines.push(Line::from(Span::styled(
             truncate(

@@ -42,6 +42,13 @@ pub struct LedgerRecord {
     pub reasoning: u64,
     #[serde(default)]
     pub cached: u64,
+    /// Prompt tokens written to the provider's cache (part of `input`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cache_write: u64,
+    /// What prompt caching saved on this request at the price table's rates (negative when
+    /// cache writes cost more); None when the model is not priced or nothing was cached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_saved_usd: Option<Usd>,
     /// The provider reported no usage: the token counts are estimates (4 characters a token).
     #[serde(default)]
     pub estimated: bool,
@@ -57,12 +64,14 @@ const MOST_ONE_REQUEST_COSTS: Usd = Usd::from_nanos(1_000 * 1_000_000_000);
 
 /// The record for a finished turn: the provider's numbers where it gave them.
 pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecord {
-    let (input, output, reasoning, cached, estimated, provider_cost) = match turn.usage {
+    let (input, output, reasoning, cached, cache_write, estimated, provider_cost) = match turn.usage
+    {
         Some(u) => (
             u.input_tokens,
             u.output_tokens,
             u.reasoning_tokens,
             u.cached_tokens,
+            u.cache_write_tokens,
             false,
             u.cost_usd,
         ),
@@ -71,19 +80,27 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
             (turn.reply_chars as u64).div_ceil(4),
             0,
             0,
+            0,
             true,
             None,
         ),
     };
+    let price = prices.find(&turn.provider, &turn.model);
     // A provider's own figure is trusted only when it is a plausible price of one request.
     let provider_cost = provider_cost.filter(|c| *c >= Usd::ZERO && *c <= MOST_ONE_REQUEST_COSTS);
     let (cost_usd, cost_source) = match provider_cost {
         Some(c) => (Some(c), CostSource::Provider),
-        None => match prices.find(&turn.provider, &turn.model) {
-            Some(p) => (Some(p.cost(input, cached, output)), CostSource::Table),
+        None => match price {
+            Some(p) => (
+                Some(p.cost_with_writes(input, cached, cache_write, output)),
+                CostSource::Table,
+            ),
             None => (None, CostSource::Unknown),
         },
     };
+    let cache_saved_usd = price
+        .filter(|_| cached + cache_write > 0)
+        .map(|p| p.cache_saved(cached, cache_write));
     LedgerRecord {
         at,
         provider: turn.provider.clone(),
@@ -93,11 +110,17 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
         output,
         reasoning,
         cached,
+        cache_write,
+        cache_saved_usd,
         estimated,
         cost_usd,
         cost_source,
         conversation: turn.conversation.clone(),
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The file is not empty and its last byte is not a newline.
@@ -216,6 +239,11 @@ pub struct Row {
     pub output: u64,
     pub reasoning: u64,
     pub cached: u64,
+    pub cache_write: u64,
+    /// What prompt caching saved, summed over the requests whose saving is known.
+    pub cache_saved: Usd,
+    /// Requests that used the cache but whose saving is unknown (model not priced).
+    pub cache_unpriced: u64,
     /// Sum of known costs.
     pub cost_usd: Usd,
     /// Requests whose cost is unknown (model not priced).
@@ -237,6 +265,9 @@ impl Row {
             "output": self.output,
             "reasoning": self.reasoning,
             "cached": self.cached,
+            "cache_write": self.cache_write,
+            // What caching saved: null when a request that used the cache has no price.
+            "cache_saved_usd": (self.cache_unpriced == 0).then_some(self.cache_saved.dollars()),
             "cost_usd": (self.unpriced == 0).then_some(known),
             "cost_usd_known": (self.unpriced < self.requests).then_some(known),
             "cost_complete": self.unpriced == 0,
@@ -252,6 +283,39 @@ impl Row {
         } else {
             self.cost_usd.to_string()
         }
+    }
+
+    /// What prompt caching did for the row, in a sentence; None when nothing was cached.
+    pub fn cache_note(&self) -> Option<String> {
+        if self.cached == 0 && self.cache_write == 0 {
+            return None;
+        }
+        let tokens = if self.cache_write > 0 {
+            format!(
+                "{} prompt tokens read from the cache, {} written to it",
+                self.cached, self.cache_write
+            )
+        } else {
+            format!("{} prompt tokens read from the cache", self.cached)
+        };
+        let saved = self.cache_saved;
+        let figure = if saved < Usd::ZERO {
+            format!(
+                "cost ${} more (writes not read back yet)",
+                Usd::ZERO - saved
+            )
+        } else {
+            format!("saved ${saved}")
+        };
+        Some(match self.cache_unpriced {
+            0 => format!("Prompt caching {figure}: {tokens}."),
+            n if n == self.requests => {
+                format!("Prompt caching: {tokens}; what it saved is unknown (no price).")
+            }
+            n => format!(
+                "Prompt caching {figure} on priced models ({n} request(s) unpriced): {tokens}."
+            ),
+        })
     }
 
     /// "+" when some requests of a priced row have no price: the figure is a lower bound.
@@ -276,6 +340,9 @@ pub fn total(rows: &[Row]) -> Row {
         total.output = total.output.saturating_add(r.output);
         total.reasoning = total.reasoning.saturating_add(r.reasoning);
         total.cached = total.cached.saturating_add(r.cached);
+        total.cache_write = total.cache_write.saturating_add(r.cache_write);
+        total.cache_saved += r.cache_saved;
+        total.cache_unpriced = total.cache_unpriced.saturating_add(r.cache_unpriced);
         total.cost_usd += r.cost_usd;
         total.unpriced = total.unpriced.saturating_add(r.unpriced);
         total.estimated = total.estimated.saturating_add(r.estimated);
@@ -307,6 +374,14 @@ pub fn report(records: &[LedgerRecord], by: GroupBy, tz: &jiff::tz::TimeZone) ->
         row.output = row.output.saturating_add(r.output);
         row.reasoning = row.reasoning.saturating_add(r.reasoning);
         row.cached = row.cached.saturating_add(r.cached);
+        row.cache_write = row.cache_write.saturating_add(r.cache_write);
+        match r.cache_saved_usd {
+            Some(saved) => row.cache_saved += saved,
+            None if r.cached + r.cache_write > 0 => {
+                row.cache_unpriced = row.cache_unpriced.saturating_add(1);
+            }
+            None => {}
+        }
         match r.cost_usd {
             Some(c) => row.cost_usd += c,
             None => row.unpriced = row.unpriced.saturating_add(1),

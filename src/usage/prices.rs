@@ -16,14 +16,33 @@ pub struct Price {
     pub output: PerToken,
     /// Per cached prompt token; default: `input`.
     pub cached_input: Option<PerToken>,
+    /// Per prompt token written to the cache (Anthropic's five-minute cache); default: `input`.
+    #[serde(default)]
+    pub cache_write: Option<PerToken>,
 }
 
 impl Price {
-    /// What a request cost: fresh and cached prompt tokens, and output tokens.
+    /// What a request cost: its prompt tokens (`cached` of them read from the cache), and
+    /// output tokens.
     pub fn cost(&self, input: u64, cached: u64, output: u64) -> Usd {
-        self.input.times(input.saturating_sub(cached))
+        self.cost_with_writes(input, cached, 0, output)
+    }
+
+    /// What a request cost when `written` of its prompt tokens were written to the cache.
+    pub fn cost_with_writes(&self, input: u64, cached: u64, written: u64, output: u64) -> Usd {
+        self.input
+            .times(input.saturating_sub(cached).saturating_sub(written))
             + self.cached_input.unwrap_or(self.input).times(cached)
+            + self.cache_write.unwrap_or(self.input).times(written)
             + self.output.times(output)
+    }
+
+    /// What caching saved on a request: its cached and cache-written tokens at the input
+    /// price, less what they cost (negative when writes cost more than reads saved).
+    pub fn cache_saved(&self, cached: u64, written: u64) -> Usd {
+        self.input.times(cached + written)
+            - self.cached_input.unwrap_or(self.input).times(cached)
+            - self.cache_write.unwrap_or(self.input).times(written)
     }
 }
 

@@ -200,3 +200,52 @@ fn report_groups_are_clean_for_every_reader() {
     let rows = report(&[r], GroupBy::Model, &jiff::tz::TimeZone::UTC);
     assert_eq!(rows[0].group, "local mx");
 }
+
+#[test]
+fn cached_and_cache_written_tokens_are_priced_at_their_rates_and_the_saving_recorded() {
+    let prices = PriceTable::parse(prices::SHIPPED).unwrap();
+    // Anthropic's usage as keyturn holds it: every prompt token in `input`.
+    let u = Usage {
+        input_tokens: 30 + 1_800 + 2_100,
+        output_tokens: 9,
+        cached_tokens: 1_800,
+        cache_write_tokens: 2_100,
+        ..Default::default()
+    };
+    let r = record_for(&turn("anthropic", "claude-sonnet-4", Some(u)), 1, &prices);
+    // 30 fresh x $3/M + 1,800 read x $0.30/M + 2,100 written x $3.75/M + 9 x $15/M.
+    let cost = 30.0 * 3e-6 + 1_800.0 * 0.3e-6 + 2_100.0 * 3.75e-6 + 9.0 * 15e-6;
+    assert_eq!(r.cost_usd, Some(usd(cost)));
+    // Saved: 1,800 x ($3 - $0.30)/M, less 2,100 x ($3.75 - $3)/M.
+    let saved = 1_800.0 * 2.7e-6 - 2_100.0 * 0.75e-6;
+    assert_eq!(r.cache_saved_usd, Some(usd(saved)));
+    assert_eq!((r.cached, r.cache_write), (1_800, 2_100));
+    // The line round-trips; a record without cache fields reads as none.
+    let line = serde_json::to_string(&r).unwrap();
+    assert_eq!(serde_json::from_str::<LedgerRecord>(&line).unwrap(), r);
+    let plain = record_for(
+        &turn("openai", "gpt-4.1", Some(Usage::default())),
+        1,
+        &prices,
+    );
+    assert_eq!(plain.cache_saved_usd, None);
+    assert!(!serde_json::to_string(&plain).unwrap().contains("cache_"));
+    // Reports add it up and say it; an unpriced model's saving is unknown, never zero.
+    let local = record_for(&turn("local", "m", Some(u)), 2, &prices);
+    let tz = jiff::tz::TimeZone::UTC;
+    let rows = report(&[r.clone(), plain], GroupBy::Provider, &tz);
+    let total = total(&rows);
+    assert_eq!(total.cache_saved, usd(saved));
+    let note = total.cache_note().unwrap();
+    assert!(
+        note.starts_with(&format!("Prompt caching saved ${}", usd(saved))),
+        "{note}"
+    );
+    assert_eq!(
+        total.to_json()["cache_saved_usd"],
+        serde_json::json!(usd(saved).dollars())
+    );
+    let rows = report(&[local], GroupBy::Provider, &tz);
+    assert!(rows[0].cache_note().unwrap().contains("unknown (no price)"));
+    assert!(rows[0].to_json()["cache_saved_usd"].is_null());
+}

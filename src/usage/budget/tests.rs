@@ -167,6 +167,8 @@ fn spend_counts_only_the_period_across_month_files() {
         output: 1,
         reasoning: 0,
         cached: 0,
+        cache_write: 0,
+        cache_saved_usd: None,
         estimated: false,
         cost_usd: Some(u(cost)),
         cost_source: super::super::CostSource::Table,

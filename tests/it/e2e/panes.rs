@@ -214,6 +214,8 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
             output: 50,
             reasoning: 0,
             cached: 0,
+            cache_write: 0,
+            cache_saved_usd: None,
             estimated: false,
             cost_usd: cost.and_then(Usd::from_dollars),
             cost_source: if cost.is_some() {

@@ -54,6 +54,7 @@ fn endpoint(base_url: String) -> Endpoint {
         protocol: Protocol::Openai,
         base_url,
         extra_headers: Vec::new(),
+        cache: Default::default(),
     }
 }
 

@@ -26,6 +26,7 @@ async fn run(mock: &MockProvider) -> Vec<StreamEvent> {
         protocol: Protocol::Openai,
         base_url: mock.base_url(),
         extra_headers: vec![],
+        cache: Default::default(),
     };
     let client = keyturn::providers::http::build_client(timeouts());
     let mut sink = Collect::default();
@@ -157,6 +158,7 @@ async fn cancelling_during_the_countdown_sends_no_more_requests() {
         protocol: Protocol::Openai,
         base_url: mock.base_url(),
         extra_headers: vec![],
+        cache: Default::default(),
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let task = tokio::spawn(async move {

@@ -19,6 +19,7 @@ fn endpoint(mock: &MockProvider) -> Endpoint {
         protocol: Protocol::Openai,
         base_url: mock.base_url(),
         extra_headers: vec![("X-Team".into(), "research".into())],
+        cache: Default::default(),
     }
 }
 
@@ -382,6 +383,7 @@ fn endpoint_for(mock: &MockProvider, protocol: Protocol) -> Endpoint {
         protocol,
         base_url,
         extra_headers: vec![],
+        cache: Default::default(),
     }
 }
 
@@ -604,6 +606,7 @@ async fn openrouter_deepseek_and_xai_keys_use_their_own_key_calls() {
             protocol: Protocol::Openai,
             base_url: mock.base_url(),
             extra_headers: vec![],
+            cache: Default::default(),
         };
         let out = keyturn::providers::validate::check_key(
             &client,

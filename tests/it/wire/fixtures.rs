@@ -64,7 +64,10 @@ fn summary(events: &[StreamEvent]) -> String {
                 usage = format!(
                     "in={} out={} reasoning={} cached={}",
                     u.input_tokens, u.output_tokens, u.reasoning_tokens, u.cached_tokens
-                )
+                );
+                if u.cache_write_tokens > 0 {
+                    usage.push_str(&format!(" written={}", u.cache_write_tokens));
+                }
             }
             StreamEvent::Finish(f) => finish = format!("{f:?}"),
             StreamEvent::Malformed(_) => malformed += 1,

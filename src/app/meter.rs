@@ -13,8 +13,9 @@ use crate::estimate::Estimate;
 pub struct Reading {
     pub key: u64,
     pub estimate: Estimate,
-    /// Each message the request sends (by id, in order) with the tokens it costs.
-    pub sent: Vec<(u64, u64)>,
+    /// Each message the request sends (by id, in order) with the tokens it costs (shared
+    /// between the counts of one conversation: typing does not copy it).
+    pub sent: std::sync::Arc<[(u64, u64)]>,
 }
 
 /// A request over its model's window, held back, with the ways out (`Overlay::Overflow`).
@@ -43,7 +44,8 @@ pub fn plan_drop(
     sent: &[(u64, u64)],
     over: u64,
 ) -> Option<DropPlan> {
-    let tokens_of = |id: u64| sent.iter().find(|(i, _)| *i == id).map_or(0, |(_, t)| *t);
+    let counts: std::collections::HashMap<u64, u64> = sent.iter().copied().collect();
+    let tokens_of = |id: u64| counts.get(&id).copied().unwrap_or(0);
     let mut freed = 0;
     let mut messages = 0;
     let mut turns = 0;
@@ -98,6 +100,12 @@ fn hasher() -> impl Hasher {
 /// every message it sends (by id and version: a message's text changes only with its
 /// version) and the draft. Cheap: the texts of sent messages are not hashed.
 pub fn request_key(app: &App) -> u64 {
+    with_draft(context_key(app), app)
+}
+
+/// The fingerprint of everything the next request sends but the draft: while it stays the
+/// same, typing changes the draft alone.
+pub fn context_key(app: &App) -> u64 {
     let mut h = hasher();
     if let Some(p) = &app.session.provider {
         p.id.hash(&mut h);
@@ -108,6 +116,13 @@ pub fn request_key(app: &App) -> u64 {
     for m in app.session.conversation.sent() {
         (m.id, m.version).hash(&mut h);
     }
+    h.finish()
+}
+
+/// The request's fingerprint from its context's and the draft.
+pub fn with_draft(context: u64, app: &App) -> u64 {
+    let mut h = hasher();
+    context.hash(&mut h);
     for line in app.chat.composer.lines() {
         line.hash(&mut h);
     }

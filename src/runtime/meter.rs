@@ -10,7 +10,7 @@ use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::mpsc;
 
-use crate::app::meter::{Reading, request_key};
+use crate::app::meter::{Reading, context_key, with_draft};
 use crate::app::{App, Msg};
 use crate::config::Config;
 use crate::estimate::windows::{Limits, WindowTable};
@@ -25,8 +25,9 @@ struct Job {
     model: String,
     system: Option<String>,
     max_tokens: Option<u32>,
-    /// Every sent message in order: id, version, and its text when the counter lacks it.
-    messages: Vec<(u64, u64, Option<String>)>,
+    /// Every sent message in order: id, version, and its text when the counter lacks it;
+    /// None when they are the last job's (only the draft changed).
+    messages: Option<Vec<(u64, u64, Option<String>)>>,
     draft: String,
 }
 
@@ -34,6 +35,8 @@ struct Job {
 pub struct Meter {
     jobs: std_mpsc::Sender<Job>,
     last_key: Option<u64>,
+    /// The fingerprint of the last job's messages (all but the draft).
+    last_context: Option<u64>,
     /// Message id → the version whose text the worker has (for the current counter).
     known: HashMap<u64, u64>,
     counter: Option<Counter>,
@@ -56,6 +59,7 @@ impl Meter {
         Some(Self {
             jobs,
             last_key: None,
+            last_context: None,
             known: HashMap::new(),
             counter: None,
         })
@@ -74,11 +78,26 @@ impl Meter {
             return None;
         }
         let provider = app.session.provider.as_ref()?;
-        let key = request_key(app);
+        let context = context_key(app);
+        let key = with_draft(context, app);
         if self.last_key == Some(key) {
             return None;
         }
         self.last_key = Some(key);
+        let job = |messages| Job {
+            key,
+            provider: provider.id.clone(),
+            model: provider.model.clone(),
+            system: app.options.system_prompt.clone(),
+            max_tokens: app.options.max_tokens,
+            messages,
+            draft: app.draft(),
+        };
+        // Typing: the messages are the last job's; the worker recounts the draft alone.
+        if self.last_context == Some(context) {
+            return Some(job(None));
+        }
+        self.last_context = Some(context);
         let counter = Counter::for_model(&provider.model);
         if self.counter != Some(counter) {
             self.counter = Some(counter);
@@ -102,15 +121,7 @@ impl Meter {
             let ids: std::collections::HashSet<u64> = messages.iter().map(|m| m.0).collect();
             self.known.retain(|id, _| ids.contains(id));
         }
-        Some(Job {
-            key,
-            provider: provider.id.clone(),
-            model: provider.model.clone(),
-            system: app.options.system_prompt.clone(),
-            max_tokens: app.options.max_tokens,
-            messages,
-            draft: app.draft(),
-        })
+        Some(job(Some(messages)))
     }
 }
 
@@ -121,6 +132,10 @@ struct Worker {
     models_dir: std::path::PathBuf,
     /// Message id → (version, tokens it costs in a request).
     counts: HashMap<u64, (u64, u64)>,
+    /// The last job's messages with their counts, and their sum (a job without messages
+    /// sends these).
+    sent: Arc<[(u64, u64)]>,
+    history: u64,
     counter: Option<Counter>,
     /// The system prompt's text and cost, for the counter in use.
     system: Option<(String, u64)>,
@@ -140,6 +155,8 @@ impl Worker {
             prices,
             models_dir,
             counts: HashMap::new(),
+            sent: Arc::new([]),
+            history: 0,
             counter: None,
             system: None,
             limits: HashMap::new(),
@@ -170,9 +187,21 @@ impl Worker {
             self.counts.clear();
             self.system = None;
         }
-        for (id, version, text) in &job.messages {
+        for (id, version, text) in job.messages.iter().flatten() {
             if let Some(text) = text {
                 self.counts.insert(*id, (*version, counter.message(text)));
+            }
+        }
+        if let Some(messages) = &job.messages {
+            self.sent = messages
+                .iter()
+                .map(|(id, _, _)| (*id, self.counts.get(id).map_or(0, |(_, n)| *n)))
+                .collect();
+            self.history = self.sent.iter().map(|(_, n)| n).sum();
+            if self.counts.len() > messages.len() {
+                let ids: std::collections::HashSet<u64> =
+                    messages.iter().map(|(id, _, _)| *id).collect();
+                self.counts.retain(|id, _| ids.contains(id));
             }
         }
     }
@@ -190,24 +219,13 @@ impl Worker {
                 }
             },
         };
-        let sent: Vec<(u64, u64)> = job
-            .messages
-            .iter()
-            .map(|(id, _, _)| (*id, self.counts.get(id).map_or(0, |(_, n)| *n)))
-            .collect();
-        if self.counts.len() > job.messages.len() {
-            let ids: std::collections::HashSet<u64> =
-                job.messages.iter().map(|(id, _, _)| *id).collect();
-            self.counts.retain(|id, _| ids.contains(id));
-        }
         let draft = job.draft.trim_end();
         let draft = if draft.trim().is_empty() {
             0
         } else {
             counter.message(draft)
         };
-        let input_tokens =
-            system + sent.iter().map(|(_, n)| n).sum::<u64>() + draft + tokens::PER_REPLY;
+        let input_tokens = system + self.history + draft + tokens::PER_REPLY;
         let protocol = self
             .protocols
             .get(&job.provider)
@@ -228,7 +246,7 @@ impl Worker {
         Reading {
             key: job.key,
             estimate,
-            sent,
+            sent: self.sent.clone(),
         }
     }
 
@@ -354,7 +372,13 @@ mod tests {
         ) {
             let mut app = app("mock-model");
             let (tx, _rx) = std_mpsc::channel();
-            let mut meter = Meter { jobs: tx, last_key: None, known: HashMap::new(), counter: None };
+            let mut meter = Meter {
+                jobs: tx,
+                last_key: None,
+                last_context: None,
+                known: HashMap::new(),
+                counter: None,
+            };
             let mut worker = Worker::new(
                 &Config::default(),
                 Arc::new(PriceTable::default()),
@@ -367,7 +391,7 @@ mod tests {
                     // A burst: later jobs come before this one is totalled.
                     if *total_now {
                         let reading = worker.total(&job);
-                        prop_assert_eq!(reading.key, request_key(&app));
+                        prop_assert_eq!(reading.key, crate::app::meter::request_key(&app));
                         prop_assert_eq!(reading.estimate.input_tokens, full_count(&app));
                     }
                 }

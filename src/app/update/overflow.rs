@@ -39,7 +39,7 @@ pub(super) fn before_send(app: &mut App) -> Result<Option<Estimate>, Vec<Effect>
             .reading
             .as_ref()
             .map(|r| r.sent.clone())
-            .unwrap_or_default();
+            .unwrap_or_else(|| std::sync::Arc::new([]));
         let drop = meter::plan_drop(&app.session.conversation, &sent, over);
         app.overlay = Some(Overlay::Overflow(Box::new(OverflowOffer {
             estimate,

@@ -77,7 +77,7 @@ fn counted(app: &App, per: u64, rest: u64, window: u64) -> Msg {
     Msg::Counted(Box::new(Reading {
         key: request_key(app),
         estimate,
-        sent,
+        sent: sent.into(),
     }))
 }
 
@@ -309,7 +309,7 @@ fn an_unknown_window_and_an_unpriced_model_are_said_plainly() {
         Msg::Counted(Box::new(Reading {
             key,
             estimate,
-            sent: Vec::new(),
+            sent: std::sync::Arc::new([]),
         })),
     );
     let (bar, _) = crate::support::status_row(&mut app, 100);

@@ -23,6 +23,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), super
         accept_prefix: Some(crate::app::DEMO_ACCEPTS.into()),
         tokens_per_sec: 60.0,
         models: vec!["demo-fast".into(), "demo-thinking".into()],
+        model_info: None,
     })
     .await
     .map_err(|e| {

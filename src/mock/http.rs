@@ -171,6 +171,10 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
             let body = json!({"redacted_api_key": "xai-...abcd", "user_id": "u1", "name": "mock", "api_key_blocked": false, "api_key_disabled": false, "team_blocked": false});
             respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
         }
+        ("GET", _) if path == "/v1/model/info" && state.model_info.is_some() => {
+            let body = state.model_info.clone().unwrap_or_default();
+            respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
+        }
         ("GET", _) if path == "/v1/models" || path == "/v1beta/models" => {
             let body = dialect.model_list(&state.models);
             respond(&mut stream, 200, "application/json", "", &body).await;

@@ -51,6 +51,8 @@ pub struct MockState {
     /// Tokens per second; 0 sends as fast as possible.
     pub tokens_per_sec: f64,
     pub models: Vec<String>,
+    /// What `/v1/model/info` answers, as a LiteLLM gateway does (None: 404).
+    pub model_info: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +63,8 @@ pub struct MockOptions {
     pub accept_prefix: Option<String>,
     pub tokens_per_sec: f64,
     pub models: Vec<String>,
+    /// Answer `/v1/model/info` with this, as a LiteLLM gateway does.
+    pub model_info: Option<serde_json::Value>,
 }
 
 impl Default for MockOptions {
@@ -71,6 +75,7 @@ impl Default for MockOptions {
             accept_prefix: None,
             tokens_per_sec: 0.0,
             models: vec!["mock-model".into(), "mock-reasoner".into()],
+            model_info: None,
         }
     }
 }
@@ -97,6 +102,7 @@ impl MockProvider {
             accept_prefix: opts.accept_prefix,
             tokens_per_sec: opts.tokens_per_sec,
             models: opts.models,
+            model_info: opts.model_info,
             ..Default::default()
         });
         let task = tokio::spawn(http::serve(listener, state.clone()));

@@ -149,3 +149,50 @@ async fn a_huge_error_body_on_a_key_test_is_read_only_for_its_message() {
         outcome.detail.len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_litellm_gateways_model_info_gives_windows_and_only_a_users_own_server_is_asked() {
+    use keyturn::mock::{MockOptions, MockProvider};
+    keyturn::install_crypto_provider();
+    let mock = MockProvider::start(MockOptions {
+        model_info: Some(serde_json::json!({"data": [
+            {"model_name": "mock-model", "litellm_params": {"model": "openai/gpt-4o"},
+             "model_info": {"max_input_tokens": 8192, "max_output_tokens": 2048,
+                            "input_cost_per_token": 1e-6, "output_cost_per_token": 2e-6}},
+            {"model_name": "not-listed", "model_info": {"max_input_tokens": 1}}
+        ]})),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let client = keyturn::providers::http::build_client(timeouts());
+    let gateway = Endpoint {
+        id: "gateway".into(),
+        ..endpoint(mock.base_url())
+    };
+    let models = keyturn::providers::models::fetch(&client, &gateway, None, timeouts())
+        .await
+        .unwrap();
+    let m = models.iter().find(|m| m.id == "mock-model").unwrap();
+    assert_eq!((m.context, m.max_output), (Some(8192), Some(2048)));
+    assert_eq!((m.price_in, m.price_out), (Some(1.0), Some(2.0)));
+    let r = models.iter().find(|m| m.id == "mock-reasoner").unwrap();
+    assert_eq!(r.context, None, "unknown stays unknown");
+    assert!(!models.iter().any(|m| m.id == "not-listed"));
+    let asked = |mock: &MockProvider| {
+        mock.requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/model/info"))
+            .count()
+    };
+    assert_eq!(asked(&mock), 1);
+    // A built-in provider is never asked (its API has no such call).
+    let builtin = Endpoint {
+        id: "openai".into(),
+        ..endpoint(mock.base_url())
+    };
+    keyturn::providers::models::fetch(&client, &builtin, None, timeouts())
+        .await
+        .unwrap();
+    assert_eq!(asked(&mock), 1);
+}

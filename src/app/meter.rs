@@ -25,6 +25,31 @@ pub struct OverflowOffer {
     pub over: u64,
     /// Dropping the oldest turns; None when even dropping all of them would not fit.
     pub drop: Option<DropPlan>,
+    /// Summarizing the oldest turns into a checkpoint; None when no summary would make room
+    /// (or the turns to summarize would not fit the window themselves).
+    pub summary: Option<SummaryPlan>,
+}
+
+/// The turns a checkpoint would stand for, and what asking for it costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryPlan {
+    pub turns: DropPlan,
+    /// The summary request's input, and its cost at the most output it may have (None when
+    /// the model is not priced).
+    pub input_tokens: u64,
+    pub cost: Option<crate::chat::money::Usd>,
+}
+
+/// A checkpoint being made: the summary request, and where it goes when it comes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summarizing {
+    pub req: u64,
+    /// The index the checkpoint goes in at, and the id of the message there now (None: the
+    /// end): a conversation changed meanwhile does not get it.
+    pub at: usize,
+    pub at_id: Option<u64>,
+    pub messages: usize,
+    pub model: String,
 }
 
 /// The fewest oldest turns whose leaving out makes the request fit.
@@ -79,6 +104,8 @@ pub struct Meter {
     /// Enter was pressed before the count of this draft came: the send waits for it (with
     /// the budget override it was pressed with).
     pub pending_submit: Option<bool>,
+    /// A checkpoint is being made; sends wait for it.
+    pub summarizing: Option<Summarizing>,
 }
 
 impl Meter {

@@ -85,6 +85,11 @@ pub enum Msg {
     Discovered(picker::PickerProvider),
     /// The next request, counted off the loop (the context meter).
     Counted(Box<super::meter::Reading>),
+    /// The summary asked for a checkpoint (`Effect::Summarize`), or why there is none.
+    Summarized {
+        req: u64,
+        summary: Result<String, String>,
+    },
     /// A provider's model list arrived (for the picker).
     Models {
         provider_id: String,
@@ -128,6 +133,14 @@ pub enum Effect {
     },
     AbortStream {
         req: u64,
+    },
+    /// Ask the model for a summary of older turns (a checkpoint); answered with
+    /// `Msg::Summarized`, billed to the provider's active key and the conversation.
+    Summarize {
+        req: u64,
+        provider_id: String,
+        request: ChatRequest,
+        conversation: Option<String>,
     },
     Keys(key_manager::KeysEffect),
     Picker(picker::PickerEffect),

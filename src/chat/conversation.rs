@@ -92,6 +92,9 @@ pub struct Message {
     pub answered: bool,
     /// Bumped on every change; render caches key on it.
     pub version: u64,
+    /// A summary of the turns above it, made to fit the context window: requests send it
+    /// in their place.
+    pub checkpoint: bool,
 }
 
 impl Message {
@@ -157,6 +160,7 @@ impl Conversation {
             key_id: None,
             answered: false,
             version: 0,
+            checkpoint: false,
         });
         self.messages.len() - 1
     }

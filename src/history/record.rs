@@ -23,6 +23,9 @@ pub enum Record {
         role: Role,
         text: String,
         at: u64,
+        /// A summary of the messages above it (a checkpoint).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        checkpoint: bool,
     },
     /// An assistant turn begins.
     Start {
@@ -181,8 +184,15 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
         match record {
             Record::Meta { id, .. } => conv.id = id,
             Record::Title { title } => conv.title = title,
-            Record::Msg { n, role, text, .. } => {
+            Record::Msg {
+                n,
+                role,
+                text,
+                checkpoint,
+                ..
+            } => {
                 let m = conv.push(role, text, TurnState::Done);
+                conv.messages[m].checkpoint = checkpoint;
                 slot(&mut index_of, n, m);
             }
             Record::Start {

@@ -200,6 +200,12 @@ impl Effects {
                 request,
                 key_id,
             } => self.start_stream(req, &provider_id, request, key_id.as_deref()),
+            Effect::Summarize {
+                req,
+                provider_id,
+                request,
+                conversation,
+            } => self.summarize(req, &provider_id, request, conversation),
             Effect::AskTitle {
                 first_msg,
                 provider_id,

@@ -103,10 +103,49 @@ impl Effects {
         key_id: Option<&str>,
         conversation: Option<String>,
     ) {
+        self.ask_aside(provider_id, request, key_id, conversation, move |answer| {
+            match answer.map(|text| crate::history::title::clean(&text)) {
+                Err(e) => tracing::info!("no title: {e}"),
+                Ok(None) => tracing::info!("no title: the model's reply had none"),
+                Ok(Some(title)) => return Some(Msg::Titled { first_msg, title }),
+            }
+            None
+        });
+    }
+
+    /// Asks for a summary of older turns (a checkpoint); answered with `Msg::Summarized`,
+    /// failure included (the user is waiting for it).
+    pub(super) fn summarize(
+        &mut self,
+        req: u64,
+        provider_id: &str,
+        request: ChatRequest,
+        conversation: Option<String>,
+    ) {
+        self.ask_aside(provider_id, request, None, conversation, move |answer| {
+            Some(Msg::Summarized {
+                req,
+                summary: answer.map_err(|e| e.to_string()),
+            })
+        });
+    }
+
+    /// A request beside the conversation (a title, a summary): one attempt, its whole text
+    /// collected, what it used recorded in the ledger; `done` makes the answer a message.
+    fn ask_aside(
+        &mut self,
+        provider_id: &str,
+        request: ChatRequest,
+        key_id: Option<&str>,
+        conversation: Option<String>,
+        done: impl FnOnce(Result<String, ProviderError>) -> Option<Msg> + Send + 'static,
+    ) {
         let resolved = match self.resolve(provider_id, &request.model, key_id) {
             Ok(r) => r,
             Err(e) => {
-                tracing::info!("no title asked: {e}");
+                if let Some(msg) = done(Err(e)) {
+                    super::effects::post(&self.tx, msg);
+                }
                 return;
             }
         };
@@ -147,12 +186,12 @@ impl Effects {
                     conversation,
                 });
             }
-            match (sink.failed, crate::history::title::clean(&sink.text)) {
-                (Some(e), _) => tracing::info!("no title: {e}"),
-                (None, None) => tracing::info!("no title: the model's reply had none"),
-                (None, Some(title)) => {
-                    let _ = tx.send(Msg::Titled { first_msg, title }).await;
-                }
+            let answer = match sink.failed {
+                Some(e) => Err(e),
+                None => Ok(sink.text),
+            };
+            if let Some(msg) = done(answer) {
+                let _ = tx.send(msg).await;
             }
         });
     }

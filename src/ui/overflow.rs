@@ -53,6 +53,27 @@ pub fn lines(offer: &OverflowOffer, theme: &Theme, width: usize) -> Vec<Line<'st
         vec![Span::styled(drop, drop_style)],
         width,
     ));
+    if let Some(plan) = &offer.summary {
+        let cost = plan
+            .cost
+            .map_or("its cost unknown (no price)".to_string(), |c| {
+                format!("≈ ${c}")
+            });
+        out.extend(hanging(
+            key("s"),
+            vec![Span::styled(
+                format!(
+                    "Summarize the oldest {} into a checkpoint and send: one request to {} of {approx}{} tokens and up to {} out, {cost}. The turns stay above it, in the history file and in exports.",
+                    turns(plan.turns.turns),
+                    e.model,
+                    plan.input_tokens,
+                    crate::history::checkpoint::SUMMARY_MAX_TOKENS,
+                ),
+                theme.base,
+            )],
+            width,
+        ));
+    }
     out.extend(hanging(
         key("m"),
         vec![Span::styled(
@@ -84,6 +105,9 @@ pub fn short_lines(offer: &OverflowOffer, theme: &Theme, width: usize) -> Vec<Li
     )];
     if let Some(plan) = &offer.drop {
         text.push(format!(" d  leave out {}", turns(plan.turns)));
+    }
+    if let Some(plan) = &offer.summary {
+        text.push(format!(" s  summarize {}", turns(plan.turns.turns)));
     }
     text.push(" m  a model that fits".into());
     text.push(" Esc  keep editing".into());

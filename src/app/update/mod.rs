@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 mod actions;
 mod browse;
+mod checkpoint;
 mod conversation_list;
 mod overflow;
 mod panes;
@@ -180,6 +181,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Counted(reading) => overflow::on_counted(app, *reading),
+        Msg::Summarized { req, summary } => checkpoint::on_summarized(app, req, summary),
         Msg::Terminate => quit(app),
     }
 }

@@ -41,10 +41,12 @@ pub(super) fn before_send(app: &mut App) -> Result<Option<Estimate>, Vec<Effect>
             .map(|r| r.sent.clone())
             .unwrap_or_else(|| std::sync::Arc::new([]));
         let drop = meter::plan_drop(&app.session.conversation, &sent, over);
+        let summary = super::checkpoint::plan(app, &estimate, &sent, over);
         app.overlay = Some(Overlay::Overflow(Box::new(OverflowOffer {
             estimate,
             over,
             drop,
+            summary,
         })));
         app.dirty = true;
         return Err(Vec::new());
@@ -82,6 +84,10 @@ pub(super) fn on_key(
                 )));
                 super::turns::submit(app)
             }
+            None => Vec::new(),
+        },
+        KeyCode::Char('s') => match offer.summary {
+            Some(plan) => super::checkpoint::summarize(app, &plan.turns),
             None => Vec::new(),
         },
         KeyCode::Char('m') => {

@@ -25,6 +25,13 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         );
         return Vec::new();
     }
+    if app.meter.summarizing.is_some() {
+        notice(
+            app,
+            "A checkpoint is being made: your message is sent when it is in place. Your draft is kept.",
+        );
+        return Vec::new();
+    }
     let estimate = match super::overflow::before_send(app) {
         Ok(estimate) => estimate,
         Err(effects) => return effects,

@@ -270,6 +270,7 @@ fn start_message(open: &mut Open, lines: &mut Lines, n: usize, m: &Message) -> b
             role: m.role,
             text: m.text.clone(),
             at: now(),
+            checkpoint: m.checkpoint,
         });
         open.persisted.push(Persisted {
             msg_id: m.id,

@@ -161,3 +161,32 @@ fn a_cut_is_written_once_and_replays_with_every_message_kept() {
     let sent: Vec<&str> = back.sent().map(|m| m.text.as_str()).collect();
     assert_eq!(sent, ["again"]);
 }
+
+#[test]
+fn a_checkpoint_put_in_among_saved_messages_replays_in_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    for (i, text) in ["one", "two", "three", "four"].into_iter().enumerate() {
+        conv.push_with_id(i as u64 + 1, Role::User, text.into(), TurnState::Done);
+    }
+    conv.id = w.sync(&conv).unwrap().created.unwrap();
+    let mut checkpoint = conv.messages[0].clone();
+    checkpoint.id = 9;
+    checkpoint.text = "summary of one and two".into();
+    checkpoint.checkpoint = true;
+    conv.messages.insert(2, checkpoint);
+    conv.sent_from = 2;
+    w.sync(&conv).unwrap();
+    let (back, report) = store.load(&conv.id).unwrap();
+    assert!(report.skipped_lines.is_empty());
+    let texts: Vec<&str> = back.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["one", "two", "summary of one and two", "three", "four"]
+    );
+    assert!(back.messages[2].checkpoint && !back.messages[3].checkpoint);
+    let sent: Vec<&str> = back.sent().map(|m| m.text.as_str()).collect();
+    assert_eq!(sent, ["summary of one and two", "three", "four"]);
+}

@@ -151,9 +151,13 @@ pub(super) fn refresh(
     entry.head = left_out
         .map(|n| {
             let s = if n == 1 { "" } else { "s" };
-            let text = format!(
-                "── {n} earlier message{s} left out of requests to fit the context window ──"
-            );
+            let text = if msg.checkpoint {
+                format!("── {n} earlier message{s} summarized below: requests send the summary ──")
+            } else {
+                format!(
+                    "── {n} earlier message{s} left out of requests to fit the context window ──"
+                )
+            };
             let mut lines = wrap_all(&text, width, "", theme.warning);
             lines.push(Line::default());
             lines
@@ -213,6 +217,7 @@ pub(super) fn refresh(
 
 fn head_line(msg: &Message, theme: &Theme) -> Line<'static> {
     match msg.role {
+        Role::User if msg.checkpoint => Line::from(Span::styled("Checkpoint", theme.meta)),
         Role::User => Line::from(Span::styled("You", theme.user_label)),
         Role::System => Line::from(Span::styled("System", theme.meta)),
         Role::Assistant => {

@@ -334,3 +334,104 @@ fn in_a_small_window_the_offer_is_said_in_a_few_rows() {
         assert!(s.contains(line), "{line}:\n{s}");
     }
 }
+
+#[test]
+fn summarizing_the_oldest_turns_puts_a_checkpoint_in_their_place_and_sends() {
+    let mut app = app();
+    with_turns(&mut app, 6);
+    type_text(&mut app, "next question");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    // 12 messages of 1,000 tokens and 500 more in a 10,000 window: 2,500 over. A summary of
+    // up to 1,024 tokens takes the place of the turns it stands for, so two turns go in.
+    let _ = count(&mut app, 1000, 500, 10_000);
+    let Some(Overlay::Overflow(offer)) = &app.overlay else {
+        panic!("no offer");
+    };
+    let plan = offer.summary.clone().expect("a summary is offered");
+    assert_eq!((plan.turns.turns, plan.turns.messages), (2, 4));
+    let cost = plan.cost.expect("gpt-4o is priced");
+    let s = screen(&mut app, 100, 30);
+    assert!(
+        s.contains("Summarize the oldest 2 turns into a checkpoint"),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("≈ ${cost}")),
+        "the cost is shown first:\n{s}"
+    );
+
+    let effects = update(&mut app, press(KeyCode::Char('s')));
+    let [Effect::Summarize { request, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(request.max_tokens, Some(1024));
+    let asked = &request.messages[0].content;
+    assert!(asked.starts_with(keyturn::history::checkpoint::INSTRUCTION));
+    assert!(asked.contains("turn 0") && asked.contains("turn 1") && !asked.contains("turn 2"));
+    // Enter while it is being made waits; nothing is sent twice.
+    assert!(update(&mut app, press(KeyCode::Enter)).is_empty());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("checkpoint is being made")
+    );
+
+    let req = app.meter.summarizing.as_ref().unwrap().req;
+    let effects = update(
+        &mut app,
+        Msg::Summarized {
+            req,
+            summary: Ok("They discussed turns 0 and 1.".into()),
+        },
+    );
+    assert!(
+        effects.is_empty(),
+        "the send waits for its count: {effects:?}"
+    );
+    let conv = &app.session.conversation;
+    assert_eq!(conv.messages.len(), 13, "every turn stays");
+    assert_eq!(conv.sent_from, 4);
+    assert!(conv.messages[4].checkpoint);
+    let effects = count(&mut app, 300, 500, 10_000);
+    let request = started(&effects).expect("sent with the checkpoint");
+    assert!(
+        request.messages[0]
+            .content
+            .contains("They discussed turns 0 and 1.")
+    );
+    assert_eq!(request.messages.len(), 1 + 8 + 1);
+    assert_eq!(request.messages.last().unwrap().content, "next question");
+    let s = screen(&mut app, 80, 60);
+    assert!(s.contains("4 earlier messages summarized below"), "{s}");
+    assert!(s.contains("Checkpoint"), "{s}");
+}
+
+#[test]
+fn a_failed_summary_changes_nothing_and_says_why() {
+    let mut app = app();
+    with_turns(&mut app, 6);
+    type_text(&mut app, "q");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    let _ = count(&mut app, 1000, 500, 10_000);
+    let _ = update(&mut app, press(KeyCode::Char('s')));
+    let req = app.meter.summarizing.as_ref().unwrap().req;
+    let effects = update(
+        &mut app,
+        Msg::Summarized {
+            req,
+            summary: Err("OpenAI: rate limited (429).".into()),
+        },
+    );
+    assert!(effects.is_empty());
+    assert_eq!(app.session.conversation.messages.len(), 12);
+    assert_eq!(app.session.conversation.sent_from, 0);
+    assert!(app.meter.summarizing.is_none());
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.contains("Could not summarize") && notice.contains("429"),
+        "{notice}"
+    );
+    assert_eq!(app.draft(), "q");
+}

@@ -54,6 +54,9 @@ pub struct AppOptions {
     pub windows: std::sync::Arc<crate::estimate::windows::WindowTable>,
     /// Where titles come from (`[history] titles`).
     pub titles: crate::config::TitleMode,
+    /// What keyturn does by itself past `fit_threshold` of the window (`[context]`).
+    pub auto_fit: crate::config::AutoFit,
+    pub fit_threshold: f64,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }

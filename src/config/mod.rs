@@ -2,6 +2,7 @@
 //! types are errors with file:line:column), and resolution of the provider to use.
 
 pub mod bindings;
+pub mod context;
 pub mod edit;
 pub mod error;
 pub mod history;
@@ -16,6 +17,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use context::{AutoFit, ContextConfig};
 pub use error::{ConfigError, NoHomeError, ProviderConfigError};
 pub use history::{HistoryConfig, TitleMode};
 pub use network::{Failover, NetworkConfig};
@@ -39,6 +41,8 @@ pub struct Config {
     pub keystore: KeystoreConfig,
     pub budget: crate::usage::budget::BudgetConfig,
     pub history: HistoryConfig,
+    /// What keyturn does by itself when a request nears its model's context window.
+    pub context: ContextConfig,
     /// Key bindings: `action = "key"` or `[keys.<scope>] action = ["key", ...]`.
     pub keys: BTreeMap<String, Spanned<toml::Value>>,
     pub providers: BTreeMap<String, Spanned<ProviderConfig>>,
@@ -94,6 +98,9 @@ impl Config {
     }
 
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        if let Err((span, msg)) = self.context.check() {
+            return Err(ConfigError::at(path, text, Some(span), &msg));
+        }
         for (model, limits) in &self.models {
             if limits.context_window == Some(0) || limits.max_output_tokens == Some(0) {
                 let msg = format!(

@@ -51,6 +51,8 @@ pub fn tui_options(
         hyperlinks: config.ui.hyperlinks,
         budget: config.budget.clone(),
         titles: config.history.titles,
+        auto_fit: config.context.auto,
+        fit_threshold: *config.context.threshold.get_ref(),
         ..Default::default()
     })
 }

@@ -435,3 +435,57 @@ fn a_failed_summary_changes_nothing_and_says_why() {
     );
     assert_eq!(app.draft(), "q");
 }
+
+#[test]
+fn past_the_threshold_auto_drop_leaves_out_the_oldest_turns_and_says_so() {
+    let mut app = app();
+    app.options.auto_fit = keyturn::config::AutoFit::Drop;
+    app.options.fit_threshold = 0.9;
+    with_turns(&mut app, 6);
+    type_text(&mut app, "q");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    // Below 90 % of the window: sent as it is.
+    let effects = count(&mut app, 500, 500, 10_000);
+    assert_eq!(started(&effects).unwrap().messages.len(), 13);
+
+    let mut app = self::app();
+    app.options.auto_fit = keyturn::config::AutoFit::Drop;
+    app.options.fit_threshold = 0.9;
+    with_turns(&mut app, 6);
+    type_text(&mut app, "q");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    // 9,600 + 500 of 10,000: past 9,000 by 1,100, so one turn (1,600) goes, without asking.
+    assert!(count(&mut app, 800, 500, 10_000).is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(app.session.conversation.sent_from, 2);
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.contains("Past 90% of the window") && notice.contains("oldest 1 turn"),
+        "{notice}"
+    );
+    let effects = count(&mut app, 800, 500, 10_000);
+    assert_eq!(started(&effects).unwrap().messages.len(), 11);
+}
+
+#[test]
+fn past_the_threshold_auto_summarize_asks_for_a_checkpoint() {
+    let mut app = app();
+    app.options.auto_fit = keyturn::config::AutoFit::Summarize;
+    app.options.fit_threshold = 0.9;
+    with_turns(&mut app, 6);
+    type_text(&mut app, "q");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    let effects = count(&mut app, 800, 500, 10_000);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Summarize { .. }]),
+        "{effects:?}"
+    );
+    assert!(app.meter.summarizing.is_some());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Past 90% of the window")
+    );
+}

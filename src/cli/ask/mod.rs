@@ -106,14 +106,9 @@ pub async fn run(
     }
     let target = resolve_target(paths, config, provider, model.as_deref())?;
     let request = build_request(config, &args, &target.choice, earlier.as_ref(), &prompt);
-    estimate::refuse_if_over(&estimate::of(
-        paths,
-        config,
-        &target.choice,
-        &request,
-        &prices,
-    ))?;
-    check_budget(paths, config, &target, &prices, args.over_budget)?;
+    let counted = estimate::of(paths, config, &target.choice, &request, &prices);
+    estimate::refuse_if_over(&counted)?;
+    check_budget(paths, config, &target, &prices, &counted, args.over_budget)?;
     let prompt_chars = request
         .messages
         .iter()
@@ -307,6 +302,7 @@ fn check_budget(
     config: &Config,
     target: &Target,
     prices: &crate::usage::prices::PriceTable,
+    counted: &crate::estimate::Estimate,
     over_budget: bool,
 ) -> Result<(), CliError> {
     let mut budget = config.budget.clone();
@@ -324,6 +320,22 @@ fn check_budget(
         (!prices.knows(&target.choice.endpoint.id, &target.choice.model))
             .then_some(target.choice.model.as_str()),
     );
+    // A cap not reached yet that this request's estimate would cross refuses it too.
+    let ahead = counted.cost.or(counted.input_cost).and_then(|next| {
+        crate::usage::budget::would_cross(
+            &budget,
+            &spend,
+            &target.choice.endpoint.id,
+            target.key_id.as_deref(),
+            next,
+        )
+    });
+    let verdict = match (verdict, ahead) {
+        (crate::usage::budget::Verdict::Ok | crate::usage::budget::Verdict::Warn(_), Some(why)) => {
+            crate::usage::budget::Verdict::Over(why)
+        }
+        (v, _) => v,
+    };
     match verdict {
         crate::usage::budget::Verdict::Unpriced(why) => {
             eprintln!("keyturn: warning: {why}.");

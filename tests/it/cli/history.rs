@@ -171,7 +171,8 @@ async fn ask_refuses_at_a_cap_and_over_budget_sends_once() {
     let h = home.path().to_path_buf();
     let (first, second, third) = tokio::task::spawn_blocking(move || {
         (
-            keyturn(&h, &["ask", "one"]),
+            // The first request's estimate alone crosses this tiny cap: sent anyway.
+            keyturn(&h, &["ask", "--over-budget", "one"]),
             keyturn(&h, &["ask", "two"]),
             keyturn(&h, &["ask", "--over-budget", "three"]),
         )
@@ -189,6 +190,47 @@ async fn ask_refuses_at_a_cap_and_over_budget_sends_once() {
     assert!(third.status.success(), "{}", text(&third.stderr));
     assert_eq!(text(&third.stdout), "answer\n");
     assert!(!text(&first.stderr).contains("cannot be enforced"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_refuses_a_request_whose_estimate_would_cross_a_cap_and_says_the_estimate() {
+    let mock = MockProvider::start(MockOptions::default()).await.unwrap();
+    mock.push(Reply::text("answer"));
+    let home = tempfile::tempdir().unwrap();
+    write_config(
+        home.path(),
+        &local_config(&mock.base_url(), "\n[budget]\nmonthly_usd = 0.05\n"),
+    );
+    std::fs::write(
+        home.path().join("prices.toml"),
+        "[[model]]\nprovider = \"local\"\nmodel = \"mock-model\"\ninput = 1e-3\noutput = 1e-3\n",
+    )
+    .unwrap();
+    let h = home.path().to_path_buf();
+    let long = "word ".repeat(100);
+    let (big, small) = tokio::task::spawn_blocking(move || {
+        (keyturn(&h, &["ask", &long]), keyturn(&h, &["ask", "hi"]))
+    })
+    .await
+    .unwrap();
+    // About 107 tokens at $0.001: $0.107 would take the $0.05 cap past its limit.
+    assert_eq!(big.status.code(), Some(2), "{}", text(&big.stderr));
+    let err = text(&big.stderr);
+    assert!(
+        err.contains("this request's estimated $0.10") && err.contains("past its cap"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Nothing was sent") && err.contains("--over-budget"),
+        "{err}"
+    );
+    assert!(small.status.success(), "{}", text(&small.stderr));
+    let posts = mock
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1, "only the small request went out");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,9 @@ pub struct ContextConfig {
     /// The share of the window (input and the reply's reserve) past which `auto` acts,
     /// between 0.5 and 1.0.
     pub threshold: Spanned<f64>,
+    /// Ask Anthropic (`count_tokens`) and Gemini (`countTokens`) for the exact count of the
+    /// next request when typing pauses (free calls, with your key); off: counted locally.
+    pub provider_counts: bool,
 }
 
 impl Default for ContextConfig {
@@ -20,6 +23,7 @@ impl Default for ContextConfig {
         Self {
             auto: AutoFit::Off,
             threshold: Spanned::new(0..0, DEFAULT_THRESHOLD),
+            provider_counts: false,
         }
     }
 }

@@ -175,6 +175,18 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
             let body = state.model_info.clone().unwrap_or_default();
             respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
         }
+        // The free counting calls: a count the tests can work out (100 and a token a word).
+        ("POST", _)
+            if path.ends_with("/messages/count_tokens") || path.ends_with(":countTokens") =>
+        {
+            let n = 100 + req.body.split_whitespace().count() as u64;
+            let body = if path.ends_with(":countTokens") {
+                json!({"totalTokens": n})
+            } else {
+                json!({"input_tokens": n})
+            };
+            respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
+        }
         ("GET", _) if path == "/v1/models" || path == "/v1beta/models" => {
             let body = dialect.model_list(&state.models);
             respond(&mut stream, 200, "application/json", "", &body).await;

@@ -2,7 +2,9 @@
 //! and the HTTP stream task. Never imports ratatui or crossterm.
 
 pub mod anthropic;
+pub mod call;
 pub mod catalog;
+pub mod count;
 pub mod error;
 pub mod gemini;
 pub mod hints;

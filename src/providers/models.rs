@@ -5,8 +5,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::http::{Timeouts, idle_timeout, transport_error};
-use super::wire::auth_headers;
+use super::http::Timeouts;
 use super::{Endpoint, Protocol, ProviderError};
 use crate::text::redact::Redactor;
 
@@ -164,58 +163,6 @@ fn page_url(endpoint: &Endpoint, cursor: Option<&str>) -> String {
     }
 }
 
-/// A GET of `url` with the provider's auth and extra headers, read as JSON.
-async fn get_json(
-    client: &reqwest::Client,
-    endpoint: &Endpoint,
-    url: String,
-    key: Option<&SecretString>,
-    timeouts: Timeouts,
-    redactor: &Redactor,
-) -> Result<Value, ProviderError> {
-    let mut req = client.get(url);
-    if let Some(k) = key {
-        let headers = auth_headers(endpoint.protocol, k).map_err(|e| ProviderError::Setup {
-            provider: endpoint.name.clone(),
-            detail: e.to_string(),
-        })?;
-        req = req.headers(headers);
-    }
-    for (k, v) in &endpoint.extra_headers {
-        req = req.header(k.as_str(), v.as_str());
-    }
-    let resp = match tokio::time::timeout(timeouts.idle, req.send()).await {
-        Err(_) => return Err(idle_timeout(endpoint, timeouts)),
-        Ok(Err(e)) => return Err(transport_error(endpoint, &e, timeouts, redactor)),
-        Ok(Ok(r)) => r,
-    };
-    let status = resp.status().as_u16();
-    if !(200..300).contains(&status) {
-        let body =
-            super::http::read_error_body(resp, super::http::MAX_ERROR_BYTES, timeouts.idle).await;
-        return Err(ProviderError::from_status(
-            &endpoint.name,
-            status,
-            &body,
-            None,
-            redactor,
-        ));
-    }
-    let body = super::http::read_body_limited(
-        resp,
-        endpoint,
-        "a model list",
-        super::http::MAX_BODY_BYTES,
-        timeouts,
-        redactor,
-    )
-    .await?;
-    serde_json::from_str(&body).map_err(|_| ProviderError::InStream {
-        provider: endpoint.name.clone(),
-        detail: "its model list is not JSON".into(),
-    })
-}
-
 /// A LiteLLM gateway's `/model/info`: each model's input and output limits and prices,
 /// filled into the list where it said nothing of them.
 pub fn merge_litellm_info(models: &mut [ModelInfo], info: &Value) {
@@ -254,7 +201,8 @@ pub async fn fetch(
     let mut cursor: Option<String> = None;
     for _ in 0..20 {
         let url = page_url(endpoint, cursor.as_deref());
-        let value = get_json(client, endpoint, url, key, timeouts, &redactor).await?;
+        let value =
+            super::call::json(client, endpoint, url, None, key, timeouts, &redactor).await?;
         let page = match endpoint.protocol {
             Protocol::Openai => parse_openai(&value),
             Protocol::Anthropic => parse_anthropic(&value),
@@ -269,7 +217,9 @@ pub async fn fetch(
     if endpoint.protocol == Protocol::Openai && super::catalog::builtin(&endpoint.id).is_none() {
         let url = format!("{}/model/info", endpoint.base_url.trim_end_matches('/'));
         // Best effort: a server that is not a gateway answers 404 and nothing changes.
-        if let Ok(info) = get_json(client, endpoint, url, key, timeouts, &redactor).await {
+        if let Ok(info) =
+            super::call::json(client, endpoint, url, None, key, timeouts, &redactor).await
+        {
             merge_litellm_info(&mut models, &info);
         }
     }

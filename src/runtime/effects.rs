@@ -28,6 +28,8 @@ pub struct Effects {
     pub stream_ended: std::sync::Arc<tokio::sync::Notify>,
     /// The context meter's counting thread (None if it could not start).
     pub meter: Option<super::meter::Meter>,
+    /// The provider's own count of the next request, asked when typing pauses.
+    pub online: super::online_count::OnlineCount,
 }
 
 impl Effects {
@@ -58,6 +60,7 @@ impl Effects {
         );
         Self {
             meter,
+            online: Default::default(),
             config,
             client,
             tasks: TaskRegistry::new(super::net::Net::start()),

@@ -16,6 +16,7 @@ pub mod key_service;
 pub mod meter;
 pub mod model_service;
 pub mod net;
+mod online_count;
 pub mod options;
 pub mod pace;
 pub mod persistence;
@@ -360,13 +361,15 @@ fn apply_batch(
     quit
 }
 
-/// The conversation file and the ledger catch up with the model: once per frame, not per
-/// token, and always before the frame, so the file holds everything the terminal showed.
-fn persist(app: &mut App, effects: &mut Effects) -> bool {
+/// After a batch: the conversation file and the ledger catch up with the model (once per
+/// frame, not per token, and always before the frame, so the file holds everything the
+/// terminal showed), and the context meter counts what changed in the next request.
+pub fn persist(app: &mut App, effects: &mut Effects) -> bool {
     // The context meter counts what changed in the next request (off the loop).
     if let Some(meter) = effects.meter.as_mut() {
         meter.after_batch(app);
     }
+    effects.count_online(app);
     let mut quit = false;
     // A second pass after a save that created a file: the model took its id just now, and
     // the writer must see that before the next conversation (Ctrl-N right after a one-frame

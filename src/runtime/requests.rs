@@ -12,7 +12,7 @@ use crate::providers::{ChatRequest, ProviderError, StreamEvent, Usage};
 
 impl Effects {
     /// The provider (configured or discovered) and the key a request to it uses.
-    fn resolve(
+    pub(super) fn resolve(
         &self,
         provider_id: &str,
         model: &str,

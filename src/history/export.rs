@@ -40,12 +40,15 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
     out.push_str("---\n");
     for (i, m) in conv.messages.iter().enumerate() {
         if i == conv.sent_from && i > 0 {
-            out.push_str(&format!(
-                "\n> ── {i} earlier message{} left out of requests from here on, to fit the context window ──\n",
-                if i == 1 { "" } else { "s" }
-            ));
+            let s = if i == 1 { "" } else { "s" };
+            out.push_str(&if m.checkpoint {
+                format!("\n> ── the {i} earlier message{s} are summarized in the checkpoint below, which requests send in their place ──\n")
+            } else {
+                format!("\n> ── {i} earlier message{s} left out of requests from here on, to fit the context window ──\n")
+            });
         }
         let head = match m.role {
+            Role::User if m.checkpoint => "## Checkpoint".to_string(),
             Role::User => "## You".to_string(),
             Role::System => "## System".to_string(),
             Role::Assistant => format!(

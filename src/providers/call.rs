@@ -10,6 +10,13 @@ use super::wire::auth_headers;
 use super::{Endpoint, ProviderError};
 use crate::text::redact::Redactor;
 
+/// The redactor for what comes back from a call made with `key`.
+pub fn redactor(key: Option<&SecretString>) -> Redactor {
+    key.map_or_else(Redactor::new, |k| {
+        Redactor::new().with_secret(secrecy::ExposeSecret::expose_secret(k))
+    })
+}
+
 /// A GET of `url` (a POST of `body` when there is one), read as JSON.
 pub async fn json(
     client: &reqwest::Client,

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::http::Timeouts;
 use super::{ChatRequest, Endpoint, Protocol, ProviderError, anthropic, gemini};
-use crate::text::redact::Redactor;
 
 /// The URL and body that count `request`'s input, where the protocol has such a call.
 pub fn count_call(endpoint: &Endpoint, request: &ChatRequest) -> Option<(String, Value)> {
@@ -54,9 +53,7 @@ pub async fn count_tokens(
     timeouts: Timeouts,
 ) -> Option<Result<u64, ProviderError>> {
     let (url, body) = count_call(endpoint, request)?;
-    let redactor = key.map_or_else(Redactor::new, |k| {
-        Redactor::new().with_secret(secrecy::ExposeSecret::expose_secret(k))
-    });
+    let redactor = super::call::redactor(key);
     let answer = super::call::json(client, endpoint, url, Some(&body), key, timeouts, &redactor)
         .await
         .and_then(|v| {

@@ -7,7 +7,6 @@ use serde_json::Value;
 
 use super::http::Timeouts;
 use super::{Endpoint, Protocol, ProviderError};
-use crate::text::redact::Redactor;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelInfo {
@@ -194,9 +193,7 @@ pub async fn fetch(
     key: Option<&SecretString>,
     timeouts: Timeouts,
 ) -> Result<Vec<ModelInfo>, ProviderError> {
-    let redactor = key.map_or_else(Redactor::new, |k| {
-        Redactor::new().with_secret(secrecy::ExposeSecret::expose_secret(k))
-    });
+    let redactor = super::call::redactor(key);
     let mut models = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..20 {

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::{App, Keymap, Scope, View};
@@ -98,14 +98,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, scroll: u
     let borders = height >= 3 && width >= 3;
     let inner = if borders { width - 2 } else { width };
     let lines = help_lines(&app.options.keymap, app.view(), theme, inner as usize);
-    let x = area.x + (area.width.saturating_sub(width)) / 2;
-    let y = area.y + (area.height.saturating_sub(height)) / 2;
-    let rect = Rect::new(x, y, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(if borders { Borders::ALL } else { Borders::NONE })
-        .border_style(theme.border_focus)
-        .title(" Keys · Esc closes · ↑↓ scroll ");
+    let (rect, block) = super::dialog(
+        frame,
+        area,
+        (width, height),
+        borders,
+        theme.border_focus,
+        " Keys · Esc closes · ↑↓ scroll ",
+    );
     let max_scroll = (lines.len() as u16).saturating_sub(height.saturating_sub(2));
     let para = Paragraph::new(lines)
         .block(block)

@@ -160,6 +160,28 @@ fn welcome_header(frame: &mut Frame, pane: Rect, back: &crate::app::Back, theme:
     }
 }
 
+/// A box over the middle of `area` (help, the overflow offer): cleared, with a border when
+/// `borders`, in `style`, under `title`.
+pub fn dialog<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    borders: bool,
+    style: ratatui::style::Style,
+    title: &'a str,
+) -> (Rect, ratatui::widgets::Block<'a>) {
+    use ratatui::widgets::{Block, Borders, Clear};
+    let x = area.x + (area.width.saturating_sub(width)) / 2;
+    let y = area.y + (area.height.saturating_sub(height)) / 2;
+    let rect = Rect::new(x, y, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(if borders { Borders::ALL } else { Borders::NONE })
+        .border_style(style)
+        .title(title);
+    (rect, block)
+}
+
 fn draw_too_small(frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
         return;

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::hanging::hanging;
 use super::theme::Theme;
@@ -131,13 +131,13 @@ pub fn render(frame: &mut Frame, area: Rect, offer: &OverflowOffer, theme: &Them
         lines = short_lines(offer, theme, inner as usize);
     }
     let height = (lines.len() as u16 + if borders { 2 } else { 0 }).min(area.height);
-    let x = area.x + (area.width.saturating_sub(width)) / 2;
-    let y = area.y + (area.height.saturating_sub(height)) / 2;
-    let rect = Rect::new(x, y, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::default()
-        .borders(if borders { Borders::ALL } else { Borders::NONE })
-        .border_style(theme.warning)
-        .title(" This request does not fit ");
+    let (rect, block) = super::dialog(
+        frame,
+        area,
+        (width, height),
+        borders,
+        theme.warning,
+        " This request does not fit ",
+    );
     frame.render_widget(Paragraph::new(lines).block(block), rect);
 }

@@ -47,19 +47,22 @@ fn run(model: &str, turns: usize) -> (Duration, Duration, u64) {
         .unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let dir = tempfile::tempdir().unwrap();
-    let mut meter = Meter::spawn(
+    let mut app = app(model, turns);
+    // The first count takes in every message (and loads a tokenizer): not typing.
+    let (mut meter, first) = Meter::spawn(
         &keyturn::config::Config::default(),
         std::sync::Arc::new(keyturn::usage::prices::PriceTable::shipped()),
         dir.path().join("models"),
         tx,
+        &app,
     )
     .unwrap();
-    let mut app = app(model, turns);
-    // The first count takes in every message (and loads a tokenizer): not typing.
-    meter.after_batch(&app);
-    let first = rt.block_on(rx.recv()).unwrap();
-    let Msg::Counted(reading) = first else {
-        panic!()
+    let reading = match first {
+        Some(r) => r,
+        None => match rt.block_on(rx.recv()).unwrap() {
+            Msg::Counted(r) => *r,
+            _ => panic!(),
+        },
     };
     let tokens = reading.estimate.input_tokens;
     let mut loop_time = Duration::ZERO;

@@ -26,7 +26,8 @@ pub struct Effects {
     /// A reply's stream task ended: its last events are queued. The loop, which does not
     /// listen to the tasks between frames while a reply streams, listens to this.
     pub stream_ended: std::sync::Arc<tokio::sync::Notify>,
-    /// The context meter's counting thread (None if it could not start).
+    /// The context meter's counting thread (None until `runtime::start` starts it, or if it
+    /// could not start).
     pub meter: Option<super::meter::Meter>,
     /// The provider's own count of the next request, asked when typing pauses.
     pub online: super::online_count::OnlineCount,
@@ -52,14 +53,8 @@ impl Effects {
             tx.clone(),
             discovered.clone(),
         );
-        let meter = super::meter::Meter::spawn(
-            &config,
-            persistence.prices(),
-            paths.data_dir.join("models"),
-            tx.clone(),
-        );
         Self {
-            meter,
+            meter: None,
             online: Default::default(),
             config,
             client,

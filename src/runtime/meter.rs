@@ -43,26 +43,39 @@ pub struct Meter {
 }
 
 impl Meter {
-    /// Starts the counting thread; answers go to `tx`.
+    /// Starts the counting thread; answers go to `tx`. The request `app` starts with is
+    /// counted here and now when that is cheap (an estimate: no tokenizer table to build), so
+    /// the first frame already shows it; else the thread counts it.
     pub fn spawn(
         config: &Config,
         prices: Arc<PriceTable>,
         models_dir: std::path::PathBuf,
         tx: mpsc::Sender<Msg>,
-    ) -> Option<Self> {
+        app: &App,
+    ) -> Option<(Self, Option<Reading>)> {
         let (jobs, rx) = std_mpsc::channel();
-        let worker = Worker::new(config, prices, models_dir);
-        std::thread::Builder::new()
-            .name("keyturn-meter".into())
-            .spawn(move || worker.run(&rx, &tx))
-            .ok()?;
-        Some(Self {
+        let mut worker = Worker::new(config, prices, models_dir);
+        let mut meter = Self {
             jobs,
             last_key: None,
             last_context: None,
             known: HashMap::new(),
             counter: None,
-        })
+        };
+        let mut first = None;
+        if let Some(job) = meter.job(app) {
+            if Counter::for_model(&job.model).is_exact() {
+                let _ = meter.jobs.send(job);
+            } else {
+                worker.take(&job);
+                first = Some(worker.total(&job));
+            }
+        }
+        std::thread::Builder::new()
+            .name("keyturn-meter".into())
+            .spawn(move || worker.run(&rx, &tx))
+            .ok()?;
+        Some((meter, first))
     }
 
     /// After a batch: sends the next request's changes to the counter when it changed.

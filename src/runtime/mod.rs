@@ -150,7 +150,17 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
     });
     let env_candidates = effects.keys.env_candidates_now();
     let mut app = App::new(options);
-    app.meter.enabled = effects.meter.is_some();
+    if let Some((meter, first)) = meter::Meter::spawn(
+        &effects.config,
+        effects.persistence.prices(),
+        effects.paths.data_dir.join("models"),
+        effects.tx.clone(),
+        &app,
+    ) {
+        effects.meter = Some(meter);
+        app.meter.enabled = true;
+        app.meter.reading = first;
+    }
     if resume && !app.session.conversation.id.is_empty() {
         effects.persistence.adopt(&app.session.conversation);
     }

@@ -44,6 +44,13 @@ pub(super) fn summarize(app: &mut App, plan: &DropPlan) -> Vec<Effect> {
     let Some(provider) = app.session.provider.clone() else {
         return Vec::new();
     };
+    // A summary is a request like any other: not past a cap.
+    if let crate::usage::budget::Verdict::Over(why) = app.budget_verdict() {
+        app.notice = Some(Notice::error(format!(
+            "No summary made: {why}. Nothing was sent; your draft is kept."
+        )));
+        return Vec::new();
+    }
     let conv = &app.session.conversation;
     let start = conv.sent_from.min(plan.sent_from);
     let messages: Vec<&crate::chat::Message> = conv.messages[start..plan.sent_from]

@@ -489,3 +489,32 @@ fn past_the_threshold_auto_summarize_asks_for_a_checkpoint() {
             .starts_with("Past 90% of the window")
     );
 }
+
+#[test]
+fn no_summary_is_asked_past_a_cap() {
+    let mut app = app();
+    let usd = |v: f64| Usd::from_dollars(v).unwrap();
+    app.session.budget.providers = [("openai".to_string(), usd(1.0))].into();
+    let _ = update(
+        &mut app,
+        Msg::Spend(keyturn::usage::budget::Spend {
+            total: usd(1.5),
+            by_provider: [("openai".to_string(), usd(1.5))].into(),
+            since: "1 Nov".into(),
+            resets: "1 Dec".into(),
+            ..Default::default()
+        }),
+    );
+    with_turns(&mut app, 6);
+    type_text(&mut app, "q");
+    let _ = update(&mut app, press(KeyCode::Enter));
+    let _ = count(&mut app, 1000, 500, 10_000);
+    assert!(matches!(app.overlay, Some(Overlay::Overflow(_))));
+    assert!(update(&mut app, press(KeyCode::Char('s'))).is_empty());
+    assert!(app.meter.summarizing.is_none());
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.starts_with("No summary made") && notice.contains("used up"),
+        "{notice}"
+    );
+}

@@ -36,6 +36,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Paste(text) => {
             app.dirty = true;
+            // As any key: a send waiting for its count is taken back (the draft changed).
+            app.meter.pending_submit = None;
             on_paste(app, &text)
         }
         Msg::Resize { width, height } => {

@@ -23,7 +23,7 @@ pub use history::{HistoryConfig, TitleMode};
 pub use network::{Failover, NetworkConfig};
 pub use paths::Paths;
 pub use providers::{AuthKind, ProviderChoice, ProviderConfig};
-pub use ui::{ClipboardMode, ColorMode, ThemeName, UiConfig};
+pub use ui::{ClipboardMode, ColorMode, NotifyMode, ThemeName, UiConfig};
 
 use crate::providers::catalog::{CATALOG, builtin};
 

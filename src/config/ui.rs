@@ -16,7 +16,7 @@ pub enum ClipboardMode {
     Both,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UiConfig {
     pub theme: ThemeName,
@@ -30,4 +30,37 @@ pub struct UiConfig {
     /// Make links clickable with OSC 8 (terminals that lack it may show stray text).
     pub hyperlinks: bool,
     pub clipboard: ClipboardMode,
+    /// How a reply that finished or failed is announced when the terminal is not focused or
+    /// the reply took `notify_after_secs` or longer: a bell, OSC 9 and OSC 777, both, or not.
+    pub notify: NotifyMode,
+    /// Announce replies that took at least this long even when the terminal is focused
+    /// (0: every reply).
+    pub notify_after_secs: u64,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        Self {
+            theme: ThemeName::default(),
+            show_reasoning: false,
+            color: ColorMode::default(),
+            syntax_theme: None,
+            mouse: false,
+            hyperlinks: false,
+            clipboard: ClipboardMode::default(),
+            notify: NotifyMode::default(),
+            notify_after_secs: 10,
+        }
+    }
+}
+
+/// How a finished reply is announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyMode {
+    Off,
+    Bell,
+    Osc,
+    #[default]
+    Both,
 }

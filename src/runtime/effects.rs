@@ -19,7 +19,7 @@ pub struct Effects {
     pub models: model_service::ModelService,
     pub paths: crate::config::Paths,
     pub discovered: discovery::Discovered,
-    /// OSC 52 sequences to write to the terminal between frames.
+    /// OSC 52 sequences and notifications to write to the terminal between frames.
     pub osc52_out: Vec<String>,
     /// Conversation files and the usage ledger.
     pub persistence: persistence::Persistence,

@@ -5,6 +5,7 @@
 //! and draws once.
 
 pub mod api_keys;
+mod batch;
 pub mod clipboard;
 pub mod discovery;
 mod effects;
@@ -16,6 +17,7 @@ pub mod key_service;
 pub mod meter;
 pub mod model_service;
 pub mod net;
+pub mod notify;
 mod online_count;
 pub mod options;
 pub mod pace;
@@ -34,6 +36,8 @@ use tokio::sync::mpsc;
 use crate::app::{self, App, Msg};
 use crate::config::Config;
 use crate::ui::{self, RenderCache};
+pub use batch::persist;
+use batch::{apply_batch, draw};
 pub use effects::{Effects, dispatch};
 use terminal::TerminalGuard;
 
@@ -227,6 +231,11 @@ pub async fn run_loop<W: std::io::Write>(
     );
 
     let mut keys = esc_repair::EscRepair::default();
+    let mut notifier = notify::Notifier::new(
+        effects.config.ui.notify,
+        effects.config.ui.notify_after_secs,
+        clipboard::Multiplexer::from_env(),
+    );
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     // The spinner's next step (a deadline, not a tokio interval: an interval's timer stays
@@ -256,6 +265,7 @@ pub async fn run_loop<W: std::io::Write>(
                 first.push(Msg::Tick);
             }
             let mut quit = apply_batch(&mut app, &mut effects, first, &mut rx);
+            notifier.after_batch(&app, &mut effects.osc52_out);
             let streaming = app.session.active.is_some();
             if !streaming || quiet || saved_at.elapsed() >= SAVE_EVERY {
                 quit |= persist(&mut app, &mut effects);
@@ -275,6 +285,7 @@ pub async fn run_loop<W: std::io::Write>(
             if let Some(msg) = layout {
                 dispatch(&mut app, &mut effects, msg);
             }
+            terminal::write_between_frames(terminal, &mut effects.osc52_out)?;
             if hooks.after_draw() {
                 break;
             }
@@ -293,6 +304,14 @@ pub async fn run_loop<W: std::io::Write>(
                 match ev {
                     // Keys pass through the Esc repair (Esc then an F-key in one read).
                     Some(Ok(Event::Key(k))) => keys.feed(k, Instant::now()).into_iter().map(Msg::Key).collect(),
+                    Some(Ok(Event::FocusGained)) => {
+                        notifier.focus(true);
+                        Vec::new()
+                    }
+                    Some(Ok(Event::FocusLost)) => {
+                        notifier.focus(false);
+                        Vec::new()
+                    }
                     Some(Ok(ev @ Event::Resize(..))) => {
                         screen.resized();
                         to_msg(ev).into_iter().collect()
@@ -324,6 +343,7 @@ pub async fn run_loop<W: std::io::Write>(
         arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
+        notifier.after_batch(&app, &mut effects.osc52_out);
         // The end of a reply is drawn at once: its last token is on screen now, not a frame on.
         if streaming && app.session.active.is_none() {
             pace.at_once();
@@ -332,86 +352,11 @@ pub async fn run_loop<W: std::io::Write>(
         if quit || !app.dirty {
             quit |= persist(&mut app, &mut effects);
         }
-        // OSC 52 goes out only here, when the user asked to copy.
-        for seq in effects.osc52_out.drain(..) {
-            use std::io::Write;
-            let out = terminal.backend_mut();
-            out.write_all(seq.as_bytes())?;
-            out.flush()?;
-        }
+        terminal::write_between_frames(terminal, &mut effects.osc52_out)?;
         if quit {
             effects.tasks.abort_all();
             break;
         }
     }
     Ok(())
-}
-
-/// Applies messages and everything already queued behind them (one draw follows the whole
-/// batch). Returns true when the app should exit.
-fn apply_batch(
-    app: &mut App,
-    effects: &mut Effects,
-    first: Vec<Msg>,
-    rx: &mut mpsc::Receiver<Msg>,
-) -> bool {
-    let mut quit = false;
-    for m in first {
-        if quit {
-            break;
-        }
-        quit = dispatch(app, effects, m);
-    }
-    while !quit {
-        match rx.try_recv() {
-            Ok(m) => quit = dispatch(app, effects, m),
-            Err(_) => break,
-        }
-    }
-    quit
-}
-
-/// After a batch: the conversation file and the ledger catch up with the model (once per
-/// frame, not per token, and always before the frame, so the file holds everything the
-/// terminal showed), and the context meter counts what changed in the next request.
-pub fn persist(app: &mut App, effects: &mut Effects) -> bool {
-    // The context meter counts what changed in the next request (off the loop).
-    if let Some(meter) = effects.meter.as_mut() {
-        meter.after_batch(app);
-    }
-    effects.count_online(app);
-    let mut quit = false;
-    // A second pass after a save that created a file: the model took its id just now, and
-    // the writer must see that before the next conversation (Ctrl-N right after a one-frame
-    // reply) could be taken for this one.
-    for _ in 0..2 {
-        let saved = effects.persistence.after_batch(&app.session.conversation);
-        if saved.is_empty() {
-            break;
-        }
-        for m in saved {
-            quit |= dispatch(app, effects, m);
-        }
-    }
-    quit
-}
-
-/// Draws a frame; returns the layout facts it learned when they differ from the model's.
-fn draw(
-    terminal: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<impl std::io::Write>>,
-    screen: &mut screen::Screen,
-    app: &mut App,
-    cache: &mut RenderCache,
-) -> std::io::Result<Option<Msg>> {
-    screen.draw_app(terminal, app, cache)?;
-    app.dirty = false;
-    let c = &cache.conversation;
-    if c.content_lines != app.chat.content_lines
-        || c.viewport != app.chat.viewport
-        || c.top != app.chat.top
-        || matches!(app.chat.scroll, app::Scroll::Reveal { .. })
-    {
-        return Ok(Some(ui::layout_msg(cache)));
-    }
-    Ok(None)
 }

@@ -47,6 +47,9 @@ impl TerminalGuard {
             EnterAlternateScreen,
             EnableBracketedPaste,
             PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES),
+            // Focus reports, where the terminal sends them: a reply finishing while you look
+            // elsewhere is announced (`runtime::notify`).
+            crossterm::event::EnableFocusChange,
             cursor::Hide
         )?;
         if mouse {
@@ -81,6 +84,7 @@ pub fn restore() {
     let _ = execute!(
         out,
         PopKeyboardEnhancementFlags,
+        crossterm::event::DisableFocusChange,
         DisableBracketedPaste,
         LeaveAlternateScreen,
         cursor::Show
@@ -102,4 +106,17 @@ fn install_panic_hook() {
         // would go on looking alive and ignore Ctrl-Q. The terminal is restored already.
         std::process::exit(101);
     }));
+}
+
+/// OSC 52 (a copy) and notifications go out only between frames, never inside one.
+pub fn write_between_frames<W: std::io::Write>(
+    terminal: &mut ratatui::Terminal<CrosstermBackend<W>>,
+    out: &mut Vec<String>,
+) -> std::io::Result<()> {
+    for seq in out.drain(..) {
+        let w = terminal.backend_mut();
+        w.write_all(seq.as_bytes())?;
+        w.flush()?;
+    }
+    Ok(())
 }

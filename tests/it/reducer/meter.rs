@@ -87,6 +87,22 @@ fn count(app: &mut App, per: u64, rest: u64, window: u64) -> Vec<Effect> {
     update(app, msg)
 }
 
+/// A monthly cap of `cap` dollars on openai, `spent` of it spent.
+fn capped(app: &mut App, cap: f64, spent: f64) {
+    let usd = |v: f64| Usd::from_dollars(v).unwrap();
+    app.session.budget.providers = [("openai".to_string(), usd(cap))].into();
+    let _ = update(
+        app,
+        Msg::Spend(keyturn::usage::budget::Spend {
+            total: usd(spent),
+            by_provider: [("openai".to_string(), usd(spent))].into(),
+            since: "1 Nov".into(),
+            resets: "1 Dec".into(),
+            ..Default::default()
+        }),
+    );
+}
+
 fn started(effects: &[Effect]) -> Option<&keyturn::chat::ChatRequest> {
     match effects {
         [Effect::StartStream { request, .. }] => Some(request),
@@ -222,18 +238,7 @@ fn choosing_a_model_that_fits_opens_the_picker_on_those_only() {
 #[test]
 fn a_cap_refuses_a_request_whose_estimate_would_cross_it_and_enter_again_sends() {
     let mut app = app();
-    let usd = |v: f64| Usd::from_dollars(v).unwrap();
-    app.session.budget.providers = [("openai".to_string(), usd(10.0))].into();
-    let _ = update(
-        &mut app,
-        Msg::Spend(keyturn::usage::budget::Spend {
-            total: usd(9.99),
-            by_provider: [("openai".to_string(), usd(9.99))].into(),
-            since: "1 Nov".into(),
-            resets: "1 Dec".into(),
-            ..Default::default()
-        }),
-    );
+    capped(&mut app, 10.0, 9.99);
     type_text(&mut app, "hi");
     let _ = update(&mut app, press(KeyCode::Enter));
     // 4,000 input tokens and up to 16,384 out at gpt-4o's prices: about $0.17.
@@ -242,7 +247,7 @@ fn a_cap_refuses_a_request_whose_estimate_would_cross_it_and_enter_again_sends()
         unreachable!()
     };
     let next = reading.estimate.cost.unwrap();
-    assert!(next > usd(0.01));
+    assert!(next > Usd::from_dollars(0.01).unwrap());
     assert!(update(&mut app, count).is_empty(), "refused");
     let notice = app.notice.as_ref().unwrap().text.clone();
     assert!(notice.starts_with("Enter again sends anyway"), "{notice}");
@@ -493,18 +498,7 @@ fn past_the_threshold_auto_summarize_asks_for_a_checkpoint() {
 #[test]
 fn no_summary_is_asked_past_a_cap() {
     let mut app = app();
-    let usd = |v: f64| Usd::from_dollars(v).unwrap();
-    app.session.budget.providers = [("openai".to_string(), usd(1.0))].into();
-    let _ = update(
-        &mut app,
-        Msg::Spend(keyturn::usage::budget::Spend {
-            total: usd(1.5),
-            by_provider: [("openai".to_string(), usd(1.5))].into(),
-            since: "1 Nov".into(),
-            resets: "1 Dec".into(),
-            ..Default::default()
-        }),
-    );
+    capped(&mut app, 1.0, 1.5);
     with_turns(&mut app, 6);
     type_text(&mut app, "q");
     let _ = update(&mut app, press(KeyCode::Enter));

@@ -98,6 +98,28 @@ pub struct Message {
 }
 
 impl Message {
+    /// A message with `id` and nothing yet but its role, text and state.
+    pub fn new(id: u64, role: Role, text: String, state: TurnState) -> Self {
+        Message {
+            id,
+            role,
+            text,
+            reasoning: String::new(),
+            reasoning_open: false,
+            state,
+            usage: None,
+            model: String::new(),
+            provider: String::new(),
+            provider_id: String::new(),
+            notes: Vec::new(),
+            retry: None,
+            key_id: None,
+            answered: false,
+            version: 0,
+            checkpoint: false,
+        }
+    }
+
     /// The provider's id (a message made before ids were kept has only the name).
     pub fn provider_ref(&self) -> &str {
         if self.provider_id.is_empty() {
@@ -144,24 +166,7 @@ impl Conversation {
     /// Appends a message with an id the caller chose (unique in the whole session: render
     /// caches key on it, and history tells an edited message from the one it replaced).
     pub fn push_with_id(&mut self, id: u64, role: Role, text: String, state: TurnState) -> usize {
-        self.messages.push(Message {
-            id,
-            role,
-            text,
-            reasoning: String::new(),
-            reasoning_open: false,
-            state,
-            usage: None,
-            model: String::new(),
-            provider: String::new(),
-            provider_id: String::new(),
-            notes: Vec::new(),
-            retry: None,
-            key_id: None,
-            answered: false,
-            version: 0,
-            checkpoint: false,
-        });
+        self.messages.push(Message::new(id, role, text, state));
         self.messages.len() - 1
     }
 

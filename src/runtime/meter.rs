@@ -43,9 +43,10 @@ pub struct Meter {
 }
 
 impl Meter {
-    /// Starts the counting thread; answers go to `tx`. The request `app` starts with is
-    /// counted here and now when that is cheap (an estimate: no tokenizer table to build), so
-    /// the first frame already shows it; else the thread counts it.
+    /// Starts the counting thread; answers go to `tx`. Windows come from the app's table
+    /// (read once at start). The request `app` starts with is counted here and now when that
+    /// is cheap (an estimate: no tokenizer table to build), so the first frame already shows
+    /// it; else the thread counts it.
     pub fn spawn(
         config: &Config,
         prices: Arc<PriceTable>,
@@ -54,7 +55,7 @@ impl Meter {
         app: &App,
     ) -> Option<(Self, Option<Reading>)> {
         let (jobs, rx) = std_mpsc::channel();
-        let mut worker = Worker::new(config, prices, models_dir);
+        let mut worker = Worker::new(config, app.options.windows.clone(), prices, models_dir);
         let mut meter = Self {
             jobs,
             last_key: None,
@@ -139,7 +140,7 @@ impl Meter {
 }
 
 struct Worker {
-    windows: WindowTable,
+    windows: Arc<WindowTable>,
     protocols: HashMap<String, Protocol>,
     prices: Arc<PriceTable>,
     models_dir: std::path::PathBuf,
@@ -156,9 +157,14 @@ struct Worker {
 }
 
 impl Worker {
-    fn new(config: &Config, prices: Arc<PriceTable>, models_dir: std::path::PathBuf) -> Self {
+    fn new(
+        config: &Config,
+        windows: Arc<WindowTable>,
+        prices: Arc<PriceTable>,
+        models_dir: std::path::PathBuf,
+    ) -> Self {
         Self {
-            windows: WindowTable::for_config(config),
+            windows,
             protocols: config
                 .provider_ids()
                 .into_iter()
@@ -394,6 +400,7 @@ mod tests {
             };
             let mut worker = Worker::new(
                 &Config::default(),
+                Arc::new(WindowTable::shipped()),
                 Arc::new(PriceTable::default()),
                 std::env::temp_dir().join("keyturn-no-models"),
             );

@@ -121,10 +121,14 @@ pub(super) fn on_summarized(
         job.at,
         crate::chat::Message {
             checkpoint: true,
-            ..blank(id)
+            ..crate::chat::Message::new(
+                id,
+                Role::User,
+                checkpoint::text(&summary, job.messages, &job.model),
+                TurnState::Done,
+            )
         },
     );
-    conv.messages[job.at].text = checkpoint::text(&summary, job.messages, &job.model);
     if let Some(m) = conv.messages.get_mut(conv.sent_from) {
         m.touch();
     }
@@ -137,11 +141,4 @@ pub(super) fn on_summarized(
         return Vec::new();
     }
     super::turns::submit(app)
-}
-
-/// A finished user message with `id` and no text (filled in by the caller).
-fn blank(id: u64) -> crate::chat::Message {
-    let mut c = crate::chat::Conversation::default();
-    c.push_with_id(id, Role::User, String::new(), TurnState::Done);
-    c.messages.remove(0)
 }

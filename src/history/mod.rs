@@ -49,6 +49,17 @@ mod tests {
     use crate::chat::TurnState;
 
     #[test]
+    fn a_damaged_file_that_reuses_a_record_index_replays_without_a_panic() {
+        // Found by the history_replay fuzz target: two messages under one index, a take-back,
+        // then text for the taken-back one.
+        let data = include_bytes!("../../tests/fixtures/replay_stale_index.bin");
+        let text = String::from_utf8_lossy(data);
+        let (conv, report) = replay(&text);
+        assert!(conv.messages.len() <= text.lines().count());
+        assert!(report.skipped_lines.len() <= text.lines().count());
+    }
+
+    #[test]
     fn replay_rebuilds_turns_and_marks_a_cut_off_reply_incomplete() {
         let text = [
             r#"{"t":"meta","v":1,"id":"c1","created":1}"#,

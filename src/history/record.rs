@@ -251,6 +251,13 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                 conv.messages.truncate(keep);
                 conv.clamp_cut();
                 index_of.truncate(n);
+                // A damaged file can give one record index to two messages: no entry may
+                // point past the messages that are left.
+                for slot in &mut index_of {
+                    if slot.is_some_and(|m| m >= keep) {
+                        *slot = None;
+                    }
+                }
             }
             Record::Cut { n } => {
                 conv.sent_from = index_of

@@ -95,6 +95,8 @@ pub struct Message {
     /// A summary of the turns above it, made to fit the context window: requests send it
     /// in their place.
     pub checkpoint: bool,
+    /// What the provider gave back for later turns (signed thinking, encrypted reasoning).
+    pub carry: Option<super::Carry>,
 }
 
 impl Message {
@@ -117,6 +119,7 @@ impl Message {
             answered: false,
             version: 0,
             checkpoint: false,
+            carry: None,
         }
     }
 
@@ -209,6 +212,7 @@ impl Conversation {
             .map(|m| ChatMessage {
                 role: m.role,
                 content: m.text.clone(),
+                carry: m.carry.clone(),
             })
             .collect()
     }

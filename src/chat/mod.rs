@@ -3,9 +3,11 @@
 
 mod conversation;
 pub mod money;
+mod reasoning;
 mod turn;
 
 pub use conversation::{Conversation, FailureKind, Message, TurnError, TurnState};
+pub use reasoning::{Effort, Reasoning};
 pub use turn::{EndState, TurnEnded};
 
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,38 @@ pub enum Role {
 pub struct ChatMessage {
     pub role: Role,
     pub content: String,
+    /// What the provider gave back with this reply for later turns (assistant messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carry: Option<Carry>,
+}
+
+impl ChatMessage {
+    pub fn new(role: Role, content: impl Into<String>) -> Self {
+        Self {
+            role,
+            content: content.into(),
+            carry: None,
+        }
+    }
+}
+
+/// What a provider returned beside a reply's text for it to read on later turns, kept
+/// opaque: Anthropic's signed thinking blocks, the Responses API's encrypted reasoning
+/// items. Sent back only to the same API for the same model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Carry {
+    /// "anthropic" or "responses".
+    pub api: String,
+    pub model: String,
+    pub items: Vec<serde_json::Value>,
+}
+
+impl Carry {
+    /// The items, when a request to `api` for `model` may send them.
+    pub fn items_for(&self, api: &str, model: &str) -> Option<&[serde_json::Value]> {
+        (self.api == api && self.model == model && !self.items.is_empty())
+            .then_some(self.items.as_slice())
+    }
 }
 
 /// Everything a protocol needs to build one chat request. Holds no secret.
@@ -32,6 +66,8 @@ pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
+    /// Reasoning asked for; `None` sends nothing (the model's own default).
+    pub reasoning: Option<Reasoning>,
 }
 
 /// Token counts as the provider reported them.

@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::Config;
 use crate::providers::catalog::{CATALOG, builtin};
-use crate::providers::{CacheMode, Endpoint, Protocol};
+use crate::providers::{Api, CacheMode, Endpoint, Protocol};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,6 +41,13 @@ pub struct ProviderConfig {
     pub max_tokens: Option<u32>,
     /// Prompt caching where it must be asked for (Anthropic): "auto" (default) or "off".
     pub cache: Option<CacheMode>,
+    /// OpenAI's API to speak: "responses", "chat", or (left out) Responses for OpenAI's own
+    /// reasoning models and Chat Completions for everything else.
+    pub api: Option<Api>,
+    /// Reasoning effort for this provider's models: "off", "low", "medium" or "high".
+    pub reasoning_effort: Option<crate::chat::Effort>,
+    /// Reasoning tokens where the API takes a number (Anthropic, Gemini, OpenRouter).
+    pub reasoning_budget: Option<u32>,
 }
 
 /// A provider ready to use: where it is, how to authenticate, which model.
@@ -158,6 +165,7 @@ impl Config {
                     })
                     .unwrap_or_default(),
                 cache: p.and_then(|p| p.cache).unwrap_or_default(),
+                api: p.and_then(|p| p.api).unwrap_or_default(),
             },
             auth,
             api_key_env: p

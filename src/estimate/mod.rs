@@ -180,12 +180,10 @@ mod tests {
         ChatRequest {
             model: "m".into(),
             system: Some("Be brief.".into()),
-            messages: vec![ChatMessage {
-                role: Role::User,
-                content: text.into(),
-            }],
+            messages: vec![ChatMessage::new(Role::User, text)],
             temperature: None,
             max_tokens,
+            reasoning: None,
         }
     }
 

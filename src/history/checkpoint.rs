@@ -26,16 +26,17 @@ pub fn request(model: &str, messages: &[&Message]) -> ChatRequest {
     ChatRequest {
         model: model.to_string(),
         system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: format!(
+        messages: vec![ChatMessage::new(
+            Role::User,
+            format!(
                 "{INSTRUCTION} Keep every fact, decision, name, number, code identifier and \
                  open question; leave out pleasantries. Write it in the conversation's \
                  language, in at most 600 words.\n\n{transcript}"
             ),
-        }],
+        )],
         temperature: None,
         max_tokens: Some(SUMMARY_MAX_TOKENS),
+        reasoning: None,
     }
 }
 

@@ -50,6 +50,10 @@ pub enum Record {
         error: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         usage: Option<SavedUsage>,
+        /// What the provider wants back on later turns (signed thinking, encrypted
+        /// reasoning): opaque.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        carry: Option<crate::chat::Carry>,
     },
     /// Messages from `n` on were taken back (edit, regenerate).
     Truncate {
@@ -220,10 +224,12 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                 state,
                 error,
                 usage,
+                carry,
                 ..
             } => {
                 if let Some(Some(m)) = index_of.get(n) {
                     let msg = &mut conv.messages[*m];
+                    msg.carry = carry;
                     msg.state = match state {
                         EndState::Done => TurnState::Done,
                         EndState::Cancelled => {

@@ -28,12 +28,10 @@ pub fn request(
     ChatRequest {
         model: model.to_string(),
         system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content,
-        }],
+        messages: vec![ChatMessage::new(Role::User, content)],
         temperature,
         max_tokens,
+        reasoning: None,
     }
 }
 

@@ -7,14 +7,19 @@ use serde_json::json;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Dialect {
     Openai,
+    /// OpenAI's Responses API (typed events, no `[DONE]`).
+    Responses,
     Anthropic,
     Gemini,
 }
 
+/// The encrypted reasoning item a Responses reply carries (the mock's stand-in).
+pub const MOCK_REASONING_ITEM: &str = "mock-encrypted-reasoning";
+
 impl Dialect {
     pub(super) fn error_body(self, message: &str, code: &str) -> String {
         match self {
-            Dialect::Openai => json!({"error": {"message": message, "type": "invalid_request_error", "code": code}}),
+            Dialect::Openai | Dialect::Responses => json!({"error": {"message": message, "type": "invalid_request_error", "code": code}}),
             Dialect::Anthropic => json!({"type": "error", "error": {"type": "authentication_error", "message": message}}),
             Dialect::Gemini => json!({"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT",
                 "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}]}}),
@@ -24,7 +29,7 @@ impl Dialect {
 
     pub(super) fn model_list(self, models: &[String]) -> String {
         match self {
-            Dialect::Openai => {
+            Dialect::Openai | Dialect::Responses => {
                 let data: Vec<_> = models.iter().map(|m| json!({"id": m, "object": "model", "owned_by": "keyturn-mock"})).collect();
                 json!({"object": "list", "data": data})
             }
@@ -63,6 +68,10 @@ impl Dialect {
                 self.frame(Some("message_start"), &json!({"type": "message_start", "message": {"id": "msg_mock", "type": "message", "role": "assistant", "content": [], "model": "mock-model", "stop_reason": null, "usage": {"input_tokens": 12, "output_tokens": 1}}}).to_string()),
                 self.frame(Some("content_block_start"), &json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}).to_string()),
             ],
+            Dialect::Responses => vec![self.frame(
+                Some("response.created"),
+                &json!({"type": "response.created", "response": {"id": "resp_mock", "status": "in_progress", "output": []}}).to_string(),
+            )],
             _ => Vec::new(),
         }
     }
@@ -76,6 +85,18 @@ impl Dialect {
                     json!({"content": text})
                 };
                 self.frame(None, &chunk_json(delta, None))
+            }
+            Dialect::Responses => {
+                let kind = if reasoning {
+                    "response.reasoning_summary_text.delta"
+                } else {
+                    "response.output_text.delta"
+                };
+                self.frame(
+                    Some(kind),
+                    &json!({"type": kind, "item_id": "mock", "output_index": 0, "delta": text})
+                        .to_string(),
+                )
             }
             Dialect::Anthropic => {
                 let delta = if reasoning {
@@ -121,6 +142,32 @@ impl Dialect {
                     out.push(self.frame(None, "[DONE]"));
                 }
             }
+            Dialect::Responses => {
+                // One event ends it: completed, or incomplete at the token limit; a stream
+                // without its end (`mock:no-done`) just stops.
+                if done {
+                    let item = json!({"type": "reasoning", "id": "rs_mock", "summary": [],
+                        "encrypted_content": MOCK_REASONING_ITEM});
+                    out.push(self.frame(
+                        Some("response.output_item.done"),
+                        &json!({"type": "response.output_item.done", "output_index": 0, "item": item}).to_string(),
+                    ));
+                    let n = usage.unwrap_or(0);
+                    let (kind, details) = match finish {
+                        Some("length") => (
+                            "response.incomplete",
+                            json!({"reason": "max_output_tokens"}),
+                        ),
+                        _ => ("response.completed", serde_json::Value::Null),
+                    };
+                    let u = json!({"input_tokens": 12, "input_tokens_details": {"cached_tokens": 0},
+                        "output_tokens": n, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 12 + n});
+                    out.push(self.frame(
+                        Some(kind),
+                        &json!({"type": kind, "response": {"id": "resp_mock", "incomplete_details": details, "usage": u}}).to_string(),
+                    ));
+                }
+            }
             Dialect::Anthropic => {
                 if finish.is_some() || usage.is_some() {
                     let reason = finish.map(|f| if f == "stop" { "end_turn" } else { f });
@@ -154,6 +201,7 @@ impl Dialect {
     pub(super) fn stream_error(self, message: &str) -> String {
         match self {
             Dialect::Openai => self.frame(None, &json!({"error": {"message": message, "type": "server_error", "code": "overloaded"}}).to_string()),
+            Dialect::Responses => self.frame(Some("error"), &json!({"type": "error", "code": "server_error", "message": message}).to_string()),
             Dialect::Anthropic => self.frame(Some("error"), &json!({"type": "error", "error": {"type": "overloaded_error", "message": message}}).to_string()),
             Dialect::Gemini => self.frame(None, &json!({"error": {"code": 503, "message": message, "status": "UNAVAILABLE"}}).to_string()),
         }

@@ -121,6 +121,8 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
         Dialect::Gemini
     } else if path == "/v1/messages" || req.header("anthropic-version").is_some() {
         Dialect::Anthropic
+    } else if path == "/v1/responses" {
+        Dialect::Responses
     } else {
         Dialect::Openai
     };
@@ -155,6 +157,7 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
         }
     }
     let is_stream = path == "/v1/chat/completions"
+        || path == "/v1/responses"
         || path == "/v1/messages"
         || path.ends_with(":streamGenerateContent");
     match (req.method.as_str(), is_stream) {
@@ -212,12 +215,15 @@ fn last_user_text(body: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     let list = v["messages"]
         .as_array()
-        .or_else(|| v["contents"].as_array());
+        .or_else(|| v["contents"].as_array())
+        .or_else(|| v["input"].as_array());
     list.and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
         .and_then(|m| {
             m["content"]
                 .as_str()
                 .or_else(|| m["parts"][0]["text"].as_str())
+                // Content blocks (Anthropic with cache marks): the last one's text.
+                .or_else(|| m["content"].as_array()?.last()?["text"].as_str())
         })
         .unwrap_or("")
         .to_string()

@@ -12,6 +12,8 @@ use super::{
 use crate::text::redact::Redactor;
 
 pub const API_VERSION: &str = "2023-06-01";
+/// The name carried thinking blocks are kept under.
+pub const API: &str = "anthropic";
 /// Anthropic requires max_tokens; this is used when config sets none.
 pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 
@@ -44,6 +46,7 @@ pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
         })
         .collect();
     let on = cache == CacheMode::Auto;
+    let thinking_on = req.reasoning.is_some_and(|r| r.is_on());
     let last = turns.len().checked_sub(1);
     let previous_user =
         last.and_then(|l| (0..l).rev().find(|&i| turns[i].role == super::Role::User));
@@ -53,13 +56,23 @@ pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            if breakpoint(i) {
-                json!({"role": m.role, "content": [
-                    {"type": "text", "text": m.content, "cache_control": {"type": "ephemeral"}}
-                ]})
-            } else {
-                json!({"role": m.role, "content": m.content})
+            // Signed thinking goes back before the reply it led to, while thinking is on.
+            let thinking = m
+                .carry
+                .as_ref()
+                .filter(|_| thinking_on)
+                .and_then(|c| c.items_for(API, &req.model))
+                .unwrap_or_default();
+            if !breakpoint(i) && thinking.is_empty() {
+                return json!({"role": m.role, "content": m.content});
             }
+            let mut text = json!({"type": "text", "text": m.content});
+            if breakpoint(i) {
+                text["cache_control"] = json!({"type": "ephemeral"});
+            }
+            let mut blocks = thinking.to_vec();
+            blocks.push(text);
+            json!({"role": m.role, "content": blocks})
         })
         .collect();
     let mut body = json!({
@@ -76,8 +89,9 @@ pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
         };
     }
     if let Some(t) = req.temperature {
-        body["temperature"] = json!(t);
+        body["temperature"] = super::temperature(t);
     }
+    super::reasoning::apply_anthropic(&mut body, req, req.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS));
     body
 }
 
@@ -87,6 +101,8 @@ pub struct AnthropicParser {
     usage: Usage,
     /// The prompt tokens neither read from nor written to the cache.
     fresh_input: u64,
+    /// The thinking block being streamed, with its signature: it goes back on later turns.
+    thinking: Option<Value>,
     done: bool,
 }
 
@@ -97,6 +113,7 @@ impl AnthropicParser {
             redactor,
             usage: Usage::default(),
             fresh_input: 0,
+            thinking: None,
             done: false,
         }
     }
@@ -125,6 +142,15 @@ impl AnthropicParser {
     }
 }
 
+impl AnthropicParser {
+    fn extend_thinking(&mut self, field: &str, piece: &Value) {
+        if let (Some(block), Some(piece)) = (self.thinking.as_mut(), piece.as_str()) {
+            let whole = format!("{}{piece}", block[field].as_str().unwrap_or(""));
+            block[field] = Value::String(whole);
+        }
+    }
+}
+
 impl StreamParser for AnthropicParser {
     fn on_event(&mut self, event: &SseEvent) -> Vec<StreamEvent> {
         let mut out = Vec::new();
@@ -147,7 +173,11 @@ impl StreamParser for AnthropicParser {
                 let block = &v["content_block"];
                 match block["type"].as_str() {
                     Some("text") => push_text(&mut out, block["text"].as_str(), false),
-                    Some("thinking") => push_text(&mut out, block["thinking"].as_str(), true),
+                    Some("thinking") => {
+                        push_text(&mut out, block["thinking"].as_str(), true);
+                        self.thinking = Some(block.clone());
+                    }
+                    Some("redacted_thinking") => self.thinking = Some(block.clone()),
                     _ => {}
                 }
             }
@@ -155,8 +185,26 @@ impl StreamParser for AnthropicParser {
                 let delta = &v["delta"];
                 match delta["type"].as_str() {
                     Some("text_delta") => push_text(&mut out, delta["text"].as_str(), false),
-                    Some("thinking_delta") => push_text(&mut out, delta["thinking"].as_str(), true),
-                    _ => {} // signature_delta, input_json_delta, citations: nothing to show
+                    Some("thinking_delta") => {
+                        push_text(&mut out, delta["thinking"].as_str(), true);
+                        self.extend_thinking("thinking", &delta["thinking"]);
+                    }
+                    Some("signature_delta") => {
+                        self.extend_thinking("signature", &delta["signature"]);
+                    }
+                    _ => {} // input_json_delta, citations: nothing to show
+                }
+            }
+            "content_block_stop" => {
+                // A thinking block goes back only whole and signed.
+                if let Some(block) = self.thinking.take()
+                    && (block["type"] == "redacted_thinking"
+                        || block["signature"].as_str().is_some_and(|s| !s.is_empty()))
+                {
+                    out.push(StreamEvent::Carry {
+                        api: API,
+                        item: block,
+                    });
                 }
             }
             "message_delta" => {
@@ -179,7 +227,7 @@ impl StreamParser for AnthropicParser {
                     &self.redactor,
                 )));
             }
-            _ => {} // ping, content_block_stop, and event types added later
+            _ => {} // ping, and event types added later
         }
         out
     }
@@ -220,17 +268,20 @@ mod tests {
             messages: turns
                 .iter()
                 .enumerate()
-                .map(|(i, t)| ChatMessage {
-                    role: if i % 2 == 0 {
-                        Role::User
-                    } else {
-                        Role::Assistant
-                    },
-                    content: t.to_string(),
+                .map(|(i, t)| {
+                    ChatMessage::new(
+                        if i % 2 == 0 {
+                            Role::User
+                        } else {
+                            Role::Assistant
+                        },
+                        t.to_string(),
+                    )
                 })
                 .collect(),
             temperature: None,
             max_tokens: None,
+            reasoning: None,
         }
     }
 

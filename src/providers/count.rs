@@ -78,6 +78,7 @@ mod tests {
             base_url: "https://example.test/v1beta/".into(),
             extra_headers: Vec::new(),
             cache: CacheMode::Auto,
+            api: Default::default(),
         }
     }
 
@@ -86,12 +87,10 @@ mod tests {
         let request = ChatRequest {
             model: "gemini-2.5-flash".into(),
             system: Some("Be brief.".into()),
-            messages: vec![ChatMessage {
-                role: Role::User,
-                content: "hi".into(),
-            }],
+            messages: vec![ChatMessage::new(Role::User, "hi")],
             temperature: Some(0.2),
             max_tokens: Some(100),
+            reasoning: None,
         };
         let (url, body) = count_call(&endpoint(Protocol::Gemini), &request).unwrap();
         assert_eq!(

@@ -42,10 +42,13 @@ pub fn request_body(req: &ChatRequest) -> Value {
     }
     let mut generation = serde_json::Map::new();
     if let Some(t) = req.temperature {
-        generation.insert("temperature".into(), json!(t));
+        generation.insert("temperature".into(), super::temperature(t));
     }
     if let Some(n) = req.max_tokens {
         generation.insert("maxOutputTokens".into(), json!(n));
+    }
+    if let Some(thinking) = super::reasoning::gemini_thinking(req) {
+        generation.insert("thinkingConfig".into(), thinking);
     }
     if !generation.is_empty() {
         body["generationConfig"] = Value::Object(generation);

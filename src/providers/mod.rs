@@ -13,12 +13,14 @@ pub mod models;
 pub mod openai_compat;
 pub mod paced;
 mod pump;
+pub mod reasoning;
+pub mod responses;
 pub mod retry;
 pub mod sse;
 pub mod validate;
 pub mod wire;
 
-pub use crate::chat::{ChatMessage, ChatRequest, FinishReason, Role, Usage};
+pub use crate::chat::{ChatMessage, ChatRequest, Effort, FinishReason, Reasoning, Role, Usage};
 pub use error::ProviderError;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +34,11 @@ pub enum StreamEvent {
     Text(String),
     Reasoning(String),
     Usage(Usage),
+    /// Something the API wants back on later turns (see [`crate::chat::Carry`]).
+    Carry {
+        api: &'static str,
+        item: serde_json::Value,
+    },
     Finish(FinishReason),
     /// A chunk that could not be read; the stream goes on.
     Malformed(String),
@@ -88,6 +95,18 @@ pub enum CacheMode {
     Off,
 }
 
+/// Which OpenAI API an OpenAI-protocol provider speaks. `Auto`: the Responses API for
+/// OpenAI's own reasoning models (only it returns their reasoning), Chat Completions for
+/// everything else and every compatible server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    #[default]
+    Auto,
+    Chat,
+    Responses,
+}
+
 /// Where and how to reach one provider. Holds no secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -97,6 +116,28 @@ pub struct Endpoint {
     pub base_url: String,
     pub extra_headers: Vec<(String, String)>,
     pub cache: CacheMode,
+    pub api: Api,
+}
+
+impl Endpoint {
+    /// The provider is OpenRouter (by id or address).
+    pub fn is_openrouter(&self) -> bool {
+        self.protocol == Protocol::Openai
+            && (self.id == "openrouter" || self.base_url.contains("openrouter.ai"))
+    }
+
+    /// A request for `model` goes to the Responses API.
+    pub fn uses_responses(&self, model: &str) -> bool {
+        self.protocol == Protocol::Openai
+            && match self.api {
+                Api::Responses => true,
+                Api::Chat => false,
+                Api::Auto => {
+                    self.base_url.contains("api.openai.com")
+                        && reasoning::is_openai_reasoning(model)
+                }
+            }
+    }
 }
 
 /// Turns a protocol's SSE events into [`StreamEvent`]s. Pure and incremental.
@@ -127,4 +168,12 @@ pub(crate) fn end_without_marker(provider: &str, saw_finish: bool) -> Vec<Stream
             provider: provider.to_string(),
         })]
     }
+}
+
+/// A temperature as JSON: the number as written (0.3), not its nearest `f32` widened
+/// (0.30000001192092896).
+pub(crate) fn temperature(t: f32) -> serde_json::Value {
+    t.to_string()
+        .parse::<f64>()
+        .map_or(serde_json::Value::Null, serde_json::Value::from)
 }

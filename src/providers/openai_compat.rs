@@ -9,8 +9,8 @@ use super::sse::SseEvent;
 use super::{ChatRequest, FinishReason, ProviderError, StreamEvent, StreamParser, Usage};
 use crate::text::redact::Redactor;
 
-/// The JSON body of a streaming chat request.
-pub fn request_body(req: &ChatRequest) -> Value {
+/// The JSON body of a streaming chat request (`openrouter`: its own `reasoning` object).
+pub fn request_body(req: &ChatRequest, openrouter: bool) -> Value {
     let mut messages = Vec::with_capacity(req.messages.len() + 1);
     if let Some(system) = req.system.as_deref().filter(|s| !s.is_empty()) {
         messages.push(json!({"role": "system", "content": system}));
@@ -25,11 +25,18 @@ pub fn request_body(req: &ChatRequest) -> Value {
         "stream_options": {"include_usage": true},
     });
     if let Some(t) = req.temperature {
-        body["temperature"] = json!(t);
+        body["temperature"] = super::temperature(t);
     }
     if let Some(n) = req.max_tokens {
-        body["max_tokens"] = json!(n);
+        // OpenAI's reasoning models refuse `max_tokens`: theirs counts the reasoning too.
+        let name = if !openrouter && super::reasoning::is_openai_reasoning(&req.model) {
+            "max_completion_tokens"
+        } else {
+            "max_tokens"
+        };
+        body[name] = json!(n);
     }
+    super::reasoning::apply_chat(&mut body, req, openrouter);
     body
 }
 

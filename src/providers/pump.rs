@@ -61,6 +61,9 @@ pub(super) async fn pump(
                     &mut out,
                     StreamEvent::Reasoning(reasoning_keys.push(&reasoning_clean.push(&r))),
                 ),
+                // Never kept if it holds a key the provider echoed: it would be written to
+                // history as it is (a signature forbids redacting it).
+                StreamEvent::Carry { ref item, .. } if holds_a_key(redactor, item) => {}
                 other => {
                     // The end: what was held back in case it began a key is not one.
                     if terminal {
@@ -84,6 +87,11 @@ pub(super) async fn pump(
             return;
         }
     }
+}
+
+fn holds_a_key(redactor: &Redactor, item: &serde_json::Value) -> bool {
+    let json = item.to_string();
+    redactor.redact(&json) != json
 }
 
 /// Chunks read in one batch at most: a flood still reaches the screen in pieces.

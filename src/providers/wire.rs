@@ -6,6 +6,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{
     ChatRequest, Endpoint, Protocol, ProviderError, StreamParser, anthropic, gemini, openai_compat,
+    responses,
 };
 use crate::text::redact::Redactor;
 
@@ -71,9 +72,17 @@ pub fn chat(
 ) -> Result<(WireRequest, Box<dyn StreamParser>), ProviderError> {
     let (url, body, parser): (String, serde_json::Value, Box<dyn StreamParser>) =
         match endpoint.protocol {
+            Protocol::Openai if endpoint.uses_responses(&request.model) => (
+                responses::url(&endpoint.base_url),
+                responses::request_body(request),
+                Box::new(responses::ResponsesParser::new(
+                    &endpoint.name,
+                    redactor.clone(),
+                )),
+            ),
             Protocol::Openai => (
                 openai_compat::chat_url(&endpoint.base_url),
-                openai_compat::request_body(request),
+                openai_compat::request_body(request, endpoint.is_openrouter()),
                 Box::new(openai_compat::OpenAiParser::new(
                     &endpoint.name,
                     redactor.clone(),
@@ -122,6 +131,9 @@ pub fn alternating(messages: &[super::ChatMessage]) -> Vec<super::ChatMessage> {
             Some(last) if last.role == m.role => {
                 last.content.push_str("\n\n");
                 last.content.push_str(&m.content);
+                if last.carry.is_none() {
+                    last.carry = m.carry.clone();
+                }
             }
             _ => out.push(m.clone()),
         }

@@ -55,6 +55,7 @@ pub async fn probe(
         base_url,
         extra_headers: Vec::new(),
         cache: Default::default(),
+        api: Default::default(),
     };
     let timeouts = crate::providers::http::Timeouts {
         connect: PROBE_TIMEOUT,

@@ -362,10 +362,7 @@ mod tests {
         let draft = app.draft();
         let draft = draft.trim_end();
         if !draft.trim().is_empty() {
-            messages.push(ChatMessage {
-                role: Role::User,
-                content: draft.to_string(),
-            });
+            messages.push(ChatMessage::new(Role::User, draft.to_string()));
         }
         crate::estimate::request_tokens(&ChatRequest {
             model: app
@@ -378,6 +375,7 @@ mod tests {
             messages,
             temperature: None,
             max_tokens: None,
+            reasoning: None,
         })
     }
 

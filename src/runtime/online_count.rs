@@ -68,10 +68,7 @@ impl Effects {
             tokio::time::sleep(PAUSE).await;
             let mut messages = (*messages).clone();
             if !draft.trim().is_empty() {
-                messages.push(ChatMessage {
-                    role: Role::User,
-                    content: draft,
-                });
+                messages.push(ChatMessage::new(Role::User, draft));
             }
             let request = ChatRequest {
                 model: local.estimate.model.clone(),
@@ -79,6 +76,7 @@ impl Effects {
                 messages,
                 temperature: None,
                 max_tokens,
+                reasoning: None,
             };
             let secret = resolved.map(|k| k.secret);
             let answer = crate::providers::count::count_tokens(

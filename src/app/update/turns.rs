@@ -107,6 +107,7 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
         messages: app.session.conversation.history(),
         temperature: app.options.temperature,
         max_tokens: app.options.max_tokens,
+        reasoning: None,
     };
     let id = app.session.fresh_msg_id();
     let index = app.session.conversation.push_with_id(
@@ -316,6 +317,17 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
             msg.reasoning.push_str(&r);
         }
         StreamEvent::Usage(u) => msg.usage = Some(u),
+        StreamEvent::Carry { api, item } => {
+            let model = msg.model.clone();
+            let carry = msg.carry.get_or_insert_with(|| crate::chat::Carry {
+                api: api.to_string(),
+                model,
+                items: Vec::new(),
+            });
+            if carry.api == api {
+                carry.items.push(item);
+            }
+        }
         StreamEvent::Finish(reason) => {
             if let Some(note) = reason.note() {
                 msg.notes.push(note);

@@ -169,10 +169,7 @@ fn build_request(
 ) -> ChatRequest {
     let mut messages = earlier.map(|c| c.history()).unwrap_or_default();
     if !prompt.is_empty() {
-        messages.push(ChatMessage {
-            role: Role::User,
-            content: prompt.to_string(),
-        });
+        messages.push(ChatMessage::new(Role::User, prompt.to_string()));
     }
     ChatRequest {
         model: choice.model.clone(),
@@ -180,6 +177,7 @@ fn build_request(
         messages,
         temperature: choice.temperature,
         max_tokens: choice.max_tokens,
+        reasoning: None,
     }
 }
 

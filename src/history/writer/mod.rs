@@ -103,6 +103,7 @@ impl HistoryWriter {
                     state: EndState::Cancelled,
                     error: Some(super::INCOMPLETE_NOTE.into()),
                     usage: None,
+                    carry: None,
                 };
                 lines.push_str(&serde_json::to_string(&rec).unwrap_or_default());
                 lines.push('\n');
@@ -307,6 +308,7 @@ fn continue_message(
         state,
         error,
         usage: m.usage.map(SavedUsage::from),
+        carry: m.carry.clone(),
     });
     p.ended = true;
     // A request that never reached a provider (no key, a locked store, a refused

@@ -40,6 +40,14 @@ fn sync_writes_only_changes_and_replays_to_the_same_conversation() {
         output_tokens: 3,
         ..Default::default()
     });
+    let carry = crate::chat::Carry {
+        api: "responses".into(),
+        model: "o4-mini".into(),
+        items: vec![
+            serde_json::json!({"type": "reasoning", "id": "rs_1", "encrypted_content": "gAAA"}),
+        ],
+    };
+    conv.messages[a].carry = Some(carry.clone());
     let ended = w.sync(&conv).unwrap().ended;
     assert_eq!(ended.len(), 1);
     assert_eq!(ended[0].key_id.as_deref(), Some("k7"));
@@ -50,6 +58,9 @@ fn sync_writes_only_changes_and_replays_to_the_same_conversation() {
     assert_eq!(back.messages[1].text, "Hello world");
     assert_eq!(back.messages[1].state, TurnState::Done);
     assert_eq!(back.messages[1].usage.unwrap().output_tokens, 3);
+    // Encrypted reasoning is kept for the next turn, opaque.
+    assert_eq!(back.messages[1].carry, Some(carry));
+    assert_eq!(back.history()[1].carry, back.messages[1].carry);
     assert_eq!(store.last().as_deref(), Some(created.as_str()));
     // Regenerate: the answer is taken back and a new one written.
     conv.messages.pop();

@@ -55,6 +55,7 @@ fn endpoint(base_url: String) -> Endpoint {
         base_url,
         extra_headers: Vec::new(),
         cache: Default::default(),
+        api: Default::default(),
     }
 }
 

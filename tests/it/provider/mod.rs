@@ -1,6 +1,7 @@
 //! Layer 4: providers. The mock provider on 127.0.0.1 with scripted faults.
 
 mod limits;
+mod responses;
 mod retries;
 mod stream_faults;
 
@@ -10,11 +11,9 @@ fn hi() -> keyturn::providers::ChatRequest {
     ChatRequest {
         model: "mock-model".into(),
         system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: "hi".into(),
-        }],
+        messages: vec![ChatMessage::new(Role::User, "hi")],
         temperature: None,
         max_tokens: None,
+        reasoning: None,
     }
 }

@@ -27,6 +27,7 @@ async fn run(mock: &MockProvider) -> Vec<StreamEvent> {
         base_url: mock.base_url(),
         extra_headers: vec![],
         cache: Default::default(),
+        api: Default::default(),
     };
     let client = keyturn::providers::http::build_client(timeouts());
     let mut sink = Collect::default();
@@ -159,6 +160,7 @@ async fn cancelling_during_the_countdown_sends_no_more_requests() {
         base_url: mock.base_url(),
         extra_headers: vec![],
         cache: Default::default(),
+        api: Default::default(),
     };
     let (tx, mut rx) = tokio::sync::mpsc::channel(16);
     let task = tokio::spawn(async move {

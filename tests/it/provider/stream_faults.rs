@@ -20,6 +20,7 @@ fn endpoint(mock: &MockProvider) -> Endpoint {
         base_url: mock.base_url(),
         extra_headers: vec![("X-Team".into(), "research".into())],
         cache: Default::default(),
+        api: Default::default(),
     }
 }
 
@@ -27,12 +28,10 @@ fn request(prompt: &str) -> ChatRequest {
     ChatRequest {
         model: "mock-model".into(),
         system: Some("be brief".into()),
-        messages: vec![ChatMessage {
-            role: Role::User,
-            content: prompt.into(),
-        }],
+        messages: vec![ChatMessage::new(Role::User, prompt)],
         temperature: Some(0.5),
         max_tokens: None,
+        reasoning: None,
     }
 }
 
@@ -384,6 +383,7 @@ fn endpoint_for(mock: &MockProvider, protocol: Protocol) -> Endpoint {
         base_url,
         extra_headers: vec![],
         cache: Default::default(),
+        api: Default::default(),
     }
 }
 
@@ -607,6 +607,7 @@ async fn openrouter_deepseek_and_xai_keys_use_their_own_key_calls() {
             base_url: mock.base_url(),
             extra_headers: vec![],
             cache: Default::default(),
+            api: Default::default(),
         };
         let out = keyturn::providers::validate::check_key(
             &client,

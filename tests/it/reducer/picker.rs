@@ -325,12 +325,13 @@ async fn local_servers_are_discovered_quietly_and_usable() {
     let request = keyturn::providers::ChatRequest {
         model: "qwen-local".into(),
         system: None,
-        messages: vec![keyturn::providers::ChatMessage {
-            role: keyturn::providers::Role::User,
-            content: "hi".into(),
-        }],
+        messages: vec![keyturn::providers::ChatMessage::new(
+            keyturn::providers::Role::User,
+            "hi",
+        )],
         temperature: None,
         max_tokens: None,
+        reasoning: None,
     };
     effects.run(Effect::StartStream {
         req: 1,

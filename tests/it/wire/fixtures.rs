@@ -7,6 +7,7 @@ use std::path::Path;
 use keyturn::providers::anthropic::AnthropicParser;
 use keyturn::providers::gemini::GeminiParser;
 use keyturn::providers::openai_compat::OpenAiParser;
+use keyturn::providers::responses::ResponsesParser;
 use keyturn::providers::sse::SseDecoder;
 use keyturn::providers::{ProviderError, StreamEvent, StreamParser};
 use keyturn::text::redact::Redactor;
@@ -16,6 +17,7 @@ fn parser(protocol: &str) -> Box<dyn StreamParser> {
         "openai" => Box::new(OpenAiParser::new("Test", Redactor::new())),
         "anthropic" => Box::new(AnthropicParser::new("Test", Redactor::new())),
         "gemini" => Box::new(GeminiParser::new("Test", Redactor::new())),
+        "responses" => Box::new(ResponsesParser::new("Test", Redactor::new())),
         other => panic!("no parser for fixtures/{other}"),
     }
 }
@@ -56,6 +58,7 @@ fn summary(events: &[StreamEvent]) -> String {
     let mut finish = "none".to_string();
     let mut malformed = 0;
     let mut end = "none".to_string();
+    let mut carried = Vec::new();
     for e in events {
         match e {
             StreamEvent::Text(t) => text.push_str(t),
@@ -80,11 +83,14 @@ fn summary(events: &[StreamEvent]) -> String {
                 };
                 end = format!("Error: {kind}");
             }
+            StreamEvent::Carry { api, item } => carried.push(format!("{api}:{item}")),
             StreamEvent::Connected | StreamEvent::Retrying { .. } => {}
         }
     }
+    // Carried items are shown only where a fixture has them.
+    let carried: String = carried.iter().map(|c| format!("carry: {c}\n")).collect();
     format!(
-        "text: {}\nreasoning: {}\nusage: {usage}\nfinish: {finish}\nmalformed: {malformed}\nend: {end}\n",
+        "text: {}\nreasoning: {}\nusage: {usage}\nfinish: {finish}\nmalformed: {malformed}\n{carried}end: {end}\n",
         serde_json::to_string(&text).unwrap(),
         serde_json::to_string(&reasoning).unwrap()
     )
@@ -311,4 +317,9 @@ fn ledger_records_follow_each_providers_stream_usage() {
             "{protocol}/{name}: {r:?}"
         );
     }
+}
+
+#[test]
+fn every_responses_api_fixture_parses_the_same_at_any_split() {
+    assert!(check_protocol("responses") >= 6);
 }

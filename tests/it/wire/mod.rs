@@ -1,4 +1,5 @@
 //! Layer 3: the wire. Provider fixtures fed whole, byte by byte and split at every offset.
 
 mod fixtures;
+mod reasoning;
 mod token_counts;

@@ -27,13 +27,11 @@ fn openai_counts_are_within_two_percent_of_the_reported_prompt_tokens() {
             system: messages[0]["content"].as_str().map(String::from),
             messages: messages[1..]
                 .iter()
-                .map(|m| ChatMessage {
-                    role: Role::User,
-                    content: m["content"].as_str().unwrap().to_string(),
-                })
+                .map(|m| ChatMessage::new(Role::User, m["content"].as_str().unwrap().to_string()))
                 .collect(),
             temperature: None,
             max_tokens: None,
+            reasoning: None,
         };
         // The cookbook's messages carry a `name` the API counts too (its tokens and one
         // more); keyturn sends none, so they are added here as the API counts them.

@@ -99,6 +99,11 @@ impl App {
                 budget: options.budget.clone(),
                 spend: None,
                 budget_override: false,
+                reasoning: options
+                    .provider
+                    .as_ref()
+                    .and_then(|p| options.reasoning.for_model(&p.id, &p.model)),
+                told_no_reasoning: Vec::new(),
             },
             chat: ChatView::default(),
             screen,

@@ -11,6 +11,8 @@ use crate::providers::{ChatRequest, StreamEvent};
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
+    /// The editor (`$VISUAL`/`$EDITOR`) closed with this text for the composer.
+    Edited(String),
     Resize {
         width: u16,
         height: u16,
@@ -156,6 +158,11 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
     Copy {
         text: String,
+    },
+    /// Suspend the TUI and write the draft in `$VISUAL`/`$EDITOR`; answered with
+    /// `Msg::Edited` (or a notice saying why not).
+    EditInEditor {
+        draft: String,
     },
     /// Look for the identity file typed in the welcome flow (`~` expanded); answered with
     /// `Msg::IdentityChecked`.

@@ -57,6 +57,8 @@ pub struct AppOptions {
     /// What keyturn does by itself past `fit_threshold` of the window (`[context]`).
     pub auto_fit: crate::config::AutoFit,
     pub fit_threshold: f64,
+    /// Reasoning effort per model (config's global, provider and model settings).
+    pub reasoning: crate::config::ReasoningDefaults,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }

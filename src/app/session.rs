@@ -27,6 +27,10 @@ pub struct Session {
     pub spend: Option<Spend>,
     /// A cap was reached and the user was told: the next send goes through once.
     pub budget_override: bool,
+    /// The reasoning asked of the next messages (`None`: nothing asked, the model's own).
+    pub reasoning: Option<crate::chat::Reasoning>,
+    /// Models already told that they do not reason (said once each).
+    pub told_no_reasoning: Vec<String>,
 }
 
 impl Session {

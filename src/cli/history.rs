@@ -257,7 +257,7 @@ fn write_table(out: &mut impl Write, rows: &[crate::usage::Row]) -> std::io::Res
             total.unpriced
         )?;
     }
-    if let Some(note) = total.cache_note() {
+    for note in total.reasoning_note().into_iter().chain(total.cache_note()) {
         writeln!(out, "{note}")?;
     }
     if total.estimated > 0 {

@@ -78,10 +78,10 @@ mod tests {
 
     #[test]
     fn keys_rebind_actions_in_their_scope_or_a_named_one() {
-        let c = parse("[keys]\nretry = \"ctrl-g\"\nopen_picker = [\"ctrl-o\", \"f2\"]\n[keys.composer]\nnewline = \"ctrl-j\"\n").unwrap();
+        let c = parse("[keys]\nretry = \"ctrl-l\"\nopen_picker = [\"ctrl-o\", \"f2\"]\n[keys.composer]\nnewline = \"ctrl-j\"\n").unwrap();
         let km = c.keymap();
         assert_eq!(
-            km.lookup(Scope::Global, chord("ctrl-g")),
+            km.lookup(Scope::Global, chord("ctrl-l")),
             Some(Action::Retry)
         );
         assert_eq!(km.lookup(Scope::Global, chord("ctrl-r")), None);
@@ -99,7 +99,7 @@ mod tests {
             km.lookup(Scope::Composer, chord("ctrl-j")),
             Some(Action::Newline)
         );
-        assert!(km.key_for(Action::Retry) == "Ctrl-G");
+        assert!(km.key_for(Action::Retry) == "Ctrl-L");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod history;
 pub mod network;
 pub mod paths;
 pub mod providers;
+pub mod reasoning;
 pub mod ui;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ pub use history::{HistoryConfig, TitleMode};
 pub use network::{Failover, NetworkConfig};
 pub use paths::Paths;
 pub use providers::{AuthKind, ProviderChoice, ProviderConfig};
+pub use reasoning::ReasoningDefaults;
 pub use ui::{ClipboardMode, ColorMode, NotifyMode, ThemeName, UiConfig};
 
 use crate::providers::catalog::{CATALOG, builtin};
@@ -36,6 +38,11 @@ pub struct Config {
     pub default_model: Option<String>,
     /// Sent as the system prompt of every conversation.
     pub system_prompt: Option<String>,
+    /// Reasoning effort for every model that reasons: "off", "low", "medium" or "high";
+    /// left out, nothing is asked (the model's own default).
+    pub reasoning_effort: Option<crate::chat::Effort>,
+    /// Reasoning tokens where the API takes a number (Anthropic, Gemini, OpenRouter).
+    pub reasoning_budget: Option<u32>,
     pub ui: UiConfig,
     pub network: NetworkConfig,
     pub keystore: KeystoreConfig,
@@ -51,12 +58,16 @@ pub struct Config {
     pub models: BTreeMap<String, ModelLimits>,
 }
 
-/// A model's limits as config.toml states them.
+/// A model's table in config.toml: its limits and its reasoning.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelLimits {
     pub context_window: Option<u64>,
     pub max_output_tokens: Option<u64>,
+    /// Whether the model reasons (over what its name says).
+    pub reasoning: Option<bool>,
+    pub reasoning_effort: Option<crate::chat::Effort>,
+    pub reasoning_budget: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -146,6 +146,7 @@ mod tests {
             ModelLimits {
                 context_window: Some(64_000),
                 max_output_tokens: None,
+                ..Default::default()
             },
         );
         t = WindowTable::for_config(&config);

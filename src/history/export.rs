@@ -85,6 +85,11 @@ fn front_matter_usage(conv: &Conversation, records: &[LedgerRecord]) -> String {
         "requests: {}\ninput_tokens: {input}\noutput_tokens: {output}\n",
         records.len()
     );
+    // Part of the output tokens, priced as output.
+    let reasoning: u64 = records.iter().map(|r| r.reasoning).sum();
+    if reasoning > 0 {
+        out.push_str(&format!("reasoning_tokens: {reasoning}\n"));
+    }
     if records.iter().any(|r| r.estimated) {
         out.push_str("tokens_estimated: true\n");
     }
@@ -175,6 +180,20 @@ mod tests {
         let md = to_markdown(&conv, &[unknown]);
         assert!(md.contains("cache_saved_usd: null"), "{md}");
         assert!(!to_markdown(&conv, &[record(Some("0.01"))]).contains("cache"));
+    }
+
+    #[test]
+    fn an_export_names_the_reasoning_part_of_the_output() {
+        let conv = answered();
+        let mut reasoned = record(Some("0.01"));
+        reasoned.output = 400;
+        reasoned.reasoning = 384;
+        let md = to_markdown(&conv, &[reasoned, record(Some("0.01"))]);
+        assert!(
+            md.contains("output_tokens: 405\nreasoning_tokens: 384\n"),
+            "{md}"
+        );
+        assert!(!to_markdown(&conv, &[record(Some("0.01"))]).contains("reasoning"));
     }
 
     #[test]

@@ -44,6 +44,8 @@ actions! {
     ScrollTop = "scroll_top": "jump to the start of the conversation",
     ScrollBottom = "scroll_bottom": "jump to the end and follow the reply",
     ToggleReasoning = "toggle_reasoning": "fold or unfold the model's reasoning",
+    CycleReasoning = "cycle_reasoning": "reasoning effort for the next messages: off, low, medium, high",
+    EditInEditor = "edit_in_editor": "write the message in $VISUAL or $EDITOR",
     NewConversation = "new_conversation": "start a new conversation",
     OpenKeys = "open_keys": "show or hide the key manager",
     OpenPicker = "open_picker": "choose the provider and model",

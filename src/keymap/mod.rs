@@ -80,6 +80,8 @@ const DEFAULTS: &[(Scope, &str, Action)] = {
         (Global, "esc", Cancel),
         (Global, "ctrl-r", Retry),
         (Global, "ctrl-t", ToggleReasoning),
+        (Global, "alt-r", CycleReasoning),
+        (Global, "ctrl-g", EditInEditor),
         (Global, "ctrl-n", NewConversation),
         (Global, "f3", OpenKeys),
         (Global, "f4", OpenConversations),

@@ -120,14 +120,17 @@ impl Dialect {
         }
     }
 
-    /// The closing events: finish reason, usage, end marker (each optional).
+    /// The closing events: finish reason, usage (output tokens and the reasoning part of
+    /// them), end marker (each optional).
     pub(super) fn ending(
         self,
         finish: Option<&str>,
-        usage: Option<usize>,
+        counts: Option<(usize, usize)>,
         done: bool,
     ) -> Vec<String> {
         let mut out = Vec::new();
+        let usage = counts.map(|(n, _)| n);
+        let reasoning = counts.map_or(0, |(_, r)| r);
         match self {
             Dialect::Openai => {
                 if let Some(f) = finish {
@@ -135,7 +138,8 @@ impl Dialect {
                 }
                 if let Some(n) = usage {
                     let u = json!({"id": "chatcmpl-mock", "object": "chat.completion.chunk", "choices": [],
-                        "usage": {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n}});
+                        "usage": {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n,
+                            "completion_tokens_details": {"reasoning_tokens": reasoning}}});
                     out.push(self.frame(None, &u.to_string()));
                 }
                 if done {
@@ -161,7 +165,7 @@ impl Dialect {
                         _ => ("response.completed", serde_json::Value::Null),
                     };
                     let u = json!({"input_tokens": 12, "input_tokens_details": {"cached_tokens": 0},
-                        "output_tokens": n, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 12 + n});
+                        "output_tokens": n, "output_tokens_details": {"reasoning_tokens": reasoning}, "total_tokens": 12 + n});
                     out.push(self.frame(
                         Some(kind),
                         &json!({"type": kind, "response": {"id": "resp_mock", "incomplete_details": details, "usage": u}}).to_string(),
@@ -189,7 +193,8 @@ impl Dialect {
                             json!(if f == "stop" { "STOP" } else { "MAX_TOKENS" });
                     }
                     if let Some(n) = usage {
-                        c["usageMetadata"] = json!({"promptTokenCount": 12, "candidatesTokenCount": n, "totalTokenCount": 12 + n});
+                        c["usageMetadata"] = json!({"promptTokenCount": 12, "candidatesTokenCount": n - reasoning,
+                            "thoughtsTokenCount": reasoning, "totalTokenCount": 12 + n});
                     }
                     out.push(self.frame(None, &c.to_string()));
                 }

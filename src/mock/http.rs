@@ -277,8 +277,13 @@ async fn stream_reply(
             finish,
             usage,
             done,
+            reasoning,
             ..
-        } => dialect.ending(finish.as_deref(), usage.then_some(tokens.len()), done),
+        } => {
+            // Reasoning is output too, and reported as its part.
+            let counts = usage.then_some((tokens.len() + reasoning.len(), reasoning.len()));
+            dialect.ending(finish.as_deref(), counts, done)
+        }
         Reply::Malformed { .. } => dialect.ending(Some("stop"), None, true),
         Reply::Status { .. } | Reply::EchoAuth | Reply::Redirect { .. } => Vec::new(),
     };

@@ -75,3 +75,34 @@ pub(super) fn draw(
     }
     Ok(None)
 }
+
+/// Suspends the TUI, lets the user write `draft` in their editor, and takes the terminal
+/// back (every cell painted again at the size it has now). Returns what the editor gave,
+/// or a notice saying why it gave nothing.
+pub(super) fn edit_in_editor<W: std::io::Write>(
+    terminal: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+    screen: &mut screen::Screen,
+    input: Option<&super::input::Control>,
+    draft: &str,
+) -> std::io::Result<Msg> {
+    use crate::app::Notice;
+    // The reader must not take the editor's keys.
+    if let Some(Err(e)) = input.map(super::input::Control::pause) {
+        return Ok(Msg::Notice(Notice::error(format!(
+            "Could not hand the terminal to the editor: {e}."
+        ))));
+    }
+    super::terminal::suspend();
+    let result = super::editor::edit(draft);
+    let back = super::terminal::resume();
+    if let Some(input) = input {
+        input.resume();
+    }
+    back?;
+    terminal.clear()?;
+    screen.forget();
+    Ok(match result {
+        Ok(text) => Msg::Edited(text),
+        Err(e) => Msg::Notice(Notice::error(format!("Not edited: {e}."))),
+    })
+}

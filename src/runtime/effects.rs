@@ -31,6 +31,11 @@ pub struct Effects {
     pub meter: Option<super::meter::Meter>,
     /// The provider's own count of the next request, asked when typing pauses.
     pub online: super::online_count::OnlineCount,
+    /// A draft to write in the editor: the loop suspends the TUI for it after the batch.
+    pub editor: Option<String>,
+    /// Pauses the terminal reader while an editor runs (None where nothing reads a
+    /// terminal: the benchmarks).
+    pub input: Option<super::input::Control>,
 }
 
 impl Effects {
@@ -56,6 +61,8 @@ impl Effects {
         Self {
             meter: None,
             online: Default::default(),
+            editor: None,
+            input: None,
             config,
             client,
             tasks: TaskRegistry::new(super::net::Net::start()),
@@ -111,6 +118,7 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Copy { text } => self.copy(text),
+            Effect::EditInEditor { draft } => self.editor = Some(draft),
             Effect::LoadUsage(r) => {
                 let (data_dir, tx) = (self.paths.data_dir.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {

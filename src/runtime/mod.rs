@@ -8,6 +8,7 @@ pub mod api_keys;
 mod batch;
 pub mod clipboard;
 pub mod discovery;
+pub mod editor;
 mod effects;
 pub mod esc_repair;
 pub mod history_worker;
@@ -196,9 +197,10 @@ pub async fn run_tui(
     options: app::AppOptions,
 ) -> std::io::Result<()> {
     let theme = theme_from_env(&config);
-    let session = start(config, paths, options);
+    let mut session = start(config, paths, options);
     let mut guard = TerminalGuard::enter(session.effects.config.ui.mouse)?;
-    let input = input::spawn()?;
+    let (input, control) = input::spawn()?;
+    session.effects.input = Some(control);
     let result = run_loop(session, &mut guard.terminal, input, theme).await;
     drop(guard);
     result
@@ -343,6 +345,10 @@ pub async fn run_loop<W: std::io::Write>(
         arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
+        if let Some(draft) = effects.editor.take() {
+            let msg = batch::edit_in_editor(terminal, &mut screen, effects.input.as_ref(), &draft)?;
+            quit |= dispatch(&mut app, &mut effects, msg);
+        }
         notifier.after_batch(&app, &mut effects.osc52_out);
         // The end of a reply is drawn at once: its last token is on screen now, not a frame on.
         if streaming && app.session.active.is_none() {

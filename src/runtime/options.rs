@@ -53,6 +53,7 @@ pub fn tui_options(
         titles: config.history.titles,
         auto_fit: config.context.auto,
         fit_threshold: *config.context.threshold.get_ref(),
+        reasoning: crate::config::ReasoningDefaults::from_config(config),
         ..Default::default()
     })
 }

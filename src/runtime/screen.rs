@@ -97,6 +97,14 @@ impl Screen {
         self.sized = false;
     }
 
+    /// The terminal was handed to another program (an editor) and shows nothing of ours:
+    /// the next frame asks for the size and paints everything.
+    pub fn forget(&mut self) {
+        self.sized = false;
+        self.shown = Buffer::default();
+        self.links.clear();
+    }
+
     /// Renders a frame with `render` and sends what changed. `render` is told whether it may
     /// leave rows as the terminal shows them (the terminal shows the last frame whole).
     pub fn draw<W: Write>(

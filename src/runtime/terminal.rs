@@ -36,31 +36,48 @@ impl TerminalGuard {
     /// selection, so it is off unless the config asks for it.
     pub fn enter(mouse: bool) -> io::Result<Self> {
         install_panic_hook();
-        enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        MOUSE.store(mouse, Ordering::SeqCst);
-        let mut out = io::stdout();
-        // Terminals that do not know the keyboard protocol ignore the push; those that do
-        // report Shift-Enter and a lone Esc unambiguously.
-        execute!(
-            out,
-            EnterAlternateScreen,
-            EnableBracketedPaste,
-            PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES),
-            // Focus reports, where the terminal sends them: a reply finishing while you look
-            // elsewhere is announced (`runtime::notify`).
-            crossterm::event::EnableFocusChange,
-            cursor::Hide
-        )?;
-        if mouse {
-            execute!(out, crossterm::event::EnableMouseCapture)?;
-        }
+        enter_modes(mouse)?;
+        let out = io::stdout();
         let frames = File::from(out.as_fd().try_clone_to_owned()?);
         let terminal = Terminal::new(CrosstermBackend::new(io::BufWriter::with_capacity(
             OUT_BUFFER, frames,
         )))?;
         Ok(Self { terminal })
     }
+}
+
+/// Raw mode, the alternate screen and the terminal's reports, as keyturn runs.
+fn enter_modes(mouse: bool) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    MOUSE.store(mouse, Ordering::SeqCst);
+    let mut out = io::stdout();
+    // Terminals that do not know the keyboard protocol ignore the push; those that do
+    // report Shift-Enter and a lone Esc unambiguously.
+    execute!(
+        out,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES),
+        // Focus reports, where the terminal sends them: a reply finishing while you look
+        // elsewhere is announced (`runtime::notify`).
+        crossterm::event::EnableFocusChange,
+        cursor::Hide
+    )?;
+    if mouse {
+        execute!(out, crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
+/// Hands the terminal to another program (an editor) as it was before keyturn started.
+pub fn suspend() {
+    restore();
+}
+
+/// Takes the terminal back after [`suspend`].
+pub fn resume() -> io::Result<()> {
+    enter_modes(MOUSE.load(Ordering::SeqCst))
 }
 
 impl Drop for TerminalGuard {

@@ -97,6 +97,8 @@ const SPEND: u8 = 3;
 const TOKENS: u8 = 4;
 const PHASE_DONE: u8 = 5;
 const CONTEXT: u8 = 6;
+/// The reasoning effort for the next message: beside the context meter.
+const REASONING: u8 = 6;
 const SEARCH: u8 = 7;
 const PHASE_ACTIVE: u8 = 8;
 const MODEL: u8 = 9;
@@ -179,6 +181,13 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
                 theme.status_accent,
             ));
             out.push(Segment::new(MODEL, format!("{} ", p.model), theme.status));
+            if let Some(r) = app.session.reasoning {
+                let effort = r.effort.name();
+                out.push(
+                    Segment::new(REASONING, format!("│ think {effort} "), theme.status)
+                        .or_short(format!("│ {effort} ")),
+                );
+            }
         }
         None => out.push(Segment::new(
             MODEL,

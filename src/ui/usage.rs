@@ -120,7 +120,7 @@ fn table_lines(v: &UsageView, width: usize, theme: &Theme) -> Vec<Line<'static>>
             theme.warning,
         )));
     }
-    if let Some(note) = total.cache_note() {
+    for note in total.reasoning_note().into_iter().chain(total.cache_note()) {
         lines.extend(super::hanging::hanging(
             vec![Span::raw("  ")],
             vec![Span::styled(note, theme.meta)],

@@ -286,6 +286,16 @@ impl Row {
     }
 
     /// What prompt caching did for the row, in a sentence; None when nothing was cached.
+    /// "Reasoning: 1,234 of the 5,678 output tokens (priced as output)." when any.
+    pub fn reasoning_note(&self) -> Option<String> {
+        (self.reasoning > 0).then(|| {
+            format!(
+                "Reasoning: {} of the {} output tokens (priced as output).",
+                self.reasoning, self.output
+            )
+        })
+    }
+
     pub fn cache_note(&self) -> Option<String> {
         if self.cached == 0 && self.cache_write == 0 {
             return None;

@@ -27,6 +27,12 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ScrollTop => app.chat.scroll = Scroll::Top(0),
         Action::ScrollBottom => app.chat.scroll = Scroll::Follow,
         Action::ToggleReasoning => toggle_reasoning(app),
+        Action::CycleReasoning => super::reasoning::cycle(app),
+        Action::EditInEditor => {
+            return vec![Effect::EditInEditor {
+                draft: app.chat.draft(),
+            }];
+        }
         Action::Failover => match app.session.failover_offer.clone() {
             Some(id) if !app.is_busy() => {
                 let who = failover_candidate(app)
@@ -171,4 +177,14 @@ pub(super) fn open_picker_fitting(app: &mut App, needs: u64) -> Vec<Effect> {
         picker.selected = 0;
     }
     effects
+}
+
+/// The composer holds `text` (what the editor wrote, without the newline editors end a
+/// file with), the cursor at its end.
+pub(super) fn put_draft(app: &mut App, text: &str) {
+    let text = text.trim_end_matches(['\n', '\r']);
+    let mut fresh = super::turns::fresh_composer(&app.chat.composer);
+    fresh.insert_str(text);
+    app.chat.composer = fresh;
+    app.chat.focus = Focus::Composer;
 }

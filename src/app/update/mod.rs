@@ -8,6 +8,7 @@ mod checkpoint;
 mod conversation_list;
 mod overflow;
 mod panes;
+mod reasoning;
 mod titles;
 mod turns;
 mod welcome;
@@ -84,6 +85,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if !app.session.catalogue.iter().any(|p| p.id == provider.id) {
                 app.session.catalogue.push(provider);
             }
+            Vec::new()
+        }
+        Msg::Edited(text) => {
+            app.dirty = true;
+            app.meter.pending_submit = None;
+            actions::put_draft(app, &text);
             Vec::new()
         }
         Msg::Notice(notice) => {

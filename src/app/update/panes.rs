@@ -186,6 +186,7 @@ fn use_model_saying(
         _ => format!("{lead}."),
     }));
     app.key_manager.current_provider = Some(provider.id.clone());
+    app.session.reasoning = app.options.reasoning.for_model(&provider.id, model);
     app.session.provider = Some(crate::app::ProviderInfo {
         id: provider.id.clone(),
         name: provider.name.clone(),

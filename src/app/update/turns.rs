@@ -107,7 +107,7 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
         messages: app.session.conversation.history(),
         temperature: app.options.temperature,
         max_tokens: app.options.max_tokens,
-        reasoning: None,
+        reasoning: super::reasoning::for_request(app, &provider.model),
     };
     let id = app.session.fresh_msg_id();
     let index = app.session.conversation.push_with_id(

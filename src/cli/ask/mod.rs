@@ -52,6 +52,15 @@ pub struct AskArgs {
     /// cost as JSON, and send nothing (no key needed).
     #[arg(long)]
     pub estimate: bool,
+    /// Reasoning effort for this request: off, low, medium or high (over config's
+    /// reasoning_effort); a model that does not reason is sent none.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_effort)]
+    pub reasoning: Option<crate::chat::Effort>,
+}
+
+fn parse_effort(s: &str) -> Result<crate::chat::Effort, String> {
+    crate::chat::Effort::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a reasoning level; use off, low, medium or high"))
 }
 
 /// Joins the arguments and piped input into one prompt.
@@ -177,8 +186,32 @@ fn build_request(
         messages,
         temperature: choice.temperature,
         max_tokens: choice.max_tokens,
-        reasoning: None,
+        reasoning: reasoning(config, args, choice),
     }
+}
+
+/// `--reasoning`, else config's setting for the model; none for a model that does not
+/// reason (said on stderr when `--reasoning` asked for it).
+fn reasoning(
+    config: &Config,
+    args: &AskArgs,
+    choice: &crate::config::ProviderChoice,
+) -> Option<crate::chat::Reasoning> {
+    let defaults = crate::config::ReasoningDefaults::from_config(config);
+    let (provider, model) = (&choice.endpoint.id, &choice.model);
+    let asked = args.reasoning.map(|effort| crate::chat::Reasoning {
+        effort,
+        budget: defaults.budget(provider, model),
+    });
+    if !defaults.reasons(model) {
+        if asked.is_some_and(|r| r.is_on()) {
+            eprintln!(
+                "keyturn: {model} does not reason, so --reasoning is not sent (if it does, set reasoning = true under [models.\"{model}\"] in config)"
+            );
+        }
+        return None;
+    }
+    asked.or_else(|| defaults.for_model(provider, model))
 }
 
 /// The provider asked for, else config's default.

@@ -113,5 +113,9 @@ fn a_models_table_with_a_zero_or_unknown_limit_names_its_line() {
     );
     let out = support::keyturn(home.path(), &["ask", "--estimate", "hi"], None, &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("expected `context_window`"));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("unknown field `context`") && err.contains("`context_window`"),
+        "{err}"
+    );
 }

@@ -6,3 +6,4 @@ mod doctor;
 mod estimate;
 mod history;
 mod keys;
+mod reasoning;

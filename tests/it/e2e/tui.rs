@@ -11,13 +11,13 @@ use crate::support::blocking;
 use keyturn::mock::{MockOptions, MockProvider};
 use support::{local_config, write_config};
 
-struct Tmux {
+pub(super) struct Tmux {
     socket: String,
     session: String,
 }
 
 impl Tmux {
-    fn available() -> bool {
+    pub(super) fn available() -> bool {
         let ok = Command::new("tmux")
             .arg("-V")
             .output()
@@ -33,11 +33,11 @@ impl Tmux {
 
     /// Starts `keyturn --home HOME` in an 80x24 pane; after it exits the shell prints the
     /// terminal's mode so tests can check it was restored.
-    fn start(home: &Path, w: u16, h: u16) -> Self {
+    pub(super) fn start(home: &Path, w: u16, h: u16) -> Self {
         Self::start_env(home, w, h, "")
     }
 
-    fn start_env(home: &Path, w: u16, h: u16, env: &str) -> Self {
+    pub(super) fn start_env(home: &Path, w: u16, h: u16, env: &str) -> Self {
         let bin = env!("CARGO_BIN_EXE_keyturn");
         Self::start_script(
             home,
@@ -48,7 +48,7 @@ impl Tmux {
     }
 
     /// Runs `command` in the pane; afterwards the shell prints the exit code and tty mode.
-    fn start_script(home: &Path, w: u16, h: u16, command: &str) -> Self {
+    pub(super) fn start_script(home: &Path, w: u16, h: u16, command: &str) -> Self {
         // A fresh server each time, even for a restart in the same home.
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -85,7 +85,7 @@ impl Tmux {
         Self { socket, session }
     }
 
-    fn tmux(&self, args: &[&str]) -> String {
+    pub(super) fn tmux(&self, args: &[&str]) -> String {
         // tmux's own paste buffers never touch disk; the file fed to load-buffer is removed.
         let out = Command::new("tmux")
             .arg("-L")
@@ -96,19 +96,19 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(super) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.session];
         args.extend_from_slice(keys);
         self.tmux(&args);
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", &self.session])
     }
 
     /// Polls the screen until it contains `needle`.
     /// Polls the screen until `done` holds (with a deadline), and returns it.
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+    pub(super) fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let end = Instant::now() + Duration::from_secs(10);
         loop {
             let s = self.screen();
@@ -123,7 +123,7 @@ impl Tmux {
         }
     }
 
-    fn wait_for(&self, needle: &str) -> String {
+    pub(super) fn wait_for(&self, needle: &str) -> String {
         let end = Instant::now() + Duration::from_secs(15);
         loop {
             let s = self.screen();
@@ -138,7 +138,7 @@ impl Tmux {
         }
     }
 
-    fn resize(&self, w: u16, h: u16) {
+    pub(super) fn resize(&self, w: u16, h: u16) {
         self.tmux(&[
             "resize-window",
             "-t",
@@ -157,7 +157,7 @@ impl Drop for Tmux {
     }
 }
 
-async fn setup(rate: f64) -> (MockProvider, tempfile::TempDir) {
+pub(super) async fn setup(rate: f64) -> (MockProvider, tempfile::TempDir) {
     let mock = MockProvider::start(MockOptions {
         tokens_per_sec: rate,
         ..Default::default()

@@ -140,6 +140,7 @@ pub fn context_key(app: &App) -> u64 {
     }
     app.options.system_prompt.hash(&mut h);
     app.options.max_tokens.hash(&mut h);
+    app.next_reasoning().hash(&mut h);
     for m in app.session.conversation.sent() {
         (m.id, m.version).hash(&mut h);
     }

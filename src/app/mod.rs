@@ -178,6 +178,15 @@ impl App {
         self.screen = Screen::Keys { back: Back::Chat };
     }
 
+    /// The reasoning the next request to the current model asks (none of a model that does
+    /// not reason).
+    pub fn next_reasoning(&self) -> Option<crate::chat::Reasoning> {
+        let model = &self.session.provider.as_ref()?.model;
+        self.session
+            .reasoning
+            .filter(|_| self.options.reasoning.reasons(model))
+    }
+
     pub fn draft(&self) -> String {
         self.chat.draft()
     }

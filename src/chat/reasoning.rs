@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Effort {
     /// Ask for no reasoning (a model that always reasons still does, at its least).
@@ -45,7 +45,7 @@ impl Effort {
 }
 
 /// The reasoning asked of one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Reasoning {
     pub effort: Effort,
     /// Reasoning tokens, for the APIs that take a number (Anthropic, Gemini, OpenRouter);

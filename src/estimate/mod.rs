@@ -97,11 +97,18 @@ pub fn request_tokens(request: &ChatRequest) -> u64 {
     system + messages + tokens::PER_REPLY
 }
 
-/// The `max_tokens` the request will carry: config's, or Anthropic's required default.
-pub fn reserved_output(protocol: Protocol, max_tokens: Option<u32>) -> u64 {
+/// The `max_tokens` the request will carry: config's, or Anthropic's required default with
+/// its thinking budget beside it.
+pub fn reserved_output(
+    protocol: Protocol,
+    max_tokens: Option<u32>,
+    reasoning: Option<crate::chat::Reasoning>,
+) -> u64 {
     match (max_tokens, protocol) {
+        (_, Protocol::Anthropic) => u64::from(crate::providers::anthropic::sent_max_tokens(
+            max_tokens, reasoning,
+        )),
         (Some(n), _) => u64::from(n),
-        (None, Protocol::Anthropic) => u64::from(crate::providers::anthropic::DEFAULT_MAX_TOKENS),
         (None, _) => 0,
     }
 }
@@ -117,7 +124,7 @@ pub fn estimate(
 ) -> Estimate {
     let input_tokens = request_tokens(request);
     let exact = Counter::for_model(&request.model).is_exact();
-    let reserved = reserved_output(protocol, request.max_tokens);
+    let reserved = reserved_output(protocol, request.max_tokens, request.reasoning);
     priced(
         Counted {
             provider,
@@ -278,5 +285,16 @@ mod tests {
         );
         let e = estimate("o", Protocol::Openai, &r, limits(None, None), None);
         assert_eq!(e.over_by(), None, "an unknown window is not a refusal");
+        // Thinking's budget is reserved beside the answer, as the request will carry it.
+        let thinking = Some(crate::chat::Reasoning::new(crate::chat::Effort::Medium));
+        assert_eq!(
+            reserved_output(Protocol::Anthropic, Some(1000), thinking),
+            9192
+        );
+        assert_eq!(
+            reserved_output(Protocol::Openai, Some(1000), thinking),
+            1000
+        );
+        assert_eq!(reserved_output(Protocol::Anthropic, None, None), 4096);
     }
 }

@@ -17,6 +17,16 @@ pub const API: &str = "anthropic";
 /// Anthropic requires max_tokens; this is used when config sets none.
 pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 
+/// The `max_tokens` a request carries: config's (or the default) for the answer, and the
+/// thinking budget beside it when thinking is on.
+pub fn sent_max_tokens(max_tokens: Option<u32>, reasoning: Option<crate::chat::Reasoning>) -> u32 {
+    let answer = max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
+    match reasoning.filter(|r| r.is_on()) {
+        Some(r) => answer.saturating_add(super::reasoning::anthropic_budget(r)),
+        None => answer,
+    }
+}
+
 pub fn messages_url(base_url: &str) -> String {
     format!("{}/messages", base_url.trim_end_matches('/'))
 }
@@ -91,7 +101,7 @@ pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
     if let Some(t) = req.temperature {
         body["temperature"] = super::temperature(t);
     }
-    super::reasoning::apply_anthropic(&mut body, req, req.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS));
+    super::reasoning::apply_anthropic(&mut body, req);
     body
 }
 

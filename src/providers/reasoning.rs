@@ -103,16 +103,20 @@ pub fn apply_responses(body: &mut Value, req: &ChatRequest) {
 
 /// Anthropic: `thinking` with its budget (at least Anthropic's 1,024), `max_tokens` raised
 /// so the answer still has the room it had, and no `temperature` (thinking refuses one).
-pub fn apply_anthropic(body: &mut Value, req: &ChatRequest, answer_tokens: u32) {
+pub fn apply_anthropic(body: &mut Value, req: &ChatRequest) {
     let Some(r) = req.reasoning.filter(|r| r.is_on()) else {
         return;
     };
-    let budget = r.budget_tokens().max(1024);
-    body["thinking"] = json!({"type": "enabled", "budget_tokens": budget});
-    body["max_tokens"] = json!(answer_tokens.saturating_add(budget));
+    body["thinking"] = json!({"type": "enabled", "budget_tokens": anthropic_budget(r)});
+    body["max_tokens"] = json!(super::anthropic::sent_max_tokens(req.max_tokens, Some(r)));
     if let Some(map) = body.as_object_mut() {
         map.remove("temperature");
     }
+}
+
+/// Anthropic's thinking budget: at least its least, 1,024.
+pub fn anthropic_budget(r: Reasoning) -> u32 {
+    r.budget_tokens().max(1024)
 }
 
 /// Gemini: `thinkingConfig` with the budget and the thoughts included; off is a budget of

@@ -25,6 +25,8 @@ struct Job {
     model: String,
     system: Option<String>,
     max_tokens: Option<u32>,
+    /// Anthropic reserves its thinking budget beside the answer.
+    reasoning: Option<crate::chat::Reasoning>,
     /// Every sent message in order: id, version, and its text when the counter lacks it;
     /// None when they are the last job's (only the draft changed).
     messages: Option<Vec<(u64, u64, Option<String>)>>,
@@ -104,6 +106,7 @@ impl Meter {
             model: provider.model.clone(),
             system: app.options.system_prompt.clone(),
             max_tokens: app.options.max_tokens,
+            reasoning: app.next_reasoning(),
             messages,
             draft: app.draft(),
         };
@@ -257,7 +260,7 @@ impl Worker {
                 model: &job.model,
                 input_tokens,
                 exact: counter.is_exact(),
-                reserved: reserved_output(protocol, job.max_tokens),
+                reserved: reserved_output(protocol, job.max_tokens, job.reasoning),
             },
             limits,
             self.prices.find(&job.provider, &job.model),

@@ -6,5 +6,6 @@ mod chat;
 mod keys;
 mod meter;
 mod picker;
+mod reasoning;
 mod titles;
 mod welcome;

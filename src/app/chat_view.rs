@@ -40,6 +40,10 @@ pub struct ChatView {
     pub search: Option<browse::Search>,
     /// Messages taken off the end to edit the last question; Esc puts them back.
     pub editing: Option<Vec<Message>>,
+    /// A message written while a reply streamed, sent when it ends.
+    pub queued: Option<String>,
+    /// What the user was typing when the queued message went out; back after it is sent.
+    pub stashed: Option<String>,
 }
 
 impl Default for ChatView {
@@ -58,6 +62,8 @@ impl Default for ChatView {
             code_cursor: None,
             search: None,
             editing: None,
+            queued: None,
+            stashed: None,
         }
     }
 }

@@ -30,7 +30,8 @@ macro_rules! actions {
 }
 
 actions! {
-    Submit = "submit": "send the message",
+    Submit = "submit": "send the message (while a reply streams: queue it, sent when the reply ends)",
+    Unqueue = "unqueue": "take the queued message back into the composer to edit it",
     Newline = "newline": "insert a newline in the message",
     Cancel = "cancel": "stop the streaming reply; close a dialog",
     Retry = "retry": "ask again: regenerate the last answer (or retry a failed one)",

@@ -101,6 +101,7 @@ const DEFAULTS: &[(Scope, &str, Action)] = {
         (Global, "alt-e", EditLast),
         (Global, "ctrl-s", Search),
         (Composer, "enter", Submit),
+        (Composer, "alt-up", Unqueue),
         (Composer, "alt-enter", Newline),
         (Composer, "shift-enter", Newline),
         (Composer, "ctrl-j", Newline),

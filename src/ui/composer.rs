@@ -21,7 +21,8 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
         .sum();
     let lines = rows.min(u16::MAX as usize) as u16;
     let cap = (screen_height / 3).max(1);
-    lines.clamp(1, cap) + 1
+    // A queued message takes a row of its own under the text.
+    lines.clamp(1, cap) + 1 + u16::from(app.chat.queued.is_some())
 }
 
 /// Everything the composer's cells depend on besides their area (the theme is fixed for a
@@ -34,6 +35,8 @@ pub struct Drawn {
     cursor: tui_textarea::DataCursor,
     selection: Option<((usize, usize), (usize, usize))>,
     placeholder: String,
+    queued: Option<String>,
+    unqueue_key: String,
 }
 
 /// The composer's cells, kept while nothing in it changes (every frame of a streaming reply).
@@ -49,6 +52,8 @@ impl Drawn {
             cursor: c.cursor(),
             selection: c.selection_range(),
             placeholder: c.placeholder_text().to_string(),
+            queued: app.chat.queued.clone(),
+            unqueue_key: app.options.keymap.key_for(crate::keymap::Action::Unqueue),
         }
     }
 }
@@ -66,7 +71,7 @@ fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
         theme.border
     };
     let title = if drawn.busy {
-        " Message (reply streaming · Esc stops) "
+        " Message (reply streaming · Esc stops · Enter queues) "
     } else {
         " Message "
     };
@@ -83,5 +88,34 @@ fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
     }
     composer.set_cursor_line_style(theme.base);
     composer.set_placeholder_style(theme.hint);
-    (&composer).render(buf.area, buf);
+    let mut area = buf.area;
+    if let Some(queued) = &drawn.queued {
+        area.height = area.height.saturating_sub(1);
+        let row = Rect {
+            y: area.y + area.height,
+            height: 1,
+            ..area
+        };
+        queued_line(queued, &drawn.unqueue_key, row.width)
+            .style(theme.hint)
+            .render(row, buf);
+    }
+    (&composer).render(area, buf);
+}
+
+/// "⧗ queued: first line… · sent when the reply ends · Alt-Up edits", cut to the width
+/// from the middle out (the message's start and the key are what matter).
+fn queued_line(queued: &str, key: &str, width: u16) -> ratatui::text::Line<'static> {
+    use crate::text::wrap::{str_width, truncate};
+    let first = queued.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let more = if queued.trim().lines().count() > 1 {
+        " …"
+    } else {
+        ""
+    };
+    let tail = format!(" · sent when the reply ends · {key} edits");
+    let head = "⧗ queued: ";
+    let room = (width as usize).saturating_sub(str_width(head) + str_width(&tail) + more.len());
+    let text = format!("{head}{}{more}{tail}", truncate(first, room.max(8)));
+    ratatui::text::Line::from(truncate(&text, width as usize))
 }

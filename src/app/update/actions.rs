@@ -28,6 +28,7 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ScrollBottom => app.chat.scroll = Scroll::Follow,
         Action::ToggleReasoning => toggle_reasoning(app),
         Action::CycleReasoning => super::reasoning::cycle(app),
+        Action::Unqueue => super::queue::unqueue(app),
         Action::EditInEditor => {
             return vec![Effect::EditInEditor {
                 draft: app.chat.draft(),

@@ -8,6 +8,7 @@ mod checkpoint;
 mod conversation_list;
 mod overflow;
 mod panes;
+mod queue;
 mod reasoning;
 mod titles;
 mod turns;

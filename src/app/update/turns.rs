@@ -19,10 +19,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     if app.is_busy() {
-        notice(
-            app,
-            "A reply is still streaming: press Esc to stop it, or wait. Your draft is kept.",
-        );
+        super::queue::enqueue(app, draft);
         return Vec::new();
     }
     if app.meter.summarizing.is_some() {
@@ -47,6 +44,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         .conversation
         .push_with_id(id, Role::User, draft, TurnState::Done);
     app.chat.composer = fresh_composer(&app.chat.composer);
+    super::queue::restore_stash(app);
     start_turn(app)
 }
 
@@ -252,6 +250,7 @@ pub(super) fn cancel(app: &mut App) -> Vec<Effect> {
         let msg = &mut app.session.conversation.messages[index];
         msg.state = TurnState::Cancelled;
         msg.touch();
+        super::queue::give_back(app);
         return vec![Effect::AbortStream { req }];
     }
     if super::browse::abandon_edit(app) || super::browse::clear_browse(app) {
@@ -350,13 +349,16 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
         StreamEvent::Done => {
             msg.state = TurnState::Done;
             app.session.active = None;
-            return super::titles::ask_title(app, index);
+            let mut effects = super::titles::ask_title(app, index);
+            effects.extend(super::queue::send_queued(app));
+            return effects;
         }
         StreamEvent::Error(e) => {
             let error = crate::chat::TurnError::from(&e);
             let key_problem = error.is_key_problem();
             msg.state = TurnState::Failed(error);
             app.session.active = None;
+            super::queue::give_back(app);
             if key_problem {
                 return offer_failover(app);
             }

@@ -72,3 +72,37 @@ async fn the_draft_goes_to_the_editor_in_a_private_file_and_comes_back() {
     let body = &sent.last().unwrap().body;
     assert!(body.contains("first line\\ntyped in the editor"), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_queued_while_a_reply_streams_goes_when_it_ends() {
+    if !Tmux::available() {
+        eprintln!("tmux not installed; skipping");
+        return;
+    }
+    // Slow enough to type behind.
+    let (mock, home) = setup(25.0).await;
+    let h = home.path().to_path_buf();
+    blocking(move || {
+        let t = Tmux::start(&h, 80, 24);
+        t.wait_for("Ask anything");
+        t.keys(&["-l", "first question"]);
+        t.keys(&["Enter"]);
+        t.wait_for("Enter queues");
+        t.keys(&["-l", "queued question"]);
+        t.keys(&["Enter"]);
+        let s = t.wait_for("⧗ queued: queued question");
+        assert!(s.contains("Alt-Up edits"), "{s}");
+        // Sent when the first reply ends, answered in turn.
+        t.wait_until("the queued question answered", |s| {
+            s.contains("You said: \"queued question\"") && s.contains("✓ done")
+        });
+        let s = t.screen();
+        assert!(!s.contains("⧗ queued"), "{s}");
+        t.keys(&["C-q"]);
+        t.wait_for("EXIT=0");
+    })
+    .await;
+    let bodies: Vec<String> = mock.requests().iter().map(|r| r.body.clone()).collect();
+    assert_eq!(bodies.len(), 2, "{bodies:?}");
+    assert!(bodies[1].contains("queued question"));
+}

@@ -175,16 +175,6 @@ fn multi_turn_history_includes_previous_answers() {
 }
 
 #[test]
-fn submit_while_streaming_keeps_the_draft() {
-    let mut app = app();
-    send(&mut app, "one");
-    type_text(&mut app, "next question");
-    assert!(update(&mut app, key(KeyCode::Enter)).is_empty());
-    assert_eq!(app.draft(), "next question");
-    assert!(app.notice.as_ref().unwrap().text.contains("Esc"));
-}
-
-#[test]
 fn without_a_provider_the_draft_stays_and_a_notice_explains() {
     let mut app = App::new(AppOptions::default());
     type_text(&mut app, "hello");

@@ -6,6 +6,7 @@ mod chat;
 mod keys;
 mod meter;
 mod picker;
+mod queue;
 mod reasoning;
 mod titles;
 mod welcome;

@@ -42,6 +42,8 @@ pub struct ChatView {
     pub editing: Option<Vec<Message>>,
     /// A message written while a reply streamed, sent when it ends.
     pub queued: Option<String>,
+    /// The composer's vi state (used when `ui.vi_mode` is on).
+    pub vi: super::vi::Vi,
     /// What the user was typing when the queued message went out; back after it is sent.
     pub stashed: Option<String>,
 }
@@ -63,6 +65,7 @@ impl Default for ChatView {
             search: None,
             editing: None,
             queued: None,
+            vi: Default::default(),
             stashed: None,
         }
     }

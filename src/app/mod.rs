@@ -20,6 +20,7 @@ pub mod secret;
 mod session;
 mod update;
 pub mod usage_view;
+pub mod vi;
 pub mod welcome;
 
 pub use crate::chat::{Conversation, Message, TurnState};

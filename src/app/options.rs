@@ -24,6 +24,8 @@ pub struct AppOptions {
     pub provider_pinned: bool,
     pub system_prompt: Option<String>,
     pub show_reasoning: bool,
+    /// Vi editing in the composer (`ui.vi_mode`).
+    pub vi_mode: bool,
     pub temperature: Option<f32>,
     pub max_tokens: Option<u32>,
     /// Shown in the empty conversation when no provider is configured.

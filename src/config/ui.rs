@@ -36,6 +36,9 @@ pub struct UiConfig {
     /// Announce replies that took at least this long even when the terminal is focused
     /// (0: every reply).
     pub notify_after_secs: u64,
+    /// Vi editing in the composer (normal, insert and visual modes); Esc then leaves insert
+    /// mode, and stops a reply from normal mode.
+    pub vi_mode: bool,
 }
 
 impl Default for UiConfig {
@@ -50,6 +53,7 @@ impl Default for UiConfig {
             clipboard: ClipboardMode::default(),
             notify: NotifyMode::default(),
             notify_after_secs: 10,
+            vi_mode: false,
         }
     }
 }

@@ -44,6 +44,7 @@ pub fn tui_options(
         provider_pinned,
         system_prompt: config.system_prompt.clone(),
         show_reasoning: config.ui.show_reasoning,
+        vi_mode: config.ui.vi_mode,
         temperature: choice.as_ref().and_then(|c| c.temperature),
         max_tokens: choice.as_ref().and_then(|c| c.max_tokens),
         failover: config.network.failover,

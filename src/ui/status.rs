@@ -173,6 +173,14 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
             theme.help_key.patch(theme.status),
         ));
     }
+    if app.options.vi_mode {
+        // The mode leads the bar, as in vi: what a key will do depends on it.
+        let mode = app.chat.vi.mode.label();
+        out.push(
+            Segment::new(MODEL, format!(" {mode} "), theme.status_accent)
+                .or_short(format!(" {} ", &mode[..1])),
+        );
+    }
     match &app.session.provider {
         Some(p) => {
             out.push(Segment::new(

@@ -289,6 +289,18 @@ fn on_chat_key(
         Focus::Composer => Scope::Composer,
         Focus::Conversation => Scope::Conversation,
     };
+    if app.options.vi_mode && scope == Scope::Composer {
+        use crate::app::vi::ViOutcome;
+        match app.chat.vi.key(&mut app.chat.composer, key) {
+            ViOutcome::Handled => return Vec::new(),
+            ViOutcome::Submit => {
+                app.session.budget_override = override_armed;
+                return apply(app, Action::Submit);
+            }
+            ViOutcome::Cancel => return apply(app, Action::Cancel),
+            ViOutcome::Pass => {}
+        }
+    }
     let action = app.options.keymap.lookup(scope, chord);
     // From an empty composer '?' opens help and Up edits the last message; otherwise
     // they are just keys for the composer.

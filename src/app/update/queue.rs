@@ -14,6 +14,7 @@ pub(super) fn enqueue(app: &mut App, draft: String) {
     };
     app.chat.queued = Some(queued);
     app.chat.composer = super::turns::fresh_composer(&app.chat.composer);
+    app.chat.vi = Default::default();
     let key = app.options.keymap.key_for(Action::Unqueue);
     app.notice = Some(Notice::info(format!(
         "Queued: it is sent when the reply ends ({key} takes it back)."

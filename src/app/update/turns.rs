@@ -44,6 +44,8 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         .conversation
         .push_with_id(id, Role::User, draft, TurnState::Done);
     app.chat.composer = fresh_composer(&app.chat.composer);
+    // The next message starts in insert mode, as a new line does in a vi-mode shell.
+    app.chat.vi = Default::default();
     super::queue::restore_stash(app);
     start_turn(app)
 }

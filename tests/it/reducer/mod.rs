@@ -9,4 +9,5 @@ mod picker;
 mod queue;
 mod reasoning;
 mod titles;
+mod vi;
 mod welcome;

@@ -164,17 +164,12 @@ impl AnthropicParser {
 impl StreamParser for AnthropicParser {
     fn on_event(&mut self, event: &SseEvent) -> Vec<StreamEvent> {
         let mut out = Vec::new();
-        if self.done || event.data.trim().is_empty() {
-            return out;
-        }
-        let v = match super::event_json(&event.data, &self.redactor) {
-            Ok(v) => v,
+        let v = match super::read_event(self.done, event, &self.redactor) {
+            Ok(Some(v)) => v,
+            Ok(None) => return out,
             Err(malformed) => return vec![malformed],
         };
-        let kind = v
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or(event.event.as_str());
+        let kind = super::event_kind(&v, event);
         match kind {
             "message_start" if self.take_usage(&v["message"]["usage"]) => {
                 out.push(StreamEvent::Usage(self.usage));
@@ -243,12 +238,8 @@ impl StreamParser for AnthropicParser {
     }
 
     fn on_end(&mut self) -> Vec<StreamEvent> {
-        if self.done {
-            return Vec::new();
-        }
-        self.done = true;
         // Anthropic always ends with message_stop; without it the reply was cut off.
-        super::end_without_marker(&self.provider, false)
+        super::end_of_bytes(&mut self.done, &self.provider, false)
     }
 
     fn is_done(&self) -> bool {

@@ -77,11 +77,9 @@ impl GeminiParser {
 impl StreamParser for GeminiParser {
     fn on_event(&mut self, event: &SseEvent) -> Vec<StreamEvent> {
         let mut out = Vec::new();
-        if self.done || event.data.trim().is_empty() {
-            return out;
-        }
-        let v = match super::event_json(&event.data, &self.redactor) {
-            Ok(v) => v,
+        let v = match super::read_event(self.done, event, &self.redactor) {
+            Ok(Some(v)) => v,
+            Ok(None) => return out,
             Err(malformed) => return vec![malformed],
         };
         if let Some(err) = v.get("error").filter(|e| !e.is_null()) {
@@ -138,11 +136,7 @@ impl StreamParser for GeminiParser {
 
     /// Gemini has no end marker: a stream that ends after a finish reason is complete.
     fn on_end(&mut self) -> Vec<StreamEvent> {
-        if self.done {
-            return Vec::new();
-        }
-        self.done = true;
-        super::end_without_marker(&self.provider, self.saw_finish)
+        super::end_of_bytes(&mut self.done, &self.provider, self.saw_finish)
     }
 
     fn is_done(&self) -> bool {

@@ -149,6 +149,26 @@ pub trait StreamParser: Send {
     fn is_done(&self) -> bool;
 }
 
+/// What a parser reads of one SSE event: nothing after its end or for an empty event
+/// (`Ok(None)`), the JSON, or the `Malformed` event to report instead.
+pub(crate) fn read_event(
+    done: bool,
+    event: &sse::SseEvent,
+    redactor: &crate::text::redact::Redactor,
+) -> Result<Option<serde_json::Value>, StreamEvent> {
+    if done || event.data.trim().is_empty() {
+        return Ok(None);
+    }
+    event_json(&event.data, redactor).map(Some)
+}
+
+/// An event's type: its `type` member, else the SSE event's name.
+pub(crate) fn event_kind<'a>(v: &'a serde_json::Value, event: &'a sse::SseEvent) -> &'a str {
+    v.get("type")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or(event.event.as_str())
+}
+
 /// The JSON of one SSE event, or the `Malformed` event to report instead.
 pub(crate) fn event_json(
     data: &str,
@@ -158,9 +178,18 @@ pub(crate) fn event_json(
         .map_err(|_| StreamEvent::Malformed(openai_compat::snippet(data, redactor)))
 }
 
+/// The byte stream ended (`on_end`): nothing more once the parser is done; otherwise the
+/// end without the protocol's end marker, which is complete only after a finish reason.
+pub(crate) fn end_of_bytes(done: &mut bool, provider: &str, saw_finish: bool) -> Vec<StreamEvent> {
+    if std::mem::replace(done, true) {
+        return Vec::new();
+    }
+    end_without_marker(provider, saw_finish)
+}
+
 /// The end of a stream without the protocol's end marker: complete after a finish reason,
 /// otherwise cut off.
-pub(crate) fn end_without_marker(provider: &str, saw_finish: bool) -> Vec<StreamEvent> {
+fn end_without_marker(provider: &str, saw_finish: bool) -> Vec<StreamEvent> {
     if saw_finish {
         vec![StreamEvent::Done]
     } else {

@@ -205,12 +205,8 @@ impl StreamParser for OpenAiParser {
     }
 
     fn on_end(&mut self) -> Vec<StreamEvent> {
-        if self.done {
-            return Vec::new();
-        }
-        self.done = true;
         // Some servers close without `[DONE]` after a proper finish_reason: that is complete.
-        super::end_without_marker(&self.provider, self.saw_finish)
+        super::end_of_bytes(&mut self.done, &self.provider, self.saw_finish)
     }
 
     fn is_done(&self) -> bool {

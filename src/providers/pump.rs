@@ -179,4 +179,15 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_carried_item_holding_an_echoed_key_is_never_kept() {
+        let key = "sk-ant-api03-CANARYcanaryCANARYcanaryCANARY0123456789";
+        let redactor = Redactor::new().with_secret(key);
+        let clean =
+            serde_json::json!({"type": "thinking", "thinking": "27 * 453", "signature": "EqQB"});
+        assert!(!holds_a_key(&redactor, &clean));
+        let echoed = serde_json::json!({"type": "thinking", "thinking": format!("the key is {key}"), "signature": "EqQB"});
+        assert!(holds_a_key(&redactor, &echoed));
+    }
 }

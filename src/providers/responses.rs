@@ -108,17 +108,12 @@ fn carried(item: &Value) -> Option<Value> {
 impl StreamParser for ResponsesParser {
     fn on_event(&mut self, event: &SseEvent) -> Vec<StreamEvent> {
         let mut out = Vec::new();
-        if self.done || event.data.trim().is_empty() {
-            return out;
-        }
-        let v = match super::event_json(&event.data, &self.redactor) {
-            Ok(v) => v,
+        let v = match super::read_event(self.done, event, &self.redactor) {
+            Ok(Some(v)) => v,
+            Ok(None) => return out,
             Err(malformed) => return vec![malformed],
         };
-        let kind = v
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or(event.event.as_str());
+        let kind = super::event_kind(&v, event);
         let delta = || v["delta"].as_str().filter(|d| !d.is_empty());
         match kind {
             "response.output_text.delta" | "response.refusal.delta" => {
@@ -169,11 +164,7 @@ impl StreamParser for ResponsesParser {
 
     /// The stream ends after `response.completed` (or `incomplete`); before it, it was cut.
     fn on_end(&mut self) -> Vec<StreamEvent> {
-        if self.done {
-            return Vec::new();
-        }
-        self.done = true;
-        super::end_without_marker(&self.provider, false)
+        super::end_of_bytes(&mut self.done, &self.provider, false)
     }
 
     fn is_done(&self) -> bool {

@@ -56,6 +56,18 @@ pub const SHORT: Duration = Duration::from_secs(5);
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::{App, Effect, Msg, update};
 
+/// Options for an app talking to "Local" · m1 (the reducer tests' usual start).
+pub fn local_options() -> keyturn::app::AppOptions {
+    keyturn::app::AppOptions {
+        provider: Some(keyturn::app::ProviderInfo {
+            id: "local".into(),
+            name: "Local".into(),
+            model: "m1".into(),
+        }),
+        ..Default::default()
+    }
+}
+
 /// A key press with no modifiers.
 pub fn press(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))

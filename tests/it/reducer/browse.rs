@@ -12,14 +12,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
 fn app() -> App {
-    App::new(AppOptions {
-        provider: Some(ProviderInfo {
-            id: "local".into(),
-            name: "Local".into(),
-            model: "m1".into(),
-        }),
-        ..Default::default()
-    })
+    App::new(crate::support::local_options())
 }
 
 fn ch(c: char) -> Msg {

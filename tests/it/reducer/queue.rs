@@ -4,18 +4,11 @@
 
 use crate::support::{press, screen, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
+use keyturn::app::{App, Effect, Msg, update};
 use keyturn::providers::{ProviderError, StreamEvent};
 
 fn app() -> App {
-    App::new(AppOptions {
-        provider: Some(ProviderInfo {
-            id: "local".into(),
-            name: "Local".into(),
-            model: "m1".into(),
-        }),
-        ..Default::default()
-    })
+    App::new(crate::support::local_options())
 }
 
 fn enter(app: &mut App) -> Vec<Effect> {

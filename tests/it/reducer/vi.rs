@@ -5,17 +5,12 @@
 use crate::support::{press, screen, send, type_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use keyturn::app::vi::ViMode;
-use keyturn::app::{App, AppOptions, Effect, Msg, ProviderInfo, update};
+use keyturn::app::{App, AppOptions, Effect, Msg, update};
 
 fn app() -> App {
     App::new(AppOptions {
-        provider: Some(ProviderInfo {
-            id: "local".into(),
-            name: "Local".into(),
-            model: "m1".into(),
-        }),
         vi_mode: true,
-        ..Default::default()
+        ..crate::support::local_options()
     })
 }
 

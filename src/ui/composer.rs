@@ -103,19 +103,54 @@ fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
     (&composer).render(area, buf);
 }
 
-/// "⧗ queued: first line… · sent when the reply ends · Alt-Up edits", cut to the width
-/// from the middle out (the message's start and the key are what matter).
+/// "⧗ queued: first line… · sent when the reply ends · Alt-Up edits"; narrower, the
+/// explanation goes first, then the key, the message's start last.
 fn queued_line(queued: &str, key: &str, width: u16) -> ratatui::text::Line<'static> {
     use crate::text::wrap::{str_width, truncate};
+    let width = width as usize;
     let first = queued.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let more = if queued.trim().lines().count() > 1 {
         " …"
     } else {
         ""
     };
-    let tail = format!(" · sent when the reply ends · {key} edits");
     let head = "⧗ queued: ";
-    let room = (width as usize).saturating_sub(str_width(head) + str_width(&tail) + more.len());
-    let text = format!("{head}{}{more}{tail}", truncate(first, room.max(8)));
-    ratatui::text::Line::from(truncate(&text, width as usize))
+    let short = format!(" · {key} edits");
+    let long = format!(" · sent when the reply ends{short}");
+    for tail in [long.as_str(), short.as_str()] {
+        let room = width.saturating_sub(str_width(head) + str_width(tail));
+        if room >= 8.min(str_width(first)) {
+            // A cut first line says "…" itself; a whole one says there is more after it.
+            let body = if str_width(first) + more.len() <= room {
+                format!("{first}{more}")
+            } else {
+                truncate(first, room)
+            };
+            return ratatui::text::Line::from(format!("{head}{body}{tail}"));
+        }
+    }
+    ratatui::text::Line::from(truncate(&format!("{head}{first}"), width))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queued_line;
+
+    fn at(width: u16) -> String {
+        queued_line("a follow-up question\nwith a second line", "Alt-Up", width).to_string()
+    }
+
+    #[test]
+    fn the_queued_row_gives_up_its_explanation_before_the_key() {
+        assert_eq!(
+            at(80),
+            "⧗ queued: a follow-up question … · sent when the reply ends · Alt-Up edits"
+        );
+        assert_eq!(at(40), "⧗ queued: a follow-up qu… · Alt-Up edits");
+        assert_eq!(at(20), "⧗ queued: a follow-…");
+        assert_eq!(
+            queued_line("hi", "Alt-Up", 30).to_string(),
+            "⧗ queued: hi · Alt-Up edits"
+        );
+    }
 }

@@ -2,12 +2,13 @@
 //! other processes' changes), undo from the encrypted backup, change the passphrase.
 //! Never imports ratatui or crossterm; slow calls (the first unlock) belong off the UI thread.
 
+pub mod bundle;
 pub mod crypto;
 pub mod document;
 pub mod entry;
 pub mod error;
 pub mod file;
-mod identity;
+pub mod identity;
 pub mod ops;
 pub mod unlock;
 

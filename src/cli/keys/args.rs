@@ -75,6 +75,40 @@ pub enum KeysCmd {
     },
     /// Import keys found in well-known environment variables.
     ImportEnv,
+    /// Write chosen keys to a bundle encrypted to other machines' age or SSH public keys
+    /// (an armored age file; `keys import` on the other machine, or `age -d -i KEY`, opens it).
+    Export {
+        /// Only this provider's keys (repeatable; default: every key).
+        #[arg(long = "provider", value_name = "PROVIDER",
+              add = clap_complete::ArgValueCandidates::new(crate::cli::complete::providers))]
+        providers: Vec<String>,
+        /// Only this key (repeatable; `keyturn keys list` shows ids).
+        #[arg(long = "key", value_name = "ID",
+              add = clap_complete::ArgValueCandidates::new(crate::cli::complete::key_ids))]
+        keys: Vec<String>,
+        /// Encrypt to this age recipient (age1…), SSH public key (ssh-ed25519 …, ssh-rsa …), or
+        /// a file of them (a .pub file, an authorized_keys); repeatable, at least one.
+        #[arg(
+            long = "recipient",
+            short = 'r',
+            value_name = "RECIPIENT",
+            required = true
+        )]
+        recipients: Vec<String>,
+        /// Write the bundle to FILE (made 0600) instead of standard output.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Add the keys of a bundle made by `keys export` (or `age -r` from the documented JSON):
+    /// new keys are added, keys already stored skipped, clashing labels renamed; one save.
+    Import {
+        /// The bundle file ("-" for standard input).
+        file: PathBuf,
+        /// The age identity file or SSH private key it was encrypted to. Default:
+        /// keystore.identity_file, else ~/.ssh/id_ed25519, else ~/.ssh/id_rsa.
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+    },
     /// Change the passphrase, or move to an identity file with --identity.
     Passwd {
         /// Protect the store with this age identity (or SSH key) file instead.

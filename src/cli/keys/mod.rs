@@ -5,6 +5,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 mod args;
+mod bundle;
 mod commands;
 mod open;
 
@@ -164,6 +165,13 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
         KeysCmd::Label { id, label } => relabel(ctx, out, id, label),
         KeysCmd::Cap { id, usd } => cap(ctx, out, id, usd),
         KeysCmd::ImportEnv => import_env(ctx, out),
+        KeysCmd::Export {
+            providers,
+            keys,
+            recipients,
+            output,
+        } => bundle::export(ctx, out, &providers, &keys, &recipients, output.as_deref()),
+        KeysCmd::Import { file, identity } => bundle::import(ctx, out, &file, identity.as_deref()),
         KeysCmd::Passwd { identity } => passwd(ctx, out, identity),
         KeysCmd::PurgeBackup => purge_backup(ctx, out),
         KeysCmd::FixPermissions => fix_permissions(ctx, out),

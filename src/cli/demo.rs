@@ -24,6 +24,7 @@ pub async fn prepare(home: &Path) -> Result<(MockProvider, Config, Paths), super
         tokens_per_sec: 60.0,
         models: vec!["demo-fast".into(), "demo-thinking".into()],
         model_info: None,
+        stream_headers: Vec::new(),
     })
     .await
     .map_err(|e| {

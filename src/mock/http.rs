@@ -254,7 +254,14 @@ async fn stream_reply(
     let Some(tokens) = answer_plainly(&mut stream, &reply, key, dialect).await else {
         return;
     };
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    let extra: String = state
+        .stream_headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n{extra}\r\n"
+    );
     if stream.write_all(head.as_bytes()).await.is_err() {
         return;
     }

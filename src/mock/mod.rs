@@ -53,6 +53,8 @@ pub struct MockState {
     pub models: Vec<String>,
     /// What `/v1/model/info` answers, as a LiteLLM gateway does (None: 404).
     pub model_info: Option<serde_json::Value>,
+    /// Headers a streamed reply carries besides the usual ones (a gateway's figures).
+    pub stream_headers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +67,8 @@ pub struct MockOptions {
     pub models: Vec<String>,
     /// Answer `/v1/model/info` with this, as a LiteLLM gateway does.
     pub model_info: Option<serde_json::Value>,
+    /// Headers every streamed reply carries (e.g. LiteLLM's `x-litellm-response-cost`).
+    pub stream_headers: Vec<(String, String)>,
 }
 
 impl Default for MockOptions {
@@ -76,6 +80,7 @@ impl Default for MockOptions {
             tokens_per_sec: 0.0,
             models: vec!["mock-model".into(), "mock-reasoner".into()],
             model_info: None,
+            stream_headers: Vec::new(),
         }
     }
 }
@@ -103,6 +108,7 @@ impl MockProvider {
             tokens_per_sec: opts.tokens_per_sec,
             models: opts.models,
             model_info: opts.model_info,
+            stream_headers: opts.stream_headers,
             ..Default::default()
         });
         let task = tokio::spawn(http::serve(listener, state.clone()));

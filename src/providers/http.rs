@@ -264,7 +264,22 @@ pub async fn stream_chat(
         sink.send(StreamEvent::Error(e)).await;
         return;
     }
-    super::pump::pump(resp, parser, endpoint, timeouts, &redactor, sink).await;
+    let figures = super::gateway::figures(resp.headers());
+    if let Some(key) = figures.key
+        && !sink.send(StreamEvent::GatewayKey(key)).await
+    {
+        return;
+    }
+    super::pump::pump(
+        resp,
+        parser,
+        endpoint,
+        timeouts,
+        &redactor,
+        figures.cost,
+        sink,
+    )
+    .await;
 }
 
 /// Sends the request; an answer that is not a success is the provider's error.

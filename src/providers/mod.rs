@@ -6,6 +6,7 @@ pub mod call;
 pub mod catalog;
 pub mod count;
 pub mod error;
+pub mod gateway;
 pub mod gemini;
 pub mod hints;
 pub mod http;
@@ -34,6 +35,8 @@ pub enum StreamEvent {
     Text(String),
     Reasoning(String),
     Usage(Usage),
+    /// A gateway's figures for the key this request used (a LiteLLM proxy's spend and budget).
+    GatewayKey(gateway::KeySpend),
     /// Something the API wants back on later turns (see [`crate::chat::Carry`]).
     Carry {
         api: &'static str,

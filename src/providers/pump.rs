@@ -17,6 +17,7 @@ pub(super) async fn pump(
     endpoint: &Endpoint,
     timeouts: Timeouts,
     redactor: &Redactor,
+    gateway_cost: Option<crate::chat::money::Usd>,
     sink: &mut impl EventSink,
 ) {
     let mut decoder = SseDecoder::new();
@@ -61,6 +62,12 @@ pub(super) async fn pump(
                     &mut out,
                     StreamEvent::Reasoning(reasoning_keys.push(&reasoning_clean.push(&r))),
                 ),
+                // A gateway's cost of the request (a response header) is the request's cost
+                // unless the body names one itself.
+                StreamEvent::Usage(mut u) => {
+                    u.cost_usd = u.cost_usd.or(gateway_cost);
+                    out.push(StreamEvent::Usage(u));
+                }
                 // Never kept if it holds a key the provider echoed: it would be written to
                 // history as it is (a signature forbids redacting it).
                 StreamEvent::Carry { ref item, .. } if holds_a_key(redactor, item) => {}

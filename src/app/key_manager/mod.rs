@@ -121,6 +121,8 @@ pub struct KeysPane {
     pub auto_source: bool,
     /// The provider the chat uses: preselected when adding a key.
     pub current_provider: Option<String>,
+    /// What a gateway's last answer said of its key's spend and budget, by provider id.
+    pub gateway: std::collections::BTreeMap<String, crate::providers::gateway::KeySpend>,
 }
 
 impl Default for KeysPane {
@@ -133,6 +135,7 @@ impl Default for KeysPane {
             dialog: None,
             message: None,
             env_candidates: Vec::new(),
+            gateway: Default::default(),
             warnings: Vec::new(),
             providers: Vec::new(),
             next_req: 1,

@@ -318,6 +318,10 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
             msg.reasoning.push_str(&r);
         }
         StreamEvent::Usage(u) => msg.usage = Some(u),
+        StreamEvent::GatewayKey(spend) => {
+            let provider = msg.provider_id.clone();
+            app.key_manager.gateway.insert(provider, spend);
+        }
         StreamEvent::Carry { api, item } => {
             let model = msg.model.clone();
             let carry = msg.carry.get_or_insert_with(|| crate::chat::Carry {

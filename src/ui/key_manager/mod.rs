@@ -184,10 +184,15 @@ fn key_list_lines(app: &App, width: usize, spin: &str, theme: &Theme) -> Vec<Lin
         } else {
             format!("{} ({id})", sanitize_line(&name))
         };
-        out.push(Line::from(Span::styled(
-            format!(" {title}"),
-            theme.user_label,
-        )));
+        let mut heading = vec![Span::styled(format!(" {title}"), theme.user_label)];
+        if let Some(g) = pane.gateway.get(&id) {
+            let of = g.max_budget.map_or(String::new(), |b| format!(" of ${b}"));
+            heading.push(Span::styled(
+                format!("  gateway: ${}{of} spent on this key", g.spend),
+                theme.meta,
+            ));
+        }
+        out.push(Line::from(heading));
         let rows: Vec<Line<'static>> = pane
             .entries
             .iter()

@@ -5,6 +5,7 @@ mod bundles;
 mod docs;
 mod doctor;
 mod estimate;
+mod gateway;
 mod history;
 mod keys;
 mod reasoning;

@@ -84,7 +84,7 @@ fn summary(events: &[StreamEvent]) -> String {
                 end = format!("Error: {kind}");
             }
             StreamEvent::Carry { api, item } => carried.push(format!("{api}:{item}")),
-            StreamEvent::Connected | StreamEvent::Retrying { .. } => {}
+            StreamEvent::Connected | StreamEvent::Retrying { .. } | StreamEvent::GatewayKey(_) => {}
         }
     }
     // Carried items are shown only where a fixture has them.

@@ -163,7 +163,7 @@ async fn handle(mut stream: TcpStream, state: Arc<MockState>) {
     match (req.method.as_str(), is_stream) {
         // The key-information calls of OpenRouter, DeepSeek and xAI.
         ("GET", _) if path == "/v1/key" => {
-            let body = json!({"data": {"label": "sk-or-v1-abc...xyz", "usage": 1.25, "limit": 10.0, "limit_remaining": 8.75, "is_free_tier": false}});
+            let body = json!({"data": {"label": "sk-or-v1-abc...xyz", "usage": 1.25, "limit": 10.0, "limit_remaining": 8.75, "limit_reset": "monthly", "is_free_tier": false}});
             respond(&mut stream, 200, "application/json", "", &body.to_string()).await;
         }
         ("GET", _) if path == "/user/balance" => {

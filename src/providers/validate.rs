@@ -57,6 +57,22 @@ fn probe(endpoint: &Endpoint) -> (Probe, String) {
     }
 }
 
+/// "$3.20 used; $6.80 of $10.00 left, the limit resets monthly": what OpenRouter's
+/// `GET /key` says of the key's credit.
+fn openrouter_credit(d: &serde_json::Value) -> String {
+    let usd = |v: &serde_json::Value| v.as_f64().map(|u| format!("${u:.2}"));
+    let used = usd(&d["usage"]).map_or("usage unknown".into(), |u| format!("{u} used"));
+    let limit = match (usd(&d["limit_remaining"]), usd(&d["limit"])) {
+        (Some(left), Some(limit)) => format!("; {left} of {limit} left"),
+        _ => "; no credit limit".into(),
+    };
+    let reset = match d["limit_reset"].as_str() {
+        Some(period) if d["limit"].is_number() => format!(", the limit resets {period}"),
+        _ => String::new(),
+    };
+    format!("{used}{limit}{reset}")
+}
+
 /// What a successful answer says about the key.
 fn judge_success(probe: Probe, name: &str, body: &serde_json::Value) -> CheckOutcome {
     let valid = |detail: String| CheckOutcome {
@@ -85,10 +101,8 @@ fn judge_success(probe: Probe, name: &str, body: &serde_json::Value) -> CheckOut
                     detail: format!("{name} accepted the key, but its credit limit is used up"),
                 },
                 _ => valid(format!(
-                    "{name} accepted the key ({} used)",
-                    d["usage"]
-                        .as_f64()
-                        .map_or("usage unknown".into(), |u| format!("${u:.2}"))
+                    "{name} accepted the key ({})",
+                    openrouter_credit(d)
                 )),
             }
         }

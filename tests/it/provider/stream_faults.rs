@@ -589,7 +589,11 @@ async fn openrouter_deepseek_and_xai_keys_use_their_own_key_calls() {
     keyturn::install_crypto_provider();
     let client = keyturn::providers::http::build_client(timeouts());
     for (id, path, needle) in [
-        ("openrouter", "/v1/key", "$1.25 used"),
+        (
+            "openrouter",
+            "/v1/key",
+            "$1.25 used; $8.75 of $10.00 left, the limit resets monthly",
+        ),
         ("deepseek", "/user/balance", "balance 4.20 USD"),
         ("xai", "/v1/api-key", "accepted the key"),
     ] {

@@ -39,7 +39,7 @@ pub enum Command {
         130 interrupted."
     )]
     Ask(AskArgs),
-    /// Manage the encrypted API keys (list, add, test, rotate, undo, rm, passwd, ...).
+    /// Manage the encrypted API keys (list, add, test, rotate, undo, rm, export, import, passwd, ...).
     #[command(subcommand)]
     Keys(super::keys::KeysCmd),
     /// Try keyturn offline: a demo provider, fake keys, a throw-away home.

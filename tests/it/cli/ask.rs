@@ -272,7 +272,7 @@ fn completions_and_man_page_are_generated_from_the_cli() {
     );
     let out = Command::new("bash")
         .arg("-c")
-        .arg("source <(keyturn completions bash); COMP_WORDS=(keyturn keys imp); COMP_CWORD=2; COMP_TYPE=9; _clap_complete_keyturn keyturn imp keys; echo \"${COMPREPLY[@]}\"")
+        .arg("source <(keyturn completions bash); COMP_WORDS=(keyturn keys import-); COMP_CWORD=2; COMP_TYPE=9; _clap_complete_keyturn keyturn import- keys; echo \"${COMPREPLY[@]}\"")
         .env("PATH", path)
         .output()
         .unwrap();

@@ -74,6 +74,8 @@ actions! {
     KeyEditLabel = "key_edit_label": "edit the selected key's label",
     KeyImportEnv = "key_import_env": "import keys found in environment variables",
     KeyFixPermissions = "key_fix_permissions": "make keys.age 0600 and its directory 0700",
+    KeyExport = "key_export": "export keys to a bundle encrypted to another machine's age or SSH key",
+    KeyImportBundle = "key_import_bundle": "import the keys of a bundle made by key_export (or keyturn keys export)",
     KeyBudget = "key_budget": "monthly spending caps: the selected key's, its provider's or the global one (Tab)",
     ListUp = "list_up": "move the selection up",
     ListDown = "list_down": "move the selection down",

@@ -141,6 +141,8 @@ const DEFAULTS: &[(Scope, &str, Action)] = {
         (Keys, "d", KeyDelete),
         (Keys, "enter", KeyActivate),
         (Keys, "e", KeyEditLabel),
+        (Keys, "x", KeyExport),
+        (Keys, "I", KeyImportBundle),
         (Keys, "i", KeyImportEnv),
         (Keys, "p", KeyFixPermissions),
         (Keys, "b", KeyBudget),

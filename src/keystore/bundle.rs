@@ -250,6 +250,38 @@ pub fn plan_merge(existing: &[KeyEntry], incoming: Vec<KeyEntry>) -> MergePlan {
     plan
 }
 
+/// The identity to open a bundle with when none is given: the store's own
+/// (`keystore.identity_file`), else `~/.ssh/id_ed25519`, else `~/.ssh/id_rsa`.
+pub fn default_identity(configured: Option<&Path>) -> Option<std::path::PathBuf> {
+    if let Some(p) = configured {
+        return Some(p.to_path_buf());
+    }
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from)?;
+    ["id_ed25519", "id_rsa"]
+        .map(|n| home.join(".ssh").join(n))
+        .into_iter()
+        .find(|p| p.is_file())
+}
+
+/// What an import did, in one line: how many were added, skipped and renamed.
+pub fn describe_plan(plan: &MergePlan) -> String {
+    let mut parts = vec![format!(
+        "imported {} key{}",
+        plan.add.len(),
+        if plan.add.len() == 1 { "" } else { "s" }
+    )];
+    if !plan.duplicates.is_empty() {
+        parts.push(format!("{} already stored", plan.duplicates.len()));
+    }
+    for (from, to) in &plan.renamed {
+        parts.push(format!("{from:?} taken, so {to:?}"));
+    }
+    let mut line = parts.join("; ");
+    line[..1].make_ascii_uppercase();
+    line.push('.');
+    line
+}
+
 fn label_or_none(label: &str) -> &str {
     if label.is_empty() { "no label" } else { label }
 }

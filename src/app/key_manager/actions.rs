@@ -127,6 +127,17 @@ impl KeysPane {
                     }));
                 }
             }
+            Action::KeyExport => {
+                let provider = self.selected_meta().map(|m| m.provider.clone());
+                self.dialog = Some(KeyDialog::ExportBundle(
+                    super::bundle_dialogs::ExportBundle::new(provider),
+                ));
+            }
+            Action::KeyImportBundle => {
+                self.dialog = Some(KeyDialog::ImportBundle(
+                    super::bundle_dialogs::ImportBundle::default(),
+                ));
+            }
             Action::KeyBudget => {
                 if let Some(m) = self.selected_meta().cloned() {
                     let input = self.cap_input(CapScope::Key, &m.id, &m.provider, budget);

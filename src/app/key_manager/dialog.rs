@@ -24,6 +24,8 @@ impl KeyDialog {
             KeyDialog::OfferPurge(d) => d.on_key(press),
             KeyDialog::EditLabel(d) => d.on_key(press),
             KeyDialog::EditCap(d) => d.on_key(press),
+            KeyDialog::ExportBundle(d) => d.on_key(press),
+            KeyDialog::ImportBundle(d) => d.on_key(press),
         }
     }
 
@@ -35,6 +37,16 @@ impl KeyDialog {
             KeyDialog::Secret(d) => Some(&mut d.input),
             KeyDialog::EditLabel(d) => Some(&mut d.input),
             KeyDialog::EditCap(d) => Some(&mut d.input),
+            KeyDialog::ExportBundle(d) => Some(if d.on_file {
+                &mut d.file
+            } else {
+                &mut d.recipients
+            }),
+            KeyDialog::ImportBundle(d) => Some(if d.on_identity {
+                &mut d.identity
+            } else {
+                &mut d.file
+            }),
             KeyDialog::ChooseProvider(_)
             | KeyDialog::Testing(_)
             | KeyDialog::ConfirmUnverified(_)

@@ -56,13 +56,13 @@ pub struct Press {
 }
 
 impl Press {
-    fn is(&self, action: Action) -> bool {
+    pub(super) fn is(&self, action: Action) -> bool {
         self.action == Some(action)
     }
 }
 
 /// Text-field dialogs: Enter (confirm) submits, Esc (cancel) closes, other keys type.
-fn field_key(field: &mut TextArea<'static>, press: &Press) -> Option<Outcome> {
+pub(super) fn field_key(field: &mut TextArea<'static>, press: &Press) -> Option<Outcome> {
     if press.is(Action::Cancel) {
         return Some(Outcome::Cancel);
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use tui_textarea::TextArea;
 
 mod actions;
+pub mod bundle_dialogs;
 mod dialog;
 pub mod dialogs;
 mod msg;
@@ -59,6 +60,8 @@ pub enum KeyDialog {
     OfferPurge(dialogs::OfferPurge),
     EditLabel(dialogs::EditLabel),
     EditCap(dialogs::EditCap),
+    ExportBundle(bundle_dialogs::ExportBundle),
+    ImportBundle(bundle_dialogs::ImportBundle),
 }
 
 /// Which monthly cap the budget dialog edits. Key caps live in the key store; provider and
@@ -93,6 +96,8 @@ impl std::fmt::Debug for KeyDialog {
             KeyDialog::OfferPurge(_) => "OfferPurge",
             KeyDialog::EditLabel(_) => "EditLabel",
             KeyDialog::EditCap(_) => "EditCap",
+            KeyDialog::ExportBundle(_) => "ExportBundle",
+            KeyDialog::ImportBundle(_) => "ImportBundle",
         };
         write!(f, "KeyDialog::{name}")
     }

@@ -7,6 +7,17 @@ use crate::chat::money::Usd;
 /// What the key manager asks the runtime to do. Secrets travel as [`Secret`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeysEffect {
+    /// Write keys (`provider`'s, or all) to `path`, encrypted to `recipients`.
+    ExportBundle {
+        provider: Option<String>,
+        recipients: Vec<String>,
+        path: String,
+    },
+    /// Add the keys of the bundle at `path`, opened with `identity` (empty: the default).
+    ImportBundle {
+        path: String,
+        identity: String,
+    },
     /// Unlock with this passphrase, or with the configured non-interactive source.
     Unlock {
         passphrase: Option<Secret>,

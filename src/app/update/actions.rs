@@ -63,6 +63,8 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::KeyImportEnv
         | Action::KeyFixPermissions
         | Action::KeyBudget
+        | Action::KeyExport
+        | Action::KeyImportBundle
         // Actions of the other panes and of dialogs mean nothing in the chat.
         | Action::ListUp
         | Action::ListDown

@@ -91,16 +91,9 @@ pub(super) fn export(
 /// The identity to open a bundle with: the one given, else the store's own, else the usual
 /// SSH keys.
 fn identity_path(ctx: &Ctx<'_>, given: Option<&Path>) -> Result<PathBuf, CliError> {
-    if let Some(p) = given {
-        return Ok(p.to_path_buf());
-    }
-    if let Some(p) = &ctx.config.keystore.identity_file {
-        return Ok(p.clone());
-    }
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    home.iter()
-        .flat_map(|h| ["id_ed25519", "id_rsa"].map(|n| h.join(".ssh").join(n)))
-        .find(|p| p.is_file())
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| bundle::default_identity(ctx.config.keystore.identity_file.as_deref()))
         .ok_or_else(|| {
             CliError::Usage(
                 "no identity to open the bundle with: give --identity (the age identity file or SSH private key it was encrypted to)".into(),

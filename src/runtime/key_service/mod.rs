@@ -17,6 +17,7 @@ use crate::keystore::{KeyEntry, KeyOp, KeyStore, KeystoreError, TestRecord, Unlo
 use crate::providers::validate::{CheckOutcome, check_key};
 use crate::time::now;
 
+mod bundles;
 mod open;
 
 type Pending = HashMap<u64, (SecretString, Option<CheckOutcome>)>;
@@ -356,6 +357,32 @@ impl KeyService {
                 .change("keys.age is now 0600 and its directory 0700.", |s| {
                     s.fix_permissions()
                 }),
+            KeysEffect::ExportBundle {
+                provider,
+                recipients,
+                path,
+            } => {
+                let this = self.clone();
+                self.with_store(move |store| {
+                    let note = bundles::export(store, provider.as_deref(), &recipients, &path);
+                    Ok(match note {
+                        Ok(note) => this.updated(store, note, None),
+                        Err(error) => KeysMsg::Failed { error },
+                    })
+                });
+            }
+            KeysEffect::ImportBundle { path, identity } => {
+                let this = self.clone();
+                let configured = self.config.keystore.identity_file.clone();
+                self.with_store(move |store| {
+                    Ok(
+                        match bundles::import(store, &path, &identity, configured.as_deref()) {
+                            Ok(note) => this.updated(store, note, None),
+                            Err(error) => KeysMsg::Failed { error },
+                        },
+                    )
+                });
+            }
             KeysEffect::ImportEnv => {
                 let this = self.clone();
                 let config = self.config.clone();

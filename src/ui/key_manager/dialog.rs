@@ -30,6 +30,8 @@ pub(super) fn render_dialog(
         KeyDialog::OfferPurge(d) => super::views::offer_purge(d, app, theme),
         KeyDialog::EditLabel(d) => super::views::edit_label(d, theme),
         KeyDialog::EditCap(d) => super::views::edit_cap(d, app, theme),
+        KeyDialog::ExportBundle(d) => super::bundle_views::export(d, theme),
+        KeyDialog::ImportBundle(d) => super::bundle_views::import(d, theme),
     };
     draw_box(frame, area, view, theme);
 }

@@ -15,6 +15,7 @@ use crate::text::sanitize::sanitize_line;
 use crate::text::wrap::truncate;
 use crate::time::format_date;
 
+mod bundle_views;
 mod dialog;
 mod views;
 
@@ -244,7 +245,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             (Action::KeyActivate, "activate"),
             (Action::KeyEditLabel, "label"),
             (Action::KeyTestAll, "test all"),
-            (Action::KeyImportEnv, "import"),
+            (Action::KeyImportEnv, "import env"),
+            (Action::KeyExport, "export"),
+            (Action::KeyImportBundle, "import bundle"),
         ],
         area.width as usize,
     );

@@ -2,6 +2,7 @@
 
 mod browse;
 mod budget;
+mod bundles;
 mod chat;
 mod keys;
 mod meter;

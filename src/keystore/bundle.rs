@@ -35,7 +35,7 @@ pub enum BundleError {
     #[error("could not encrypt the bundle: {0}")]
     Encrypt(String),
     #[error(
-        "this bundle is not for the identity given: it was encrypted to other keys (give the matching one with --identity)"
+        "this bundle is not for the identity given: it was encrypted to other keys; give the identity (age identity file or SSH private key) of one of its recipients"
     )]
     NotForThisIdentity,
     #[error("this is not a keyturn key bundle ({0})")]

@@ -77,6 +77,10 @@ pub struct KeystoreConfig {
     pub identity_file: Option<std::path::PathBuf>,
     /// scrypt work factor (log2 N) for new passphrases: each step doubles the unlock time.
     pub scrypt_work_factor: u8,
+    /// Also encrypt keys.age to these age recipients or SSH public keys (or files of them),
+    /// so one file opens on several machines. Needs `identity_file`: a passphrase-protected
+    /// age file cannot have other recipients.
+    pub recipients: Vec<String>,
 }
 
 impl Default for KeystoreConfig {
@@ -84,6 +88,7 @@ impl Default for KeystoreConfig {
         Self {
             identity_file: None,
             scrypt_work_factor: crate::keystore::DEFAULT_LOG_N,
+            recipients: Vec::new(),
         }
     }
 }
@@ -109,6 +114,11 @@ impl Config {
     }
 
     fn validate(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        if !self.keystore.recipients.is_empty() && self.keystore.identity_file.is_none() {
+            let at = text.find("recipients").map(|p| p..p + 1);
+            let msg = "keystore.recipients needs keystore.identity_file: a passphrase-protected key store cannot also be encrypted to other keys (age allows a passphrase only alone); set identity_file to your SSH key or an age identity, or remove recipients";
+            return Err(ConfigError::at(path, text, at, msg));
+        }
         if let Err((span, msg)) = self.context.check() {
             return Err(ConfigError::at(path, text, Some(span), &msg));
         }
@@ -223,6 +233,19 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(Path::new("/tmp/c.toml"), text)
+    }
+
+    #[test]
+    fn keystore_recipients_need_an_identity_and_say_so_at_their_line() {
+        let err = parse("[keystore]\nscrypt_work_factor = 10\nrecipients = [\"age1x\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("c.toml:3:1") && err.contains("needs keystore.identity_file"),
+            "{err}"
+        );
+        let ok = parse("[keystore]\nidentity_file = \"/k\"\nrecipients = [\"age1x\"]\n").unwrap();
+        assert_eq!(ok.keystore.recipients, ["age1x"]);
     }
 
     const GOOD: &str = r#"

@@ -69,6 +69,12 @@ pub enum KeystoreError {
     ChangedElsewhere { path: PathBuf },
     #[error("{} is missing but its backup {}.bak is there: `keyturn keys undo` restores it. To start afresh instead, move the backup away first.", path.display(), path.display())]
     MissingWithBackup { path: PathBuf },
+    #[error(
+        "keystore.recipients needs an identity: a passphrase-protected key store cannot also be encrypted to other keys (age allows a passphrase only alone). Set keystore.identity_file (your SSH key or an age identity) and move the store to it with `keyturn keys passwd --identity FILE`, or remove keystore.recipients."
+    )]
+    RecipientsNeedIdentity,
+    #[error("keystore.recipients: {detail}")]
+    BadRecipient { detail: String },
     #[error("An empty passphrase would protect nothing; choose one.")]
     EmptyPassphrase,
 }

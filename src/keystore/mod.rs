@@ -39,6 +39,8 @@ pub struct KeyStore {
     seen: Vec<u8>,
     /// Permission problems found when opening.
     pub warnings: Vec<String>,
+    /// `keystore.recipients`, kept through a change of identity.
+    extra_recipients: Vec<String>,
 }
 
 /// The same unlock again (a passphrase or an identity path), for a second attempt.
@@ -114,6 +116,7 @@ impl KeyStore {
             entries,
             seen: bytes,
             warnings: file::permission_warnings(path),
+            extra_recipients: Vec::new(),
         })
     }
 
@@ -167,6 +170,7 @@ impl KeyStore {
         Ok(Self {
             path: path.to_path_buf(),
             warnings: file::permission_warnings(path),
+            extra_recipients: Vec::new(),
             ..opened
         })
     }
@@ -201,6 +205,7 @@ impl KeyStore {
             entries: Vec::new(),
             seen: ct,
             warnings: Vec::new(),
+            extra_recipients: Vec::new(),
         })
     }
 
@@ -210,6 +215,46 @@ impl KeyStore {
 
     pub fn material(&self) -> &Material {
         &self.material
+    }
+
+    /// Encrypts the store to these recipients too (`keystore.recipients`), from its next save
+    /// on (`reencrypt` at once). Refused for a passphrase-protected store.
+    pub fn add_recipients(&mut self, specs: &[String]) -> Result<(), KeystoreError> {
+        if specs.is_empty() {
+            return Ok(());
+        }
+        let Material::Identity { recipients, .. } = &mut self.material else {
+            return Err(KeystoreError::RecipientsNeedIdentity);
+        };
+        for spec in specs {
+            let expanded = unlock::expand_home(Path::new(spec));
+            let found = bundle::recipients(&expanded.to_string_lossy())
+                .or_else(|_| bundle::recipients(spec))
+                .map_err(|e| KeystoreError::BadRecipient {
+                    detail: e.to_string(),
+                })?;
+            recipients.extend(found);
+        }
+        self.extra_recipients = specs.to_vec();
+        Ok(())
+    }
+
+    /// Writes the store (and its backup) again with its recipients as they are now.
+    pub fn reencrypt(&mut self) -> Result<(), KeystoreError> {
+        let _lock = file::StoreLock::acquire(&self.path)?;
+        self.refresh_locked()?;
+        let bak_path = backup_path(&self.path);
+        if let Some(bak) = file::read(&bak_path)?
+            && let Ok(pt) = crypto::decrypt(&bak, &self.material)
+        {
+            let b = crypto::encrypt(&pt, &self.material).map_err(|e| corrupt(&bak_path, e))?;
+            file::write_atomic(&bak_path, &b)?;
+        }
+        let ct = crypto::encrypt(&document::encode(&self.entries), &self.material)
+            .map_err(|e| corrupt(&self.path, e))?;
+        file::write_atomic(&self.path, &ct)?;
+        self.seen = ct;
+        Ok(())
     }
 
     pub fn entries(&self) -> &[KeyEntry] {
@@ -405,7 +450,12 @@ impl KeyStore {
         log_n: u8,
         ask: Ask,
     ) -> Result<(), KeystoreError> {
-        let material = material_for(unlock, log_n, ask)?;
+        let mut material = material_for(unlock, log_n, ask)?;
+        if let Material::Identity { recipients, .. } = &mut material {
+            for spec in &self.extra_recipients {
+                recipients.extend(bundle::recipients(spec).unwrap_or_default());
+            }
+        }
         let _lock = file::StoreLock::acquire(&self.path)?;
         self.refresh_locked()?;
         let bak_path = backup_path(&self.path);

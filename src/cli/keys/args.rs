@@ -75,6 +75,9 @@ pub enum KeysCmd {
     },
     /// Import keys found in well-known environment variables.
     ImportEnv,
+    /// Write keys.age (and its backup) again for its identity and keystore.recipients now,
+    /// rather than at the next change.
+    Reencrypt,
     /// Write chosen keys to a bundle encrypted to other machines' age or SSH public keys
     /// (an armored age file; `keys import` on the other machine, or `age -d -i KEY`, opens it).
     Export {

@@ -165,6 +165,23 @@ async fn run_inner(ctx: &Ctx<'_>, cmd: KeysCmd) -> Result<(), CliError> {
         KeysCmd::Label { id, label } => relabel(ctx, out, id, label),
         KeysCmd::Cap { id, usd } => cap(ctx, out, id, usd),
         KeysCmd::ImportEnv => import_env(ctx, out),
+        KeysCmd::Reencrypt => {
+            let mut store = open::open(ctx)?;
+            store.reencrypt()?;
+            writeln!(
+                out,
+                "Re-encrypted {} (and its backup) for {} and {} more recipient{}.",
+                ctx.path.display(),
+                store.material().describe(),
+                ctx.config.keystore.recipients.len(),
+                if ctx.config.keystore.recipients.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
+            .map_err(CliError::from)
+        }
         KeysCmd::Export {
             providers,
             keys,

@@ -32,11 +32,12 @@ pub(super) fn open(ctx: &Ctx) -> Result<KeyStore, KeystoreError> {
             path: ctx.path.clone(),
         });
     }
-    let store = KeyStore::open(
+    let mut store = KeyStore::open(
         &ctx.path,
         unlock_for_open(ctx.config, &ctx.path)?,
         &mut ask_tty,
     )?;
+    with_recipients(ctx, &mut store);
     for w in &store.warnings {
         eprintln!("warning: {w} Fix it with `keyturn keys fix-permissions`.");
     }
@@ -96,14 +97,23 @@ impl Destination {
     }
 }
 
+/// `keystore.recipients` join the store's own recipient for its saves; one that cannot be
+/// read is a warning (the store still opens).
+fn with_recipients(ctx: &Ctx, store: &mut KeyStore) {
+    if let Err(e) = store.add_recipients(&ctx.config.keystore.recipients) {
+        eprintln!("warning: {e}");
+    }
+}
+
 fn create(ctx: &Ctx, unlock: Unlock) -> Result<KeyStore, KeystoreError> {
     let existed = KeyStore::exists(&ctx.path);
-    let store = KeyStore::create_or_open(
+    let mut store = KeyStore::create_or_open(
         &ctx.path,
         unlock,
         ctx.config.keystore.scrypt_work_factor,
         &mut ask_tty,
     )?;
+    with_recipients(ctx, &mut store);
     if !existed {
         eprintln!(
             "Created {} (protected by {}).",

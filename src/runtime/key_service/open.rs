@@ -123,7 +123,12 @@ impl KeyService {
     }
 
     /// The store is open: it is kept for the session, and the model hears what it holds.
-    fn keep_unlocked(&self, store: KeyStore) -> KeysMsg {
+    fn keep_unlocked(&self, mut store: KeyStore) -> KeysMsg {
+        // `keystore.recipients` join the store's own recipient; one that cannot be read is
+        // said among the warnings.
+        if let Err(e) = store.add_recipients(&self.config.keystore.recipients) {
+            store.warnings.push(e.to_string());
+        }
         let msg = KeysMsg::Unlocked {
             method: store.material().describe(),
             entries: meta(&store),

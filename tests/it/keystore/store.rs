@@ -583,3 +583,39 @@ fn debug_of_every_type_that_holds_a_key_hides_it() {
     );
     assert!(!shown.contains("CANARY"), "{shown}");
 }
+
+#[test]
+fn a_store_encrypted_to_two_ssh_recipients_opens_with_either() {
+    let dir = tempfile::tempdir().unwrap();
+    let (Some(laptop), Some(server)) = (
+        ssh_keygen(dir.path(), "laptop", ""),
+        ssh_keygen(dir.path(), "server", ""),
+    ) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ssh-keygen is required in CI"
+        );
+        return;
+    };
+    let path = dir.path().join("keys.age");
+    let mut store =
+        KeyStore::create(&path, Unlock::Identity(laptop.clone()), LOG_N, &mut no_ask).unwrap();
+    let server_pub = format!("{}.pub", server.display());
+    store.add_recipients(std::slice::from_ref(&server_pub)).unwrap();
+    let key = canary_key();
+    let id = add(&mut store, "openai", &key);
+    for who in [&laptop, &server] {
+        let opened = KeyStore::open(&path, Unlock::Identity(who.clone()), &mut no_ask).unwrap();
+        assert!(opened.find(&id).is_ok(), "{} opens it", who.display());
+    }
+    // The backup is for both as well once re-encrypted; a stranger opens neither.
+    store.reencrypt().unwrap();
+    let stranger = ssh_keygen(dir.path(), "stranger", "").unwrap();
+    assert!(KeyStore::open(&path, Unlock::Identity(stranger), &mut no_ask).is_err());
+    // A passphrase store cannot have recipients: said, not ignored.
+    let (mut pass_store, _) = new_store(&dir.path().join("p"));
+    assert!(matches!(
+        pass_store.add_recipients(&[server_pub]),
+        Err(KeystoreError::RecipientsNeedIdentity)
+    ));
+}

@@ -121,7 +121,10 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
         }
         Screen::Welcome(w) => welcome::render(frame, pane, app, w, theme),
         Screen::Conversations(p) => conversation_list::render(frame, pane, app, p, theme),
-        Screen::Usage(v) => usage::render(frame, pane, v, &app.options.keymap, theme),
+        Screen::Usage(v) => {
+            let credit = usage::credit_notes(app);
+            usage::render(frame, pane, v, &app.options.keymap, &credit, theme)
+        }
     }
     status::render(
         status_area,

@@ -11,7 +11,48 @@ use crate::keymap::{Action, Keymap, Scope};
 use crate::text::wrap::truncate;
 use crate::usage::{GroupBy, Row};
 
-pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, keymap: &Keymap, theme: &Theme) {
+/// What the providers themselves last said of the keys' spend: a gateway key's spend and
+/// budget (LiteLLM's headers), an OpenRouter key's credit (its last test).
+pub fn credit_notes(app: &crate::app::App) -> Vec<String> {
+    let pane = &app.key_manager;
+    let mut out: Vec<String> = pane
+        .gateway
+        .iter()
+        .map(|(provider, g)| {
+            let of = g.max_budget.map_or(String::new(), |b| format!(" of ${b}"));
+            format!(
+                "{provider}: the gateway says ${}{of} spent on its key.",
+                g.spend
+            )
+        })
+        .collect();
+    for e in pane.entries.iter().filter(|e| e.provider == "openrouter") {
+        let Some(t) = &e.last_test else { continue };
+        // "OpenRouter accepted the key ($1.25 used; …)": the part in brackets.
+        if let Some(credit) = t
+            .detail
+            .split_once('(')
+            .and_then(|(_, r)| r.strip_suffix(')'))
+        {
+            out.push(format!(
+                "{} key {}: {credit} (tested {}).",
+                e.provider,
+                e.masked,
+                crate::time::format_date(t.at)
+            ));
+        }
+    }
+    out
+}
+
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    v: &UsageView,
+    keymap: &Keymap,
+    credit: &[String],
+    theme: &Theme,
+) {
     if area.height < 3 || area.width < 4 {
         return;
     }
@@ -44,6 +85,16 @@ pub fn render(frame: &mut Frame, area: Rect, v: &UsageView, keymap: &Keymap, the
             format!("  {} damaged line(s) skipped", v.skipped),
             theme.warning,
         )));
+    }
+    if !credit.is_empty() {
+        lines.push(Line::default());
+        for note in credit {
+            lines.extend(super::hanging::hanging(
+                vec![Span::raw("  ")],
+                vec![Span::styled(note.clone(), theme.meta)],
+                width,
+            ));
+        }
     }
     let body_h = area.height.saturating_sub(1);
     frame.render_widget(

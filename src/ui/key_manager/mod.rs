@@ -217,6 +217,19 @@ fn key_list_lines(app: &App, width: usize, spin: &str, theme: &Theme) -> Vec<Lin
             )));
         }
         out.extend(rows);
+        // What the provider said at the selected key's last test (an OpenRouter key's credit).
+        if let Some(t) = pane
+            .entries
+            .get(pane.selected)
+            .filter(|e| e.provider == id)
+            .and_then(|e| e.last_test.as_ref())
+            .filter(|t| !t.detail.is_empty())
+        {
+            out.push(Line::from(Span::styled(
+                format!("     {}", sanitize_line(&t.detail)),
+                theme.meta,
+            )));
+        }
     }
     if !others.is_empty() {
         out.push(Line::from(Span::styled(

@@ -601,7 +601,9 @@ fn a_store_encrypted_to_two_ssh_recipients_opens_with_either() {
     let mut store =
         KeyStore::create(&path, Unlock::Identity(laptop.clone()), LOG_N, &mut no_ask).unwrap();
     let server_pub = format!("{}.pub", server.display());
-    store.add_recipients(std::slice::from_ref(&server_pub)).unwrap();
+    store
+        .add_recipients(std::slice::from_ref(&server_pub))
+        .unwrap();
     let key = canary_key();
     let id = add(&mut store, "openai", &key);
     for who in [&laptop, &server] {

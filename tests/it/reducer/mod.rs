@@ -4,6 +4,7 @@ mod browse;
 mod budget;
 mod bundles;
 mod chat;
+mod credit;
 mod keys;
 mod meter;
 mod picker;

@@ -7,6 +7,10 @@ use crate::chat::money::Usd;
 /// What the key manager asks the runtime to do. Secrets travel as [`Secret`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum KeysEffect {
+    /// Ask the provider about a key again without saving (OpenRouter's credit after a reply).
+    Refresh {
+        id: String,
+    },
     /// Write keys (`provider`'s, or all) to `path`, encrypted to `recipients`.
     ExportBundle {
         provider: Option<String>,
@@ -108,6 +112,12 @@ pub enum KeysMsg {
         id: String,
         outcome: CheckOutcome,
         /// When the test ran (Unix seconds): time reaches the model on messages.
+        at: u64,
+    },
+    /// What the provider says of a key now (not saved, no notice): its credit after a reply.
+    Refreshed {
+        id: String,
+        outcome: CheckOutcome,
         at: u64,
     },
     NewTested {
@@ -237,6 +247,15 @@ impl KeysPane {
                     format!("{who}: {} — {}", outcome.check.label(), outcome.detail),
                     outcome.check != KeyCheck::Valid,
                 );
+            }
+            KeysMsg::Refreshed { id, outcome, at } => {
+                if let Some(e) = self.entries.iter_mut().find(|e| e.id == id) {
+                    e.last_test = Some(TestRecord {
+                        at,
+                        result: outcome.check,
+                        detail: outcome.detail,
+                    });
+                }
             }
             KeysMsg::NewTested { req, outcome } => {
                 if !matches!(self.dialog, Some(KeyDialog::Testing(dialogs::Testing { req: r, .. })) if r == req)

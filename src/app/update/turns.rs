@@ -356,6 +356,7 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
             msg.state = TurnState::Done;
             app.session.active = None;
             let mut effects = super::titles::ask_title(app, index);
+            effects.extend(credit_refresh(app, index));
             effects.extend(super::queue::send_queued(app));
             return effects;
         }
@@ -371,4 +372,14 @@ pub(super) fn on_stream(app: &mut App, req: u64, event: StreamEvent) -> Vec<Effe
         }
     }
     Vec::new()
+}
+
+/// OpenRouter's credit changes with every reply: its key is asked again (not saved), so the
+/// key manager and F5 show what is left now.
+fn credit_refresh(app: &App, index: usize) -> Option<Effect> {
+    let m = &app.session.conversation.messages[index];
+    let id = m.key_id.clone().filter(|_| m.provider_id == "openrouter")?;
+    Some(Effect::Keys(crate::app::key_manager::KeysEffect::Refresh {
+        id,
+    }))
 }

@@ -264,6 +264,28 @@ impl KeyService {
                     }
                 });
             }
+            KeysEffect::Refresh { id } => {
+                let target = {
+                    let guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+                    let Some(store) = guard.as_ref() else { return };
+                    store
+                        .find(&id)
+                        .ok()
+                        .map(|e| (e.provider.clone(), e.secret.clone()))
+                };
+                if let Some((provider, secret)) = target {
+                    let this = self.clone();
+                    tokio::spawn(async move {
+                        let outcome = this.check(&provider, &secret).await;
+                        this.send(KeysMsg::Refreshed {
+                            id,
+                            outcome,
+                            at: now(),
+                        })
+                        .await;
+                    });
+                }
+            }
             KeysEffect::Test { ids } => {
                 let targets: Vec<(String, String, SecretString)> = {
                     let guard = self.store.lock().unwrap_or_else(|p| p.into_inner());

@@ -81,3 +81,59 @@ fn gateway_spend_and_openrouter_credit_show_in_the_key_manager_and_f5() {
         "{s}"
     );
 }
+
+#[test]
+fn an_openrouter_reply_asks_for_the_keys_credit_again_without_saving() {
+    use keyturn::app::Effect;
+    use keyturn::app::key_manager::KeysEffect;
+    let mut app = App::new(keyturn::app::AppOptions {
+        provider: Some(keyturn::app::ProviderInfo {
+            id: "openrouter".into(),
+            name: "OpenRouter".into(),
+            model: "openai/gpt-4o".into(),
+        }),
+        ..Default::default()
+    });
+    let req = send(&mut app, "hi");
+    let _ = update(
+        &mut app,
+        Msg::TurnKey {
+            req,
+            key_id: "k9".into(),
+        },
+    );
+    let effects = update(
+        &mut app,
+        Msg::Stream {
+            req,
+            event: StreamEvent::Done,
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Keys(KeysEffect::Refresh { id }) if id == "k9")),
+        "{effects:?}"
+    );
+    // Another provider's reply asks nothing.
+    let mut local = App::new(crate::support::local_options());
+    let req = send(&mut local, "hi");
+    let _ = update(
+        &mut local,
+        Msg::TurnKey {
+            req,
+            key_id: "k1".into(),
+        },
+    );
+    let effects = update(
+        &mut local,
+        Msg::Stream {
+            req,
+            event: StreamEvent::Done,
+        },
+    );
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Keys(_))),
+        "{effects:?}"
+    );
+}

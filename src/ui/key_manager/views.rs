@@ -297,19 +297,37 @@ pub(super) fn edit_cap<'a>(d: &'a dialogs::EditCap, app: &'a App, theme: &Theme)
             };
             choice.push(Span::styled(name, style));
         }
-        (
-            title,
-            vec![
-                Line::from(choice),
-                Line::from(Span::styled(
-                    format!(
-                        "USD a month, kept {kept} (empty: no cap). At a cap keyturn refuses to send."
-                    ),
-                    theme.hint,
-                )),
-            ],
-            Some(input),
-            None,
-        )
+        let mut text = vec![
+            Line::from(choice),
+            Line::from(Span::styled(
+                format!(
+                    "USD a month, kept {kept} (empty: no cap). At a cap keyturn refuses to send."
+                ),
+                theme.hint,
+            )),
+        ];
+        // The provider's own limit may run by another period (OpenRouter: daily, weekly):
+        // said beside keyturn's monthly cap, so the two are not taken for one.
+        let own = app
+            .key_manager
+            .entries
+            .iter()
+            .filter(|e| &e.provider == provider && (id.is_empty() || &e.id == id))
+            .filter_map(|e| e.last_test.as_ref())
+            .find_map(|t| {
+                t.detail
+                    .split_once('(')?
+                    .1
+                    .strip_suffix(')')
+                    .filter(|c| c.contains("limit resets"))
+                    .map(str::to_string)
+            });
+        if let Some(own) = own {
+            text.push(Line::from(Span::styled(
+                format!("{provider}'s own limit on this key: {own}."),
+                theme.meta,
+            )));
+        }
+        (title, text, Some(input), None)
     })
 }

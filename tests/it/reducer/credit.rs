@@ -69,6 +69,14 @@ fn gateway_spend_and_openrouter_credit_show_in_the_key_manager_and_f5() {
         s.contains("$8.75 of $10.00 left, the limit resets monthly"),
         "{s}"
     );
+    // The budget dialog says OpenRouter's own limit runs by its own period.
+    let _ = update(&mut app, press(KeyCode::Char('b')));
+    let s = screen(&mut app, 100, 24);
+    assert!(
+        s.contains("openrouter's own limit on this key: $1.25 used; $8.75 of $10.00"),
+        "{s}"
+    );
+    let _ = update(&mut app, press(KeyCode::Esc));
     let _ = update(&mut app, press(KeyCode::Esc));
     let _ = update(&mut app, press(KeyCode::F(5)));
     let s = screen(&mut app, 100, 24);

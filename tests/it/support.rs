@@ -205,3 +205,18 @@ pub fn status_row(app: &mut App, width: u16) -> (String, Vec<ratatui::style::Sty
         (0..width).map(|x| buf[(x, 9)].style()).collect(),
     )
 }
+
+/// The `age` CLI is here for the interop tests; under CI (or KEYTURN_REQUIRE_AGE) its absence
+/// is a failure, not a skip.
+pub fn age_available() -> bool {
+    let ok = std::process::Command::new("age")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok
+        && (std::env::var_os("CI").is_some() || std::env::var_os("KEYTURN_REQUIRE_AGE").is_some())
+    {
+        panic!("the age CLI is required for interop tests (apt-get install age)");
+    }
+    ok
+}

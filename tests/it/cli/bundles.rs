@@ -12,19 +12,6 @@ use crate::support::{keyturn, text, write_config};
 
 const PASS: &str = "bundle test passphrase";
 
-fn age_available() -> bool {
-    let ok = Command::new("age")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok
-        && (std::env::var_os("CI").is_some() || std::env::var_os("KEYTURN_REQUIRE_AGE").is_some())
-    {
-        panic!("the age CLI is required for interop tests (apt-get install age)");
-    }
-    ok
-}
-
 /// A home whose store holds `keys` as (provider, label, secret).
 fn home_with(keys: &[(&str, &str, &str)]) -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
@@ -77,7 +64,7 @@ fn keygen(dir: &Path) -> (std::path::PathBuf, String) {
 
 #[test]
 fn keys_travel_in_a_bundle_to_another_home_and_merge_without_overwriting() {
-    if !age_available() {
+    if !crate::support::age_available() {
         return;
     }
     let work = "sk-proj-WORKworkWORKwork0000000000001";
@@ -215,7 +202,7 @@ fn keys_travel_in_a_bundle_to_another_home_and_merge_without_overwriting() {
 
 #[test]
 fn a_bundle_made_with_the_age_cli_imports() {
-    if !age_available() {
+    if !crate::support::age_available() {
         return;
     }
     let server = home_with(&[]);

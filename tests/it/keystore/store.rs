@@ -44,19 +44,6 @@ fn open(path: &Path, p: &str) -> Result<KeyStore, KeystoreError> {
     KeyStore::open(path, pass(p), &mut no_ask)
 }
 
-fn age_available() -> bool {
-    let ok = Command::new("age")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok
-        && (std::env::var_os("CI").is_some() || std::env::var_os("KEYTURN_REQUIRE_AGE").is_some())
-    {
-        panic!("the age CLI is required for interop tests (apt-get install age)");
-    }
-    ok
-}
-
 /// Runs `age` with a pseudo-terminal (it reads passphrases only from a terminal).
 fn age_with_tty(args: &str, typed: &str) -> std::process::Output {
     let mut child = Command::new("script")
@@ -424,7 +411,7 @@ fn ssh_keys_unlock_including_passphrase_protected_ones() {
 
 #[test]
 fn age_cli_decrypts_our_file_with_the_same_passphrase() {
-    if !age_available() {
+    if !crate::support::age_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -447,7 +434,7 @@ fn age_cli_decrypts_our_file_with_the_same_passphrase() {
 
 #[test]
 fn we_open_files_the_age_cli_encrypted_with_a_passphrase() {
-    if !age_available() {
+    if !crate::support::age_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -476,7 +463,7 @@ fn we_open_files_the_age_cli_encrypted_with_a_passphrase() {
 
 #[test]
 fn age_cli_interop_with_identities_both_ways() {
-    if !age_available() {
+    if !crate::support::age_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -72,7 +72,9 @@ pub fn finish(result: Result<(), CliError>) -> u8 {
         Ok(()) => exit::OK,
         Err(e) => {
             if let Some(m) = e.message() {
-                eprintln!("{m}");
+                // Not eprintln!: a terminal that went away must not turn the exit into a panic.
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "{m}");
             }
             e.exit_code()
         }

@@ -57,6 +57,18 @@ fn terminal_fd() -> io::Result<(RawFd, Option<std::fs::File>)> {
     Ok((tty.as_raw_fd(), Some(tty)))
 }
 
+/// The terminal is gone: a hang-up, an error or a closed descriptor.
+fn hung_up(fd: RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no wait.
+    let n = unsafe { libc::poll(&mut p, 1, 0) };
+    n > 0 && p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 /// Starts the reader. It ends after a read error (passed on) or when the receiver is gone
 /// and the next event arrives; at exit the process ends it wherever it is blocked.
 pub fn spawn() -> io::Result<(mpsc::Receiver<io::Result<Event>>, Control)> {
@@ -81,6 +93,14 @@ pub fn spawn() -> io::Result<(mpsc::Receiver<io::Result<Event>>, Control)> {
         .spawn(move || {
             let _tty = tty;
             loop {
+                // A terminal that hung up (the SSH session or the window went away without a
+                // SIGHUP) reads as end-of-file for ever, and crossterm retries such a read in a
+                // tight loop: the reader ends here first, and says so.
+                if hung_up(fd) {
+                    let gone = io::Error::new(io::ErrorKind::BrokenPipe, "the terminal closed");
+                    let _ = tx.blocking_send(Err(gone));
+                    return;
+                }
                 // What crossterm already read waits in its queue: hand it all over first.
                 loop {
                     match crossterm::event::poll(Duration::ZERO) {

@@ -3,5 +3,6 @@
 mod composer;
 mod counts;
 mod demo;
+mod hangup;
 mod panes;
 mod tui;

@@ -63,7 +63,7 @@ impl ReasoningDefaults {
         let effort = m.effort.or(p.effort).or(self.global.effort)?;
         Some(Reasoning {
             effort,
-            budget: m.budget.or(p.budget).or(self.global.budget),
+            budget: self.budget(provider, model),
         })
     }
 

@@ -86,15 +86,16 @@ fn parse_one(line: &str) -> Option<Recipient> {
         .map(|r| Box::new(r) as Recipient)
 }
 
-/// The recipients `spec` names: one recipient, or a file (`id_ed25519.pub`, an
+/// The recipients `spec` names: one recipient, or a file (`~/` expanded: `id_ed25519.pub`, an
 /// `authorized_keys`, an age recipients file) with one per line; comments and blank lines
 /// are skipped.
 pub fn recipients(spec: &str) -> Result<Vec<Recipient>, BundleError> {
     if let Some(r) = parse_one(spec) {
         return Ok(vec![r]);
     }
-    let path = Path::new(spec);
-    let text = std::fs::read_to_string(path).map_err(|_| BundleError::BadRecipient(spec.into()))?;
+    let path = super::unlock::expand_home(Path::new(spec));
+    let text =
+        std::fs::read_to_string(&path).map_err(|_| BundleError::BadRecipient(spec.into()))?;
     let found: Vec<Recipient> = text
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
@@ -254,7 +255,7 @@ pub fn plan_merge(existing: &[KeyEntry], incoming: Vec<KeyEntry>) -> MergePlan {
 /// (`keystore.identity_file`), else `~/.ssh/id_ed25519`, else `~/.ssh/id_rsa`.
 pub fn default_identity(configured: Option<&Path>) -> Option<std::path::PathBuf> {
     if let Some(p) = configured {
-        return Some(p.to_path_buf());
+        return Some(super::unlock::expand_home(p));
     }
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from)?;
     ["id_ed25519", "id_rsa"]

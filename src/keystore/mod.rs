@@ -227,12 +227,9 @@ impl KeyStore {
             return Err(KeystoreError::RecipientsNeedIdentity);
         };
         for spec in specs {
-            let expanded = unlock::expand_home(Path::new(spec));
-            let found = bundle::recipients(&expanded.to_string_lossy())
-                .or_else(|_| bundle::recipients(spec))
-                .map_err(|e| KeystoreError::BadRecipient {
-                    detail: e.to_string(),
-                })?;
+            let found = bundle::recipients(spec).map_err(|e| KeystoreError::BadRecipient {
+                detail: e.to_string(),
+            })?;
             recipients.extend(found);
         }
         self.extra_recipients = specs.to_vec();

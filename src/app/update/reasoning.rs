@@ -34,16 +34,16 @@ pub(super) fn cycle(app: &mut App) {
 /// What a request to `model` asks: the session's effort, or nothing for a model that does
 /// not reason (the first time, a notice says so and how to say that it does).
 pub(super) fn for_request(app: &mut App, model: &str) -> Option<Reasoning> {
-    let r = app.session.reasoning?;
-    if app.options.reasoning.reasons(model) {
-        return Some(r);
-    }
-    if r.is_on() && !app.session.told_no_reasoning.iter().any(|m| m == model) {
+    let asked = app.next_reasoning();
+    if asked.is_none()
+        && let Some(r) = app.session.reasoning.filter(|r| r.is_on())
+        && !app.session.told_no_reasoning.iter().any(|m| m == model)
+    {
         app.session.told_no_reasoning.push(model.to_string());
         app.notice = Some(Notice::info(format!(
             "{model} does not reason: the {} effort is not sent (if it does, set reasoning = true under [models.\"{model}\"] in config).",
             r.effort.name()
         )));
     }
-    None
+    asked
 }

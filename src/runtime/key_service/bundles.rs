@@ -9,10 +9,7 @@ use crate::time::now;
 
 /// `~/` is the home directory; anything else is as typed (relative to where keyturn runs).
 fn expand(path: &str) -> PathBuf {
-    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(path),
-    }
+    crate::keystore::unlock::expand_home(Path::new(path))
 }
 
 /// Writes `provider`'s keys (or all) to `path` for `recipients`; the note says what went.
@@ -24,7 +21,7 @@ pub(super) fn export(
 ) -> Result<String, String> {
     let mut all = Vec::new();
     for r in recipients {
-        all.extend(bundle::recipients(&expand(r).to_string_lossy()).map_err(|e| format!("{e}."))?);
+        all.extend(bundle::recipients(r).map_err(|e| format!("{e}."))?);
     }
     let chosen: Vec<_> = store
         .entries()

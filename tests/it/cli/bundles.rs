@@ -40,6 +40,20 @@ fn run(home: &Path, args: &[&str]) -> (bool, String, String) {
     (out.status.success(), text(&out.stdout), text(&out.stderr))
 }
 
+/// `keyturn keys import BUNDLE --identity IDENTITY` in `home`.
+fn import(home: &Path, bundle: &Path, identity: &Path) -> (bool, String, String) {
+    run(
+        home,
+        &[
+            "keys",
+            "import",
+            bundle.to_str().unwrap(),
+            "--identity",
+            identity.to_str().unwrap(),
+        ],
+    )
+}
+
 fn keygen(dir: &Path) -> (std::path::PathBuf, String) {
     let id = dir.join("identity.txt");
     assert!(
@@ -137,16 +151,7 @@ fn keys_travel_in_a_bundle_to_another_home_and_merge_without_overwriting() {
         );
     }
     // The server imports with its SSH key: its own "work" key stays, the laptop's is renamed.
-    let (ok, out, err) = run(
-        server.path(),
-        &[
-            "keys",
-            "import",
-            bundle.to_str().unwrap(),
-            "--identity",
-            ssh.to_str().unwrap(),
-        ],
-    );
+    let (ok, out, err) = import(server.path(), &bundle, &ssh);
     assert!(ok, "{out}{err}");
     assert!(
         out.contains("Label \"work\" is taken: imported as \"work (imported)\""),
@@ -159,16 +164,7 @@ fn keys_travel_in_a_bundle_to_another_home_and_merge_without_overwriting() {
         "{list}"
     );
     // Again: nothing new, nothing overwritten.
-    let (ok, out, _) = run(
-        server.path(),
-        &[
-            "keys",
-            "import",
-            bundle.to_str().unwrap(),
-            "--identity",
-            ssh.to_str().unwrap(),
-        ],
-    );
+    let (ok, out, _) = import(server.path(), &bundle, &ssh);
     assert!(ok);
     assert!(
         out.contains("Already stored, skipped: openai …0001") && out.contains("Nothing new"),
@@ -177,16 +173,7 @@ fn keys_travel_in_a_bundle_to_another_home_and_merge_without_overwriting() {
     // The wrong identity says so; nothing changes.
     let elsewhere = tempfile::tempdir().unwrap();
     let (stray_id, _) = keygen(elsewhere.path());
-    let (ok, _, err) = run(
-        server.path(),
-        &[
-            "keys",
-            "import",
-            bundle.to_str().unwrap(),
-            "--identity",
-            stray_id.to_str().unwrap(),
-        ],
-    );
+    let (ok, _, err) = import(server.path(), &bundle, &stray_id);
     assert!(!ok && err.contains("not for the identity given"), "{err}");
     // Export to standard output: armored text only.
     let (ok, out, err) = run(laptop.path(), &["keys", "export", "-r", &age_recipient]);
@@ -224,16 +211,7 @@ fn a_bundle_made_with_the_age_cli_imports() {
             .unwrap()
             .success()
     );
-    let (ok, out, err) = run(
-        server.path(),
-        &[
-            "keys",
-            "import",
-            sealed.to_str().unwrap(),
-            "--identity",
-            age_id.to_str().unwrap(),
-        ],
-    );
+    let (ok, out, err) = import(server.path(), &sealed, &age_id);
     assert!(ok, "{out}{err}");
     let (_, list, _) = run(server.path(), &["keys", "list"]);
     assert!(

@@ -1,9 +1,10 @@
 //! The key manager's bundle dialogs: `x` asks the recipients, then the file, with Tab choosing
 //! this provider's keys or every key; `I` asks the file, then the identity.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::keys::{key, typed};
+use crossterm::event::KeyCode;
 use keyturn::app::key_manager::{KeyMeta, KeysEffect, KeysMsg, StoreState};
-use keyturn::app::{App, Effect, Msg, update};
+use keyturn::app::{App, Msg, update};
 
 fn app() -> App {
     let mut app = App::new(keyturn::app::AppOptions {
@@ -32,22 +33,6 @@ fn app() -> App {
         }),
     );
     app
-}
-
-fn key(app: &mut App, code: KeyCode) -> Vec<KeysEffect> {
-    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-        .into_iter()
-        .map(|e| match e {
-            Effect::Keys(k) => k,
-            other => panic!("unexpected {other:?}"),
-        })
-        .collect()
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        assert!(key(app, KeyCode::Char(c)).is_empty());
-    }
 }
 
 #[test]

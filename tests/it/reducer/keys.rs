@@ -25,7 +25,8 @@ fn app(store: StoreState, needs_key: bool) -> App {
     })
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<KeysEffect> {
+/// A key to the key manager; the effects it asked of the key store.
+pub(super) fn key(app: &mut App, code: KeyCode) -> Vec<KeysEffect> {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
         .into_iter()
         .map(|e| match e {
@@ -35,7 +36,7 @@ fn key(app: &mut App, code: KeyCode) -> Vec<KeysEffect> {
         .collect()
 }
 
-fn typed(app: &mut App, text: &str) {
+pub(super) fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         assert!(key(app, KeyCode::Char(c)).is_empty());
     }

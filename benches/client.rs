@@ -192,7 +192,8 @@ fn run(count: usize, tps: f64) -> (u64, u64) {
     .unwrap();
     let paths = Paths::under(home.path());
     let config = Config::load(&config_file).unwrap();
-    let options = keyturn::runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let options =
+        keyturn::runtime::options::tui_options(&config, &paths, None, None, None).unwrap();
     let theme = keyturn::runtime::theme_from_env(&config);
     let bytes = Arc::new(AtomicU64::new(0));
     let backend = CrosstermBackend::new(Counter(bytes.clone()));

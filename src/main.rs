@@ -82,7 +82,8 @@ fn run_demo() -> Result<(), CliError> {
     let runtime = new_runtime()?;
     let result = runtime.block_on(async {
         let (mock, config, paths) = cli::demo::prepare(home.path()).await?;
-        let mut options = keyturn::runtime::options::tui_options(&config, &paths, None, None)?;
+        let mut options =
+            keyturn::runtime::options::tui_options(&config, &paths, None, None, None)?;
         options.demo = true;
         let result = keyturn::runtime::run_tui(config, paths, options)
             .await
@@ -174,6 +175,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 &paths,
                 cli.provider.clone(),
                 cli.model.as_deref(),
+                cli.preset.as_deref(),
             )?;
             // First run: no config and no key store.
             if !paths.config_file.exists()

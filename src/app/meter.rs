@@ -138,8 +138,8 @@ pub fn context_key(app: &App) -> u64 {
         p.id.hash(&mut h);
         p.model.hash(&mut h);
     }
-    app.options.system_prompt.hash(&mut h);
-    app.options.max_tokens.hash(&mut h);
+    app.system_prompt().hash(&mut h);
+    app.max_tokens().hash(&mut h);
     app.next_reasoning().hash(&mut h);
     for m in app.session.conversation.sent() {
         (m.id, m.version).hash(&mut h);

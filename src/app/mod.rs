@@ -15,6 +15,7 @@ mod msg;
 mod notice;
 mod options;
 pub mod picker;
+pub mod presets;
 mod screen;
 pub mod secret;
 mod session;
@@ -26,7 +27,7 @@ pub mod welcome;
 pub use crate::chat::{Conversation, Message, TurnState};
 pub use crate::keymap::{Action, KeyChord, Keymap, Scope};
 pub use chat_view::{ChatView, Focus, Scroll};
-pub use msg::{ConfigEdit, Effect, Msg};
+pub use msg::{ConfigEdit, EditTarget, Effect, Msg};
 pub use notice::{Notice, Severity};
 pub use options::{AppOptions, DEMO_ACCEPTS, ProviderInfo};
 pub use screen::{Back, Screen, View};
@@ -105,6 +106,7 @@ impl App {
                     .as_ref()
                     .and_then(|p| options.reasoning.for_model(&p.id, &p.model)),
                 told_no_reasoning: Vec::new(),
+                preset: None,
             },
             chat: ChatView::default(),
             screen,
@@ -119,9 +121,21 @@ impl App {
             quit: false,
             dirty: true,
         };
+        if let Some(p) = app
+            .options
+            .start_preset
+            .as_deref()
+            .and_then(|n| app.options.presets.get(n))
+        {
+            if p.reasoning.is_some() {
+                app.session.reasoning = p.reasoning;
+            }
+            app.session.preset = Some(p.clone());
+        }
         // A resumed conversation goes on where it left off, unless the command line chose.
         if !pinned && matches!(app.screen, Screen::Chat) {
             update::continue_on_its_provider(&mut app);
+            update::follow_conversation(&mut app);
         }
         app
     }
@@ -186,6 +200,33 @@ impl App {
         self.session
             .reasoning
             .filter(|_| self.options.reasoning.reasons(model))
+    }
+
+    /// The system prompt the next request sends: the conversation's own once chosen, else
+    /// the preset's, else config's.
+    pub fn system_prompt(&self) -> Option<&str> {
+        match &self.session.conversation.system {
+            Some(s) => Some(s.as_str()),
+            None => self
+                .session
+                .preset
+                .as_ref()
+                .and_then(|p| p.system.as_deref())
+                .or(self.options.system_prompt.as_deref()),
+        }
+        .filter(|s| !s.is_empty())
+    }
+
+    /// The temperature the next request sends: the preset's, else the provider's.
+    pub fn temperature(&self) -> Option<f32> {
+        let preset = self.session.preset.as_ref().and_then(|p| p.temperature);
+        preset.or(self.options.temperature)
+    }
+
+    /// The output limit the next request sends: the preset's, else the provider's.
+    pub fn max_tokens(&self) -> Option<u32> {
+        let preset = self.session.preset.as_ref().and_then(|p| p.max_tokens);
+        preset.or(self.options.max_tokens)
     }
 
     pub fn draft(&self) -> String {

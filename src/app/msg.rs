@@ -6,13 +6,25 @@ use crossterm::event::KeyEvent;
 use super::{Conversation, conversation_list, key_manager, picker, usage_view, welcome};
 use crate::providers::{ChatRequest, StreamEvent};
 
+/// What the editor is writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditTarget {
+    /// The composer's draft.
+    Draft,
+    /// The conversation's system prompt.
+    SystemPrompt,
+}
+
 /// Everything that can happen to the model.
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    /// The editor (`$VISUAL`/`$EDITOR`) closed with this text for the composer.
-    Edited(String),
+    /// The editor (`$VISUAL`/`$EDITOR`) closed with this text, for what it edited.
+    Edited {
+        text: String,
+        target: EditTarget,
+    },
     Resize {
         width: u16,
         height: u16,
@@ -163,6 +175,7 @@ pub enum Effect {
     /// `Msg::Edited` (or a notice saying why not).
     EditInEditor {
         draft: String,
+        target: EditTarget,
     },
     /// Look for the identity file typed in the welcome flow (`~` expanded); answered with
     /// `Msg::IdentityChecked`.

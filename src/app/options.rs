@@ -61,6 +61,10 @@ pub struct AppOptions {
     pub fit_threshold: f64,
     /// Reasoning effort per model (config's global, provider and model settings).
     pub reasoning: crate::config::ReasoningDefaults,
+    /// `[presets]` and which one applies where.
+    pub presets: crate::config::Presets,
+    /// The preset the session starts with (`--preset`, else the default for the model).
+    pub start_preset: Option<String>,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).
     pub first_run: Option<Option<std::path::PathBuf>>,
 }

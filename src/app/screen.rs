@@ -1,7 +1,7 @@
 //! Which pane is in view, each variant owning its pane's state, and where a pane opened by
 //! another returns.
 
-use super::{conversation_list, picker, usage_view, welcome};
+use super::{conversation_list, picker, presets, usage_view, welcome};
 
 /// The pane in view, owning that pane's state. Keys, pastes and the wheel are routed by one
 /// `match` on it in `update`, and it is drawn by one `match` in `ui::draw`, so a new pane
@@ -21,6 +21,7 @@ pub enum Screen {
     Welcome(Box<welcome::Welcome>),
     Conversations(Box<conversation_list::ConversationsPane>),
     Usage(Box<usage_view::UsageView>),
+    Presets(Box<presets::PresetsPane>),
 }
 
 /// Where a pane opened by another one returns when it is done: the chat, or the welcome
@@ -40,6 +41,7 @@ pub enum View {
     Welcome,
     Conversations,
     Usage,
+    Presets,
 }
 
 impl Screen {
@@ -51,6 +53,7 @@ impl Screen {
             Screen::Welcome(_) => View::Welcome,
             Screen::Conversations(_) => View::Conversations,
             Screen::Usage(_) => View::Usage,
+            Screen::Presets(_) => View::Presets,
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct Session {
     pub reasoning: Option<crate::chat::Reasoning>,
     /// Models already told that they do not reason (said once each).
     pub told_no_reasoning: Vec<String>,
+    /// The preset in use: its temperature and output limit go with every request, its
+    /// name in the status bar.
+    pub preset: Option<crate::config::Preset>,
 }
 
 impl Session {

@@ -97,6 +97,8 @@ pub struct Message {
     pub checkpoint: bool,
     /// What the provider gave back for later turns (signed thinking, encrypted reasoning).
     pub carry: Option<super::Carry>,
+    /// The preset in use when this reply was asked for.
+    pub preset: Option<String>,
 }
 
 impl Message {
@@ -120,6 +122,7 @@ impl Message {
             version: 0,
             checkpoint: false,
             carry: None,
+            preset: None,
         }
     }
 
@@ -151,6 +154,12 @@ pub struct Conversation {
     /// Requests send the messages from this index on: those above were dropped to fit the
     /// model's context window (they stay in the transcript, the file and exports).
     pub sent_from: usize,
+    /// The system prompt this conversation sends, once chosen (a preset picked, the prompt
+    /// edited, or the first message sent); `None` follows the session's preset or config.
+    /// `Some("")` sends none.
+    pub system: Option<String>,
+    /// The preset chosen for it, by name.
+    pub preset: Option<String>,
 }
 
 impl Conversation {

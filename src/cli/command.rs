@@ -26,6 +26,9 @@ pub struct Cli {
     /// Model to start with.
     #[arg(long, add = clap_complete::ArgValueCandidates::new(crate::cli::complete::models))]
     pub model: Option<String>,
+    /// Preset to start with (`[presets.NAME]` in config; default: default_preset).
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -28,6 +28,8 @@ pub enum ProviderConfigError {
     NoBaseUrl(String),
     #[error("provider {0:?} has no default_model; set one in config or pass --model")]
     NoModel(String),
+    #[error("no preset {name:?}; known: {known}")]
+    UnknownPreset { name: String, known: String },
 }
 
 /// keyturn could not tell where to keep its files.

@@ -8,6 +8,7 @@ pub mod error;
 pub mod history;
 pub mod network;
 pub mod paths;
+pub mod presets;
 pub mod providers;
 pub mod reasoning;
 pub mod ui;
@@ -23,6 +24,7 @@ pub use error::{ConfigError, NoHomeError, ProviderConfigError};
 pub use history::{HistoryConfig, TitleMode};
 pub use network::{Failover, NetworkConfig};
 pub use paths::Paths;
+pub use presets::{Preset, Presets, StartChoice};
 pub use providers::{AuthKind, ProviderChoice, ProviderConfig};
 pub use reasoning::ReasoningDefaults;
 pub use ui::{ClipboardMode, ColorMode, NotifyMode, ThemeName, UiConfig};
@@ -36,8 +38,12 @@ pub struct Config {
     pub default_provider: Option<Spanned<String>>,
     /// Model used at start; else the provider's `default_model`.
     pub default_model: Option<String>,
-    /// Sent as the system prompt of every conversation.
+    /// Sent as the system prompt of every conversation (a preset's replaces it).
     pub system_prompt: Option<String>,
+    /// The preset conversations start with (`[presets.<name>]`).
+    pub default_preset: Option<Spanned<String>>,
+    /// Named roles: a system prompt, a model and its settings.
+    pub presets: BTreeMap<String, Spanned<presets::PresetConfig>>,
     /// Reasoning effort for every model that reasons: "off", "low", "medium" or "high";
     /// left out, nothing is asked (the model's own default).
     pub reasoning_effort: Option<crate::chat::Effort>,
@@ -68,6 +74,10 @@ pub struct ModelLimits {
     pub reasoning: Option<bool>,
     pub reasoning_effort: Option<crate::chat::Effort>,
     pub reasoning_budget: Option<u32>,
+    /// Whether the model takes images (over what the catalogue and its name say).
+    pub images: Option<bool>,
+    /// The preset a conversation on this model starts with.
+    pub preset: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,7 +107,11 @@ impl Config {
     /// Reads and checks the config. A missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => Self::parse(path, &text),
+            Ok(text) => {
+                let mut config = Self::parse(path, &text)?;
+                config.read_system_files(path, &text)?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(source) => Err(ConfigError::Read {
                 path: path.to_path_buf(),
@@ -119,6 +133,7 @@ impl Config {
             let msg = "keystore.recipients needs keystore.identity_file: a passphrase-protected key store cannot also be encrypted to other keys (age allows a passphrase only alone); set identity_file to your SSH key or an age identity, or remove recipients";
             return Err(ConfigError::at(path, text, at, msg));
         }
+        self.check_presets(path, text)?;
         if let Err((span, msg)) = self.context.check() {
             return Err(ConfigError::at(path, text, Some(span), &msg));
         }

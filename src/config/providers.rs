@@ -48,6 +48,8 @@ pub struct ProviderConfig {
     pub reasoning_effort: Option<crate::chat::Effort>,
     /// Reasoning tokens where the API takes a number (Anthropic, Gemini, OpenRouter).
     pub reasoning_budget: Option<u32>,
+    /// The preset a conversation on this provider starts with.
+    pub preset: Option<String>,
 }
 
 /// A provider ready to use: where it is, how to authenticate, which model.

@@ -36,6 +36,21 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
     out.push_str(&format!("id: {}\n", conv.id));
     out.push_str(&format!("providers: [{}]\n", list(&providers)));
     out.push_str(&format!("models: [{}]\n", list(&models)));
+    let mut presets: Vec<&str> = Vec::new();
+    for m in &conv.messages {
+        if let Some(p) = m.preset.as_deref().filter(|p| !presets.contains(p)) {
+            presets.push(p);
+        }
+    }
+    if !presets.is_empty() {
+        out.push_str(&format!("presets: [{}]\n", list(&presets)));
+    }
+    if let Some(system) = conv.system.as_deref().filter(|s| !s.is_empty()) {
+        out.push_str(&format!(
+            "system: {}\n",
+            serde_json::to_string(&crate::text::sanitize::sanitize(system)).unwrap_or_default()
+        ));
+    }
     out.push_str(&front_matter_usage(conv, records));
     out.push_str("---\n");
     for (i, m) in conv.messages.iter().enumerate() {
@@ -52,9 +67,13 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
             Role::User => "## You".to_string(),
             Role::System => "## System".to_string(),
             Role::Assistant => format!(
-                "## Assistant ({} · {})",
+                "## Assistant ({} · {}{})",
                 sanitize_name(m.provider_ref()),
-                sanitize_name(&m.model)
+                sanitize_name(&m.model),
+                m.preset
+                    .as_deref()
+                    .map(|p| format!(" · preset {}", sanitize_name(p)))
+                    .unwrap_or_default()
             ),
         };
         // A file anyone could have edited: its text is printed without escapes.

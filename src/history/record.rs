@@ -17,6 +17,12 @@ pub enum Record {
     Title {
         title: String,
     },
+    /// The system prompt the conversation sends from here on, and the preset it came from.
+    System {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        preset: Option<String>,
+    },
     /// A user or system message, whole.
     Msg {
         n: usize,
@@ -35,6 +41,9 @@ pub enum Record {
         model: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         key_id: Option<String>,
+        /// The preset in use when it was asked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        preset: Option<String>,
     },
     /// Text streamed into turn `n`.
     Delta {
@@ -173,7 +182,7 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
             | Record::End { n, .. }
             | Record::Truncate { n }
             | Record::Cut { n } => Some(*n),
-            Record::Meta { .. } | Record::Title { .. } => None,
+            Record::Meta { .. } | Record::Title { .. } | Record::System { .. } => None,
         };
         if n.is_some_and(|n| n > i) {
             report.skipped_lines.push(i + 1);
@@ -188,6 +197,10 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
         match record {
             Record::Meta { id, .. } => conv.id = id,
             Record::Title { title } => conv.title = title,
+            Record::System { text, preset } => {
+                conv.system = Some(text);
+                conv.preset = preset;
+            }
             Record::Msg {
                 n,
                 role,
@@ -204,10 +217,12 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                 provider,
                 model,
                 key_id,
+                preset,
                 ..
             } => {
                 let m = conv.push(Role::Assistant, String::new(), TurnState::Streaming);
                 let msg = &mut conv.messages[m];
+                msg.preset = preset;
                 msg.provider_id = provider.clone();
                 msg.provider = provider;
                 msg.model = model;

@@ -61,6 +61,7 @@ scopes! {
     Picker = "picker": "Model picker (Ctrl-P)",
     Conversations = "conversations": "Saved conversations (F4)",
     Usage = "usage": "Usage (F5)",
+    Presets = "presets": "Presets (F6)",
 }
 
 impl Scope {
@@ -86,6 +87,9 @@ const DEFAULTS: &[(Scope, &str, Action)] = {
         (Global, "f3", OpenKeys),
         (Global, "f4", OpenConversations),
         (Global, "f5", OpenUsage),
+        (Global, "f6", OpenPresets),
+        (Global, "alt-p", OpenPresets),
+        (Global, "alt-s", EditSystemPrompt),
         (Global, "ctrl-f", Failover),
         (Global, "ctrl-p", OpenPicker),
         (Global, "f2", OpenPicker),
@@ -180,6 +184,17 @@ const DEFAULTS: &[(Scope, &str, Action)] = {
         (Usage, "esc", Close),
         (Usage, "q", Close),
         (Usage, "f5", Close),
+        (Presets, "up", ListUp),
+        (Presets, "k", ListUp),
+        (Presets, "down", ListDown),
+        (Presets, "j", ListDown),
+        (Presets, "pgup", ListPageUp),
+        (Presets, "pgdn", ListPageDown),
+        (Presets, "enter", UsePreset),
+        (Presets, "e", EditSystemPrompt),
+        (Presets, "esc", Close),
+        (Presets, "q", Close),
+        (Presets, "f6", Close),
     ]
 };
 

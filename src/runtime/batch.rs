@@ -84,6 +84,7 @@ pub(super) fn edit_in_editor<W: std::io::Write>(
     screen: &mut screen::Screen,
     input: Option<&super::input::Control>,
     draft: &str,
+    target: crate::app::EditTarget,
 ) -> std::io::Result<Msg> {
     use crate::app::Notice;
     // The reader must not take the editor's keys.
@@ -102,7 +103,7 @@ pub(super) fn edit_in_editor<W: std::io::Write>(
     terminal.clear()?;
     screen.forget();
     Ok(match result {
-        Ok(text) => Msg::Edited(text),
+        Ok(text) => Msg::Edited { text, target },
         Err(e) => Msg::Notice(Notice::error(format!("Not edited: {e}."))),
     })
 }

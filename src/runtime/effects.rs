@@ -32,7 +32,7 @@ pub struct Effects {
     /// The provider's own count of the next request, asked when typing pauses.
     pub online: super::online_count::OnlineCount,
     /// A draft to write in the editor: the loop suspends the TUI for it after the batch.
-    pub editor: Option<String>,
+    pub editor: Option<(String, crate::app::EditTarget)>,
     /// Pauses the terminal reader while an editor runs (None where nothing reads a
     /// terminal: the benchmarks).
     pub input: Option<super::input::Control>,
@@ -118,7 +118,7 @@ impl Effects {
             }
             Effect::AbortStream { req } => self.tasks.abort(req),
             Effect::Copy { text } => self.copy(text),
-            Effect::EditInEditor { draft } => self.editor = Some(draft),
+            Effect::EditInEditor { draft, target } => self.editor = Some((draft, target)),
             Effect::LoadUsage(r) => {
                 let (data_dir, tx) = (self.paths.data_dir.clone(), self.tx.clone());
                 tokio::task::spawn_blocking(move || {

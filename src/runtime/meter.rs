@@ -104,8 +104,8 @@ impl Meter {
             key,
             provider: provider.id.clone(),
             model: provider.model.clone(),
-            system: app.options.system_prompt.clone(),
-            max_tokens: app.options.max_tokens,
+            system: app.system_prompt().map(str::to_string),
+            max_tokens: app.max_tokens(),
             reasoning: app.next_reasoning(),
             messages,
             draft: app.draft(),
@@ -374,7 +374,7 @@ mod tests {
                 .as_ref()
                 .map(|p| p.model.clone())
                 .unwrap_or_default(),
-            system: app.options.system_prompt.clone(),
+            system: app.system_prompt().map(str::to_string),
             messages,
             temperature: None,
             max_tokens: None,

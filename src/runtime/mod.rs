@@ -345,8 +345,14 @@ pub async fn run_loop<W: std::io::Write>(
         arrived += usize::from(from_tasks) + rx.len();
         let streaming = app.session.active.is_some();
         let mut quit = apply_batch(&mut app, &mut effects, msgs, &mut rx);
-        if let Some(draft) = effects.editor.take() {
-            let msg = batch::edit_in_editor(terminal, &mut screen, effects.input.as_ref(), &draft)?;
+        if let Some((draft, target)) = effects.editor.take() {
+            let msg = batch::edit_in_editor(
+                terminal,
+                &mut screen,
+                effects.input.as_ref(),
+                &draft,
+                target,
+            )?;
             quit |= dispatch(&mut app, &mut effects, msg);
         }
         notifier.after_batch(&app, &mut effects.osc52_out);

@@ -59,8 +59,8 @@ impl Effects {
             }
         };
         let draft = app.draft().trim_end().to_string();
-        let system = app.options.system_prompt.clone();
-        let max_tokens = app.options.max_tokens;
+        let system = app.system_prompt().map(str::to_string);
+        let max_tokens = app.max_tokens();
         let local = reading.clone();
         let prices = self.persistence.prices();
         let (client, timeouts, tx) = (self.client.clone(), self.config.timeouts(), self.tx.clone());

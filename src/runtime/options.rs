@@ -20,11 +20,14 @@ pub fn tui_options(
     paths: &Paths,
     provider: Option<String>,
     model: Option<&str>,
+    preset: Option<&str>,
 ) -> Result<AppOptions, crate::config::ProviderConfigError> {
     let provider_pinned = provider.is_some() || model.is_some();
-    let provider_id = provider.or_else(|| config.start_provider_id());
+    let start =
+        config.start_choice(preset, provider, model.map(str::to_string), provider_pinned)?;
+    let provider_id = start.provider.or_else(|| config.start_provider_id());
     let choice = provider_id
-        .map(|id| config.provider(&id, model))
+        .map(|id| config.provider(&id, start.model.as_deref()))
         .transpose()?;
     let provider = choice.as_ref().map(|c| ProviderInfo {
         id: c.endpoint.id.clone(),
@@ -55,6 +58,8 @@ pub fn tui_options(
         auto_fit: config.context.auto,
         fit_threshold: *config.context.threshold.get_ref(),
         reasoning: crate::config::ReasoningDefaults::from_config(config),
+        presets: config.presets(),
+        start_preset: start.preset.map(|p| p.name),
         ..Default::default()
     })
 }

@@ -16,6 +16,7 @@ pub fn scopes_of(view: View) -> &'static [Scope] {
         View::Picker => &[Scope::Picker],
         View::Conversations => &[Scope::Conversations, Scope::Dialog],
         View::Usage => &[Scope::Usage],
+        View::Presets => &[Scope::Presets],
         // The welcome's keys are fixed; its section is written out below.
         View::Welcome => &[],
     }

@@ -12,6 +12,7 @@ pub mod layout_cache;
 pub mod overflow;
 pub mod paint;
 pub mod picker;
+pub mod presets;
 pub mod shift;
 pub mod status;
 pub mod usage;
@@ -125,6 +126,7 @@ pub fn draw(frame: &mut Frame, app: &App, cache: &mut RenderCache) {
             let credit = usage::credit_notes(app);
             usage::render(frame, pane, v, &app.options.keymap, &credit, theme)
         }
+        Screen::Presets(p) => presets::render(frame, pane, app, p, theme),
     }
     status::render(
         status_area,

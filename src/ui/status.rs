@@ -99,6 +99,8 @@ const PHASE_DONE: u8 = 5;
 const CONTEXT: u8 = 6;
 /// The reasoning effort for the next message: beside the context meter.
 const REASONING: u8 = 6;
+/// The preset in use: beside the reasoning effort.
+const PRESET: u8 = 6;
 const SEARCH: u8 = 7;
 const PHASE_ACTIVE: u8 = 8;
 const MODEL: u8 = 9;
@@ -202,6 +204,13 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
             " no provider ".into(),
             theme.status_accent,
         )),
+    }
+    if let Some(p) = &app.session.preset {
+        let name = crate::text::sanitize::sanitize_line(&p.name);
+        out.push(
+            Segment::new(PRESET, format!("│ preset {name} "), theme.status)
+                .or_short(format!("│ {name} ")),
+        );
     }
     out.extend(phase_segment(app, theme));
     if let Some(u) = app

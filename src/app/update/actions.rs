@@ -32,6 +32,7 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::EditInEditor => {
             return vec![Effect::EditInEditor {
                 draft: app.chat.draft(),
+                target: crate::app::EditTarget::Draft,
             }];
         }
         Action::Failover => match app.session.failover_offer.clone() {
@@ -44,6 +45,8 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
             _ => notice(app, "There is no other stored key to switch to."),
         },
         Action::OpenPicker => return open_picker(app, Back::Chat),
+        Action::OpenPresets => super::presets::open(app),
+        Action::EditSystemPrompt => return super::presets::edit_system_prompt(app),
         Action::OpenKeys => {
             app.open_keys();
             if app.key_manager.state == crate::app::key_manager::StoreState::Locked
@@ -82,7 +85,8 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Confirm
         | Action::Yes
         | Action::No
-        | Action::DialogNext => {}
+        | Action::DialogNext
+        | Action::UsePreset => {}
         Action::NewConversation => {
             if app.is_busy() {
                 notice(

@@ -128,6 +128,7 @@ pub(super) fn on_msg(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.chat.scroll = Scroll::Follow;
             app.notice = None;
             super::panes::continue_on_its_provider(app);
+            super::presets::follow_conversation(app);
             if let Some(note) = note {
                 app.notice = Some(Notice::error(note));
             }

@@ -8,6 +8,7 @@ mod checkpoint;
 mod conversation_list;
 mod overflow;
 mod panes;
+mod presets;
 mod queue;
 mod reasoning;
 mod titles;
@@ -17,6 +18,7 @@ mod welcome;
 use actions::{apply, open_picker_fitting, scroll_by};
 pub(crate) use panes::continue_on_its_provider;
 use panes::{after_keys, on_keys_key, on_picker_key, on_usage_key};
+pub(crate) use presets::follow_conversation;
 use turns::{cancel, failover_candidate, failover_to, on_stream, retry, submit};
 use welcome::on_welcome_key;
 
@@ -77,7 +79,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 | Screen::Picker { .. }
                 | Screen::Welcome(_)
                 | Screen::Conversations(_)
-                | Screen::Usage(_) => {}
+                | Screen::Usage(_)
+                | Screen::Presets(_) => {}
             }
             Vec::new()
         }
@@ -88,10 +91,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Edited(text) => {
+        Msg::Edited {
+            text,
+            target: crate::app::EditTarget::Draft,
+        } => {
             app.dirty = true;
             app.meter.pending_submit = None;
             actions::put_draft(app, &text);
+            Vec::new()
+        }
+        Msg::Edited {
+            text,
+            target: crate::app::EditTarget::SystemPrompt,
+        } => {
+            app.dirty = true;
+            presets::set_system_prompt(app, &text);
             Vec::new()
         }
         Msg::Notice(notice) => {
@@ -229,6 +243,7 @@ fn on_key(app: &mut App, key: crossterm::event::KeyEvent) -> Vec<Effect> {
         View::Welcome => on_welcome_key(app, key),
         View::Conversations => conversation_list::on_key(app, key, chord),
         View::Usage => on_usage_key(app, chord),
+        View::Presets => presets::on_key(app, chord),
     }
 }
 
@@ -239,6 +254,7 @@ fn pane_scope(app: &App) -> Option<Scope> {
         Screen::Picker { .. } => Some(Scope::Picker),
         Screen::Conversations(pane) if pane.dialog.is_none() => Some(Scope::Conversations),
         Screen::Usage(_) => Some(Scope::Usage),
+        Screen::Presets(_) => Some(Scope::Presets),
         // The welcome's own keys are fixed; F1 shows them with the global ones.
         Screen::Welcome(_) => Some(Scope::Global),
         _ => None,
@@ -267,7 +283,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
                 .into_iter()
                 .collect();
         }
-        Screen::Usage(_) => {}
+        Screen::Usage(_) | Screen::Presets(_) => {}
     }
     Vec::new()
 }

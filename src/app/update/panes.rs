@@ -106,6 +106,7 @@ pub(super) fn on_picker_key(
     } = outcome
     {
         use_model(app, &provider, &model);
+        super::presets::model_default(app);
         chosen = Some((provider.id.clone(), model.clone()));
         if save_default {
             effects.push(Effect::Picker(PickerEffect::SaveDefault {
@@ -163,7 +164,7 @@ fn use_model(app: &mut App, provider: &crate::app::picker::PickerProvider, model
 }
 
 /// [`use_model`] with the first words of the notice given.
-fn use_model_saying(
+pub(super) fn use_model_saying(
     app: &mut App,
     provider: &crate::app::picker::PickerProvider,
     model: &str,

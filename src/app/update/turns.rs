@@ -101,12 +101,18 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
     let Some(provider) = app.session.provider.clone() else {
         return Vec::new();
     };
+    // The conversation keeps the system prompt it was first sent with (saved with it).
+    if app.session.conversation.system.is_none() {
+        app.session.conversation.system = Some(app.system_prompt().unwrap_or_default().into());
+        let preset = app.session.preset.as_ref().map(|p| p.name.clone());
+        app.session.conversation.preset = preset;
+    }
     let request = ChatRequest {
         model: provider.model.clone(),
-        system: app.options.system_prompt.clone(),
+        system: app.system_prompt().map(str::to_string),
         messages: app.session.conversation.history(),
-        temperature: app.options.temperature,
-        max_tokens: app.options.max_tokens,
+        temperature: app.temperature(),
+        max_tokens: app.max_tokens(),
         reasoning: super::reasoning::for_request(app, &provider.model),
     };
     let id = app.session.fresh_msg_id();
@@ -121,6 +127,7 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
     msg.provider = provider.name.clone();
     msg.provider_id = provider.id.clone();
     msg.reasoning_open = app.options.show_reasoning;
+    msg.preset = app.session.preset.as_ref().map(|p| p.name.clone());
     let req = app.session.next_req;
     app.session.next_req += 1;
     app.session.active = Some((req, index));

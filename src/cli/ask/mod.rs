@@ -2,6 +2,7 @@
 //! Text piped on stdin is appended to the prompt (`git diff | keyturn ask "review this"`).
 
 mod estimate;
+mod request;
 mod save;
 mod stream;
 
@@ -10,7 +11,6 @@ use std::io::{IsTerminal, Read};
 use super::CliError;
 use crate::config::Config;
 use crate::history::HistoryStore;
-use crate::providers::{ChatMessage, ChatRequest, Role};
 use save::{Answerer, Saving};
 use stream::{Ending, stream_to_stdout};
 
@@ -24,9 +24,13 @@ pub struct AskArgs {
     /// Model to use (default: the provider's default model).
     #[arg(long, add = clap_complete::ArgValueCandidates::new(crate::cli::complete::models))]
     pub model: Option<String>,
-    /// System prompt for this question (default: system_prompt from config).
+    /// System prompt for this question (over the preset's and config's system_prompt).
     #[arg(long)]
     pub system: Option<String>,
+    /// Preset to ask with (`[presets.NAME]`): its system prompt, model and settings; the
+    /// other flags win over it.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
     /// Send even though a monthly budget cap is reached (this once).
     #[arg(long)]
     pub over_budget: bool,
@@ -101,7 +105,8 @@ pub async fn run(
         Some(spec) => Some(super::history::load(&store, spec)?),
         None => None,
     };
-    let (provider, model) = provider_and_model(config, &args, earlier.as_ref());
+    let plan = request::plan(config, &args, earlier.as_ref())?;
+    let (provider, model) = (plan.provider.clone(), plan.model.clone());
     let (prices, note) =
         crate::usage::prices::PriceTable::load_or_shipped(&paths.config_dir.join("prices.toml"));
     if let Some(note) = note {
@@ -110,11 +115,18 @@ pub async fn run(
     if args.estimate {
         // Counting needs neither the key store nor the network.
         let choice = config.provider(&provider_id(config, provider)?, model.as_deref())?;
-        let request = build_request(config, &args, &choice, earlier.as_ref(), &prompt);
+        let request = request::build(config, &args, &plan, &choice, earlier.as_ref(), &prompt);
         return estimate::print(&estimate::of(paths, config, &choice, &request, &prices));
     }
     let target = resolve_target(paths, config, provider, model.as_deref())?;
-    let request = build_request(config, &args, &target.choice, earlier.as_ref(), &prompt);
+    let request = request::build(
+        config,
+        &args,
+        &plan,
+        &target.choice,
+        earlier.as_ref(),
+        &prompt,
+    );
     let counted = estimate::of(paths, config, &target.choice, &request, &prices);
     estimate::refuse_if_over(&counted)?;
     check_budget(paths, config, &target, &prices, &counted, args.over_budget)?;
@@ -128,10 +140,15 @@ pub async fn run(
         provider_name: target.choice.endpoint.name.clone(),
         model: target.choice.model.clone(),
         key_id: target.key_id.clone(),
+        preset: plan.preset.as_ref().map(|p| p.name.clone()),
     };
     // The question is saved before it is sent: a failed request loses nothing typed.
     let mut saving = if config.history.save_ask && !args.no_save {
-        Saving::begin(store, earlier.unwrap_or_default(), &prompt)
+        let system = (
+            plan.system.clone(),
+            plan.preset.as_ref().map(|p| p.name.clone()),
+        );
+        Saving::begin(store, earlier.unwrap_or_default(), system, &prompt)
             .map_err(|e| eprintln!("keyturn: could not save the conversation: {e}"))
             .ok()
     } else {
@@ -167,53 +184,6 @@ pub async fn run(
     }
 }
 
-/// The request: the conversation's earlier turns (continuing), then the prompt (when there
-/// is one), with the system prompt and the provider's settings.
-fn build_request(
-    config: &Config,
-    args: &AskArgs,
-    choice: &crate::config::ProviderChoice,
-    earlier: Option<&crate::chat::Conversation>,
-    prompt: &str,
-) -> ChatRequest {
-    let mut messages = earlier.map(|c| c.history()).unwrap_or_default();
-    if !prompt.is_empty() {
-        messages.push(ChatMessage::new(Role::User, prompt.to_string()));
-    }
-    ChatRequest {
-        model: choice.model.clone(),
-        system: args.system.clone().or_else(|| config.system_prompt.clone()),
-        messages,
-        temperature: choice.temperature,
-        max_tokens: choice.max_tokens,
-        reasoning: reasoning(config, args, choice),
-    }
-}
-
-/// `--reasoning`, else config's setting for the model; none for a model that does not
-/// reason (said on stderr when `--reasoning` asked for it).
-fn reasoning(
-    config: &Config,
-    args: &AskArgs,
-    choice: &crate::config::ProviderChoice,
-) -> Option<crate::chat::Reasoning> {
-    let defaults = crate::config::ReasoningDefaults::from_config(config);
-    let (provider, model) = (&choice.endpoint.id, &choice.model);
-    let asked = args.reasoning.map(|effort| crate::chat::Reasoning {
-        effort,
-        budget: defaults.budget(provider, model),
-    });
-    if !defaults.reasons(model) {
-        if asked.is_some_and(|r| r.is_on()) {
-            eprintln!(
-                "keyturn: {model} does not reason, so --reasoning is not sent (if it does, set reasoning = true under [models.\"{model}\"] in config)"
-            );
-        }
-        return None;
-    }
-    asked.or_else(|| defaults.for_model(provider, model))
-}
-
 /// The provider asked for, else config's default.
 fn provider_id(config: &Config, provider: Option<String>) -> Result<String, CliError> {
     provider
@@ -224,24 +194,6 @@ fn provider_id(config: &Config, provider: Option<String>) -> Result<String, CliE
                     .into(),
             )
         })
-}
-
-/// The provider and model asked: the flags, else (continuing) the ones that last answered
-/// in the conversation while config still has that provider, else config's default.
-fn provider_and_model(
-    config: &Config,
-    args: &AskArgs,
-    earlier: Option<&crate::chat::Conversation>,
-) -> (Option<String>, Option<String>) {
-    if args.provider.is_some() || args.model.is_some() {
-        return (args.provider.clone(), args.model.clone());
-    }
-    match earlier.and_then(crate::chat::Conversation::last_answerer) {
-        Some((id, model)) if config.provider(id, None).is_ok() => {
-            (Some(id.to_string()), Some(model.to_string()))
-        }
-        _ => (None, None),
-    }
 }
 
 /// The arguments, with stdin appended when it is not a terminal.

@@ -13,6 +13,7 @@ pub(super) struct Answerer {
     pub provider_name: String,
     pub model: String,
     pub key_id: Option<String>,
+    pub preset: Option<String>,
 }
 
 /// A conversation being saved as the question is asked.
@@ -28,6 +29,7 @@ impl Saving {
     pub fn begin(
         store: HistoryStore,
         mut conv: Conversation,
+        (system, preset): (String, Option<String>),
         prompt: &str,
     ) -> std::io::Result<Self> {
         let mut writer = HistoryWriter::new(store);
@@ -36,6 +38,9 @@ impl Saving {
         } else {
             writer.resume(&conv)?
         };
+        // Written before the question when it is new or changed (`--system`, `--preset`).
+        conv.system = Some(system);
+        conv.preset = preset;
         conv.push(Role::User, prompt.to_string(), TurnState::Done);
         if let Some(id) = writer.sync(&conv)?.created {
             conv.id = id;
@@ -73,6 +78,7 @@ impl Saving {
         m.provider = who.provider_name;
         m.provider_id = who.provider_id;
         m.key_id = who.key_id;
+        m.preset = who.preset;
         m.answered = streamed.answered;
         m.notes = streamed.notes.clone();
         let ended = self.writer.sync(&self.conv)?.ended.into_iter().next();

@@ -22,6 +22,8 @@ struct Open {
     sent_from: usize,
     /// Created here and not yet known to the model by its id.
     unclaimed: bool,
+    /// The system prompt and preset last written.
+    system: Option<(String, Option<String>)>,
 }
 
 /// What a sync plans that the rest of the runtime cares about.
@@ -119,6 +121,7 @@ impl HistoryWriter {
             persisted,
             sent_from: conv.sent_from,
             unclaimed: false,
+            system: system_of(conv),
         });
         let mut ops = Vec::new();
         if !lines.is_empty() {
@@ -151,6 +154,14 @@ impl HistoryWriter {
             .zip(&conv.messages)
             .position(|(p, m)| p.msg_id != m.id)
             .unwrap_or(open.persisted.len().min(conv.messages.len()));
+        // The system prompt goes before the message it is first sent with.
+        let system = system_of(conv);
+        if system.is_some() && system != open.system {
+            if let Some((text, preset)) = system.clone() {
+                lines.push(&Record::System { text, preset });
+            }
+            open.system = system;
+        }
         if first_diff < open.persisted.len() {
             lines.push(&Record::Truncate { n: first_diff });
             open.persisted.truncate(first_diff);
@@ -230,10 +241,16 @@ impl HistoryWriter {
                 persisted: Vec::new(),
                 sent_from: 0,
                 unclaimed: fresh,
+                system: None,
             });
         }
         self.open.as_mut()
     }
+}
+
+/// The conversation's system prompt and preset, once chosen.
+fn system_of(conv: &Conversation) -> Option<(String, Option<String>)> {
+    conv.system.clone().map(|s| (s, conv.preset.clone()))
 }
 
 /// Records as JSON lines, ready to append.
@@ -258,6 +275,7 @@ fn start_message(open: &mut Open, lines: &mut Lines, n: usize, m: &Message) -> b
             provider: m.provider_ref().to_string(),
             model: m.model.clone(),
             key_id: m.key_id.clone(),
+            preset: m.preset.clone(),
         });
         open.persisted.push(Persisted {
             msg_id: m.id,

@@ -201,3 +201,37 @@ fn a_checkpoint_put_in_among_saved_messages_replays_in_its_place() {
     let sent: Vec<&str> = back.sent().map(|m| m.text.as_str()).collect();
     assert_eq!(sent, ["summary of one and two", "three", "four"]);
 }
+
+#[test]
+fn the_system_prompt_and_presets_are_written_once_each_change_and_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation {
+        system: Some("Be terse.".into()),
+        preset: Some("terse".into()),
+        ..Default::default()
+    };
+    conv.push(Role::User, "q".into(), TurnState::Done);
+    conv.id = w.sync(&conv).unwrap().created.unwrap();
+    let a = conv.push(Role::Assistant, "a".into(), TurnState::Done);
+    conv.messages[a].preset = Some("terse".into());
+    w.sync(&conv).unwrap();
+    // Unchanged: not written again. Edited: written before the next message.
+    conv.system = Some("Be verbose.".into());
+    conv.preset = None;
+    conv.push(Role::User, "q2".into(), TurnState::Done);
+    w.sync(&conv).unwrap();
+    let text = std::fs::read_to_string(store.path(&conv.id)).unwrap();
+    assert_eq!(text.matches(r#""t":"system""#).count(), 2, "{text}");
+    let (back, _) = store.load(&conv.id).unwrap();
+    assert_eq!(back.system.as_deref(), Some("Be verbose."));
+    assert_eq!(back.preset, None);
+    assert_eq!(back.messages[1].preset.as_deref(), Some("terse"));
+    // A file from before presets loads with no system prompt of its own.
+    let old = r#"{"t":"meta","v":1,"id":"c1","created":1}
+{"t":"msg","n":0,"role":"user","text":"hi","at":1}"#;
+    let (conv, report) = crate::history::replay(old);
+    assert!(report.skipped_lines.is_empty());
+    assert_eq!(conv.system, None);
+}

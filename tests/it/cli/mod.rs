@@ -8,4 +8,5 @@ mod estimate;
 mod gateway;
 mod history;
 mod keys;
+mod presets;
 mod reasoning;

@@ -23,7 +23,7 @@ async fn when_typing_pauses_the_providers_count_replaces_the_estimate() {
     .unwrap();
     let paths = keyturn::config::Paths::under(home.path());
     let config = keyturn::config::Config::load(&paths.config_file).unwrap();
-    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let options = runtime::options::tui_options(&config, &paths, None, None, None).unwrap();
     let Session {
         mut app,
         mut effects,

@@ -30,7 +30,7 @@ async fn the_demo_streams_a_reply_with_a_highlighted_code_block() {
     keyturn::install_crypto_provider();
     let home = tempfile::tempdir().unwrap();
     let (_mock, config, paths) = keyturn::cli::demo::prepare(home.path()).await.unwrap();
-    let mut options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let mut options = runtime::options::tui_options(&config, &paths, None, None, None).unwrap();
     options.demo = true;
     let Session {
         mut app,

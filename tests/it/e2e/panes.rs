@@ -31,7 +31,7 @@ fn save(store: &HistoryStore, question: &str) -> String {
 /// The real session start-up over the home `paths` points at.
 fn start(paths: &keyturn::config::Paths) -> Session {
     let config = keyturn::config::Config::load(&paths.config_file).unwrap();
-    let options = runtime::options::tui_options(&config, paths, None, None).unwrap();
+    let options = runtime::options::tui_options(&config, paths, None, None, None).unwrap();
     runtime::start(config, paths.clone(), options)
 }
 

@@ -8,6 +8,7 @@ mod credit;
 mod keys;
 mod meter;
 mod picker;
+mod presets;
 mod queue;
 mod reasoning;
 mod titles;

@@ -262,7 +262,7 @@ fn start(home: &std::path::Path, base_url: &str) -> Session {
     .unwrap();
     let paths = keyturn::config::Paths::under(home);
     let config = keyturn::config::Config::load(&paths.config_file).unwrap();
-    let options = runtime::options::tui_options(&config, &paths, None, None).unwrap();
+    let options = runtime::options::tui_options(&config, &paths, None, None, None).unwrap();
     runtime::start(config, paths, options)
 }
 

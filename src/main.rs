@@ -52,14 +52,44 @@ fn print_generated(bytes: &[u8]) -> Result<(), CliError> {
 /// The full-screen TUI reads keys from stdin and draws on stdout: both must be a terminal.
 fn needs_terminal() -> Result<(), CliError> {
     use std::io::IsTerminal;
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    // Piped text (`git diff | keyturn`) is attached; keys are read from /dev/tty.
+    let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    if keys && std::io::stdout().is_terminal() {
         return Ok(());
     }
     Err(CliError::Usage(
-        "the full-screen keyturn needs a terminal (stdin and stdout are not one here); \
+        "the full-screen keyturn needs a terminal (its output is not one here, or there is no /dev/tty to read keys from); \
          for scripts and pipes use `keyturn ask \"your question\"`"
             .into(),
     ))
+}
+
+/// Text piped into the full-screen keyturn (`git diff | keyturn`), attached to the first
+/// message as "stdin" within `[attachments] max_file_bytes`.
+fn piped_attachment(config: &Config) -> Result<Vec<keyturn::chat::Attachment>, CliError> {
+    use std::io::{IsTerminal, Read};
+    if std::io::stdin().is_terminal() {
+        return Ok(Vec::new());
+    }
+    let limit = config.attachments.max_file_bytes;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::Usage(format!("cannot read stdin: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(CliError::Usage(format!(
+            "stdin is over {} bytes ([attachments] max_file_bytes); pipe less, or raise the limit",
+            limit
+        )));
+    }
+    if bytes.is_empty() {
+        return Ok(Vec::new());
+    }
+    keyturn::chat::Attachment::from_bytes("stdin", bytes)
+        .map(|a| vec![a])
+        .map_err(|e| CliError::Usage(e.to_string()))
 }
 
 /// `keyturn demo`: a throw-away home and an in-process demo provider.
@@ -177,6 +207,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 cli.model.as_deref(),
                 cli.preset.as_deref(),
             )?;
+            options.initial_attachments = piped_attachment(&config)?;
             // First run: no config and no key store.
             if !paths.config_file.exists()
                 && !keyturn::keystore::KeyStore::exists(&paths.keys_file())

@@ -46,6 +46,10 @@ pub struct ChatView {
     pub vi: super::vi::Vi,
     /// What the user was typing when the queued message went out; back after it is sent.
     pub stashed: Option<String>,
+    /// Files attached to the next message (chips above the composer).
+    pub attachments: Vec<crate::chat::Attachment>,
+    /// `@words` of the draft already looked at (not paths, or attached): not read again.
+    pub checked_words: Vec<String>,
 }
 
 impl Default for ChatView {
@@ -67,6 +71,8 @@ impl Default for ChatView {
             queued: None,
             vi: Default::default(),
             stashed: None,
+            attachments: Vec::new(),
+            checked_words: Vec::new(),
         }
     }
 }

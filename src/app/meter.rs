@@ -154,6 +154,9 @@ pub fn with_draft(context: u64, app: &App) -> u64 {
     for line in app.chat.composer.lines() {
         line.hash(&mut h);
     }
+    for a in &app.chat.attachments {
+        a.sha256.hash(&mut h);
+    }
     h.finish()
 }
 

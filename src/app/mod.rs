@@ -107,6 +107,7 @@ impl App {
                     .and_then(|p| options.reasoning.for_model(&p.id, &p.model)),
                 told_no_reasoning: Vec::new(),
                 preset: None,
+                recent_attachments: Vec::new(),
             },
             chat: ChatView::default(),
             screen,
@@ -132,6 +133,7 @@ impl App {
             }
             app.session.preset = Some(p.clone());
         }
+        app.chat.attachments = app.options.initial_attachments.clone();
         // A resumed conversation goes on where it left off, unless the command line chose.
         if !pinned && matches!(app.screen, Screen::Chat) {
             update::continue_on_its_provider(&mut app);

@@ -29,6 +29,18 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// Paths that complete `typed` (what follows `@` in the composer).
+    PathCompletions {
+        typed: String,
+        candidates: Vec<String>,
+    },
+    /// The files `specs` named were read (or why not); `send`: the message goes once they
+    /// are attached.
+    Attached {
+        specs: Vec<String>,
+        result: Result<Vec<crate::chat::Attachment>, String>,
+        send: bool,
+    },
     Stream {
         req: u64,
         event: StreamEvent,
@@ -170,6 +182,19 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52, or a local clipboard program per config).
     Copy {
         text: String,
+    },
+    /// List the paths that complete `typed`; answered with `Msg::PathCompletions`.
+    CompletePath {
+        typed: String,
+    },
+    /// Read the files `specs` name (`already` bytes are attached); answered with
+    /// `Msg::Attached`. `lenient`: a word that does not look like a path (`@alice`) is
+    /// left as text instead of being an error.
+    LoadAttachments {
+        specs: Vec<String>,
+        already: u64,
+        send: bool,
+        lenient: bool,
     },
     /// Suspend the TUI and write the draft in `$VISUAL`/`$EDITOR`; answered with
     /// `Msg::Edited` (or a notice saying why not).

@@ -34,6 +34,8 @@ pub struct Session {
     /// The preset in use: its temperature and output limit go with every request, its
     /// name in the status bar.
     pub preset: Option<crate::config::Preset>,
+    /// Files attached in this session, newest last (Tab after `@` offers them first).
+    pub recent_attachments: Vec<String>,
 }
 
 impl Session {

@@ -99,6 +99,8 @@ pub struct Message {
     pub carry: Option<super::Carry>,
     /// The preset in use when this reply was asked for.
     pub preset: Option<String>,
+    /// Files sent with this message (user messages).
+    pub attachments: Vec<super::Attachment>,
 }
 
 impl Message {
@@ -123,6 +125,7 @@ impl Message {
             checkpoint: false,
             carry: None,
             preset: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -133,6 +136,25 @@ impl Message {
         } else {
             &self.provider_id
         }
+    }
+
+    /// The text a request sends for this message: its attached text files under their
+    /// names, then what was written.
+    pub fn sent_text(&self) -> std::borrow::Cow<'_, str> {
+        if self.attachments.iter().any(|a| !a.is_image()) {
+            super::attachment::compose(&self.text, &self.attachments).into()
+        } else {
+            self.text.as_str().into()
+        }
+    }
+
+    /// The tokens its images add to a request, estimated.
+    pub fn image_tokens(&self) -> u64 {
+        self.attachments
+            .iter()
+            .filter(|a| a.is_image())
+            .map(super::Attachment::estimated_tokens)
+            .sum()
     }
 
     pub fn touch(&mut self) {
@@ -220,8 +242,9 @@ impl Conversation {
         self.sent()
             .map(|m| ChatMessage {
                 role: m.role,
-                content: m.text.clone(),
+                content: m.sent_text().into_owned(),
                 carry: m.carry.clone(),
+                images: super::attachment::images(&m.attachments),
             })
             .collect()
     }

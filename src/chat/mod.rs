@@ -1,11 +1,13 @@
 //! The chat vocabulary, at the bottom of the crate: roles, messages, conversations, turns,
 //! token usage and money. Every other module may use it; it uses none of them.
 
+pub mod attachment;
 mod conversation;
 pub mod money;
 mod reasoning;
 mod turn;
 
+pub use attachment::Attachment;
 pub use conversation::{Conversation, FailureKind, Message, TurnError, TurnState};
 pub use reasoning::{Effort, Reasoning};
 pub use turn::{EndState, TurnEnded};
@@ -27,6 +29,9 @@ pub struct ChatMessage {
     /// What the provider gave back with this reply for later turns (assistant messages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carry: Option<Carry>,
+    /// Images sent beside the text, natively (text files are already in `content`).
+    #[serde(skip)]
+    pub images: Vec<Attachment>,
 }
 
 impl ChatMessage {
@@ -35,6 +40,7 @@ impl ChatMessage {
             role,
             content: content.into(),
             carry: None,
+            images: Vec::new(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The config file: typed structs with serde defaults, strict parsing (unknown keys and wrong
 //! types are errors with file:line:column), and resolution of the provider to use.
 
+pub mod attachments;
 pub mod bindings;
 pub mod context;
 pub mod edit;
@@ -19,6 +20,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use attachments::AttachmentsConfig;
 pub use context::{AutoFit, ContextConfig};
 pub use error::{ConfigError, NoHomeError, ProviderConfigError};
 pub use history::{HistoryConfig, TitleMode};
@@ -56,6 +58,8 @@ pub struct Config {
     pub history: HistoryConfig,
     /// What keyturn does by itself when a request nears its model's context window.
     pub context: ContextConfig,
+    /// How much a message may carry in attached files.
+    pub attachments: AttachmentsConfig,
     /// Key bindings: `action = "key"` or `[keys.<scope>] action = ["key", ...]`.
     pub keys: BTreeMap<String, Spanned<toml::Value>>,
     pub providers: BTreeMap<String, Spanned<ProviderConfig>>,
@@ -221,6 +225,12 @@ impl Config {
                 crate::keystore::MAX_LOG_N
             );
             return Err(ConfigError::at(path, text, None, &msg));
+        }
+        let a = &self.attachments;
+        if a.max_file_bytes == 0 || a.max_message_bytes == 0 || a.max_files == 0 {
+            let at = text.find("[attachments]").map(|p| p..p + 1);
+            let msg = "attachments limits must be above 0 (leave a line out for its default)";
+            return Err(ConfigError::at(path, text, at, msg));
         }
         if self.network.idle_timeout_secs == 0 || self.network.connect_timeout_secs == 0 {
             return Err(ConfigError::at(

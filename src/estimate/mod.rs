@@ -38,6 +38,9 @@ pub struct Estimate {
     /// The input's cost alone; None when the model is not priced.
     #[serde(rename = "estimated_input_cost_usd")]
     pub input_cost: Option<Usd>,
+    /// Whether the model takes images (config, the provider's list, its name); null when
+    /// nothing says.
+    pub takes_images: Option<bool>,
 }
 
 impl Estimate {
@@ -92,7 +95,10 @@ pub fn request_tokens(request: &ChatRequest) -> u64 {
     let messages: u64 = request
         .messages
         .iter()
-        .map(|m| counter.message(&m.content))
+        .map(|m| {
+            let images: u64 = m.images.iter().map(|a| a.estimated_tokens()).sum();
+            counter.message(&m.content) + images
+        })
         .sum();
     system + messages + tokens::PER_REPLY
 }
@@ -174,6 +180,7 @@ pub fn priced(counted: Counted<'_>, limits: Limits, price: Option<&Price>) -> Es
             .zip(output_max)
             .map(|(p, out)| p.cost(input_tokens, 0, out)),
         input_cost: price.map(|p| p.cost(input_tokens, 0, 0)),
+        takes_images: limits.images,
     }
 }
 
@@ -199,6 +206,7 @@ mod tests {
             context_window: context,
             max_output_tokens: output,
             source: LimitSource::Shipped,
+            images: None,
         }
     }
 

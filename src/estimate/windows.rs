@@ -46,6 +46,9 @@ pub struct Limits {
     pub max_output_tokens: Option<u64>,
     /// Where the context window came from.
     pub source: LimitSource,
+    /// Whether the model takes images: config's word, else the provider's list, else its
+    /// name (`providers::vision`); None when nothing says.
+    pub images: Option<bool>,
 }
 
 /// The shipped table with the user's `[models."<id>"]` tables over it.
@@ -110,6 +113,10 @@ impl WindowTable {
             context_window,
             max_output_tokens: sources.iter().find_map(|(_, _, o)| *o),
             source,
+            images: user
+                .and_then(|u| u.images)
+                .or_else(|| live.and_then(|m| m.images))
+                .or_else(|| crate::providers::vision::takes_images(model)),
         }
     }
 }

@@ -81,6 +81,15 @@ pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
             "\n{head}\n\n{}\n",
             crate::text::sanitize::sanitize(m.text.trim_end())
         ));
+        for a in &m.attachments {
+            out.push_str(&format!(
+                "\n> attached: {} ({}, {}, sha256 {})\n",
+                sanitize_name(&a.name),
+                a.mime,
+                a.size_label(),
+                a.sha256
+            ));
+        }
         for note in &m.notes {
             out.push_str(&format!("\n> {note}\n"));
         }

@@ -18,6 +18,8 @@ pub enum WriteOp {
     },
     /// Remember the conversation as the last one open.
     SetLast(String),
+    /// Keep an attachment's bytes (before the line that names it).
+    Blob(crate::chat::Attachment),
 }
 
 /// Carries out [`WriteOp`]s, keeping the last file open between appends.
@@ -48,6 +50,7 @@ impl FileWork {
                 Ok(())
             }
             WriteOp::SetLast(id) => self.store.set_last(id),
+            WriteOp::Blob(a) => super::blobs::write(&super::blobs::dir(&self.store.dir), a),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! or power cut can damage at most the line being written; loading skips what it cannot read
 //! and says so. A reply that was streaming when keyturn died loads as incomplete.
 
+pub mod blobs;
 pub mod checkpoint;
 pub mod export;
 pub mod files;

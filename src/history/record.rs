@@ -32,6 +32,9 @@ pub enum Record {
         /// A summary of the messages above it (a checkpoint).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         checkpoint: bool,
+        /// Files sent with it (their bytes under `data/attachments/`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<super::blobs::SavedAttachment>,
     },
     /// An assistant turn begins.
     Start {
@@ -206,10 +209,12 @@ pub fn replay(text: &str) -> (Conversation, LoadReport) {
                 role,
                 text,
                 checkpoint,
+                attachments,
                 ..
             } => {
                 let m = conv.push(role, text, TurnState::Done);
                 conv.messages[m].checkpoint = checkpoint;
+                conv.messages[m].attachments = attachments.iter().map(|a| a.unread()).collect();
                 slot(&mut index_of, n, m);
             }
             Record::Start {

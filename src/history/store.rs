@@ -51,7 +51,31 @@ impl HistoryStore {
         if conv.id.is_empty() {
             conv.id = id.to_string();
         }
+        self.read_attachments(&mut conv);
         Ok((conv, report))
+    }
+
+    /// Fills each attachment's bytes from `data/attachments/`; one that cannot be read
+    /// is left out of the message, with a note saying which and why.
+    fn read_attachments(&self, conv: &mut Conversation) {
+        let dir = super::blobs::dir(&self.dir);
+        for m in &mut conv.messages {
+            let mut notes = Vec::new();
+            m.attachments.retain_mut(|a| match super::blobs::read(&dir, &a.sha256) {
+                Ok(bytes) => {
+                    a.data = bytes.into();
+                    true
+                }
+                Err(why) => {
+                    notes.push(format!(
+                        "attachment {} is missing from history ({why}); requests send the message without it",
+                        crate::text::sanitize::sanitize_line(&a.name)
+                    ));
+                    false
+                }
+            });
+            m.notes.extend(notes);
+        }
     }
 
     /// The conversation that was open last, if it still exists.

@@ -47,6 +47,7 @@ actions! {
     ToggleReasoning = "toggle_reasoning": "fold or unfold the model's reasoning",
     CycleReasoning = "cycle_reasoning": "reasoning effort for the next messages: off, low, medium, high",
     EditInEditor = "edit_in_editor": "write the message in $VISUAL or $EDITOR",
+    Detach = "detach": "remove the last file attached to the next message (@path and Tab attach one)",
     NewConversation = "new_conversation": "start a new conversation",
     OpenKeys = "open_keys": "show or hide the key manager",
     OpenPicker = "open_picker": "choose the provider and model",

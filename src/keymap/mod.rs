@@ -83,6 +83,7 @@ const DEFAULTS: &[(Scope, &str, Action)] = {
         (Global, "ctrl-t", ToggleReasoning),
         (Global, "alt-r", CycleReasoning),
         (Global, "ctrl-g", EditInEditor),
+        (Global, "ctrl-x", Detach),
         (Global, "ctrl-n", NewConversation),
         (Global, "f3", OpenKeys),
         (Global, "f4", OpenConversations),

@@ -73,7 +73,7 @@ pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
                 .filter(|_| thinking_on)
                 .and_then(|c| c.items_for(API, &req.model))
                 .unwrap_or_default();
-            if !breakpoint(i) && thinking.is_empty() {
+            if !breakpoint(i) && thinking.is_empty() && m.images.is_empty() {
                 return json!({"role": m.role, "content": m.content});
             }
             let mut text = json!({"type": "text", "text": m.content});
@@ -81,7 +81,10 @@ pub fn request_body(req: &ChatRequest, cache: CacheMode) -> Value {
                 text["cache_control"] = json!({"type": "ephemeral"});
             }
             let mut blocks = thinking.to_vec();
-            blocks.push(text);
+            blocks.extend(super::images::anthropic_blocks(&m.images));
+            if !m.content.is_empty() || m.images.is_empty() {
+                blocks.push(text);
+            }
             json!({"role": m.role, "content": blocks})
         })
         .collect();

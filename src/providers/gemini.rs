@@ -33,7 +33,7 @@ pub fn request_body(req: &ChatRequest) -> Value {
             } else {
                 "user"
             };
-            json!({"role": role, "parts": [{"text": m.content}]})
+            json!({"role": role, "parts": super::images::gemini_parts(&m.content, &m.images)})
         })
         .collect();
     let mut body = json!({ "contents": contents });

@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod gemini;
 pub mod hints;
 pub mod http;
+pub mod images;
 pub mod models;
 pub mod openai_compat;
 pub mod paced;
@@ -19,6 +20,7 @@ pub mod responses;
 pub mod retry;
 pub mod sse;
 pub mod validate;
+pub mod vision;
 pub mod wire;
 
 pub use crate::chat::{ChatMessage, ChatRequest, Effort, FinishReason, Reasoning, Role, Usage};

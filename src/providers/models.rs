@@ -19,6 +19,10 @@ pub struct ModelInfo {
     /// USD per million input / output tokens, when the list says.
     pub price_in: Option<f64>,
     pub price_out: Option<f64>,
+    /// Whether it takes images, when the list says (OpenRouter's input modalities,
+    /// Mistral's capabilities, a LiteLLM gateway's supports_vision).
+    #[serde(default)]
+    pub images: Option<bool>,
 }
 
 impl ModelInfo {
@@ -29,6 +33,7 @@ impl ModelInfo {
             max_output: None,
             price_in: None,
             price_out: None,
+            images: None,
         }
     }
 }
@@ -102,6 +107,11 @@ pub fn parse_openai(body: &Value) -> Page {
                     .or_else(|| per_million(&m["pricing"]["input"])),
                 price_out: per_million(&m["pricing"]["completion"])
                     .or_else(|| per_million(&m["pricing"]["output"])),
+                images: m["architecture"]["input_modalities"]
+                    .as_array()
+                    .map(|a| a.iter().any(|x| x == "image"))
+                    .or_else(|| m["capabilities"]["vision"].as_bool())
+                    .or_else(|| m["supports_vision"].as_bool()),
             })
         })
         .collect();

@@ -16,7 +16,8 @@ pub fn request_body(req: &ChatRequest, openrouter: bool) -> Value {
         messages.push(json!({"role": "system", "content": system}));
     }
     for m in &req.messages {
-        messages.push(json!({"role": m.role, "content": m.content}));
+        let content = super::images::openai_content(&m.content, &m.images);
+        messages.push(json!({"role": m.role, "content": content}));
     }
     let mut body = json!({
         "model": req.model,

@@ -26,7 +26,8 @@ pub fn request_body(req: &ChatRequest) -> Value {
         {
             input.extend(items.iter().cloned());
         }
-        input.push(json!({"role": m.role, "content": m.content}));
+        let content = super::images::responses_content(&m.content, &m.images);
+        input.push(json!({"role": m.role, "content": content}));
     }
     let mut body = json!({
         "model": req.model,

@@ -126,11 +126,15 @@ pub fn chat(
 /// alternate, and a failed or cancelled turn can leave two user messages in a row.
 pub fn alternating(messages: &[super::ChatMessage]) -> Vec<super::ChatMessage> {
     let mut out: Vec<super::ChatMessage> = Vec::new();
-    for m in messages.iter().filter(|m| !m.content.trim().is_empty()) {
+    for m in messages
+        .iter()
+        .filter(|m| !m.content.trim().is_empty() || !m.images.is_empty())
+    {
         match out.last_mut() {
             Some(last) if last.role == m.role => {
                 last.content.push_str("\n\n");
                 last.content.push_str(&m.content);
+                last.images.extend(m.images.iter().cloned());
                 if last.carry.is_none() {
                     last.carry = m.carry.clone();
                 }

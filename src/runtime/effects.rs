@@ -142,6 +142,35 @@ impl Effects {
             }
             Effect::ContinueSaving(conv) => self.persistence.adopt(&conv),
             Effect::Export(conv) => self.persistence.export(conv),
+            Effect::CompletePath { typed } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let candidates = super::attach::complete(&typed, &cwd);
+                    let _ = tx.blocking_send(Msg::PathCompletions { typed, candidates });
+                });
+            }
+            Effect::LoadAttachments {
+                specs,
+                already,
+                send,
+                lenient,
+            } => {
+                let (tx, limits) = (self.tx.clone(), self.config.attachments.clone());
+                tokio::task::spawn_blocking(move || {
+                    let cwd = std::env::current_dir().unwrap_or_default();
+                    let specs: Vec<String> = specs
+                        .into_iter()
+                        .filter(|s| !lenient || super::attach::looks_like_path(s, &cwd))
+                        .collect();
+                    let result = super::attach::load(&specs, &cwd, &limits, already);
+                    let _ = tx.blocking_send(Msg::Attached {
+                        specs,
+                        result,
+                        send,
+                    });
+                });
+            }
             Effect::CheckIdentityFile { typed } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {

@@ -19,6 +19,9 @@ use crate::providers::Protocol;
 use crate::usage::prices::PriceTable;
 
 /// What the next request carries, as far as the counter does not know it yet.
+/// A message's text as sent and its images' tokens.
+type Sent = (String, u64);
+
 struct Job {
     key: u64,
     provider: String,
@@ -29,8 +32,11 @@ struct Job {
     reasoning: Option<crate::chat::Reasoning>,
     /// Every sent message in order: id, version, and its text when the counter lacks it;
     /// None when they are the last job's (only the draft changed).
-    messages: Option<Vec<(u64, u64, Option<String>)>>,
+    messages: Option<Vec<(u64, u64, Option<Sent>)>>,
+    /// The draft as it would be sent (its attached text files inline), and its images'
+    /// tokens.
     draft: String,
+    draft_images: u64,
 }
 
 /// The loop's side: what the worker was already sent.
@@ -108,7 +114,14 @@ impl Meter {
             max_tokens: app.max_tokens(),
             reasoning: app.next_reasoning(),
             messages,
-            draft: app.draft(),
+            draft: crate::chat::attachment::compose(&app.draft(), &app.chat.attachments),
+            draft_images: app
+                .chat
+                .attachments
+                .iter()
+                .filter(|a| a.is_image())
+                .map(crate::chat::Attachment::estimated_tokens)
+                .sum(),
         };
         // Typing: the messages are the last job's; the worker recounts the draft alone.
         if self.last_context == Some(context) {
@@ -129,7 +142,8 @@ impl Meter {
                 if new {
                     self.known.insert(m.id, m.version);
                 }
-                (m.id, m.version, new.then(|| m.text.clone()))
+                let text = || (m.sent_text().into_owned(), m.image_tokens());
+                (m.id, m.version, new.then(text))
             })
             .collect::<Vec<_>>();
         // The worker forgets a message the request no longer sends; so does this side, so a
@@ -210,8 +224,9 @@ impl Worker {
             self.system = None;
         }
         for (id, version, text) in job.messages.iter().flatten() {
-            if let Some(text) = text {
-                self.counts.insert(*id, (*version, counter.message(text)));
+            if let Some((text, images)) = text {
+                self.counts
+                    .insert(*id, (*version, counter.message(text) + images));
             }
         }
         if let Some(messages) = &job.messages {
@@ -243,9 +258,9 @@ impl Worker {
         };
         let draft = job.draft.trim_end();
         let draft = if draft.trim().is_empty() {
-            0
+            job.draft_images
         } else {
-            counter.message(draft)
+            counter.message(draft) + job.draft_images
         };
         let input_tokens = system + self.history + draft + tokens::PER_REPLY;
         let protocol = self

@@ -5,6 +5,7 @@
 //! and draws once.
 
 pub mod api_keys;
+pub mod attach;
 mod batch;
 pub mod clipboard;
 pub mod discovery;

@@ -108,6 +108,7 @@ impl Effects {
                     context_window: e.context_window,
                     max_output_tokens: e.max_output_tokens,
                     source: e.window_source,
+                    images: e.takes_images,
                 },
                 prices.find(&e.provider, &e.model),
             );

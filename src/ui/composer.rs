@@ -21,8 +21,41 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
         .sum();
     let lines = rows.min(u16::MAX as usize) as u16;
     let cap = (screen_height / 3).max(1);
-    // A queued message takes a row of its own under the text.
-    lines.clamp(1, cap) + 1 + u16::from(app.chat.queued.is_some())
+    // A queued message takes a row of its own under the text; attachments one above it.
+    lines.clamp(1, cap)
+        + 1
+        + u16::from(app.chat.queued.is_some())
+        + u16::from(!app.chat.attachments.is_empty())
+}
+
+/// "950", "12.4k", "1.2M".
+pub fn short_tokens(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1}M", n as f64 / 1e6)
+    } else if n >= 10_000 {
+        format!("{}k", n / 1000)
+    } else if n >= 1000 {
+        format!("{:.1}k", n as f64 / 1000.0)
+    } else {
+        n.to_string()
+    }
+}
+
+/// The chips row: each attached file with its size and estimated tokens, and the key that
+/// removes the last; cut at the width.
+fn chips_line(chips: &[(String, String, u64)], key: &str, width: u16) -> String {
+    let parts: Vec<String> = chips
+        .iter()
+        .map(|(name, size, tokens)| format!("⎘ {name} {size} ≈{} tok", short_tokens(*tokens)))
+        .collect();
+    let tail = format!(" · {key} removes the last");
+    let body = parts.join("  ");
+    let width = width as usize;
+    if crate::text::wrap::str_width(&body) + crate::text::wrap::str_width(&tail) <= width {
+        format!("{body}{tail}")
+    } else {
+        crate::text::wrap::truncate(&body, width)
+    }
 }
 
 /// Everything the composer's cells depend on besides their area (the theme is fixed for a
@@ -37,6 +70,9 @@ pub struct Drawn {
     placeholder: String,
     queued: Option<String>,
     unqueue_key: String,
+    /// Attached files: name, size, estimated tokens.
+    chips: Vec<(String, String, u64)>,
+    detach_key: String,
 }
 
 /// The composer's cells, kept while nothing in it changes (every frame of a streaming reply).
@@ -54,6 +90,19 @@ impl Drawn {
             placeholder: c.placeholder_text().to_string(),
             queued: app.chat.queued.clone(),
             unqueue_key: app.options.keymap.key_for(crate::keymap::Action::Unqueue),
+            chips: app
+                .chat
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        crate::text::sanitize::sanitize_line(&a.name),
+                        a.size_label(),
+                        a.estimated_tokens(),
+                    )
+                })
+                .collect(),
+            detach_key: app.options.keymap.key_for(crate::keymap::Action::Detach),
         }
     }
 }
@@ -89,6 +138,14 @@ fn draw(buf: &mut Buffer, drawn: &Drawn, app: &App, theme: &Theme) {
     composer.set_cursor_line_style(theme.base);
     composer.set_placeholder_style(theme.hint);
     let mut area = buf.area;
+    if !drawn.chips.is_empty() && area.height > 2 {
+        let row = Rect { height: 1, ..area };
+        ratatui::text::Line::from(chips_line(&drawn.chips, &drawn.detach_key, row.width))
+            .style(theme.meta)
+            .render(row, buf);
+        area.y += 1;
+        area.height -= 1;
+    }
     if let Some(queued) = &drawn.queued {
         area.height = area.height.saturating_sub(1);
         let row = Rect {

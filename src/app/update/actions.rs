@@ -46,6 +46,7 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Action::OpenPicker => return open_picker(app, Back::Chat),
         Action::OpenPresets => super::presets::open(app),
+        Action::Detach => super::attach::detach(app),
         Action::EditSystemPrompt => return super::presets::edit_system_prompt(app),
         Action::OpenKeys => {
             app.open_keys();

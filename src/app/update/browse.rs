@@ -149,6 +149,7 @@ pub(super) fn edit_last(app: &mut App) {
     let taken: Vec<_> = app.session.conversation.messages.drain(u..).collect();
     app.session.conversation.clamp_cut();
     app.chat.composer.insert_str(&taken[0].text);
+    app.chat.attachments = taken[0].attachments.clone();
     app.chat.editing = Some(taken);
     app.chat.selected = None;
     app.chat.code_cursor = None;
@@ -167,6 +168,7 @@ pub(super) fn abandon_edit(app: &mut App) -> bool {
     };
     app.session.conversation.messages.extend(taken);
     app.chat.composer = super::turns::fresh_composer(&app.chat.composer);
+    app.chat.attachments.clear();
     notice(app, "Edit abandoned; the conversation is as it was.");
     true
 }

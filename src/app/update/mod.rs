@@ -3,6 +3,7 @@
 use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 mod actions;
+mod attach;
 mod browse;
 mod checkpoint;
 mod conversation_list;
@@ -90,6 +91,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.session.catalogue.push(provider);
             }
             Vec::new()
+        }
+        Msg::PathCompletions { typed, candidates } => {
+            app.dirty = true;
+            attach::on_completions(app, typed, candidates)
+        }
+        Msg::Attached {
+            specs,
+            result,
+            send,
+        } => {
+            app.dirty = true;
+            attach::on_attached(app, specs, result, send)
         }
         Msg::Edited {
             text,
@@ -318,6 +331,12 @@ fn on_chat_key(
         }
     }
     let action = app.options.keymap.lookup(scope, chord);
+    // Tab after `@path` completes the path.
+    if action == Some(Action::FocusNext)
+        && let Some(effects) = attach::tab(app)
+    {
+        return effects;
+    }
     // From an empty composer '?' opens help and Up edits the last message; otherwise
     // they are just keys for the composer.
     let empty_composer = scope == Scope::Composer && app.chat.composer.is_empty();

@@ -9,7 +9,7 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     // A pasted block's trailing newline (and trailing blank lines) is not part of the
     // question; leading indentation is kept (it may be code).
     let draft = app.draft().trim_end().to_string();
-    if draft.trim().is_empty() {
+    if draft.trim().is_empty() && app.chat.attachments.is_empty() {
         return Vec::new();
     }
     if app.session.provider.is_none() {
@@ -22,6 +22,9 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         super::queue::enqueue(app, draft);
         return Vec::new();
     }
+    if let Some(effects) = super::attach::before_send(app, &draft) {
+        return effects;
+    }
     if app.meter.summarizing.is_some() {
         notice(
             app,
@@ -33,6 +36,10 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
         Ok(estimate) => estimate,
         Err(effects) => return effects,
     };
+    if let Some(why) = super::attach::images_refused(app, estimate.as_ref()) {
+        app.notice = Some(Notice::error(why));
+        return Vec::new();
+    }
     if !budget_allows_with(app, estimate.as_ref()) {
         return Vec::new();
     }
@@ -40,9 +47,13 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     app.session.failover_offer = None;
     app.chat.editing = None;
     let id = app.session.fresh_msg_id();
-    app.session
+    let index = app
+        .session
         .conversation
         .push_with_id(id, Role::User, draft, TurnState::Done);
+    app.session.conversation.messages[index].attachments =
+        std::mem::take(&mut app.chat.attachments);
+    app.chat.checked_words.clear();
     app.chat.composer = fresh_composer(&app.chat.composer);
     // The next message starts in insert mode, as a new line does in a vi-mode shell.
     app.chat.vi = Default::default();

@@ -31,6 +31,11 @@ pub struct AskArgs {
     /// other flags win over it.
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
+    /// Attach a file: text is sent under its name, an image (PNG, JPEG, WebP, GIF) natively
+    /// to a model that takes images. Repeatable; globs and directories expand within
+    /// [attachments]'s limits.
+    #[arg(short = 'a', long = "attach", value_name = "FILE")]
+    pub attach: Vec<String>,
     /// Send even though a monthly budget cap is reached (this once).
     #[arg(long)]
     pub over_budget: bool,
@@ -105,7 +110,10 @@ pub async fn run(
         Some(spec) => Some(super::history::load(&store, spec)?),
         None => None,
     };
-    let plan = request::plan(config, &args, earlier.as_ref())?;
+    let mut plan = request::plan(config, &args, earlier.as_ref())?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    plan.attachments = crate::runtime::attach::load(&args.attach, &cwd, &config.attachments, 0)
+        .map_err(|why| CliError::Usage(format!("cannot attach: {why}")))?;
     let (provider, model) = (plan.provider.clone(), plan.model.clone());
     let (prices, note) =
         crate::usage::prices::PriceTable::load_or_shipped(&paths.config_dir.join("prices.toml"));
@@ -129,6 +137,7 @@ pub async fn run(
     );
     let counted = estimate::of(paths, config, &target.choice, &request, &prices);
     estimate::refuse_if_over(&counted)?;
+    request::refuse_images(&plan, &counted)?;
     check_budget(paths, config, &target, &prices, &counted, args.over_budget)?;
     let prompt_chars = request
         .messages
@@ -148,7 +157,8 @@ pub async fn run(
             plan.system.clone(),
             plan.preset.as_ref().map(|p| p.name.clone()),
         );
-        Saving::begin(store, earlier.unwrap_or_default(), system, &prompt)
+        let question = (prompt.as_str(), plan.attachments.clone());
+        Saving::begin(store, earlier.unwrap_or_default(), system, question)
             .map_err(|e| eprintln!("keyturn: could not save the conversation: {e}"))
             .ok()
     } else {
@@ -209,7 +219,7 @@ fn read_prompt(args: &AskArgs) -> Result<String, CliError> {
         piped = Some(decode_stdin(bytes, args.strict_utf8)?);
     }
     let prompt = build_prompt(&args.prompt, piped.as_deref());
-    if prompt.trim().is_empty() {
+    if prompt.trim().is_empty() && args.attach.is_empty() {
         return Err(CliError::Usage(
             "nothing to ask: give a prompt (keyturn ask \"...\") or pipe text in".into(),
         ));

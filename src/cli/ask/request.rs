@@ -14,6 +14,8 @@ pub(super) struct Plan {
     pub preset: Option<Preset>,
     /// The system prompt to send ("" sends none).
     pub system: String,
+    /// Files attached to the question (`-a`).
+    pub attachments: Vec<crate::chat::Attachment>,
 }
 
 /// The provider, model and preset asked: the flags, else (continuing) the provider and
@@ -57,6 +59,7 @@ pub(super) fn plan(
         model: start.model,
         preset: start.preset,
         system,
+        attachments: Vec::new(),
     })
 }
 
@@ -71,8 +74,11 @@ pub(super) fn build(
     prompt: &str,
 ) -> ChatRequest {
     let mut messages = earlier.map(|c| c.history()).unwrap_or_default();
-    if !prompt.is_empty() {
-        messages.push(ChatMessage::new(Role::User, prompt.to_string()));
+    if !prompt.is_empty() || !plan.attachments.is_empty() {
+        let text = crate::chat::attachment::compose(prompt, &plan.attachments);
+        let mut question = ChatMessage::new(Role::User, text);
+        question.images = crate::chat::attachment::images(&plan.attachments);
+        messages.push(question);
     }
     let preset = plan.preset.as_ref();
     ChatRequest {
@@ -82,6 +88,31 @@ pub(super) fn build(
         temperature: preset.and_then(|p| p.temperature).or(choice.temperature),
         max_tokens: preset.and_then(|p| p.max_tokens).or(choice.max_tokens),
         reasoning: reasoning(config, args, preset, choice),
+    }
+}
+
+/// Images to a model that does not take them (or that nothing says takes them) are
+/// refused before anything is sent (exit 2).
+pub(super) fn refuse_images(
+    plan: &Plan,
+    counted: &crate::estimate::Estimate,
+) -> Result<(), CliError> {
+    let Some(image) = plan.attachments.iter().find(|a| a.is_image()) else {
+        return Ok(());
+    };
+    let model = &counted.model;
+    let fix = format!(
+        "leave out {} or ask a model that takes images (--model); if {model} does, set images = true under [models.\"{model}\"] in config.toml",
+        image.name
+    );
+    match counted.takes_images {
+        Some(true) => Ok(()),
+        Some(false) => Err(CliError::Usage(format!(
+            "{model} does not take images: {fix}"
+        ))),
+        None => Err(CliError::Usage(format!(
+            "keyturn does not know whether {model} takes images, so nothing was sent: {fix}"
+        ))),
     }
 }
 

@@ -30,7 +30,7 @@ impl Saving {
         store: HistoryStore,
         mut conv: Conversation,
         (system, preset): (String, Option<String>),
-        prompt: &str,
+        (prompt, attachments): (&str, Vec<crate::chat::Attachment>),
     ) -> std::io::Result<Self> {
         let mut writer = HistoryWriter::new(store);
         let recovered = if conv.id.is_empty() {
@@ -41,7 +41,8 @@ impl Saving {
         // Written before the question when it is new or changed (`--system`, `--preset`).
         conv.system = Some(system);
         conv.preset = preset;
-        conv.push(Role::User, prompt.to_string(), TurnState::Done);
+        let n = conv.push(Role::User, prompt.to_string(), TurnState::Done);
+        conv.messages[n].attachments = attachments;
         if let Some(id) = writer.sync(&conv)?.created {
             conv.id = id;
         }

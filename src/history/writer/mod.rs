@@ -166,6 +166,13 @@ impl HistoryWriter {
             lines.push(&Record::Truncate { n: first_diff });
             open.persisted.truncate(first_diff);
         }
+        // New messages' attachments are kept before the lines that name them.
+        let blobs: Vec<WriteOp> = conv
+            .messages
+            .iter()
+            .skip(open.persisted.len())
+            .flat_map(|m| m.attachments.iter().cloned().map(WriteOp::Blob))
+            .collect();
         let mut boundary = false;
         for (n, m) in conv.messages.iter().enumerate() {
             if n >= open.persisted.len() {
@@ -194,6 +201,7 @@ impl HistoryWriter {
                 },
             );
         }
+        synced.ops.splice(0..0, blobs);
         synced
     }
 
@@ -290,6 +298,7 @@ fn start_message(open: &mut Open, lines: &mut Lines, n: usize, m: &Message) -> b
             text: m.text.clone(),
             at: now(),
             checkpoint: m.checkpoint,
+            attachments: m.attachments.iter().map(Into::into).collect(),
         });
         open.persisted.push(Persisted {
             msg_id: m.id,

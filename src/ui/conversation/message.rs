@@ -232,6 +232,21 @@ fn head_line(msg: &Message, theme: &Theme) -> Line<'static> {
 
 fn foot_lines(msg: &Message, width: usize, theme: &Theme, hints: &Hints) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    for a in &msg.attachments {
+        let line = format!(
+            "⎘ {} · {} · ≈{} tok",
+            crate::text::sanitize::sanitize_line(&a.name),
+            a.size_label(),
+            crate::ui::composer::short_tokens(a.estimated_tokens())
+        );
+        out.push(Line::from(vec![
+            Span::raw(INDENT),
+            Span::styled(
+                crate::text::wrap::truncate(&line, width.saturating_sub(INDENT.len())),
+                theme.meta,
+            ),
+        ]));
+    }
     match &msg.state {
         TurnState::Connecting => {
             out.push(Line::from(vec![

@@ -71,6 +71,7 @@ fn counted(app: &App, per: u64, rest: u64, window: u64) -> Msg {
             context_window: Some(window),
             max_output_tokens: Some(16_384),
             source: LimitSource::Shipped,
+            images: Some(true),
         },
         app.options.prices.find("openai", "gpt-4o"),
     );
@@ -306,6 +307,7 @@ fn an_unknown_window_and_an_unpriced_model_are_said_plainly() {
             context_window: None,
             max_output_tokens: None,
             source: LimitSource::Unknown,
+            images: None,
         },
         None,
     );

@@ -56,6 +56,7 @@ fn picker() -> App {
                 max_output: None,
                 price_in: Some(3.0),
                 price_out: Some(15.0),
+                images: None,
             }],
             source: ListSource::Live,
             error: None,

@@ -235,3 +235,41 @@ fn the_system_prompt_and_presets_are_written_once_each_change_and_replay() {
     assert!(report.skipped_lines.is_empty());
     assert_eq!(conv.system, None);
 }
+
+#[test]
+fn attachments_are_kept_by_content_once_and_read_back_checked() {
+    use crate::chat::Attachment;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    let a = Attachment::from_bytes("notes.txt", b"remember this\n".to_vec()).unwrap();
+    for text in ["one", "two"] {
+        let n = conv.push(Role::User, text.into(), TurnState::Done);
+        conv.messages[n].attachments = vec![a.clone()];
+        if let Some(id) = w.sync(&conv).unwrap().created {
+            conv.id = id;
+        }
+    }
+    let blob = dir.path().join("attachments").join(&a.sha256);
+    let mode = std::fs::metadata(&blob).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("attachments"))
+            .unwrap()
+            .count(),
+        1
+    );
+    let (back, _) = store.load(&conv.id).unwrap();
+    assert_eq!(back.messages[1].attachments, vec![a.clone()]);
+    assert_eq!(
+        back.history()[0].content,
+        "notes.txt:\n```\nremember this\n```\n\none"
+    );
+    // Damaged bytes are not sent: the message says the attachment is missing.
+    std::fs::write(&blob, b"tampered").unwrap();
+    let (back, _) = store.load(&conv.id).unwrap();
+    assert!(back.messages[0].attachments.is_empty());
+    assert!(back.messages[0].notes[0].contains("notes.txt is missing from history"));
+}

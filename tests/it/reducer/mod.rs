@@ -1,5 +1,6 @@
 //! Layer 1: the reducer. `Msg` sequences in, model and effects out (no terminal, no clock).
 
+mod attachments;
 mod browse;
 mod budget;
 mod bundles;

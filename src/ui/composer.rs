@@ -46,10 +46,10 @@ pub fn short_tokens(n: u64) -> String {
 fn chips_line(chips: &[(String, String, u64)], key: &str, width: u16) -> String {
     let parts: Vec<String> = chips
         .iter()
-        .map(|(name, size, tokens)| format!("⎘ {name} {size} ≈{} tok", short_tokens(*tokens)))
+        .map(|(name, size, tokens)| format!(" ⎘ {name} {size} ≈{} tok", short_tokens(*tokens)))
         .collect();
     let tail = format!(" · {key} removes the last");
-    let body = parts.join("  ");
+    let body = parts.join(" ");
     let width = width as usize;
     if crate::text::wrap::str_width(&body) + crate::text::wrap::str_width(&tail) <= width {
         format!("{body}{tail}")

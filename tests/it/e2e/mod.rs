@@ -1,5 +1,6 @@
 //! Layer 7: end to end. The runtime headless against the mock, and the release binary in tmux.
 
+mod attach;
 mod composer;
 mod counts;
 mod demo;

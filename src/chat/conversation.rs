@@ -101,6 +101,13 @@ pub struct Message {
     pub preset: Option<String>,
     /// Files sent with this message (user messages).
     pub attachments: Vec<super::Attachment>,
+    /// The message it follows (its id; None: the conversation's first).
+    pub parent: Option<u64>,
+    /// Its number in its conversation file, once read from or written there.
+    pub file_n: Option<usize>,
+    /// Where it stands among its siblings (other answers or edits at the same place):
+    /// (1-based position, count), when it has any.
+    pub branch: Option<(usize, usize)>,
 }
 
 impl Message {
@@ -126,6 +133,9 @@ impl Message {
             carry: None,
             preset: None,
             attachments: Vec::new(),
+            parent: None,
+            file_n: None,
+            branch: None,
         }
     }
 
@@ -182,6 +192,11 @@ pub struct Conversation {
     pub system: Option<String>,
     /// The preset chosen for it, by name.
     pub preset: Option<String>,
+    /// Messages on other branches than the one shown (`messages`), each with its parent:
+    /// earlier answers and edits kept when a message was regenerated or edited.
+    pub parked: Vec<Message>,
+    /// The next message number its file gives.
+    pub next_n: usize,
 }
 
 impl Conversation {
@@ -200,15 +215,37 @@ impl Conversation {
     /// Appends a message with an id the caller chose (unique in the whole session: render
     /// caches key on it, and history tells an edited message from the one it replaced).
     pub fn push_with_id(&mut self, id: u64, role: Role, text: String, state: TurnState) -> usize {
-        self.messages.push(Message::new(id, role, text, state));
+        let parent = self.messages.last().map(|m| m.id);
+        self.messages.push(Message {
+            parent,
+            ..Message::new(id, role, text, state)
+        });
         self.messages.len() - 1
     }
 
-    /// Gives every message a fresh id from `next` (a conversation joining the session).
+    /// Gives every message a fresh id from `next` (a conversation joining the session),
+    /// parents following.
     pub fn renumber(&mut self, next: &mut u64) {
-        for m in &mut self.messages {
-            m.id = *next;
-            *next += 1;
+        // In the order they were made (their file's numbers), so siblings keep their order.
+        let mut order: Vec<(usize, u64)> = self
+            .messages
+            .iter()
+            .chain(self.parked.iter())
+            .map(|m| (m.file_n.unwrap_or(usize::MAX), m.id))
+            .collect();
+        order.sort_unstable();
+        let map: std::collections::HashMap<u64, u64> = order
+            .into_iter()
+            .map(|(_, id)| {
+                *next += 1;
+                (id, *next - 1)
+            })
+            .collect();
+        for m in self.messages.iter_mut().chain(self.parked.iter_mut()) {
+            m.id = map[&m.id];
+        }
+        for m in self.messages.iter_mut().chain(self.parked.iter_mut()) {
+            m.parent = m.parent.and_then(|p| map.get(&p).copied());
         }
     }
 

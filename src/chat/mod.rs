@@ -2,6 +2,7 @@
 //! token usage and money. Every other module may use it; it uses none of them.
 
 pub mod attachment;
+mod branches;
 mod conversation;
 pub mod money;
 mod reasoning;

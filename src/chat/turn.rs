@@ -27,4 +27,6 @@ pub struct TurnEnded {
     /// The conversation the request was made for (its id), so its cost can be read back
     /// from the ledger.
     pub conversation: Option<String>,
+    /// The reply's number in the conversation's file: which branch the request was for.
+    pub message: Option<usize>,
 }

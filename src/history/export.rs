@@ -181,6 +181,7 @@ mod tests {
                 CostSource::Unknown
             },
             conversation: Some("c".into()),
+            message: None,
         }
     }
 

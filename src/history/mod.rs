@@ -10,9 +10,11 @@ pub mod title;
 pub mod writer;
 
 mod record;
+mod replay;
 mod store;
 
-pub use record::{INCOMPLETE_NOTE, LoadReport, Record, SavedUsage, replay};
+pub use record::{INCOMPLETE_NOTE, LoadReport, Record, SavedUsage};
+pub use replay::replay;
 pub use store::{HistoryStore, ResolveError, Summary, new_id, valid_id};
 
 use crate::chat::Conversation;

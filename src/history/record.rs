@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::chat::{Conversation, EndState, Role, TurnState, Usage};
+use crate::chat::{EndState, Role, Usage};
 
 /// One line of a conversation file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,9 +23,15 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         preset: Option<String>,
     },
-    /// A user or system message, whole.
+    /// A user or system message, whole. `n` numbers it in the file; `p` is the message it
+    /// follows (`root`: none). Files from before branches have neither: `n` is then its
+    /// place in the conversation.
     Msg {
         n: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p: Option<usize>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        root: bool,
         role: Role,
         text: String,
         at: u64,
@@ -36,9 +42,13 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<super::blobs::SavedAttachment>,
     },
-    /// An assistant turn begins.
+    /// An assistant turn begins (`p`, `root` as for `Msg`).
     Start {
         n: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p: Option<usize>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        root: bool,
         at: u64,
         provider: String,
         model: String,
@@ -67,8 +77,22 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         carry: Option<crate::chat::Carry>,
     },
-    /// Messages from `n` on were taken back (edit, regenerate).
+    /// Messages from place `n` on were taken back (files from before branches).
     Truncate {
+        n: usize,
+    },
+    /// The branch shown is the one that ends at message `n`.
+    Switch {
+        n: usize,
+    },
+    /// Message `n` now follows message `p` (None: it is the first): a checkpoint was put in
+    /// before it.
+    Move {
+        n: usize,
+        p: Option<usize>,
+    },
+    /// Message `n` is gone (a failed answer asked again).
+    Forget {
         n: usize,
     },
     /// Requests send messages from `n` on: those above were dropped to fit the context
@@ -161,146 +185,3 @@ impl LoadReport {
 }
 
 pub const INCOMPLETE_NOTE: &str = "incomplete: keyturn stopped while this reply was streaming";
-
-/// Rebuilds a conversation from its records.
-pub fn replay(text: &str) -> (Conversation, LoadReport) {
-    let mut conv = Conversation::default();
-    let mut report = LoadReport::default();
-    // Record index n → message index (they differ only after a damaged Start).
-    let mut index_of: Vec<Option<usize>> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let Ok(record) = serde_json::from_str::<Record>(line) else {
-            report.skipped_lines.push(i + 1);
-            continue;
-        };
-        // A message index is never more than the lines before it: a larger one (a huge
-        // number, damage) is a damaged line, and costs only itself.
-        let n = match &record {
-            Record::Msg { n, .. }
-            | Record::Start { n, .. }
-            | Record::Delta { n, .. }
-            | Record::End { n, .. }
-            | Record::Truncate { n }
-            | Record::Cut { n } => Some(*n),
-            Record::Meta { .. } | Record::Title { .. } | Record::System { .. } => None,
-        };
-        if n.is_some_and(|n| n > i) {
-            report.skipped_lines.push(i + 1);
-            continue;
-        }
-        let slot = |index_of: &mut Vec<Option<usize>>, n: usize, m: usize| {
-            if index_of.len() <= n {
-                index_of.resize(n + 1, None);
-            }
-            index_of[n] = Some(m);
-        };
-        match record {
-            Record::Meta { id, .. } => conv.id = id,
-            Record::Title { title } => conv.title = title,
-            Record::System { text, preset } => {
-                conv.system = Some(text);
-                conv.preset = preset;
-            }
-            Record::Msg {
-                n,
-                role,
-                text,
-                checkpoint,
-                attachments,
-                ..
-            } => {
-                let m = conv.push(role, text, TurnState::Done);
-                conv.messages[m].checkpoint = checkpoint;
-                conv.messages[m].attachments = attachments.iter().map(|a| a.unread()).collect();
-                slot(&mut index_of, n, m);
-            }
-            Record::Start {
-                n,
-                provider,
-                model,
-                key_id,
-                preset,
-                ..
-            } => {
-                let m = conv.push(Role::Assistant, String::new(), TurnState::Streaming);
-                let msg = &mut conv.messages[m];
-                msg.preset = preset;
-                msg.provider_id = provider.clone();
-                msg.provider = provider;
-                msg.model = model;
-                msg.key_id = key_id;
-                slot(&mut index_of, n, m);
-            }
-            Record::Delta { n, text } => {
-                if let Some(Some(m)) = index_of.get(n) {
-                    conv.messages[*m].text.push_str(&text);
-                }
-            }
-            Record::End {
-                n,
-                state,
-                error,
-                usage,
-                carry,
-                ..
-            } => {
-                if let Some(Some(m)) = index_of.get(n) {
-                    let msg = &mut conv.messages[*m];
-                    msg.carry = carry;
-                    msg.state = match state {
-                        EndState::Done => TurnState::Done,
-                        EndState::Cancelled => {
-                            // Cut off by a crash: the mark survives every later start.
-                            if error.as_deref() == Some(INCOMPLETE_NOTE)
-                                && !msg.notes.iter().any(|n| n == INCOMPLETE_NOTE)
-                            {
-                                msg.notes.push(INCOMPLETE_NOTE.into());
-                            }
-                            TurnState::Cancelled
-                        }
-                        EndState::Failed => TurnState::Failed(crate::chat::TurnError::recorded(
-                            error.unwrap_or_default(),
-                        )),
-                    };
-                    msg.usage = usage.map(Usage::from);
-                }
-            }
-            Record::Truncate { n } => {
-                let keep = index_of
-                    .get(n)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(conv.messages.len());
-                conv.messages.truncate(keep);
-                conv.clamp_cut();
-                index_of.truncate(n);
-                // A damaged file can give one record index to two messages: no entry may
-                // point past the messages that are left.
-                for slot in &mut index_of {
-                    if slot.is_some_and(|m| m >= keep) {
-                        *slot = None;
-                    }
-                }
-            }
-            Record::Cut { n } => {
-                conv.sent_from = index_of
-                    .get(n)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(conv.messages.len());
-            }
-        }
-    }
-    for (i, msg) in conv.messages.iter_mut().enumerate() {
-        if msg.state.is_open() {
-            msg.state = TurnState::Cancelled;
-            msg.notes.push(INCOMPLETE_NOTE.into());
-            conv.unended.push(i);
-            report.incomplete = true;
-        }
-    }
-    (conv, report)
-}

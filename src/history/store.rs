@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::record::{LoadReport, replay};
+use super::record::LoadReport;
+use super::replay::replay;
 use super::title_of;
 use crate::chat::Conversation;
 

@@ -184,6 +184,7 @@ impl Effects {
                         EndState::Done
                     },
                     conversation,
+                    message: None,
                 });
             }
             let answer = match sink.failed {

@@ -57,6 +57,9 @@ pub struct LedgerRecord {
     /// The conversation this request belongs to (its id), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversation: Option<String>,
+    /// The reply's number in that conversation's file (its branch: `history tree`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<usize>,
 }
 
 /// More than this for one request is a provider's mistake (or a hostile one), not a price.
@@ -116,6 +119,7 @@ pub fn record_for(turn: &TurnEnded, at: u64, prices: &PriceTable) -> LedgerRecor
         cost_usd,
         cost_source,
         conversation: turn.conversation.clone(),
+        message: turn.message,
     }
 }
 

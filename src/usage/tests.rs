@@ -18,6 +18,7 @@ fn turn(provider: &str, model: &str, usage: Option<Usage>) -> TurnEnded {
         reply_chars: 9,
         state: EndState::Done,
         conversation: None,
+        message: None,
     }
 }
 

@@ -102,5 +102,6 @@ pub(super) fn unsaved_turn(streamed: &Streamed, who: Answerer, prompt_chars: usi
             Ending::Failed(_) => EndState::Failed,
         },
         conversation: None,
+        message: None,
     }
 }

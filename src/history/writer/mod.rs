@@ -1,8 +1,11 @@
 //! Keeps a conversation's file in step with the model: after each batch of messages the
 //! runtime asks [`HistoryWriter::plan`] what changed (new messages, streamed text, turn ends,
-//! take-backs) and hands the [`WriteOp`]s to the history worker, which appends them off the
-//! event loop ([`FileWork`]). Streamed text is written as it arrives, so kill -9 loses nothing
-//! the terminal showed; turn ends are fsynced.
+//! branches made and switched, messages moved or forgotten) and hands the [`WriteOp`]s to
+//! the history worker, which appends them off the event loop ([`FileWork`]). Streamed text
+//! is written as it arrives, so kill -9 loses nothing the terminal showed; turn ends are
+//! fsynced. The file is a tree: each message names the one it follows.
+
+use std::collections::{HashMap, HashSet};
 
 pub use super::files::{FileWork, WriteOp};
 use super::{HistoryStore, Record, SavedUsage};
@@ -10,14 +13,21 @@ use crate::chat::{Conversation, EndState, Message, Role, TurnEnded, TurnState};
 
 #[derive(Debug, Clone)]
 struct Persisted {
-    msg_id: u64,
+    /// Its number in the file.
+    n: usize,
+    /// The number of the message it follows, as the file says.
+    parent: Option<usize>,
     text_len: usize,
     ended: bool,
 }
 
 struct Open {
     id: String,
-    persisted: Vec<Persisted>,
+    /// Message id → what the file holds of it.
+    persisted: HashMap<u64, Persisted>,
+    next_n: usize,
+    /// The message a replay would show the branch of, as the file stands.
+    leaf: Option<usize>,
     /// The cut last written (`Conversation::sent_from`).
     sent_from: usize,
     /// Created here and not yet known to the model by its id.
@@ -82,52 +92,74 @@ impl HistoryWriter {
         Ok(synced)
     }
 
-    /// Continues a conversation loaded from disk: what it holds is already written. Turns
-    /// that were cut off get their end written now, so the file reads the same next time;
-    /// those the provider had begun answering are returned for the ledger (a crash is why
-    /// they never reached it), their tokens estimated.
+    /// Continues a conversation loaded from disk: what it holds is already written (each
+    /// message knows its number there). Turns that were cut off get their end written now,
+    /// so the file reads the same next time; those the provider had begun answering are
+    /// returned for the ledger (a crash is why they never reached it), their tokens
+    /// estimated.
     pub fn resume_plan(&mut self, conv: &Conversation) -> Synced {
-        let mut lines = String::new();
-        let mut persisted = Vec::new();
+        let mut lines = Lines::default();
         let mut ended = Vec::new();
-        for (n, m) in conv.messages.iter().enumerate() {
+        for (i, m) in conv.messages.iter().enumerate() {
             // Only a turn the file left open gets an end (once: next time the file has it).
-            if m.role == Role::Assistant && conv.unended.contains(&n) {
+            let Some(n) = m.file_n.filter(|_| m.role == Role::Assistant) else {
+                continue;
+            };
+            if conv.unended.contains(&i) {
                 if !m.text.is_empty() || !m.reasoning.is_empty() {
-                    let mut turn = turn_ended(conv, n, EndState::Cancelled);
+                    let mut turn = turn_ended(conv, i, EndState::Cancelled, n);
                     turn.conversation = Some(conv.id.clone());
                     ended.push(turn);
                 }
                 // The note goes into the file with the end, so it is there next time too.
-                let rec = Record::End {
+                lines.push(&Record::End {
                     n,
                     at: now(),
                     state: EndState::Cancelled,
                     error: Some(super::INCOMPLETE_NOTE.into()),
                     usage: None,
                     carry: None,
-                };
-                lines.push_str(&serde_json::to_string(&rec).unwrap_or_default());
-                lines.push('\n');
+                });
             }
-            persisted.push(Persisted {
-                msg_id: m.id,
-                text_len: m.text.len(),
-                ended: true,
-            });
         }
+        let number = |id: u64| {
+            conv.messages
+                .iter()
+                .chain(&conv.parked)
+                .find(|m| m.id == id)
+                .and_then(|m| m.file_n)
+        };
+        let persisted = conv
+            .messages
+            .iter()
+            .chain(&conv.parked)
+            .filter_map(|m| {
+                let n = m.file_n?;
+                Some((
+                    m.id,
+                    Persisted {
+                        n,
+                        parent: m.parent.and_then(number),
+                        text_len: m.text.len(),
+                        ended: true,
+                    },
+                ))
+            })
+            .collect();
         self.open = Some(Open {
             id: conv.id.clone(),
             persisted,
+            next_n: conv.next_n,
+            leaf: conv.messages.last().and_then(|m| m.file_n),
             sent_from: conv.sent_from,
             unclaimed: false,
             system: system_of(conv),
         });
         let mut ops = Vec::new();
-        if !lines.is_empty() {
+        if !lines.0.is_empty() {
             ops.push(WriteOp::Append {
                 id: conv.id.clone(),
-                lines,
+                lines: lines.0,
                 sync: true,
             });
         }
@@ -139,21 +171,13 @@ impl HistoryWriter {
         }
     }
 
-    /// What changed since the last plan, as file work: appends only (a take-back is a
-    /// `truncate` record). Touches no file.
+    /// What changed since the last plan, as file work: appends only. Touches no file.
     pub fn plan(&mut self, conv: &Conversation) -> Synced {
         let mut synced = Synced::default();
         let mut lines = Lines::default();
         let Some(open) = self.open_for(conv, &mut lines, &mut synced) else {
             return synced;
         };
-        // The first message that differs from what was written: everything from it is new.
-        let first_diff = open
-            .persisted
-            .iter()
-            .zip(&conv.messages)
-            .position(|(p, m)| p.msg_id != m.id)
-            .unwrap_or(open.persisted.len().min(conv.messages.len()));
         // The system prompt goes before the message it is first sent with.
         let system = system_of(conv);
         if system.is_some() && system != open.system {
@@ -162,27 +186,63 @@ impl HistoryWriter {
             }
             open.system = system;
         }
-        if first_diff < open.persisted.len() {
-            lines.push(&Record::Truncate { n: first_diff });
-            open.persisted.truncate(first_diff);
+        let mut blobs = Vec::new();
+        let mut boundary = false;
+        // The branch shown: new messages, moved ones, streamed text and ends.
+        let mut parent: Option<usize> = None;
+        for (i, m) in conv.messages.iter().enumerate() {
+            boundary |= place(open, &mut lines, &mut blobs, m, parent);
+            let p = open.persisted.get_mut(&m.id).expect("placed above");
+            parent = Some(p.n);
+            let n = p.n;
+            if let Some(state) = continue_message(p, &mut lines, m) {
+                boundary = true;
+                if m.answered {
+                    let mut turn = turn_ended(conv, i, state, n);
+                    turn.conversation = Some(open.id.clone());
+                    synced.ended.push(turn);
+                }
+            }
         }
-        // New messages' attachments are kept before the lines that name them.
-        let blobs: Vec<WriteOp> = conv
+        // Other branches: a reply parked before its end was written gets it now.
+        for m in &conv.parked {
+            let known = m.parent.map(|p| open.persisted.get(&p).map(|q| q.n));
+            if let Some(parent) = known {
+                place(open, &mut lines, &mut blobs, m, parent);
+            }
+            if let Some(p) = open.persisted.get_mut(&m.id) {
+                continue_message(p, &mut lines, m);
+            }
+        }
+        // Messages that are gone from the tree (a failed answer asked again).
+        let present: HashSet<u64> = conv
             .messages
             .iter()
-            .skip(open.persisted.len())
-            .flat_map(|m| m.attachments.iter().cloned().map(WriteOp::Blob))
+            .chain(&conv.parked)
+            .map(|m| m.id)
             .collect();
-        let mut boundary = false;
-        for (n, m) in conv.messages.iter().enumerate() {
-            if n >= open.persisted.len() {
-                boundary |= start_message(open, &mut lines, n, m);
+        let mut gone: Vec<(u64, usize, Option<usize>)> = open
+            .persisted
+            .iter()
+            .filter(|(id, _)| !present.contains(id))
+            .map(|(id, p)| (*id, p.n, p.parent))
+            .collect();
+        gone.sort_by_key(|g| std::cmp::Reverse(g.1));
+        for (id, n, parent) in gone {
+            lines.push(&Record::Forget { n });
+            open.persisted.remove(&id);
+            if open.leaf == Some(n) {
+                open.leaf = parent;
             }
-            if let Some(mut ended) = continue_message(&mut open.persisted[n], &mut lines, conv, n) {
-                boundary = true;
-                ended.conversation = Some(open.id.clone());
-                synced.ended.push(ended);
-            }
+            boundary = true;
+        }
+        // The branch shown, when a replay would show another.
+        if parent.is_some() && parent != open.leaf {
+            lines.push(&Record::Switch {
+                n: parent.unwrap_or_default(),
+            });
+            open.leaf = parent;
+            boundary = true;
         }
         if conv.sent_from != open.sent_from {
             lines.push(&Record::Cut { n: conv.sent_from });
@@ -201,6 +261,7 @@ impl HistoryWriter {
                 },
             );
         }
+        // Attachments' bytes are kept before the lines that name them.
         synced.ops.splice(0..0, blobs);
         synced
     }
@@ -237,7 +298,7 @@ impl HistoryWriter {
             };
             if fresh {
                 lines.push(&Record::Meta {
-                    v: 1,
+                    v: 2,
                     id: id.clone(),
                     created: now(),
                 });
@@ -246,7 +307,9 @@ impl HistoryWriter {
             synced.ops.push(WriteOp::SetLast(id.clone()));
             self.open = Some(Open {
                 id,
-                persisted: Vec::new(),
+                persisted: HashMap::new(),
+                next_n: conv.next_n,
+                leaf: None,
                 sent_from: 0,
                 unclaimed: fresh,
                 system: None,
@@ -273,64 +336,80 @@ impl Lines {
     }
 }
 
-/// A message not written yet: a reply opens with `start`, anything else is written whole
-/// (a turn boundary). Returns whether it was a boundary.
-fn start_message(open: &mut Open, lines: &mut Lines, n: usize, m: &Message) -> bool {
-    if m.role == Role::Assistant {
-        lines.push(&Record::Start {
-            n,
-            at: now(),
-            provider: m.provider_ref().to_string(),
-            model: m.model.clone(),
-            key_id: m.key_id.clone(),
-            preset: m.preset.clone(),
-        });
-        open.persisted.push(Persisted {
-            msg_id: m.id,
-            text_len: 0,
-            ended: false,
-        });
-        false
-    } else {
+/// Puts `m` in the file under `parent`: a new message is written (a reply opens with
+/// `start`, anything else whole: a turn boundary, returned), one that now follows another
+/// message is moved.
+fn place(
+    open: &mut Open,
+    lines: &mut Lines,
+    blobs: &mut Vec<WriteOp>,
+    m: &Message,
+    parent: Option<usize>,
+) -> bool {
+    if let Some(p) = open.persisted.get_mut(&m.id) {
+        if p.parent != parent {
+            lines.push(&Record::Move { n: p.n, p: parent });
+            p.parent = parent;
+            return true;
+        }
+        return false;
+    }
+    let n = open.next_n;
+    open.next_n += 1;
+    open.leaf = Some(n);
+    let (p, root) = (parent, parent.is_none());
+    let whole = m.role != Role::Assistant;
+    if whole {
+        blobs.extend(m.attachments.iter().cloned().map(WriteOp::Blob));
         lines.push(&Record::Msg {
             n,
+            p,
+            root,
             role: m.role,
             text: m.text.clone(),
             at: now(),
             checkpoint: m.checkpoint,
             attachments: m.attachments.iter().map(Into::into).collect(),
         });
-        open.persisted.push(Persisted {
-            msg_id: m.id,
-            text_len: m.text.len(),
-            ended: true,
+    } else {
+        lines.push(&Record::Start {
+            n,
+            p,
+            root,
+            at: now(),
+            provider: m.provider_ref().to_string(),
+            model: m.model.clone(),
+            key_id: m.key_id.clone(),
+            preset: m.preset.clone(),
         });
-        true
     }
+    open.persisted.insert(
+        m.id,
+        Persisted {
+            n,
+            parent,
+            text_len: if whole { m.text.len() } else { 0 },
+            ended: whole,
+        },
+    );
+    whole
 }
 
-/// A reply in progress: its new text, and its end when it ended (the finished turn is
-/// returned for the usage ledger).
-fn continue_message(
-    p: &mut Persisted,
-    lines: &mut Lines,
-    conv: &Conversation,
-    n: usize,
-) -> Option<TurnEnded> {
-    let m = &conv.messages[n];
+/// A reply in progress: its new text, and its end when it ended (returned: how it ended).
+fn continue_message(p: &mut Persisted, lines: &mut Lines, m: &Message) -> Option<EndState> {
     if p.ended {
         return None;
     }
     if m.text.len() > p.text_len && m.text.is_char_boundary(p.text_len) {
         lines.push(&Record::Delta {
-            n,
+            n: p.n,
             text: m.text[p.text_len..].to_string(),
         });
         p.text_len = m.text.len();
     }
     let (state, error) = end_state(&m.state)?;
     lines.push(&Record::End {
-        n,
+        n: p.n,
         at: now(),
         state,
         error,
@@ -338,30 +417,27 @@ fn continue_message(
         carry: m.carry.clone(),
     });
     p.ended = true;
-    // A request that never reached a provider (no key, a locked store, a refused
-    // connection) cost nothing and is not billed.
-    if !m.answered {
-        return None;
-    }
-    Some(turn_ended(conv, n, state)) // the caller knows the file
+    Some(state)
 }
 
-/// Message `n` as a turn for the usage ledger: who answered, what it reported, and the
-/// characters sent and received (for an estimate when it reported no usage).
-fn turn_ended(conv: &Conversation, n: usize, state: EndState) -> TurnEnded {
-    let m = &conv.messages[n];
+/// Path message `i` as a turn for the usage ledger: who answered, what it reported, the
+/// characters sent and received (for an estimate when it reported no usage), and its
+/// number in the file (its branch).
+fn turn_ended(conv: &Conversation, i: usize, state: EndState, n: usize) -> TurnEnded {
+    let m = &conv.messages[i];
     TurnEnded {
         provider: m.provider_ref().to_string(),
         model: m.model.clone(),
         key_id: m.key_id.clone(),
         usage: m.usage,
-        prompt_chars: conv.messages[..n]
+        prompt_chars: conv.messages[..i]
             .iter()
             .map(|m| m.text.chars().count())
             .sum(),
         reply_chars: m.text.chars().count(),
         state,
         conversation: None,
+        message: Some(n),
     }
 }
 

@@ -159,6 +159,7 @@ fn spend_counts_only_the_period_across_month_files() {
     let tz = jiff::tz::TimeZone::UTC;
     let rec = |at: jiff::Zoned, cost: f64| LedgerRecord {
         conversation: None,
+        message: None,
         at: at.timestamp().as_second() as u64,
         provider: "openai".into(),
         key_id: None,

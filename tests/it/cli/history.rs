@@ -317,6 +317,7 @@ fn hostile_model_ids_print_clean_at_any_length() {
         reply_chars: 4,
         state: keyturn::chat::EndState::Done,
         conversation: None,
+        message: None,
     };
     let record = keyturn::usage::record_for(
         &turn,

@@ -206,6 +206,7 @@ async fn usage_view_shows_the_months_ledger_by_provider_and_model() {
     ] {
         let r = LedgerRecord {
             conversation: None,
+            message: None,
             at: now,
             provider: provider.into(),
             key_id: None,

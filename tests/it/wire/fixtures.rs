@@ -288,6 +288,7 @@ fn ledger_records_follow_each_providers_stream_usage() {
             reply_chars: 0,
             state: EndState::Done,
             conversation: None,
+            message: None,
         };
         let r = record_for(&turn, 1, &prices);
         assert_eq!(

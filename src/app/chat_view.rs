@@ -4,7 +4,6 @@
 use tui_textarea::TextArea;
 
 use super::browse;
-use crate::chat::Message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -38,8 +37,8 @@ pub struct ChatView {
     /// The code block last jumped to: (message, block).
     pub code_cursor: Option<(usize, usize)>,
     pub search: Option<browse::Search>,
-    /// Messages taken off the end to edit the last question; Esc puts them back.
-    pub editing: Option<Vec<Message>>,
+    /// The message being edited (its place): sending makes a sibling branch of it.
+    pub editing: Option<usize>,
     /// A message written while a reply streamed, sent when it ends.
     pub queued: Option<String>,
     /// The composer's vi state (used when `ui.vi_mode` is on).

@@ -59,6 +59,8 @@ pub enum Msg {
         req: u64,
         key_id: String,
     },
+    /// Messages were written to the conversation's file under these numbers.
+    Numbered(Vec<(u64, usize)>),
     /// The conversation was saved for the first time under this id.
     Saved {
         id: String,

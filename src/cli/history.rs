@@ -18,7 +18,14 @@ pub enum HistoryCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Print a conversation as Markdown.
+    /// Print every branch of a conversation as an indented tree (`*` marks the one shown),
+    /// with each reply's cost and each branch's total.
+    Tree {
+        /// A conversation id, a unique prefix of one, or `last`.
+        #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::conversations))]
+        id: String,
+    },
+    /// Print a conversation (the branch shown) as Markdown.
     Show {
         /// A conversation id, a unique prefix of one, or `last`.
         #[arg(add = clap_complete::ArgValueCandidates::new(crate::cli::complete::conversations))]
@@ -112,6 +119,11 @@ pub fn run_history(paths: &Paths, cmd: HistoryCmd) -> Result<(), CliError> {
                     )?;
                 }
             }
+        }
+        HistoryCmd::Tree { id } => {
+            let conv = load(&store, &id)?;
+            let records = ledger.for_conversation(&conv.id);
+            out.write_all(crate::cli::history_tree::render(&conv, &records).as_bytes())?;
         }
         HistoryCmd::Show { id } | HistoryCmd::Export { id, output: None } => {
             let conv = load(&store, &id)?;

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod history;
+pub mod history_tree;
 pub mod keys;
 pub mod man;
 pub mod prompt;

@@ -11,6 +11,14 @@ use crate::usage::LedgerRecord;
 /// this conversation's requests (`records`), never recomputed from today's prices: what was
 /// unknown when it was recorded stays unknown.
 pub fn to_markdown(conv: &Conversation, records: &[LedgerRecord]) -> String {
+    // The branch shown: replies on other branches are not its cost.
+    let elsewhere: Vec<usize> = conv.parked.iter().filter_map(|m| m.file_n).collect();
+    let records: Vec<LedgerRecord> = records
+        .iter()
+        .filter(|r| r.message.is_none_or(|n| !elsewhere.contains(&n)))
+        .cloned()
+        .collect();
+    let records = records.as_slice();
     let mut providers: Vec<&str> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     for m in conv.messages.iter().filter(|m| m.role == Role::Assistant) {

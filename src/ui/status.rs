@@ -144,7 +144,7 @@ fn phase_segment(app: &App, theme: &Theme) -> Option<Segment> {
         return Some(
             Segment::new(
                 PHASE_ACTIVE,
-                "│ ✎ editing · Esc puts it back ".into(),
+                "│ ✎ editing · Enter sends a new branch · Esc cancels ".into(),
                 theme.status,
             )
             .or_short("│ ✎ ".into()),

@@ -47,6 +47,9 @@ pub(crate) fn apply(app: &mut App, action: Action) -> Vec<Effect> {
         Action::OpenPicker => return open_picker(app, Back::Chat),
         Action::OpenPresets => super::presets::open(app),
         Action::Detach => super::attach::detach(app),
+        Action::BranchPrev => super::branches::step(app, -1),
+        Action::BranchNext => super::branches::step(app, 1),
+        Action::Fork => return super::branches::fork(app),
         Action::EditSystemPrompt => return super::presets::edit_system_prompt(app),
         Action::OpenKeys => {
             app.open_keys();

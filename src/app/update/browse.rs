@@ -129,13 +129,18 @@ pub(super) fn edit_last(app: &mut App) {
         );
         return;
     }
-    let Some(u) = app
-        .session
-        .conversation
-        .messages
-        .iter()
-        .rposition(|m| m.role == Role::User)
-    else {
+    let messages = &app.session.conversation.messages;
+    // The selected message of yours, else your last one.
+    let chosen = app.chat.selected.filter(|&s| {
+        messages
+            .get(s)
+            .is_some_and(|m| m.role == Role::User && !m.checkpoint)
+    });
+    let Some(u) = chosen.or_else(|| {
+        messages
+            .iter()
+            .rposition(|m| m.role == Role::User && !m.checkpoint)
+    }) else {
         notice(app, "No message of yours to edit yet.");
         return;
     };
@@ -146,27 +151,28 @@ pub(super) fn edit_last(app: &mut App) {
         );
         return;
     }
-    let taken: Vec<_> = app.session.conversation.messages.drain(u..).collect();
-    app.session.conversation.clamp_cut();
-    app.chat.composer.insert_str(&taken[0].text);
-    app.chat.attachments = taken[0].attachments.clone();
-    app.chat.editing = Some(taken);
+    let m = &app.session.conversation.messages[u];
+    app.chat.composer.insert_str(&m.text);
+    app.chat.attachments = m.attachments.clone();
+    app.chat.editing = Some(u);
     app.chat.selected = None;
     app.chat.code_cursor = None;
     app.chat.focus = Focus::Composer;
-    app.chat.scroll = Scroll::Follow;
+    let last = u + 2 >= app.session.conversation.messages.len();
+    if last {
+        app.chat.scroll = Scroll::Follow;
+    }
     notice(
         app,
-        "Editing your last message: Enter sends it again, Esc puts it back.",
+        "Editing: Enter sends it as a new branch (the old one is kept: < and > switch), Esc cancels.",
     );
 }
 
-/// Esc while editing: the conversation gets its messages back, the composer is cleared.
+/// Esc while editing: the composer is cleared; the conversation was never changed.
 pub(super) fn abandon_edit(app: &mut App) -> bool {
-    let Some(taken) = app.chat.editing.take() else {
+    if app.chat.editing.take().is_none() {
         return false;
-    };
-    app.session.conversation.messages.extend(taken);
+    }
     app.chat.composer = super::turns::fresh_composer(&app.chat.composer);
     app.chat.attachments.clear();
     notice(app, "Edit abandoned; the conversation is as it was.");

@@ -129,6 +129,8 @@ pub(super) fn on_summarized(
             )
         },
     );
+    // The messages after it now follow it.
+    conv.relink();
     if let Some(m) = conv.messages.get_mut(conv.sent_from) {
         m.touch();
     }

@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 
 mod actions;
 mod attach;
+mod branches;
 mod browse;
 mod checkpoint;
 mod conversation_list;
@@ -174,6 +175,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Saved { id } => titles::on_saved(app, id),
+        Msg::Numbered(numbers) => {
+            let conv = &mut app.session.conversation;
+            for m in conv.messages.iter_mut().chain(conv.parked.iter_mut()) {
+                if let Some((_, n)) = numbers.iter().find(|(id, _)| *id == m.id) {
+                    m.file_n = Some(*n);
+                }
+            }
+            Vec::new()
+        }
         Msg::Titled { first_msg, title } => titles::on_titled(app, first_msg, title),
         Msg::UsageReport {
             req,

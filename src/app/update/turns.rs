@@ -45,7 +45,10 @@ pub(super) fn submit(app: &mut App) -> Vec<Effect> {
     }
     app.session.failover_tried.clear();
     app.session.failover_offer = None;
-    app.chat.editing = None;
+    // An edited message goes in beside the one it edits; the old branch is kept.
+    if let Some(at) = app.chat.editing.take() {
+        app.session.conversation.park_from(at);
+    }
     let id = app.session.fresh_msg_id();
     let index = app
         .session
@@ -133,6 +136,7 @@ pub(super) fn start_turn_with(app: &mut App, key_id: Option<String>) -> Vec<Effe
         String::new(),
         TurnState::Connecting,
     );
+    app.session.conversation.relabel();
     let msg = &mut app.session.conversation.messages[index];
     msg.model = provider.model.clone();
     msg.provider = provider.name.clone();
@@ -293,16 +297,41 @@ pub(super) fn retry(app: &mut App) -> Vec<Effect> {
     if !app.session.conversation.messages.is_empty() && !budget_allows(app) {
         return Vec::new();
     }
-    match app.session.conversation.messages.last() {
-        Some(m) if m.role == Role::Assistant => {
-            app.session.conversation.messages.pop();
-            app.session.conversation.clamp_cut();
+    let conv = &mut app.session.conversation;
+    // The selected answer (or the answer to the selected question), else the last one.
+    let at = match app
+        .chat
+        .selected
+        .and_then(|s| conv.messages.get(s).map(|m| (s, m.role)))
+    {
+        Some((s, Role::Assistant)) => Some(s),
+        Some((s, _)) => Some(s + 1),
+        None => conv
+            .messages
+            .last()
+            .filter(|m| m.role == Role::Assistant)
+            .map(|_| conv.messages.len() - 1),
+    };
+    match at.and_then(|a| conv.messages.get(a).map(|m| (a, m))) {
+        // An answer with text is kept as a branch beside the new one.
+        Some((a, m)) if !m.text.is_empty() && !matches!(m.state, TurnState::Failed(_)) => {
+            conv.park_from(a);
+            app.chat.selected = None;
         }
-        Some(_) => {}
-        None => {
+        Some((a, _)) if a + 1 == conv.messages.len() => {
+            conv.messages.pop();
+            conv.clamp_cut();
+        }
+        // A failed answer in the middle: the branch below it is kept.
+        Some((a, _)) => {
+            conv.park_from(a);
+            app.chat.selected = None;
+        }
+        None if conv.messages.is_empty() => {
             notice(app, "Nothing to retry yet.");
             return Vec::new();
         }
+        None => {}
     }
     if app.session.conversation.messages.last().map(|m| m.role) != Some(Role::User) {
         notice(app, "Nothing to retry yet.");

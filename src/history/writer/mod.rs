@@ -34,6 +34,8 @@ struct Open {
     unclaimed: bool,
     /// The system prompt and preset last written.
     system: Option<(String, Option<String>)>,
+    /// Messages numbered by this plan: (message id, number).
+    numbered: Vec<(u64, usize)>,
 }
 
 /// What a sync plans that the rest of the runtime cares about.
@@ -44,6 +46,9 @@ pub struct Synced {
     pub ended: Vec<TurnEnded>,
     /// The file work to carry out.
     pub ops: Vec<WriteOp>,
+    /// Messages written for the first time, with their numbers in the file (the model
+    /// keeps them: a branch's replies are found in the ledger by them).
+    pub numbered: Vec<(u64, usize)>,
 }
 
 pub struct HistoryWriter {
@@ -154,6 +159,7 @@ impl HistoryWriter {
             sent_from: conv.sent_from,
             unclaimed: false,
             system: system_of(conv),
+            numbered: Vec::new(),
         });
         let mut ops = Vec::new();
         if !lines.0.is_empty() {
@@ -168,6 +174,7 @@ impl HistoryWriter {
             created: None,
             ended,
             ops,
+            numbered: Vec::new(),
         }
     }
 
@@ -263,6 +270,7 @@ impl HistoryWriter {
         }
         // Attachments' bytes are kept before the lines that name them.
         synced.ops.splice(0..0, blobs);
+        synced.numbered = std::mem::take(&mut open.numbered);
         synced
     }
 
@@ -313,6 +321,7 @@ impl HistoryWriter {
                 sent_from: 0,
                 unclaimed: fresh,
                 system: None,
+                numbered: Vec::new(),
             });
         }
         self.open.as_mut()
@@ -357,6 +366,7 @@ fn place(
     let n = open.next_n;
     open.next_n += 1;
     open.leaf = Some(n);
+    open.numbered.push((m.id, n));
     let (p, root) = (parent, parent.is_none());
     let whole = m.role != Role::Assistant;
     if whole {

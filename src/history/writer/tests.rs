@@ -273,3 +273,59 @@ fn attachments_are_kept_by_content_once_and_read_back_checked() {
     assert!(back.messages[0].attachments.is_empty());
     assert!(back.messages[0].notes[0].contains("notes.txt is missing from history"));
 }
+
+#[test]
+fn a_tree_round_trips_with_the_branch_shown_and_failed_answers_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let mut w = HistoryWriter::new(store.clone());
+    let mut conv = Conversation::default();
+    let answer = |conv: &mut Conversation, id: u64, text: &str| {
+        let a = conv.push_with_id(id, Role::Assistant, text.into(), TurnState::Done);
+        conv.messages[a].answered = true;
+        conv.relabel();
+    };
+    conv.push_with_id(1, Role::User, "q".into(), TurnState::Done);
+    answer(&mut conv, 2, "a1");
+    conv.id = w.sync(&conv).unwrap().created.unwrap();
+    conv.push_with_id(3, Role::User, "q2".into(), TurnState::Done);
+    answer(&mut conv, 4, "b1");
+    w.sync(&conv).unwrap();
+    // Regenerate the first answer: its branch is parked, a sibling answers.
+    conv.park_from(1);
+    answer(&mut conv, 5, "a2");
+    let synced = w.sync(&conv).unwrap();
+    assert_eq!(synced.ended[0].message, Some(4), "the ledger learns the reply's number");
+    // A failed attempt at the third, asked again: the failed one is forgotten.
+    conv.park_from(1);
+    let f = conv.push_with_id(6, Role::Assistant, String::new(), TurnState::Done);
+    conv.messages[f].state = TurnState::Failed(crate::chat::TurnError::recorded("boom".into()));
+    w.sync(&conv).unwrap();
+    conv.messages.pop();
+    answer(&mut conv, 7, "a3");
+    w.sync(&conv).unwrap();
+    // Back to the first branch: the file says which is shown.
+    assert!(conv.switch(1, -2));
+    w.sync(&conv).unwrap();
+    let text = std::fs::read_to_string(store.path(&conv.id)).unwrap();
+    assert!(!text.contains(r#""t":"truncate""#), "{text}");
+    assert_eq!(text.matches(r#""t":"forget""#).count(), 1, "{text}");
+    let (back, report) = store.load(&conv.id).unwrap();
+    assert!(report.skipped_lines.is_empty());
+    let path: Vec<&str> = back.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(path, ["q", "a1", "q2", "b1"]);
+    let parked: Vec<&str> = back.parked.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(parked, ["a2", "a3"]);
+    assert_eq!(back.messages[1].branch, Some((1, 3)));
+    assert_eq!(back.next_n, 7);
+    // Resumed, the writer goes on numbering where the file stopped, under the right parent.
+    let mut back = back;
+    let mut w2 = HistoryWriter::new(store.clone());
+    w2.resume(&back).unwrap();
+    back.push_with_id(99, Role::User, "q3".into(), TurnState::Done);
+    w2.sync(&back).unwrap();
+    let (again, _) = store.load(&conv.id).unwrap();
+    let path: Vec<&str> = again.messages.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(path, ["q", "a1", "q2", "b1", "q3"]);
+    assert_eq!(again.messages[4].file_n, Some(7));
+}

@@ -218,16 +218,27 @@ pub(super) fn refresh(
 fn head_line(msg: &Message, theme: &Theme) -> Line<'static> {
     match msg.role {
         Role::User if msg.checkpoint => Line::from(Span::styled("Checkpoint", theme.meta)),
-        Role::User => Line::from(Span::styled("You", theme.user_label)),
+        Role::User => {
+            let mut spans = vec![Span::styled("You", theme.user_label)];
+            spans.extend(branch_span(msg, theme));
+            Line::from(spans)
+        }
         Role::System => Line::from(Span::styled("System", theme.meta)),
         Role::Assistant => {
             let mut spans = vec![Span::styled("Assistant", theme.assistant_label)];
             if !msg.model.is_empty() {
                 spans.push(Span::styled(format!(" · {}", msg.model), theme.meta));
             }
+            spans.extend(branch_span(msg, theme));
             Line::from(spans)
         }
     }
+}
+
+/// "‹2/3›" for a message with siblings.
+fn branch_span(msg: &Message, theme: &Theme) -> Option<Span<'static>> {
+    msg.branch
+        .map(|(at, of)| Span::styled(format!(" ‹{at}/{of}›"), theme.status_accent))
 }
 
 fn foot_lines(msg: &Message, width: usize, theme: &Theme, hints: &Hints) -> Vec<Line<'static>> {

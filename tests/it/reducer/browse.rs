@@ -233,18 +233,18 @@ fn search_finds_counts_reveals_and_highlights_matches() {
 }
 
 #[test]
-fn edit_last_takes_the_question_back_and_esc_restores_it() {
+fn edit_last_puts_the_question_in_the_composer_and_esc_changes_nothing() {
     let mut app = app();
     answer(&mut app, "first", "one");
     answer(&mut app, "second question", "two");
-    // Up in an empty composer edits the last message.
+    // Up in an empty composer edits the last message; the conversation stays as it is.
     let _ = update(&mut app, key(KeyCode::Up));
     assert_eq!(app.draft(), "second question");
-    assert_eq!(app.session.conversation.messages.len(), 2);
+    assert_eq!(app.session.conversation.messages.len(), 4);
     let _ = update(&mut app, key(KeyCode::Esc));
     assert_eq!(app.session.conversation.messages.len(), 4);
     assert!(app.chat.composer.is_empty());
-    // Edit and resend: the old question and answer are replaced.
+    // Edit and resend: a new branch beside the old question, which is kept.
     let _ = update(
         &mut app,
         Msg::Key(KeyEvent::new(KeyCode::Char('e'), KeyModifiers::ALT)),
@@ -259,6 +259,10 @@ fn edit_last_takes_the_question_back_and_esc_restores_it() {
     assert_eq!(last.content, "second questio!");
     assert_eq!(request.messages.len(), 3);
     assert!(app.chat.editing.is_none());
+    let conv = &app.session.conversation;
+    assert_eq!(conv.messages[2].branch, Some((2, 2)));
+    let parked: Vec<&str> = conv.parked.iter().map(|m| m.text.as_str()).collect();
+    assert_eq!(parked, ["second question", "two"]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Layer 1: the reducer. `Msg` sequences in, model and effects out (no terminal, no clock).
 
 mod attachments;
+mod branches;
 mod browse;
 mod budget;
 mod bundles;

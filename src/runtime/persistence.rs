@@ -153,7 +153,7 @@ impl Persistence {
             let record = record_for(&turn, crate::time::now(), &self.prices);
             let _ = self.ledger_jobs.send(LedgerJob::Append(Box::new(record)));
         }
-        let numbered = (!synced.numbered.is_empty()).then(|| Msg::Numbered(synced.numbered));
+        let numbered = (!synced.numbered.is_empty()).then_some(Msg::Numbered(synced.numbered));
         synced
             .created
             .map(|id| Msg::Saved { id })

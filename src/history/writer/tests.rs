@@ -295,7 +295,11 @@ fn a_tree_round_trips_with_the_branch_shown_and_failed_answers_forgotten() {
     conv.park_from(1);
     answer(&mut conv, 5, "a2");
     let synced = w.sync(&conv).unwrap();
-    assert_eq!(synced.ended[0].message, Some(4), "the ledger learns the reply's number");
+    assert_eq!(
+        synced.ended[0].message,
+        Some(4),
+        "the ledger learns the reply's number"
+    );
     // A failed attempt at the third, asked again: the failed one is forgotten.
     conv.park_from(1);
     let f = conv.push_with_id(6, Role::Assistant, String::new(), TurnState::Done);

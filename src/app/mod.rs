@@ -219,6 +219,12 @@ impl App {
         .filter(|s| !s.is_empty())
     }
 
+    /// Where the next request's earlier messages end: before the message being edited.
+    pub fn next_request_end(&self) -> usize {
+        let len = self.session.conversation.messages.len();
+        self.chat.editing.unwrap_or(len).min(len)
+    }
+
     /// The temperature the next request sends: the preset's, else the provider's.
     pub fn temperature(&self) -> Option<f32> {
         let preset = self.session.preset.as_ref().and_then(|p| p.temperature);

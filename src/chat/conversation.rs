@@ -266,7 +266,13 @@ impl Conversation {
 
     /// The messages the next request sends (what [`history`](Self::history) is made of).
     pub fn sent(&self) -> impl Iterator<Item = &Message> {
-        self.messages
+        self.sent_before(self.messages.len())
+    }
+
+    /// [`sent`](Self::sent) of the messages before `end` (an edit of message `end` sends
+    /// those, then itself).
+    pub fn sent_before(&self, end: usize) -> impl Iterator<Item = &Message> {
+        self.messages[..end.min(self.messages.len())]
             .iter()
             .skip(self.sent_from)
             .filter(|m| m.role == Role::User || !m.text.is_empty())
@@ -276,7 +282,12 @@ impl Conversation {
     /// The history sent to the provider: every user message and every assistant reply that
     /// has text (a cancelled partial answer is what the user saw, so it is sent too).
     pub fn history(&self) -> Vec<ChatMessage> {
-        self.sent()
+        self.history_before(self.messages.len())
+    }
+
+    /// [`history`](Self::history) of the messages before `end`.
+    pub fn history_before(&self, end: usize) -> Vec<ChatMessage> {
+        self.sent_before(end)
             .map(|m| ChatMessage {
                 role: m.role,
                 content: m.sent_text().into_owned(),

@@ -136,7 +136,7 @@ impl Meter {
         let messages = app
             .session
             .conversation
-            .sent()
+            .sent_before(app.next_request_end())
             .map(|m| {
                 let new = self.known.get(&m.id) != Some(&m.version);
                 if new {

@@ -86,6 +86,9 @@ fn editing_a_message_in_the_middle_makes_a_sibling_and_keeps_the_branch_below() 
     assert_eq!(app.chat.selected, Some(2));
     let _ = update(&mut app, press(KeyCode::Char('e')));
     assert_eq!(app.draft(), "two");
+    // The context meter counts what the edit sends: the messages above it and the draft.
+    let end = app.next_request_end();
+    assert_eq!(app.session.conversation.sent_before(end).count(), 2);
     type_text(&mut app, " (edited)");
     let req = started(&update(&mut app, press(KeyCode::Enter)));
     reply(&mut app, req, "b2");

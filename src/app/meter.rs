@@ -141,11 +141,7 @@ pub fn context_key(app: &App) -> u64 {
     app.system_prompt().hash(&mut h);
     app.max_tokens().hash(&mut h);
     app.next_reasoning().hash(&mut h);
-    for m in app
-        .session
-        .conversation
-        .sent_before(app.next_request_end())
-    {
+    for m in app.session.conversation.sent_before(app.next_request_end()) {
         (m.id, m.version).hash(&mut h);
     }
     h.finish()

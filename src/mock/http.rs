@@ -219,11 +219,14 @@ fn last_user_text(body: &str) -> String {
         .or_else(|| v["input"].as_array());
     list.and_then(|m| m.iter().rev().find(|m| m["role"] == "user"))
         .and_then(|m| {
+            // Parts or blocks (images beside the text, cache marks): the text one.
+            fn text_of(parts: &[serde_json::Value]) -> Option<&str> {
+                parts.iter().rev().find_map(|p| p["text"].as_str())
+            }
             m["content"]
                 .as_str()
-                .or_else(|| m["parts"][0]["text"].as_str())
-                // Content blocks (Anthropic with cache marks): the last one's text.
-                .or_else(|| m["content"].as_array()?.last()?["text"].as_str())
+                .or_else(|| text_of(m["parts"].as_array()?))
+                .or_else(|| text_of(m["content"].as_array()?))
         })
         .unwrap_or("")
         .to_string()

@@ -142,7 +142,11 @@ pub fn start(config: Config, paths: crate::config::Paths, mut options: app::AppO
         .collect();
     options.windows =
         std::sync::Arc::new(crate::estimate::windows::WindowTable::for_config(&config));
-    let resume = config.history.resume && options.resume.is_none() && !options.demo;
+    // Text piped in starts a conversation of its own.
+    let resume = config.history.resume
+        && options.resume.is_none()
+        && !options.demo
+        && options.initial_attachments.is_empty();
     let mut effects = Effects::new(config, paths, tx);
     if resume {
         options.resume = effects.persistence.resume_last();

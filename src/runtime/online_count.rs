@@ -53,7 +53,11 @@ impl Effects {
         let messages = match &self.online.messages {
             Some((k, m)) if *k == context => m.clone(),
             _ => {
-                let m = Arc::new(app.session.conversation.history_before(app.next_request_end()));
+                let m = Arc::new(
+                    app.session
+                        .conversation
+                        .history_before(app.next_request_end()),
+                );
                 self.online.messages = Some((context, m.clone()));
                 m
             }

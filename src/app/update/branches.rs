@@ -78,3 +78,13 @@ pub(super) fn fork(app: &mut App) -> Vec<Effect> {
     );
     Vec::new()
 }
+
+/// The file numbered these messages: kept, so a branch's replies are found in the ledger.
+pub(super) fn numbered(app: &mut App, numbers: &[(u64, usize)]) {
+    let conv = &mut app.session.conversation;
+    for m in conv.messages.iter_mut().chain(conv.parked.iter_mut()) {
+        if let Some((_, n)) = numbers.iter().find(|(id, _)| *id == m.id) {
+            m.file_n = Some(*n);
+        }
+    }
+}

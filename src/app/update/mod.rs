@@ -13,6 +13,7 @@ mod panes;
 mod presets;
 mod queue;
 mod reasoning;
+mod regenerate;
 mod titles;
 mod turns;
 mod welcome;
@@ -21,7 +22,8 @@ use actions::{apply, open_picker_fitting, scroll_by};
 pub(crate) use panes::continue_on_its_provider;
 use panes::{after_keys, on_keys_key, on_picker_key, on_usage_key};
 pub(crate) use presets::follow_conversation;
-use turns::{cancel, failover_candidate, failover_to, on_stream, retry, submit};
+use regenerate::retry;
+use turns::{cancel, failover_candidate, failover_to, on_stream, submit};
 use welcome::on_welcome_key;
 
 use super::{
@@ -176,12 +178,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved { id } => titles::on_saved(app, id),
         Msg::Numbered(numbers) => {
-            let conv = &mut app.session.conversation;
-            for m in conv.messages.iter_mut().chain(conv.parked.iter_mut()) {
-                if let Some((_, n)) = numbers.iter().find(|(id, _)| *id == m.id) {
-                    m.file_n = Some(*n);
-                }
-            }
+            branches::numbered(app, &numbers);
             Vec::new()
         }
         Msg::Titled { first_msg, title } => titles::on_titled(app, first_msg, title),

@@ -2,6 +2,7 @@
 //! image in each protocol's own shape (OpenAI `image_url` data URL, the Responses API's
 //! `input_image`, Anthropic's base64 `image` block before the text, Gemini's `inlineData`).
 
+use super::endpoint;
 use keyturn::chat::{Attachment, ChatRequest, Conversation, Role, TurnState};
 use keyturn::providers::wire::chat;
 use keyturn::providers::{Api, Endpoint, Protocol};
@@ -14,18 +15,6 @@ const PNG: &[u8] = &[
     2, 0, 0, 0, 1, 8, 6, 0, 0, 0,
 ];
 const PNG_B64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAA=";
-
-fn endpoint(id: &str, protocol: Protocol, base_url: &str, api: Api) -> Endpoint {
-    Endpoint {
-        id: id.into(),
-        name: id.into(),
-        protocol,
-        base_url: base_url.into(),
-        extra_headers: Vec::new(),
-        cache: Default::default(),
-        api,
-    }
-}
 
 /// The request a conversation with one question and two attachments makes.
 fn request(model: &str) -> ChatRequest {

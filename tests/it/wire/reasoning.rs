@@ -8,15 +8,7 @@ use keyturn::text::redact::Redactor;
 use serde_json::{Value, json};
 
 fn endpoint(id: &str, protocol: Protocol, base_url: &str) -> Endpoint {
-    Endpoint {
-        id: id.into(),
-        name: id.into(),
-        protocol,
-        base_url: base_url.into(),
-        extra_headers: Vec::new(),
-        cache: Default::default(),
-        api: Api::Auto,
-    }
+    super::endpoint(id, protocol, base_url, Api::Auto)
 }
 
 fn request(model: &str, effort: Option<Effort>) -> ChatRequest {

@@ -179,7 +179,39 @@ impl HistoryStore {
                 "not a conversation id",
             ));
         }
-        std::fs::remove_file(self.path(id))
+        let text = std::fs::read_to_string(self.path(id)).unwrap_or_default();
+        std::fs::remove_file(self.path(id))?;
+        self.remove_unused_blobs(&text);
+        Ok(())
+    }
+
+    /// After a conversation is deleted: the attachments its file named that no other
+    /// conversation names go too.
+    fn remove_unused_blobs(&self, removed: &str) {
+        let dir = super::blobs::dir(&self.dir);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
+        let named: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|sha| removed.contains(&format!("\"sha256\":\"{sha}\"")))
+            .collect();
+        if named.is_empty() {
+            return;
+        }
+        let others: Vec<String> = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        for sha in named {
+            if !others.iter().any(|t| t.contains(&sha)) {
+                let _ = std::fs::remove_file(dir.join(&sha));
+            }
+        }
     }
 
     /// Renames a saved conversation: a `title` record appended to its file, synced.

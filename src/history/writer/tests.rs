@@ -333,3 +333,26 @@ fn a_tree_round_trips_with_the_branch_shown_and_failed_answers_forgotten() {
     assert_eq!(path, ["q", "a1", "q2", "b1", "q3"]);
     assert_eq!(again.messages[4].file_n, Some(7));
 }
+
+#[test]
+fn deleting_a_conversation_deletes_the_attachments_no_other_one_names() {
+    use crate::chat::Attachment;
+    let dir = tempfile::tempdir().unwrap();
+    let store = HistoryStore::new(dir.path());
+    let shared = Attachment::from_bytes("shared.txt", b"both\n".to_vec()).unwrap();
+    let own = Attachment::from_bytes("own.txt", b"one\n".to_vec()).unwrap();
+    let mut ids = Vec::new();
+    for files in [vec![shared.clone(), own.clone()], vec![shared.clone()]] {
+        let mut w = HistoryWriter::new(store.clone());
+        let mut conv = Conversation::default();
+        let n = conv.push(Role::User, "q".into(), TurnState::Done);
+        conv.messages[n].attachments = files;
+        ids.push(w.sync(&conv).unwrap().created.unwrap());
+    }
+    let blobs = dir.path().join("attachments");
+    store.remove(&ids[0]).unwrap();
+    assert!(blobs.join(&shared.sha256).is_file(), "still named by the other");
+    assert!(!blobs.join(&own.sha256).exists());
+    store.remove(&ids[1]).unwrap();
+    assert!(!blobs.join(&shared.sha256).exists());
+}

@@ -239,7 +239,8 @@ impl HistoryStore {
             .into_iter()
             .filter_map(|s| {
                 let (conv, _) = self.load(&s.id).ok()?;
-                let hit = conv.messages.iter().find_map(|m| {
+                // Every branch: a match on one not shown still finds the conversation.
+                let hit = conv.messages.iter().chain(&conv.parked).find_map(|m| {
                     let lower = m.text.to_lowercase();
                     lower
                         .find(&needle)

@@ -351,7 +351,10 @@ fn deleting_a_conversation_deletes_the_attachments_no_other_one_names() {
     }
     let blobs = dir.path().join("attachments");
     store.remove(&ids[0]).unwrap();
-    assert!(blobs.join(&shared.sha256).is_file(), "still named by the other");
+    assert!(
+        blobs.join(&shared.sha256).is_file(),
+        "still named by the other"
+    );
     assert!(!blobs.join(&own.sha256).exists());
     store.remove(&ids[1]).unwrap();
     assert!(!blobs.join(&shared.sha256).exists());

@@ -58,6 +58,8 @@ impl Conversation {
             return false;
         }
         let target = ids[to as usize];
+        // A cut below the branch point was the other branch's: this one is sent from it.
+        self.sent_from = self.sent_from.min(i);
         self.park_from(i);
         let mut next = Some(target);
         while let Some(id) = next {
@@ -105,7 +107,8 @@ impl Conversation {
     /// A new conversation of the path up to and including message `i` (no branches, no
     /// file yet), with this one's system prompt and preset.
     pub fn fork(&self, i: usize) -> Conversation {
-        let mut messages: Vec<Message> = self.messages[..=i.min(self.messages.len() - 1)]
+        let end = (i + 1).min(self.messages.len());
+        let mut messages: Vec<Message> = self.messages[..end]
             .iter()
             .cloned()
             .map(|mut m| {

@@ -7,6 +7,10 @@ use crate::app::{App, Effect, TurnState};
 use crate::providers::Role;
 
 pub(super) fn retry(app: &mut App) -> Vec<Effect> {
+    if app.chat.editing.is_some() {
+        notice(app, "Send the edit (Enter) or cancel it (Esc) first.");
+        return Vec::new();
+    }
     if app.is_busy() {
         notice(
             app,

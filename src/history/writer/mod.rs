@@ -213,8 +213,12 @@ impl HistoryWriter {
         }
         // Other branches: a reply parked before its end was written gets it now.
         for m in &conv.parked {
-            let known = m.parent.map(|p| open.persisted.get(&p).map(|q| q.n));
-            if let Some(parent) = known {
+            // Placed only under a parent the file has (or at the root).
+            let parent = match m.parent {
+                None => Some(None),
+                Some(p) => open.persisted.get(&p).map(|q| Some(q.n)),
+            };
+            if let Some(parent) = parent {
                 place(open, &mut lines, &mut blobs, m, parent);
             }
             if let Some(p) = open.persisted.get_mut(&m.id) {

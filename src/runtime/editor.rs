@@ -8,7 +8,9 @@ use std::process::Command;
 /// Why the editor gave nothing back, in words for the status bar.
 #[derive(Debug, thiserror::Error)]
 pub enum EditorError {
-    #[error("set $VISUAL or $EDITOR to write messages in an editor (e.g. export EDITOR=vim)")]
+    #[error(
+        "set $VISUAL or $EDITOR to write in an editor (e.g. export EDITOR=vim): neither is set, and none of sensible-editor, editor or vi is installed"
+    )]
     NoEditor,
     #[error("could not start the editor {editor:?}: {source}; check $VISUAL/$EDITOR")]
     Spawn {
@@ -31,13 +33,31 @@ pub fn editor_command(visual: Option<&str>, editor: Option<&str>) -> Option<Vec<
         .find(|words| !words.is_empty())
 }
 
+/// Without `$VISUAL` or `$EDITOR`: the system's default editor, as git finds one
+/// (`sensible-editor`, `editor`, then `vi`), looked up in `path` ($PATH).
+pub fn fallback_editor(path: Option<&std::ffi::OsStr>) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let dirs: Vec<std::path::PathBuf> = std::env::split_paths(path?).collect();
+    ["sensible-editor", "editor", "vi"]
+        .into_iter()
+        .find(|name| {
+            dirs.iter().any(|d| {
+                std::fs::metadata(d.join(name))
+                    .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            })
+        })
+        .map(str::to_string)
+}
+
 /// Writes `draft` to a private temp file, runs the editor on it and returns what it saved.
 /// The caller suspends the TUI around this.
 pub fn edit(draft: &str) -> Result<String, EditorError> {
     let visual = std::env::var("VISUAL").ok();
     let editor = std::env::var("EDITOR").ok();
-    let words =
-        editor_command(visual.as_deref(), editor.as_deref()).ok_or(EditorError::NoEditor)?;
+    let fallback = fallback_editor(std::env::var_os("PATH").as_deref());
+    let words = editor_command(visual.as_deref(), editor.as_deref())
+        .or_else(|| editor_command(fallback.as_deref(), None))
+        .ok_or(EditorError::NoEditor)?;
     // tempfile makes it 0600 and removes it when dropped, whatever happens below.
     let mut file = tempfile::Builder::new()
         .prefix("keyturn-draft-")
@@ -86,5 +106,22 @@ mod tests {
             Some(vec!["nano".to_string()])
         );
         assert_eq!(editor_command(None, None), None);
+    }
+
+    #[test]
+    fn without_either_variable_the_systems_editor_is_found_on_the_path() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let path = std::env::join_paths([d.path()]).unwrap();
+        assert_eq!(fallback_editor(Some(&path)), None);
+        let vi = d.path().join("vi");
+        std::fs::write(&vi, "#!/bin/sh\n").unwrap();
+        assert_eq!(fallback_editor(Some(&path)), None, "not executable");
+        std::fs::set_permissions(&vi, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(fallback_editor(Some(&path)).as_deref(), Some("vi"));
+        let editor = d.path().join("editor");
+        std::fs::write(&editor, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(fallback_editor(Some(&path)).as_deref(), Some("editor"));
     }
 }

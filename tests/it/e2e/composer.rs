@@ -38,7 +38,10 @@ async fn the_draft_goes_to_the_editor_in_a_private_file_and_comes_back() {
         t.resize(70, 20);
         t.keys(&["-l", "typed in the editor"]);
         t.keys(&["Enter"]);
-        let s = t.wait_for("typed in the editor");
+        // The editor echoes the line too: wait for the TUI's screen, not the editor's.
+        let s = t.wait_until("the TUI back with the edited draft", |s| {
+            s.contains("typed in the editor") && !s.contains("EDITOR>")
+        });
         assert!(s.contains("first line"), "{s}");
         assert!(
             !s.contains("EDITOR>"),

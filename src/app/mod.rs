@@ -122,16 +122,9 @@ impl App {
             quit: false,
             dirty: true,
         };
-        if let Some(p) = app
-            .options
-            .start_preset
-            .as_deref()
-            .and_then(|n| app.options.presets.get(n))
-        {
-            if p.reasoning.is_some() {
-                app.session.reasoning = p.reasoning;
-            }
-            app.session.preset = Some(p.clone());
+        if let Some(p) = app.options.start_preset.as_deref() {
+            let preset = app.options.presets.get(p).cloned();
+            app.session.adopt_preset(preset);
         }
         app.chat.attachments = app.options.initial_attachments.clone();
         // A resumed conversation goes on where it left off, unless the command line chose.

@@ -50,6 +50,15 @@ impl Session {
         self.active.is_some()
     }
 
+    /// Takes `preset`'s settings for the next requests: its reasoning over the current
+    /// one when it sets one.
+    pub fn adopt_preset(&mut self, preset: Option<crate::config::Preset>) {
+        if let Some(r) = preset.as_ref().and_then(|p| p.reasoning) {
+            self.reasoning = Some(r);
+        }
+        self.preset = preset;
+    }
+
     /// Phase of the current or last turn, for the status bar.
     pub fn phase(&self) -> Option<&TurnState> {
         self.conversation

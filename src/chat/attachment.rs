@@ -107,7 +107,7 @@ impl Attachment {
     pub fn estimated_tokens(&self) -> u64 {
         match self.kind {
             Kind::Text => text_tokens(self.data.len()),
-            Kind::Image => image_tokens(image_size(&self.data)),
+            Kind::Image => pixel_tokens(image_size(&self.data)),
         }
     }
 
@@ -131,7 +131,7 @@ pub fn size_label(n: u64) -> String {
     }
 }
 
-fn image_tokens(size: Option<(u32, u32)>) -> u64 {
+fn pixel_tokens(size: Option<(u32, u32)>) -> u64 {
     let Some((w, h)) = size.filter(|(w, h)| *w > 0 && *h > 0) else {
         return 1000;
     };
@@ -215,6 +215,15 @@ pub fn compose(text: &str, attachments: &[Attachment]) -> String {
     }
     out.push_str(text);
     out
+}
+
+/// The tokens the images among `attachments` add to a request, estimated.
+pub fn image_tokens(attachments: &[Attachment]) -> u64 {
+    attachments
+        .iter()
+        .filter(|a| a.is_image())
+        .map(Attachment::estimated_tokens)
+        .sum()
 }
 
 /// The images among `attachments`, to send natively.

@@ -160,11 +160,7 @@ impl Message {
 
     /// The tokens its images add to a request, estimated.
     pub fn image_tokens(&self) -> u64 {
-        self.attachments
-            .iter()
-            .filter(|a| a.is_image())
-            .map(super::Attachment::estimated_tokens)
-            .sum()
+        super::attachment::image_tokens(&self.attachments)
     }
 
     pub fn touch(&mut self) {

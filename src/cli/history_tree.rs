@@ -21,20 +21,14 @@ fn costs(records: &[LedgerRecord]) -> HashMap<usize, (Option<Usd>, u32)> {
 }
 
 fn first_line(m: &Message) -> String {
-    let line =
-        m.text
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or(if m.attachments.is_empty() {
-                "(empty)"
-            } else {
-                ""
-            });
-    let mut line = crate::text::sanitize::sanitize_line(line.trim());
+    // As a title is made from a prompt: its first line, clean, cut.
+    let mut line = crate::history::title_from_prompt(&m.text);
     if !m.attachments.is_empty() {
         line.push_str(&format!(" [+{} attached]", m.attachments.len()));
+    } else if line.is_empty() {
+        line.push_str("(empty)");
     }
-    crate::text::wrap::truncate(&line, 60)
+    line
 }
 
 fn cost_label(c: Option<Usd>) -> String {

@@ -107,6 +107,15 @@ impl Default for KeystoreConfig {
     }
 }
 
+/// Why `table`'s temperature cannot be used, if it cannot: nan and inf parse as floats
+/// but no provider takes them.
+fn bad_temperature(table: &str, t: Option<f32>) -> Option<String> {
+    let t = t?;
+    (!(t.is_finite() && (0.0..=2.0).contains(&t))).then(|| {
+        format!("{table}.temperature = {t} is not a temperature; use a number from 0 to 2")
+    })
+}
+
 impl Config {
     /// Reads and checks the config. A missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
@@ -166,13 +175,8 @@ impl Config {
             return Err(ConfigError::at(path, text, Some(id.span()), &msg));
         }
         for (id, p) in &self.providers {
-            // nan and inf parse as floats but no provider takes them.
-            if let Some(t) = p.get_ref().temperature
-                && !(t.is_finite() && (0.0..=2.0).contains(&t))
+            if let Some(msg) = bad_temperature(&format!("providers.{id}"), p.get_ref().temperature)
             {
-                let msg = format!(
-                    "providers.{id}.temperature = {t} is not a temperature; use a number from 0 to 2"
-                );
                 return Err(ConfigError::at(path, text, Some(p.span()), &msg));
             }
             match &p.get_ref().base_url {

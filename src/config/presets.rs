@@ -217,14 +217,7 @@ impl Config {
     /// Preset names are checked where they are used; a preset's own values as a provider's.
     pub(super) fn check_presets(&self, path: &Path, text: &str) -> Result<(), ConfigError> {
         let known = |n: &str| self.presets.contains_key(n);
-        let names = || {
-            let names: Vec<&str> = self.presets.keys().map(String::as_str).collect();
-            if names.is_empty() {
-                "none are defined".to_string()
-            } else {
-                names.join(", ")
-            }
-        };
+        let names = || self.presets().names();
         if let Some(d) = &self.default_preset
             && !known(d.get_ref())
         {
@@ -267,12 +260,8 @@ impl Config {
                     "presets.{name} has both system and system_file; keep one"
                 ));
             }
-            if let Some(t) = p.temperature
-                && !(t.is_finite() && (0.0..=2.0).contains(&t))
-            {
-                return fail(format!(
-                    "presets.{name}.temperature = {t} is not a temperature; use a number from 0 to 2"
-                ));
+            if let Some(msg) = super::bad_temperature(&format!("presets.{name}"), p.temperature) {
+                return fail(msg);
             }
             if p.max_tokens == Some(0) {
                 return fail(format!(

@@ -95,10 +95,7 @@ pub fn request_tokens(request: &ChatRequest) -> u64 {
     let messages: u64 = request
         .messages
         .iter()
-        .map(|m| {
-            let images: u64 = m.images.iter().map(|a| a.estimated_tokens()).sum();
-            counter.message(&m.content) + images
-        })
+        .map(|m| counter.message(&m.content) + crate::chat::attachment::image_tokens(&m.images))
         .sum();
     system + messages + tokens::PER_REPLY
 }

@@ -93,7 +93,7 @@ pub fn recipients(spec: &str) -> Result<Vec<Recipient>, BundleError> {
     if let Some(r) = parse_one(spec) {
         return Ok(vec![r]);
     }
-    let path = super::unlock::expand_home(Path::new(spec));
+    let path = super::unlock::expand_home(spec);
     let text =
         std::fs::read_to_string(&path).map_err(|_| BundleError::BadRecipient(spec.into()))?;
     let found: Vec<Recipient> = text

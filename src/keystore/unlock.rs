@@ -24,8 +24,9 @@ impl std::fmt::Debug for Unlock {
     }
 }
 
-/// Expands a leading `~/`.
-pub fn expand_home(path: &Path) -> PathBuf {
+/// Expands a leading `~/` (of a path or of what was typed).
+pub fn expand_home(path: impl AsRef<Path>) -> PathBuf {
+    let path = path.as_ref();
     match path.strip_prefix("~") {
         Ok(rest) => std::env::var_os("HOME")
             .map_or_else(|| path.to_path_buf(), |h| PathBuf::from(h).join(rest)),
@@ -183,7 +184,7 @@ fn read_passphrase_file(path: &Path) -> Result<String, KeystoreError> {
 pub fn passphrase_file_warning() -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let file = std::env::var_os("KEYTURN_PASSPHRASE_FILE").filter(|v| !v.is_empty())?;
-    let path = expand_home(Path::new(&file));
+    let path = expand_home(&file);
     let mode = std::fs::metadata(&path).ok()?.permissions().mode();
     (mode & 0o077 != 0).then(|| {
         format!(
@@ -224,7 +225,7 @@ pub fn wrong_passphrase_from_environment(path: &Path) -> Option<String> {
 /// The non-interactive source, if any is configured.
 pub fn from_environment(config_identity: Option<&Path>) -> Result<Option<Unlock>, KeystoreError> {
     if let Some(id) = std::env::var_os("KEYTURN_IDENTITY").filter(|v| !v.is_empty()) {
-        return Ok(Some(Unlock::Identity(expand_home(Path::new(&id)))));
+        return Ok(Some(Unlock::Identity(expand_home(&id))));
     }
     if let Some(id) = config_identity {
         return Ok(Some(Unlock::Identity(expand_home(id))));
@@ -240,7 +241,7 @@ pub fn from_environment(config_identity: Option<&Path>) -> Result<Option<Unlock>
         )))));
     }
     if let Some(file) = std::env::var_os("KEYTURN_PASSPHRASE_FILE").filter(|v| !v.is_empty()) {
-        let path = expand_home(Path::new(&file));
+        let path = expand_home(&file);
         let text = read_passphrase_file(&path)?;
         return Ok(Some(Unlock::Passphrase(SecretString::from(strip_newline(
             text,

@@ -62,6 +62,18 @@ pub fn takes_images(model: &str) -> Option<bool> {
     VISION.iter().any(|v| m.contains(v)).then_some(true)
 }
 
+/// Why images cannot go to `model`, which `takes` them or not (or nothing says), the
+/// first words of the refusal; None when they can.
+pub fn refusal(model: &str, takes: Option<bool>) -> Option<String> {
+    match takes {
+        Some(true) => None,
+        Some(false) => Some(format!("{model} does not take images")),
+        None => Some(format!(
+            "keyturn does not know whether {model} takes images, so nothing was sent"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::takes_images;

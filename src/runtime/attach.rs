@@ -7,13 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::chat::Attachment;
 use crate::chat::attachment::size_label;
 use crate::config::AttachmentsConfig;
+use crate::keystore::unlock::expand_home;
 
 /// Directories a directory attachment never descends into.
 const SKIPPED_DIRS: &[&str] = &["target", "node_modules", "__pycache__", "venv"];
-
-fn expand(spec: &str) -> PathBuf {
-    crate::keystore::unlock::expand_home(Path::new(spec))
-}
 
 fn is_glob(spec: &str) -> bool {
     spec.contains(['*', '?', '['])
@@ -22,7 +19,7 @@ fn is_glob(spec: &str) -> bool {
 /// Whether a word after `@` names a path rather than being a handle (`@alice`): it has a
 /// slash, a dot, a glob or a `~`, or exists.
 pub fn looks_like_path(spec: &str, cwd: &Path) -> bool {
-    spec.contains(['/', '.', '~']) || is_glob(spec) || cwd.join(expand(spec)).exists()
+    spec.contains(['/', '.', '~']) || is_glob(spec) || cwd.join(expand_home(spec)).exists()
 }
 
 /// What `spec` names: its files, with the names they are shown and sent under, and
@@ -33,7 +30,7 @@ fn files_of(
     cwd: &Path,
     max_files: usize,
 ) -> Result<Vec<(PathBuf, String, bool)>, String> {
-    let path = expand(spec);
+    let path = expand_home(spec);
     let full = if path.is_absolute() {
         path.clone()
     } else {
@@ -163,7 +160,7 @@ pub fn complete(typed: &str, cwd: &Path) -> Vec<String> {
     let dir = if dir_part.is_empty() {
         cwd.to_path_buf()
     } else {
-        let d = expand(dir_part);
+        let d = expand_home(dir_part);
         if d.is_absolute() { d } else { cwd.join(d) }
     };
     let Ok(entries) = std::fs::read_dir(&dir) else {

@@ -174,7 +174,7 @@ impl Effects {
             Effect::CheckIdentityFile { typed } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let path = crate::keystore::unlock::expand_home(std::path::Path::new(&typed));
+                    let path = crate::keystore::unlock::expand_home(&typed);
                     let exists = path.is_file();
                     let _ = tx.blocking_send(Msg::IdentityChecked { path, exists });
                 });

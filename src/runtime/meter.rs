@@ -115,13 +115,7 @@ impl Meter {
             reasoning: app.next_reasoning(),
             messages,
             draft: crate::chat::attachment::compose(&app.draft(), &app.chat.attachments),
-            draft_images: app
-                .chat
-                .attachments
-                .iter()
-                .filter(|a| a.is_image())
-                .map(crate::chat::Attachment::estimated_tokens)
-                .sum(),
+            draft_images: crate::chat::attachment::image_tokens(&app.chat.attachments),
         };
         // Typing: the messages are the last job's; the worker recounts the draft alone.
         if self.last_context == Some(context) {

@@ -28,25 +28,17 @@ pub fn height_for(app: &App, screen_width: u16, screen_height: u16) -> u16 {
         + u16::from(!app.chat.attachments.is_empty())
 }
 
-/// "950", "12.4k", "1.2M".
-pub fn short_tokens(n: u64) -> String {
-    if n >= 1_000_000 {
-        format!("{:.1}M", n as f64 / 1e6)
-    } else if n >= 10_000 {
-        format!("{}k", n / 1000)
-    } else if n >= 1000 {
-        format!("{:.1}k", n as f64 / 1000.0)
-    } else {
-        n.to_string()
-    }
-}
-
 /// The chips row: each attached file with its size and estimated tokens, and the key that
 /// removes the last; cut at the width.
 fn chips_line(chips: &[(String, String, u64)], key: &str, width: u16) -> String {
     let parts: Vec<String> = chips
         .iter()
-        .map(|(name, size, tokens)| format!(" ⎘ {name} {size} ≈{} tok", short_tokens(*tokens)))
+        .map(|(name, size, tokens)| {
+            format!(
+                " ⎘ {name} {size} ≈{} tok",
+                super::status::short_count(*tokens)
+            )
+        })
         .collect();
     let tail = format!(" · {key} removes the last");
     let body = parts.join(" ");

@@ -60,6 +60,18 @@ pub fn layout_msg(cache: &RenderCache) -> crate::app::Msg {
     }
 }
 
+/// A pane's key hints on its last row, cut to the width.
+fn hint_footer(frame: &mut Frame, area: Rect, text: &str, theme: &Theme) {
+    let line = Line::styled(
+        crate::text::wrap::truncate(text, area.width as usize),
+        theme.hint,
+    );
+    frame.render_widget(
+        Paragraph::new(line),
+        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    );
+}
+
 fn key_for(app: &App, action: Action) -> String {
     app.options.keymap.key_for(action)
 }

@@ -101,14 +101,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &Picker, theme: 
             (Action::Close, "close"),
         ],
     );
-    let footer = format!(" ↑↓ choose ·{footer}");
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            truncate(&footer, width),
-            theme.hint,
-        ))),
-        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-    );
+    super::hint_footer(frame, area, &format!(" ↑↓ choose ·{footer}"), theme);
 }
 
 /// Every row: a header per provider (and its error), then its models.

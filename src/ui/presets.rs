@@ -138,11 +138,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, pane: &PresetsPane, them
             (Action::Close, "close"),
         ],
     );
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            truncate(&format!(" ↑↓ choose ·{footer}"), width),
-            theme.hint,
-        ))),
-        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
-    );
+    super::hint_footer(frame, area, &format!(" ↑↓ choose ·{footer}"), theme);
 }

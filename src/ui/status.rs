@@ -251,7 +251,7 @@ fn segments(app: &App, theme: &Theme) -> Vec<Segment> {
 }
 
 /// "12.4k", "200k", "1.05M", "950".
-fn short_count(n: u64) -> String {
+pub fn short_count(n: u64) -> String {
     match n {
         0..1_000 => n.to_string(),
         1_000..99_950 => format!("{:.1}k", n as f64 / 1e3),

@@ -101,24 +101,16 @@ pub fn render(
         Paragraph::new(lines.into_iter().take(body_h as usize).collect::<Vec<_>>()),
         Rect::new(area.x, area.y, area.width, body_h),
     );
-    frame.render_widget(
-        Paragraph::new(Line::from(Span::styled(
-            truncate(
-                &keymap.hint(
-                    Scope::Usage,
-                    &[
-                        (Action::UsageGroup, "groups by provider/model/key/day"),
-                        (Action::UsageMonthPrev, "month before"),
-                        (Action::UsageMonthNext, "month after"),
-                        (Action::Close, "back"),
-                    ],
-                ),
-                width,
-            ),
-            theme.hint,
-        ))),
-        Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+    let hint = keymap.hint(
+        Scope::Usage,
+        &[
+            (Action::UsageGroup, "groups by provider/model/key/day"),
+            (Action::UsageMonthPrev, "month before"),
+            (Action::UsageMonthNext, "month after"),
+            (Action::Close, "back"),
+        ],
     );
+    super::hint_footer(frame, area, &hint, theme);
 }
 
 fn row_line(r: &Row, name_w: usize, width: usize, style: ratatui::style::Style) -> Line<'static> {

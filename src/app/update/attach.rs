@@ -233,13 +233,7 @@ pub(super) fn images_refused(
             .keymap
             .key_for(crate::keymap::Action::OpenPicker),
     );
-    match takes {
-        Some(true) => None,
-        Some(false) => Some(format!("{model} does not take images: {how}.")),
-        None => Some(format!(
-            "keyturn does not know whether {model} takes images, so it sent nothing: {how}."
-        )),
-    }
+    crate::providers::vision::refusal(model, takes).map(|why| format!("{why}: {how}."))
 }
 
 #[cfg(test)]

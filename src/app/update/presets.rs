@@ -141,10 +141,7 @@ pub(super) fn model_default(app: &mut App) {
     if preset.as_ref().map(|p| &p.name) == app.session.preset.as_ref().map(|p| &p.name) {
         return;
     }
-    if let Some(r) = preset.as_ref().and_then(|p| p.reasoning) {
-        app.session.reasoning = Some(r);
-    }
-    app.session.preset = preset;
+    app.session.adopt_preset(preset);
 }
 
 /// A conversation opened from history goes on with the preset it recorded, when config

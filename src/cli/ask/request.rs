@@ -105,14 +105,9 @@ pub(super) fn refuse_images(
         "leave out {} or ask a model that takes images (--model); if {model} does, set images = true under [models.\"{model}\"] in config.toml",
         image.name
     );
-    match counted.takes_images {
-        Some(true) => Ok(()),
-        Some(false) => Err(CliError::Usage(format!(
-            "{model} does not take images: {fix}"
-        ))),
-        None => Err(CliError::Usage(format!(
-            "keyturn does not know whether {model} takes images, so nothing was sent: {fix}"
-        ))),
+    match crate::providers::vision::refusal(model, counted.takes_images) {
+        None => Ok(()),
+        Some(why) => Err(CliError::Usage(format!("{why}: {fix}"))),
     }
 }
 

@@ -1,16 +1,11 @@
 //! The key manager's export and import of key bundles, on the key service's thread with the
 //! store unlocked. Errors come back as the sentence the pane shows.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::keystore::bundle;
 use crate::keystore::{KeyOp, KeyStore};
 use crate::time::now;
-
-/// `~/` is the home directory; anything else is as typed (relative to where keyturn runs).
-fn expand(path: &str) -> PathBuf {
-    crate::keystore::unlock::expand_home(Path::new(path))
-}
 
 /// Writes `provider`'s keys (or all) to `path` for `recipients`; the note says what went.
 pub(super) fn export(
@@ -32,7 +27,7 @@ pub(super) fn export(
         return Err("There are no keys to export.".into());
     }
     let sealed = bundle::seal(&chosen, &all, now()).map_err(|e| format!("{e}."))?;
-    let file = expand(path);
+    let file = crate::keystore::unlock::expand_home(path);
     crate::private_fs::write(&file, &sealed)
         .map_err(|e| format!("Could not write {}: {e}.", file.display()))?;
     Ok(format!(
@@ -54,7 +49,7 @@ pub(super) fn import(
     identity: &str,
     configured: Option<&Path>,
 ) -> Result<String, String> {
-    let file = expand(path);
+    let file = crate::keystore::unlock::expand_home(path);
     let bytes =
         std::fs::read(&file).map_err(|e| format!("Could not read {}: {e}.", file.display()))?;
     let id_path = if identity.is_empty() {
@@ -62,7 +57,7 @@ pub(super) fn import(
             "No identity to open it with: type the age identity file or SSH private key it was encrypted to.",
         )?
     } else {
-        expand(identity)
+        crate::keystore::unlock::expand_home(identity)
     };
     // No terminal to ask on: a passphrase-protected SSH key is for `keyturn keys import`.
     let identities = crate::keystore::identity::load_identities(&id_path, &mut |_| None)

@@ -248,7 +248,7 @@ fn foot_lines(msg: &Message, width: usize, theme: &Theme, hints: &Hints) -> Vec<
             "⎘ {} · {} · ≈{} tok",
             crate::text::sanitize::sanitize_line(&a.name),
             a.size_label(),
-            crate::ui::composer::short_tokens(a.estimated_tokens())
+            crate::ui::status::short_count(a.estimated_tokens())
         );
         out.push(Line::from(vec![
             Span::raw(INDENT),

@@ -130,7 +130,7 @@ impl App {
         // A resumed conversation goes on where it left off, unless the command line chose.
         if !pinned && matches!(app.screen, Screen::Chat) {
             update::continue_on_its_provider(&mut app);
-            update::follow_conversation(&mut app);
+            update::presets_on_start(&mut app);
         }
         app
     }

@@ -65,6 +65,8 @@ pub struct AppOptions {
     pub presets: crate::config::Presets,
     /// The preset the session starts with (`--preset`, else the default for the model).
     pub start_preset: Option<String>,
+    /// `--preset` chose it: a resumed conversation does not switch to its own.
+    pub preset_pinned: bool,
     /// Attached to the first message at start (text piped into `keyturn`).
     pub initial_attachments: Vec<crate::chat::Attachment>,
     /// No config and no key store: open the welcome flow (with an SSH key to offer, if any).

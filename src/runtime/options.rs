@@ -22,9 +22,12 @@ pub fn tui_options(
     model: Option<&str>,
     preset: Option<&str>,
 ) -> Result<AppOptions, crate::config::ProviderConfigError> {
-    let provider_pinned = provider.is_some() || model.is_some();
-    let start =
-        config.start_choice(preset, provider, model.map(str::to_string), provider_pinned)?;
+    let flags_pinned = provider.is_some() || model.is_some();
+    let start = config.start_choice(preset, provider, model.map(str::to_string), flags_pinned)?;
+    // A `--preset` that names a model chose it as surely as `--model` does.
+    let names_model = |p: &crate::config::Preset| p.provider.is_some() || p.model.is_some();
+    let provider_pinned =
+        flags_pinned || (preset.is_some() && start.preset.as_ref().is_some_and(names_model));
     let provider_id = start.provider.or_else(|| config.start_provider_id());
     let choice = provider_id
         .map(|id| config.provider(&id, start.model.as_deref()))
@@ -60,6 +63,7 @@ pub fn tui_options(
         reasoning: crate::config::ReasoningDefaults::from_config(config),
         presets: config.presets(),
         start_preset: start.preset.map(|p| p.name),
+        preset_pinned: preset.is_some(),
         ..Default::default()
     })
 }

@@ -21,7 +21,7 @@ mod welcome;
 use actions::{apply, open_picker_fitting, scroll_by};
 pub(crate) use panes::continue_on_its_provider;
 use panes::{after_keys, on_keys_key, on_picker_key, on_usage_key};
-pub(crate) use presets::follow_conversation;
+pub(crate) use presets::on_start as presets_on_start;
 use regenerate::retry;
 use turns::{cancel, failover_candidate, failover_to, on_stream, submit};
 use welcome::on_welcome_key;

@@ -80,12 +80,7 @@ pub(crate) fn set_system_prompt(app: &mut App, text: &str) {
 /// temperature, output limit and reasoning for the next requests, and its provider and
 /// model when it names them.
 pub(crate) fn use_preset(app: &mut App, preset: Option<Preset>) {
-    let system = preset
-        .as_ref()
-        .and_then(|p| p.system.clone())
-        .or_else(|| app.options.system_prompt.clone())
-        .unwrap_or_default();
-    app.session.conversation.system = Some(system);
+    app.session.conversation.system = Some(system_of(app, preset.as_ref()));
     app.session.conversation.preset = preset.as_ref().map(|p| p.name.clone());
     let mut lead = match &preset {
         Some(p) => format!("Preset {}", p.name),
@@ -142,6 +137,28 @@ pub(super) fn model_default(app: &mut App) {
         return;
     }
     app.session.adopt_preset(preset);
+}
+
+/// The system prompt `preset` (or none) gives a conversation: its own, else config's.
+fn system_of(app: &App, preset: Option<&Preset>) -> String {
+    preset
+        .and_then(|p| p.system.clone())
+        .or_else(|| app.options.system_prompt.clone())
+        .unwrap_or_default()
+}
+
+/// At start: a resumed conversation goes on with its recorded preset, unless `--preset`
+/// chose one; then, as `ask --preset` does, that one's system prompt is the conversation's
+/// from now on.
+pub(crate) fn on_start(app: &mut App) {
+    if !app.options.preset_pinned {
+        return follow_conversation(app);
+    }
+    if app.session.conversation.system.is_some() {
+        let preset = app.session.preset.clone();
+        app.session.conversation.system = Some(system_of(app, preset.as_ref()));
+        app.session.conversation.preset = preset.map(|p| p.name);
+    }
 }
 
 /// A conversation opened from history goes on with the preset it recorded, when config

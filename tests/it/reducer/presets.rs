@@ -193,3 +193,47 @@ fn an_empty_edit_sends_no_system_prompt() {
     let effects = submit(&mut app, "hi");
     assert_eq!(request(&effects).system, None);
 }
+
+#[test]
+fn a_preset_asked_for_wins_over_the_one_a_resumed_conversation_recorded() {
+    let config = Config::parse(std::path::Path::new("/tmp/c.toml"), CONFIG).unwrap();
+    let resumed = || {
+        let mut c = keyturn::chat::Conversation {
+            system: Some("You review Rust code.".into()),
+            preset: Some("reviewer".into()),
+            ..Default::default()
+        };
+        c.push(
+            keyturn::chat::Role::User,
+            "q".into(),
+            keyturn::chat::TurnState::Done,
+        );
+        c
+    };
+    let options = |pinned: bool| AppOptions {
+        provider: Some(ProviderInfo {
+            id: "openai".into(),
+            name: "OpenAI".into(),
+            model: "gpt-4o".into(),
+        }),
+        system_prompt: config.system_prompt.clone(),
+        presets: config.presets(),
+        start_preset: Some("terse".into()),
+        preset_pinned: pinned,
+        resume: Some(resumed()),
+        ..Default::default()
+    };
+    // Started with the default preset: the conversation goes on with its own.
+    let app = App::new(options(false));
+    assert_eq!(app.session.preset.as_ref().unwrap().name, "reviewer");
+    assert_eq!(app.system_prompt(), Some("You review Rust code."));
+    // `--preset terse`: that one, its prompt now the conversation's.
+    let mut app = App::new(options(true));
+    assert_eq!(app.session.preset.as_ref().unwrap().name, "terse");
+    let effects = submit(&mut app, "hi");
+    assert_eq!(
+        request(&effects).system.as_deref(),
+        Some("Answer in one line.")
+    );
+    assert_eq!(app.session.conversation.preset.as_deref(), Some("terse"));
+}

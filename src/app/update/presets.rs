@@ -149,16 +149,14 @@ fn system_of(app: &App, preset: Option<&Preset>) -> String {
 
 /// At start: a resumed conversation goes on with its recorded preset, unless `--preset`
 /// chose one; then, as `ask --preset` does, that one's system prompt is the conversation's
-/// from now on.
+/// from now on. The conversation follows the session's preset again, so the next message
+/// fixes (and saves) the prompt it is sent with.
 pub(crate) fn on_start(app: &mut App) {
     if !app.options.preset_pinned {
         return follow_conversation(app);
     }
-    if app.session.conversation.system.is_some() {
-        let preset = app.session.preset.clone();
-        app.session.conversation.system = Some(system_of(app, preset.as_ref()));
-        app.session.conversation.preset = preset.map(|p| p.name);
-    }
+    app.session.conversation.system = None;
+    app.session.conversation.preset = None;
 }
 
 /// A conversation opened from history goes on with the preset it recorded, when config

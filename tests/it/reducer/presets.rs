@@ -236,4 +236,9 @@ fn a_preset_asked_for_wins_over_the_one_a_resumed_conversation_recorded() {
         Some("Answer in one line.")
     );
     assert_eq!(app.session.conversation.preset.as_deref(), Some("terse"));
+    // Fixed at the send, so the history writer saves it with the message.
+    assert_eq!(
+        app.session.conversation.system.as_deref(),
+        Some("Answer in one line.")
+    );
 }
